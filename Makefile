@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make run` (the main job on the bundled corpus) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+REALDATA ?= ../shared/realdata
+
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental clean
+
+$(BIN)/policy-dedup: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(BIN)/policy-dedup
+	$(BIN)/policy-dedup dedupe corpus/raw
+
+lint: $(BIN)/policy-dedup
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench-accuracy: $(BIN)/policy-dedup
+	$(BIN)/python bench/accuracy.py --realdata $(REALDATA)
+
+bench: bench-accuracy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis corpus/.cache

@@ -1,0 +1,61 @@
+"""Union-find clustering of verified pairs, deterministic whatever the input order.
+
+Pairs are merged strongest first; a merge that would put two notices the veto keeps apart into
+one cluster is refused (a cannot-link constraint), so a chain A~B~C cannot join A and C when
+A and C are different notices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def cluster(
+    size: int,
+    merges: Iterable[tuple[int, int]],
+    apart: Iterable[tuple[int, int]] = (),
+) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """Group ``size`` items linked by ``merges`` (in the order given), never joining ``apart`` pairs.
+
+    Returns the clusters (each sorted, ordered by their first member) and the merges refused.
+    """
+    uf = UnionFind(size)
+    members: dict[int, set[int]] = {i: {i} for i in range(size)}
+    forbidden: dict[int, set[int]] = {}
+    for a, b in apart:
+        forbidden.setdefault(a, set()).add(b)
+        forbidden.setdefault(b, set()).add(a)
+    refused: list[tuple[int, int]] = []
+    for a, b in merges:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        if any(forbidden.get(x, set()) & members[rb] for x in members[ra]):
+            refused.append((a, b))
+            continue
+        uf.union(ra, rb)
+        root = uf.find(ra)
+        members[root] = members.pop(ra if root == rb else rb) | members[root]
+    groups: dict[int, list[int]] = {}
+    for i in range(size):
+        groups.setdefault(uf.find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0]), refused

@@ -1,0 +1,101 @@
+"""Finding notices on disk and reading them into documents, in parallel when asked."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from normalize import NormalizeConfig, NormalizeError, normalize
+
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+MIN_KEY_CHARS = 1
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A file that was not read as a notice, and why."""
+
+    path: str
+    reason: str
+
+
+def discover(paths: Iterable[str]) -> Iterator[str]:
+    """Files named on the command line, and notices found recursively in folders.
+
+    In folders: ``*.txt *.md *.html *.htm`` and extensionless files (the reader decides whether
+    those are text); hidden files and folders are skipped. Paths keep the form they were given in.
+    """
+    for given in paths:
+        if os.path.isdir(given):
+            found: list[str] = []
+            for root, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in files:
+                    if name.startswith("."):
+                        continue
+                    suffix = os.path.splitext(name)[1].lower()
+                    if suffix in SUFFIXES or suffix == "":
+                        found.append(os.path.join(root, name))
+            yield from sorted(found)
+        else:
+            yield given
+
+
+def document_id(data: bytes) -> str:
+    """A notice's stable id: the first 16 hex digits of the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def read_document(
+    path: str,
+    order: int = 0,
+    normalize_config: NormalizeConfig = NormalizeConfig(),
+    config: DedupeConfig = DedupeConfig(),
+    doc_id: str | None = None,
+) -> Document | Rejected:
+    """Read, decode and normalize one file; its fingerprint is computed too (worth doing in a worker)."""
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        return Rejected(path, "is a directory: name the files, or the folder for a recursive search")
+    except OSError as exc:
+        return Rejected(path, f"cannot be read: {exc.strerror or exc}")
+    if not data.strip():
+        return Rejected(path, "is empty")
+    html = None
+    if path.lower().endswith((".html", ".htm")):
+        html = True
+    try:
+        normalized = normalize(data, normalize_config._replace(html=html) if html else normalize_config)
+    except NormalizeError as exc:
+        return Rejected(path, str(exc))
+    if len(normalized.key) < MIN_KEY_CHARS:
+        return Rejected(path, "has no text left after normalization")
+    doc = Document(doc_id or document_id(data), path, normalized, order, config)
+    _ = doc.fingerprint
+    return doc
+
+
+def _read_star(args: tuple[str, int, NormalizeConfig, DedupeConfig]) -> Document | Rejected:
+    return read_document(*args)
+
+
+def read_documents(
+    paths: Sequence[str],
+    jobs: int = 1,
+    normalize_config: NormalizeConfig = NormalizeConfig(),
+    config: DedupeConfig = DedupeConfig(),
+    start_order: int = 0,
+) -> list[Document | Rejected]:
+    """Read many files; with ``jobs`` > 1 the work is spread over processes, results in input order."""
+    tasks = [(p, start_order + i, normalize_config, config) for i, p in enumerate(paths)]
+    if jobs <= 1 or len(tasks) < 2:
+        return [_read_star(t) for t in tasks]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_read_star, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))

@@ -1,0 +1,161 @@
+"""key → signatures → LSH candidates → verification → veto → clusters → canonical election."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedupe.cluster import cluster
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from dedupe.elect import elect
+from dedupe.index import CandidateIndex
+from dedupe.verify import MERGING, Similarity, Verdict, measure, verdict
+from dedupe.veto import veto_reason
+
+_STRENGTH = {"exact": 0, "near": 1, "contained": 2, "related": 3}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A verified candidate pair; ``merged`` is False when the veto or a cannot-link kept it apart."""
+
+    a: Document
+    b: Document
+    relation: str
+    similarity: Similarity
+    reason: str
+    veto: str | None = None
+    merged: bool = False
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str
+    canonical: Document
+    members: tuple[Document, ...]  # canonical first, then by order and path
+    reason: str
+
+
+@dataclass(frozen=True)
+class Membership:
+    """How a document belongs to its cluster: its relation and Jaccard to the canonical."""
+
+    cluster: Cluster
+    relation: str
+    similarity: float | None
+
+
+@dataclass(frozen=True)
+class Result:
+    documents: tuple[Document, ...]
+    pairs: tuple[Pair, ...]
+    clusters: tuple[Cluster, ...]
+    membership: dict[str, Membership]
+
+    def cluster_of(self, doc: Document) -> Cluster:
+        return self.membership[doc.id].cluster
+
+
+def boilerplate_shingles(docs: Sequence[Document], config: DedupeConfig) -> np.ndarray | None:
+    """Shingles found in a large share of the documents: site furniture, not notice text."""
+    if len(docs) < config.boilerplate_min_docs:
+        return None
+    values, counts = np.unique(np.concatenate([d.fingerprint.shingles for d in docs]), return_counts=True)
+    limit = max(config.boilerplate_min_docs, config.boilerplate_df * len(docs))
+    common = values[counts >= limit]
+    return common if common.size else None
+
+
+def candidate_pairs(
+    docs: Sequence[Document], config: DedupeConfig, index_url: str | None = None
+) -> set[tuple[int, int]]:
+    """Index pairs (i < j) whose signatures collide in the LSH, plus every pair of identical keys."""
+    index = CandidateIndex(config, index_url, basename="dedupe-batch")
+    index.insert_many((i, d.fingerprint.signature) for i, d in enumerate(docs) if d.fingerprint.shingles.size)
+    pairs: set[tuple[int, int]] = set()
+    for i, d in enumerate(docs):
+        if d.fingerprint.shingles.size:
+            pairs.update((min(i, j), max(i, j)) for j in index.query(d.fingerprint.signature) if j != i)
+    by_key: dict[str, int] = {}
+    for i, d in enumerate(docs):
+        if d.key in by_key:
+            pairs.add((by_key[d.key], i))
+        else:
+            by_key[d.key] = i
+    return pairs
+
+
+def judge(
+    a: Document, b: Document, config: DedupeConfig, ignore: np.ndarray | None = None
+) -> tuple[Verdict, str | None]:
+    """Verify one pair: the relation by text, then the veto by metadata."""
+    v = verdict(a.key, b.key, measure(a, b, ignore), config)
+    if config.veto and v.merges and v.relation != "exact":
+        reason = veto_reason(a.normalized.meta, b.normalized.meta)
+        if reason:
+            return Verdict("related", v.similarity, f"{v.reason}, but vetoed: {reason}"), reason
+    return v, None
+
+
+def find_duplicates(
+    documents: Sequence[Document], config: DedupeConfig = DedupeConfig(), index_url: str | None = None
+) -> Result:
+    """Cluster near-duplicate notices and elect a canonical per cluster, explaining each decision.
+
+    The result does not depend on the order of ``documents``: they are sorted by (order, path, id).
+    """
+    docs = sorted(documents, key=lambda d: (d.order, d.path, d.id))
+    ignore = boilerplate_shingles(docs, config)
+    verified: list[tuple[int, int, Verdict, str | None]] = []
+    for i, j in sorted(candidate_pairs(docs, config, index_url)):
+        v, veto = judge(docs[i], docs[j], config, ignore)
+        if v.relation is not None:
+            verified.append((i, j, v, veto))
+    order = sorted(
+        (p for p in verified if p[2].merges),
+        key=lambda p: (_STRENGTH[p[2].relation], -p[2].similarity.jaccard, docs[p[0]].id, docs[p[1]].id),
+    )
+    apart = [(i, j) for i, j, _, veto in verified if veto]
+    groups, refused = cluster(len(docs), ((i, j) for i, j, _, _ in order), apart)
+    refused_set = set(refused)
+    pairs = tuple(
+        Pair(docs[i], docs[j], v.relation or "", v.similarity, v.reason, veto, v.merges and (i, j) not in refused_set)
+        for i, j, v, veto in verified
+    )
+    clusters, membership = _elect_all(docs, groups, pairs, config, ignore)
+    return Result(tuple(docs), pairs, clusters, membership)
+
+
+def _elect_all(
+    docs: Sequence[Document],
+    groups: list[list[int]],
+    pairs: Sequence[Pair],
+    config: DedupeConfig,
+    ignore: np.ndarray | None,
+) -> tuple[tuple[Cluster, ...], dict[str, Membership]]:
+    via: dict[str, str] = {}
+    for p in pairs:
+        if p.merged:
+            for doc in (p.a, p.b):
+                via.setdefault(doc.id, p.relation)
+    clusters: list[Cluster] = []
+    membership: dict[str, Membership] = {}
+    for group in groups:
+        members = [docs[i] for i in group]
+        canonical, reason = elect(members)
+        ordered = (canonical, *(m for m in members if m is not canonical))
+        found = Cluster(members[0].id, canonical, ordered, reason)
+        clusters.append(found)
+        membership[canonical.id] = Membership(found, "canonical", 1.0)
+        for m in ordered[1:]:
+            v, _ = judge(canonical, m, config, ignore)
+            relation = v.relation if v.merges else via.get(m.id, "near")
+            membership[m.id] = Membership(found, relation, round(v.similarity.jaccard, 4))
+    clusters.sort(key=lambda c: (c.canonical.path, c.id))
+    return tuple(clusters), membership
+
+
+__all__ = ["MERGING", "Cluster", "Membership", "Pair", "Result", "find_duplicates", "judge"]

@@ -1,0 +1,68 @@
+"""Character n-gram shingles of a comparison key, hashed in bulk with numpy.
+
+A shingle's hash is a polynomial over its code points modulo 2**64; the 32-bit value fed to
+MinHash folds the two halves. :func:`shingle_hash32` computes the same value for one shingle
+string, so ``datasketch.MinHash(hashfunc=shingle_hash32).update_batch(shingle_strings(key))``
+gives exactly :func:`dedupe.signature.signature` of the key.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MULTIPLIER = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: odd, spreads code points over 64 bits
+OFFSET = np.uint64(0xCBF29CE484222325)
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def code_points(key: str) -> np.ndarray:
+    return np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def positional_hashes64(key: str, n: int = 5) -> np.ndarray:
+    """64-bit hashes of the key's character n-grams in text order (repeats kept)."""
+    cps = code_points(key)
+    if cps.size == 0:
+        return np.empty(0, dtype=np.uint64)
+    width = min(n, cps.size)
+    count = cps.size - width + 1
+    with np.errstate(over="ignore"):
+        h = np.full(count, OFFSET, dtype=np.uint64)
+        for j in range(width):
+            h = h * MULTIPLIER + cps[j : j + count]
+    return h
+
+
+def shingle_hashes64(key: str, n: int = 5) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the key's character n-grams.
+
+    A key shorter than ``n`` is one shingle (never an empty set, so two short texts are not
+    duplicates of each other by default); an empty key has no shingle.
+
+    >>> len(shingle_hashes64("一二三四五六")), len(shingle_hashes64("短")), len(shingle_hashes64(""))
+    (2, 1, 0)
+    """
+    return np.unique(positional_hashes64(key, n))
+
+
+def fold32(hashes64: np.ndarray) -> np.ndarray:
+    """The 32-bit shingle hash MinHash uses: high half XOR low half."""
+    return ((hashes64 >> np.uint64(32)) ^ (hashes64 & _MASK32)).astype(np.uint32)
+
+
+def shingle_strings(key: str, n: int = 5) -> list[str]:
+    """The shingles as strings, for the plain datasketch path and for tests."""
+    if not key:
+        return []
+    width = min(n, len(key))
+    return [key[i : i + width] for i in range(len(key) - width + 1)]
+
+
+def shingle_hash32(shingle: str | bytes) -> int:
+    """The 32-bit hash of one shingle (a ``hashfunc`` for ``datasketch.MinHash``)."""
+    if isinstance(shingle, bytes):
+        shingle = shingle.decode("utf-8")
+    h = int(OFFSET)
+    for ch in shingle:
+        h = (h * int(MULTIPLIER) + ord(ch)) & 0xFFFFFFFFFFFFFFFF
+    return ((h >> 32) ^ h) & 0xFFFFFFFF

@@ -1,0 +1,53 @@
+"""MinHash signatures computed in bulk, equal to datasketch's ``affine32`` scheme.
+
+datasketch (since 2.0) pre-mixes each 32-bit shingle hash with the MurmurHash3 finalizer and
+applies ``a_k * h + b_k`` modulo 2**32 for each permutation k; the signature is the column-wise
+minimum. The same arithmetic on a whole (shingles × permutations) matrix in numpy gives
+identical values without a Python call per shingle.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from datasketch import MinHash
+
+from dedupe.shingle import fold32
+
+EMPTY = np.uint32(0xFFFFFFFF)
+_CHUNK = 8192  # shingles per block: bounds the temporary matrix to CHUNK × num_perm × 4 bytes
+
+
+@functools.cache
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) permutation parameters datasketch draws for this size and seed."""
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def signature(hashes64: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """The MinHash signature (uint32[num_perm]) of a set of 64-bit shingle hashes."""
+    a, b = permutations(num_perm, seed)
+    out = np.full(num_perm, EMPTY, dtype=np.uint32)
+    if hashes64.size == 0:
+        return out
+    with np.errstate(over="ignore"):
+        mixed = _fmix32(fold32(hashes64))
+        for start in range(0, mixed.size, _CHUNK):
+            block = mixed[start : start + _CHUNK, None] * a[None, :] + b[None, :]
+            np.minimum(out, block.min(axis=0), out=out)
+    return out
+
+
+def to_minhash(sig: np.ndarray, seed: int = 1) -> MinHash:
+    """A datasketch MinHash carrying ``sig``, for datasketch's LSH and storage layers."""
+    return MinHash(num_perm=len(sig), seed=seed, hashvalues=sig, scheme="affine32")

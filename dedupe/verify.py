@@ -1,0 +1,101 @@
+"""Verification of candidate pairs on their exact shingle sets.
+
+Relations, strongest first: ``exact`` (same key), ``near`` (Jaccard ≥ 0.8), ``contained`` (the
+shorter's shingles are ≥ 0.9 in the longer and it keeps ≥ half of it), ``related`` (shares
+verbatim passages or a fair share of shingles, below the thresholds: reported, never merged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from dedupe.shingle import positional_hashes64
+
+MERGING = ("exact", "near", "contained")
+PASSAGE_MIN = 40  # key characters: about two clauses copied word for word
+RELATED_PASSAGE_CHARS = 100
+
+
+@dataclass(frozen=True)
+class Similarity:
+    jaccard: float
+    containment: float  # share of the smaller set found in the larger
+    length_ratio: float  # smaller set size / larger set size
+    shared_passage_chars: int  # characters of A's key in verbatim runs of ≥ PASSAGE_MIN found in B
+    intersection: int
+    sizes: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    relation: str | None
+    similarity: Similarity
+    reason: str
+
+    @property
+    def merges(self) -> bool:
+        return self.relation in MERGING
+
+
+def shared_passage_chars(key_a: str, shingles_b: np.ndarray, n: int) -> int:
+    """Characters of ``key_a`` that lie in runs of at least PASSAGE_MIN characters also found in B."""
+    hits = np.isin(positional_hashes64(key_a, n), shingles_b)
+    if not hits.any():
+        return 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], hits.astype(np.int8), [0]))))
+    runs = edges[1::2] - edges[0::2] + (n - 1)  # shingle runs → characters
+    return int(runs[runs >= PASSAGE_MIN].sum())
+
+
+def measure(a: Document, b: Document, ignore: np.ndarray | None = None, passages: bool = True) -> Similarity:
+    """Exact Jaccard and containment, leaving out ``ignore`` (boilerplate shingles) when given."""
+    sa, sb = a.fingerprint.shingles, b.fingerprint.shingles
+    if ignore is not None and ignore.size:
+        sa = sa[~np.isin(sa, ignore, assume_unique=True)]
+        sb = sb[~np.isin(sb, ignore, assume_unique=True)]
+    inter = int(np.intersect1d(sa, sb, assume_unique=True).size)
+    small, large = sorted((sa.size, sb.size))
+    union = sa.size + sb.size - inter
+    return Similarity(
+        jaccard=inter / union if union else 0.0,
+        containment=inter / small if small else 0.0,
+        length_ratio=small / large if large else 0.0,
+        shared_passage_chars=shared_passage_chars(a.key, b.fingerprint.shingles, a.config.ngram) if passages else 0,
+        intersection=inter,
+        sizes=(int(sa.size), int(sb.size)),
+    )
+
+
+def verdict(key_a: str, key_b: str, sim: Similarity, config: DedupeConfig) -> Verdict:
+    """The relation of two notices and the sentence that explains it."""
+    if key_a and key_a == key_b:
+        return Verdict("exact", sim, "identical comparison keys (same text up to layout and punctuation)")
+    j, c = sim.jaccard, sim.containment
+    if j >= config.near_threshold:
+        return Verdict("near", sim, f"Jaccard {j:.3f} ≥ {config.near_threshold} on {config.ngram}-gram shingles")
+    if c >= config.containment_threshold and sim.length_ratio >= config.min_length_ratio:
+        return Verdict(
+            "contained",
+            sim,
+            f"{c:.1%} of the shorter text's shingles are in the longer one (≥ {config.containment_threshold:.0%}) "
+            f"and it keeps {sim.length_ratio:.0%} of the longer's length (≥ {config.min_length_ratio:.0%})",
+        )
+    if c >= config.containment_threshold:
+        return Verdict(
+            "related",
+            sim,
+            f"the shorter text is {c:.0%} inside the longer one but only {sim.length_ratio:.0%} of its length: "
+            "an excerpt, not a copy",
+        )
+    if sim.shared_passage_chars >= RELATED_PASSAGE_CHARS or max(j, c) >= config.related_threshold:
+        return Verdict(
+            "related",
+            sim,
+            f"shares {sim.shared_passage_chars} characters in verbatim passages of ≥ {PASSAGE_MIN}, "
+            f"Jaccard {j:.3f}, containment {c:.3f}: below the duplicate thresholds",
+        )
+    return Verdict(None, sim, f"Jaccard {j:.3f}, containment {c:.3f}: unrelated")

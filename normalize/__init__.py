@@ -1,0 +1,126 @@
+"""Bytes → clean text → comparison key, with every change recorded.
+
+>>> result = normalize("关于印发 2023 年工作方案的通知\\n— 1 —\\n各单位:".encode("gbk"))
+>>> result.text
+'关于印发2023年工作方案的通知\\n各单位：'
+>>> result.encoding, result.meta.title
+('gb18030', '关于印发2023年工作方案的通知')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from normalize.artifacts import remove_page_artifacts, remove_web_boilerplate
+from normalize.changes import Change, ChangeLog
+from normalize.characters import count_private_use, fix_characters
+from normalize.config import NormalizeConfig
+from normalize.decode import Decoded, decode
+from normalize.errors import DecodeError, NormalizeError
+from normalize.html import extract_main_text, looks_like_html
+from normalize.key import comparison_key
+from normalize.markup import strip_markup
+from normalize.meta import Meta, extract_meta
+from normalize.punctuation import fix_punctuation
+from normalize.spacing import fix_spacing
+from normalize.wraps import rejoin_wraps
+
+__all__ = [
+    "Change",
+    "DecodeError",
+    "Meta",
+    "NormalizeConfig",
+    "NormalizeError",
+    "Normalized",
+    "comparison_key",
+    "decode",
+    "normalize",
+]
+
+# UTF-8 text read as GBK/GB18030 turns into runs such as 鍏充簬 (关于); re-encoding them as
+# GB18030 gives back valid UTF-8, which ordinary Chinese text almost never does.
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff\ue000-\uf8ff]{6,}")
+_HALFWIDTH_IN_CJK = re.compile(r"[\u4e00-\u9fff][,:;()!?]|[,:;()!?][\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The result of :func:`normalize`: clean text, key, decoding facts, changes and metadata."""
+
+    text: str
+    key: str
+    encoding: str
+    confidence: float
+    changes: tuple[Change, ...]
+    meta: Meta
+    replacement_chars: int = 0
+    private_use_chars: int = 0
+    mojibake: bool = False
+    mixed_width_punctuation: bool = False
+    was_html: bool = False
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def explain(self) -> str:
+        """One line per step that changed something, with counts and examples."""
+        head = f"encoding: {self.encoding} (confidence {self.confidence:.2f})"
+        return "\n".join([head, *(c.describe() for c in self.changes)])
+
+
+def looks_mojibake(text: str) -> bool:
+    """True when runs of Chinese characters are really UTF-8 bytes read as GBK (``鍏充簬``)."""
+    for run in _HAN_RUN.findall(text[:20000]):
+        try:
+            back = run.encode("gb18030").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(back) >= 2:
+            return True
+    return False
+
+
+def clean_text(text: str, config: NormalizeConfig = NormalizeConfig(), log: ChangeLog | None = None) -> str:
+    """The clean-text pipeline on already-decoded text (see DESIGN section 3)."""
+    log = log if log is not None else ChangeLog()
+    text = fix_characters(text, log)
+    lines = text.replace("\f", "\n\f\n").split("\n")
+    if config.strip_pages:
+        lines = remove_page_artifacts(lines, log)
+    lines = strip_markup(lines, log)
+    if config.strip_web:
+        lines = remove_web_boilerplate(lines, log)
+    if config.rejoin_wraps:
+        lines = rejoin_wraps(lines, log)
+    if config.fix_punctuation:
+        lines = fix_punctuation(lines, log)
+    lines = fix_spacing(lines, log)
+    return "\n".join(lines)
+
+
+def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) -> Normalized:
+    """Normalize one notice given as bytes (any encoding) or text.
+
+    Raises :class:`DecodeError` when the bytes decode cleanly in no encoding.
+    """
+    decoded = decode(data, config.encoding) if isinstance(data, bytes) else Decoded(data, "str", 1.0, "str")
+    raw = decoded.text
+    was_html = config.html if config.html is not None else looks_like_html(raw)
+    log = ChangeLog()
+    if was_html:
+        raw = extract_main_text(raw)
+        log.add("html-main-content", "", 1)
+    text = clean_text(raw, config, log)
+    lines = text.split("\n") if text else []
+    return Normalized(
+        text=text,
+        key=comparison_key(text, config.traditional_to_simplified),
+        encoding=decoded.encoding,
+        confidence=decoded.confidence,
+        changes=log.changes(),
+        meta=extract_meta(lines),
+        replacement_chars=decoded.text.count("\ufffd"),
+        private_use_chars=count_private_use(decoded.text),
+        mojibake=looks_mojibake(decoded.text),
+        mixed_width_punctuation=bool(_HALFWIDTH_IN_CJK.search(raw)) and any(ch in raw for ch in "，：；（）"),
+        was_html=was_html,
+    )

@@ -1,0 +1,130 @@
+"""Page and web artifacts: whole lines that belong to the page or the site, not to the notice.
+
+Every rule removes whole lines only, and every removal is logged with an example, so
+``normalize --explain`` can show exactly what went.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normalize.changes import ChangeLog
+
+_DASH = "\\-－—–─‒―"
+PAGE_NUMBER = re.compile(
+    rf"""^(?:
+        [{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]            # — 1 —   - 2 -   －3－
+      | 第\s*\d{{1,4}}\s*页(?:\s*[,，/]?\s*共\s*\d{{1,4}}\s*页)?   # 第 3 页 共 10 页
+      | 共\s*\d{{1,4}}\s*页\s*第\s*\d{{1,4}}\s*页
+      | \d{{1,4}}\s*/\s*\d{{1,4}}                    # 3/10
+      | (?:page|Page|PAGE)\s*\d{{1,4}}(?:\s*(?:of|/)\s*\d{{1,4}})?
+    )$""",
+    re.VERBOSE,
+)
+FORM_FEED = "\f"
+
+# Web boilerplate: exact lines, or short lines that start with a known phrase.
+_WEB_EXACT = re.compile(
+    r"""^[【\[]?(?:发表评论|我要评论|打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|收藏|返回顶部|返回|
+    打印文章|保存|纠错|我要纠错|分享|【?\s*(?:打印|关闭|收藏|返回顶部|纠错|分享)\s*】?)[】\]]?$""",
+    re.VERBOSE,
+)
+_WEB_COMBO = re.compile(r"^(?:[【\[]\s*(?:打印|关闭|收藏|返回顶部|关闭窗口|打印本页|纠错|分享|保存)\s*[】\]]\s*){2,}$")
+_FONT_SIZE = re.compile(
+    r"^[【\[]?\s*字[体号]\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小\s*[】\]]?.{0,20}$"
+)
+_WEB_PREFIX = re.compile(
+    r"^(?:分享到|分享至|扫一扫|用手机扫|上一篇|下一篇|上一条|下一条|当前位置|您当前的位置|您的位置|"
+    r"版权所有|主办单位|承办单位|网站标识码|浏览次数|阅读次数|访问量|点击数|来源[:：].{0,20}日期|"
+    r"【?相关链接|相关阅读|扫码)"
+)
+_WEB_ANYWHERE = re.compile(r"ICP备\s*\d+号|公网安备\s*\d+号|网站标识码")
+_LINK_LIST = re.compile(r"^[·•●▪]\s*\S.{0,30}$")
+WEB_WINDOW = 15
+SHORT_LINE = 40
+RUNNING_MIN = 3
+
+
+def is_web_boilerplate(line: str) -> bool:
+    """True for a line on the whitelist of site furniture (``发表评论``, ``【打印】``…).
+
+    Bracketed headings such as ``【基本案情】`` are not on the list and are kept.
+    """
+    s = line.strip()
+    if not s:
+        return False
+    if _WEB_EXACT.match(s) or _WEB_COMBO.match(s) or _FONT_SIZE.match(s):
+        return True
+    if len(s) <= SHORT_LINE and _WEB_PREFIX.match(s):
+        return True
+    return len(s) <= 2 * SHORT_LINE and bool(_WEB_ANYWHERE.search(s))
+
+
+def remove_page_artifacts(lines: list[str], log: ChangeLog) -> list[str]:
+    """Drop page-number lines and form feeds, then running headers/footers at those boundaries."""
+    boundaries: list[int] = []
+    kept: list[str | None] = []
+    for line in lines:
+        s = line.strip()
+        if s == FORM_FEED or PAGE_NUMBER.match(s):
+            if s != FORM_FEED:
+                log.add("page-number", s)
+            boundaries.append(len(kept))
+            kept.append(None)
+        else:
+            kept.append(line)
+    _remove_running_lines(kept, boundaries, log)
+    return [line for line in kept if line is not None]
+
+
+def _near_boundary(lines: list[str | None], boundary: int, reach: int = 2) -> list[int]:
+    """Indices of the first ``reach`` non-blank lines on each side of a page boundary."""
+    found: list[int] = []
+    for step in (-1, 1):
+        i, seen = boundary + step, 0
+        while 0 <= i < len(lines) and seen < reach:
+            line = lines[i]
+            if line is None:
+                break
+            if line.strip():
+                found.append(i)
+                seen += 1
+            i += step
+    return found
+
+
+def _remove_running_lines(lines: list[str | None], boundaries: list[int], log: ChangeLog) -> None:
+    """A short line seen next to three or more page boundaries is a running header or footer."""
+    if len(boundaries) < RUNNING_MIN:
+        return
+    places: dict[str, set[int]] = {}
+    for boundary in boundaries:
+        for i in _near_boundary(lines, boundary):
+            text = (lines[i] or "").strip()
+            if len(text) <= 30 and not text.endswith("。"):
+                places.setdefault(text, set()).add(i)
+    for text, where in places.items():
+        if len(where) >= RUNNING_MIN:
+            for i in where:
+                lines[i] = None
+            log.add("running-header", text, len(where))
+
+
+def remove_web_boilerplate(lines: list[str], log: ChangeLog) -> list[str]:
+    """Drop whitelisted site furniture among the first and last lines, and link lists at the tail."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    window = set(nonblank[:WEB_WINDOW]) | set(nonblank[-WEB_WINDOW:])
+    drop = {i for i in window if is_web_boilerplate(lines[i])}
+    tail = [i for i in nonblank if i not in drop]
+    run: list[int] = []
+    for i in reversed(tail):
+        if _LINK_LIST.match(lines[i].strip()):
+            run.append(i)
+        else:
+            break
+    if len(run) >= 5:
+        drop.update(run)
+        log.add("web-link-list", lines[run[-1]].strip(), len(run))
+    for i in sorted(drop - set(run)):
+        log.add("web-boilerplate", lines[i].strip())
+    return [line for i, line in enumerate(lines) if i not in drop]

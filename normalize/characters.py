@@ -1,0 +1,59 @@
+"""Character-level repairs of the clean text: NFC and targeted maps, never NFKC.
+
+NFKC would turn ``①`` into ``1``, ``10²`` into ``102`` and ``（一）`` into ``(一)``; the clean text
+keeps all of them. Only these are mapped:
+
+- full-width ASCII letters and digits ``Ａ-Ｚａ-ｚ０-９`` to ASCII;
+- Kangxi radicals (U+2F00–U+2FD5, a PDF font artifact) to the unified ideograph they look like;
+- U+3000 and other space characters to a plain space; zero-width characters are dropped;
+- line endings to ``\\n``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from normalize.changes import ChangeLog
+
+_FULLWIDTH_ALNUM = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    **{0xFF21 + i: 0x41 + i for i in range(26)},
+    **{0xFF41 + i: 0x61 + i for i in range(26)},
+}
+_KANGXI = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+_SPACES = {cp: " " for cp in (0x00A0, 0x3000, 0x202F, 0x205F, *range(0x2000, 0x200B))}
+_ZERO_WIDTH = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)}
+_PUA = re.compile("[\ue000-\uf8ff]")
+
+
+def count_private_use(text: str) -> int:
+    """Private Use Area code points: glyphs of a PDF font that extraction could not map."""
+    return len(_PUA.findall(text))
+
+
+def _translate(text: str, table: dict[int, str | int | None], step: str, log: ChangeLog) -> str:
+    hits = [ch for ch in text if ord(ch) in table]
+    if not hits:
+        return text
+    log.add(step, "".join(dict.fromkeys(hits))[:12], len(hits))
+    return text.translate(table)
+
+
+def fix_characters(text: str, log: ChangeLog) -> str:
+    """Apply NFC and the targeted maps, recording what each changed."""
+    newlines = text.count("\r")
+    if newlines:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        log.add("line-endings", "\\r\\n", newlines)
+    nfc = unicodedata.normalize("NFC", text)
+    if nfc != text:
+        log.add("nfc", "", sum(1 for a, b in zip(nfc, text, strict=False) if a != b) or 1)
+        text = nfc
+    text = _translate(text, _KANGXI, "kangxi-radicals", log)
+    text = _translate(text, _FULLWIDTH_ALNUM, "fullwidth-alnum", log)
+    text = _translate(text, _ZERO_WIDTH, "zero-width", log)
+    spaces = sum(1 for ch in text if ord(ch) in _SPACES and ch != "\u3000")
+    if spaces:
+        log.add("unusual-spaces", "", spaces)
+    return text.translate(_SPACES)

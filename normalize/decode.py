@@ -1,0 +1,157 @@
+"""Bytes to text: BOM, then strict UTF-8, then chardet — never a silent replacement character."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import chardet
+
+from normalize.errors import DecodeError
+
+# chardet reports GB2312/GBK/GB18030 for simplified Chinese; GB18030 is a superset of all three.
+# Big5 pages often carry Hong Kong characters that only Big5-HKSCS has.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "big5": "big5hkscs",
+    "big5-tw": "big5hkscs",
+    "cp950": "big5hkscs",
+    "ascii": "utf-8",
+}
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u206f\u00b7]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text with how it was decoded.
+
+    ``confidence`` is 1.0 for a BOM, strict UTF-8 or an encoding the user named, otherwise
+    chardet's confidence; ``via`` says which rule decided (``bom``, ``utf-8``, ``html-meta``,
+    ``utf-16-heuristic``, ``chardet``, ``user``).
+    """
+
+    text: str
+    encoding: str
+    confidence: float
+    via: str
+
+
+def canonical_codec(name: str) -> str:
+    """The codec used to decode an encoding chardet or a web page names (its superset)."""
+    try:
+        normal = codecs.lookup(name).name
+    except LookupError as exc:
+        raise DecodeError(f"unknown encoding {name!r}", guess=None) from exc
+    return _SUPERSETS.get(normal, _SUPERSETS.get(name.lower(), normal))
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def plausibility(text: str) -> float:
+    """Share of characters usual in Chinese notices (CJK, ASCII, common punctuation, whitespace)."""
+    sample = text[:20000]
+    return len(_PLAUSIBLE.findall(sample)) / len(sample) if sample else 1.0
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """BOM-less UTF-16 (chardet does not recognise it for CJK text): pick the byte order whose
+    decoding is almost all plausible characters."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = _strict(data, codec)
+        if text and plausibility(text) >= 0.97:
+            return codec
+    return None
+
+
+def sniff_html_charset(data: bytes) -> str | None:
+    """The charset a page declares in ``<meta charset>`` or ``http-equiv`` within its first 4 KB."""
+    match = _HTML_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def decode(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode ``data`` without ever replacing a byte silently.
+
+    >>> decode("通知".encode("gbk")).encoding
+    'gb18030'
+    """
+    if encoding:
+        codec = canonical_codec(encoding)
+        text = _strict(data, codec)
+        if text is None:
+            raise DecodeError(f"the bytes are not valid {encoding}", guess=_guess(data))
+        return _checked(Decoded(text, codec, 1.0, "user"))
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data, codec)
+            if text is not None:
+                return _checked(Decoded(text.lstrip("\ufeff"), codec, 1.0, "bom"))
+    text = _strict(data, "utf-8")
+    if text is not None and (text.isascii() or plausibility(text) >= 0.9):
+        return _checked(Decoded(text, "utf-8", 1.0, "utf-8"))
+    utf8 = text  # valid UTF-8 but implausible: short GBK text can pass as UTF-8 (通知 → U+0368 U+05AA)
+    declared = sniff_html_charset(data)
+    if declared:
+        try:
+            codec = canonical_codec(declared)
+        except DecodeError:
+            codec = ""
+        text = _strict(data, codec) if codec else None
+        if text is not None:
+            return _checked(Decoded(text, codec, 1.0, "html-meta"))
+    utf16 = _looks_utf16(data)
+    if utf16:
+        return _checked(Decoded(data.decode(utf16), utf16, 0.9, "utf-16-heuristic"))
+    guess = chardet.detect(data)
+    name, confidence = guess.get("encoding"), float(guess.get("confidence") or 0.0)
+    if name:
+        codec = canonical_codec(name)
+        text = _strict(data, codec)
+        if text is not None and (utf8 is None or plausibility(text) > plausibility(utf8)):
+            return _checked(Decoded(text, codec, confidence, "chardet"))
+    if utf8 is not None:
+        # too short for chardet: take the most plausible of UTF-8 and the two Chinese codecs
+        best = max(
+            ((t, c) for c in ("gb18030", "big5hkscs") if (t := _strict(data, c)) is not None),
+            key=lambda tc: plausibility(tc[0]),
+            default=(utf8, "utf-8"),
+        )
+        if plausibility(best[0]) > plausibility(utf8):
+            return _checked(Decoded(best[0], best[1], 0.5, "plausibility"))
+        return _checked(Decoded(utf8, "utf-8", 0.5, "utf-8"))
+    raise DecodeError("no encoding decodes these bytes cleanly", guess=name)
+
+
+def _guess(data: bytes) -> str | None:
+    return chardet.detect(data).get("encoding")
+
+
+def _checked(decoded: Decoded) -> Decoded:
+    """Reject text that is really binary: control characters other than tab, newline, form feed."""
+    controls = len(_CONTROL.findall(decoded.text[:65536]))
+    if controls > 0 and controls >= 0.01 * min(len(decoded.text), 65536):
+        raise DecodeError(
+            f"decoded as {decoded.encoding} but {controls} control characters remain: this looks binary",
+            guess=decoded.encoding,
+        )
+    return decoded

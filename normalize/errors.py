@@ -1,0 +1,17 @@
+"""Exceptions of the normalize stage; the CLI turns them into messages that say what to do."""
+
+from __future__ import annotations
+
+
+class NormalizeError(Exception):
+    """Base class of every error the normalize package raises."""
+
+
+class DecodeError(NormalizeError):
+    """The bytes decode cleanly in no encoding we tried. ``guess`` is chardet's best guess."""
+
+    def __init__(self, reason: str, guess: str | None) -> None:
+        self.reason = reason
+        self.guess = guess
+        hint = f"chardet's best guess is {guess}" if guess else "chardet has no guess"
+        super().__init__(f"{reason} ({hint}); name the encoding with --encoding if you know it")

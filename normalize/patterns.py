@@ -1,0 +1,45 @@
+"""Line shapes of official documents (GB/T 9704-2012) that several steps need to recognise."""
+
+from __future__ import annotations
+
+import re
+
+CN_NUM = "一二三四五六七八九十百千零〇两"
+# The start of a new item: 一、 （一） 1. 1、 （1） ① 第…条/章/节 —— 附件
+ITEM_START = re.compile(
+    rf"""^(?:
+        [{CN_NUM}]+\s*[、.．]
+      | [（(]\s*[{CN_NUM}]+\s*[）)]
+      | \d{{1,3}}\s*[、．]
+      | \d{{1,3}}\.(?!\d)
+      | [（(]\s*\d{{1,3}}\s*[）)]
+      | [①-⑳⑴-⒇⒈-⒛]
+      | 第\s*[{CN_NUM}\d]+\s*[条章节款编部分]
+      | ——
+      | 附件
+      | 附\s*[:：]
+    )""",
+    re.VERBOSE,
+)
+DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日曰号]")
+DATE_LINE = re.compile(rf"^{DATE.pattern}$")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,16}\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,5})\s*号")
+DOC_NUMBER_LINE = re.compile(rf"^{DOC_NUMBER.pattern}$")
+TITLE_SUFFIX = re.compile(
+    r"(?:通知|通告|公告|公报|方案|办法|意见|规定|条例|细则|决定|决议|批复|报告|规划|纲要|计划|指引|指南|"
+    r"措施|规则|章程|法|函|令|清单|目录|标准|要点|守则|制度|声明|说明|解读|答复|请示)$"
+)
+ORG_SUFFIX = re.compile(
+    r"(?:局|委员会|委|厅|院|办公室|办公厅|政府|部门|部|中心|领导小组|小组|工会|协会|学会|公司|集团|所|处|社|署|总局|联合会|法院|检察院)$"
+)
+SENTENCE_END = "。！？；：…!?;:"
+CLOSERS = "）)”’》」』】"
+
+
+def starts_item(line: str) -> bool:
+    return ITEM_START.match(line) is not None
+
+
+def is_heading(line: str) -> bool:
+    """A numbered heading: starts an item, is short and has no sentence inside."""
+    return starts_item(line) and len(line) <= 40 and not any(ch in line for ch in "，。；,;")

@@ -1,0 +1,97 @@
+"""Punctuation width in Chinese context (GB/T 15834-2011).
+
+Half-width ``,:;!?()`` next to Chinese become full-width; inside numbers, Latin runs, URLs and
+e-mail addresses nothing changes (``3.14``, ``9:30``, ``http://a.b/c?x=1,y=2``). Bracket pairs
+are repaired as pairs: ``（责任单位：市农业农村局)`` becomes ``（…）``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normalize.changes import ChangeLog
+from normalize.script import CJK, HAN_RE
+
+_PROTECTED = re.compile(
+    r"(?:https?|ftp)://[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。]+"
+    r"|www\.[A-Za-z0-9.\-]+[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。]*"
+    r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
+)
+_CJK_RE = re.compile(f"[{CJK}]")
+_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+_OPEN, _CLOSE = "(（", ")）"
+
+
+def _neighbour(line: str, i: int, step: int) -> str:
+    """The nearest non-space character from ``i`` in direction ``step`` ('' at the edge)."""
+    j = i + step
+    while 0 <= j < len(line) and line[j] == " ":
+        j += step
+    return line[j] if 0 <= j < len(line) else ""
+
+
+def _chinese(ch: str) -> bool:
+    return bool(ch) and _CJK_RE.match(ch) is not None
+
+
+def _protected_mask(line: str) -> list[bool]:
+    mask = [False] * len(line)
+    for m in _PROTECTED.finditer(line):
+        for k in range(m.start(), m.end()):
+            mask[k] = True
+    return mask
+
+
+def _bracket_pairs(line: str, mask: list[bool]) -> tuple[list[tuple[int, int]], list[int]]:
+    """Matched ``(``/``（`` … ``)``/``）`` pairs, and the positions of unmatched brackets."""
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    lone: list[int] = []
+    for i, ch in enumerate(line):
+        if mask[i]:
+            continue
+        if ch in _OPEN:
+            stack.append(i)
+        elif ch in _CLOSE:
+            if stack:
+                pairs.append((stack.pop(), i))
+            else:
+                lone.append(i)
+    return pairs, lone + stack
+
+
+def fix_line(line: str, log: ChangeLog) -> str:
+    """Return ``line`` with half-width punctuation in Chinese context made full-width."""
+    if not any(ch in _FULL for ch in line):
+        return line
+    mask = _protected_mask(line)
+    chars = list(line)
+    pairs, lone = _bracket_pairs(line, mask)
+    for left, right in pairs:
+        a, b = line[left], line[right]
+        inside = line[left + 1 : right]
+        mixed = (a == "（") != (b == "）")
+        chinese = (
+            bool(HAN_RE.search(inside)) or _chinese(_neighbour(line, left, -1)) or _chinese(_neighbour(line, right, 1))
+        )
+        if mixed or (a == "(" and chinese):
+            if mixed:
+                log.add("bracket-pair-repaired", line[left : right + 1])
+            elif chinese:
+                log.add("halfwidth-punctuation", line[left : right + 1])
+            chars[left], chars[right] = "（", "）"
+    for i in lone:
+        if line[i] in "()" and (_chinese(_neighbour(line, i, -1)) or _chinese(_neighbour(line, i, 1))):
+            chars[i] = _FULL[line[i]]
+            log.add("halfwidth-punctuation", line[max(0, i - 4) : i + 5])
+    for i, ch in enumerate(line):
+        if ch in ",:;!?" and not mask[i]:
+            before, after = _neighbour(line, i, -1), _neighbour(line, i, 1)
+            if _chinese(before) or _chinese(after):
+                chars[i] = _FULL[ch]
+                log.add("halfwidth-punctuation", line[max(0, i - 4) : i + 5])
+    return "".join(chars)
+
+
+def fix_punctuation(lines: list[str], log: ChangeLog) -> list[str]:
+    return [fix_line(line, log) for line in lines]

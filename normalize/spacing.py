@@ -1,0 +1,43 @@
+"""Whitespace of the clean text: no space next to Chinese, indentation dropped, a paragraph a line.
+
+``2023 年`` becomes ``2023年``, ``5.23 万个`` becomes ``5.23万个``; spaces between Latin words stay.
+A PDF signature block that lists several issuers on one line (``威海市教育局 威海市公安局``) is
+split into one issuer a line instead of being glued together.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normalize.changes import ChangeLog
+from normalize.patterns import ORG_SUFFIX
+from normalize.script import CJK
+
+_AROUND_CJK = re.compile(f"(?<=[{CJK}])[ \t]+(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{CJK}])")
+_MULTI_SPACE = re.compile(r"[ \t]{2,}")
+
+
+def _split_issuer_list(line: str) -> list[str]:
+    parts = line.split()
+    if len(parts) >= 2 and all(len(p) >= 4 and ORG_SUFFIX.search(p) for p in parts):
+        return parts
+    return [line]
+
+
+def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
+    out: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if line != raw and raw.startswith((" ", "\t")):
+            log.add("indentation", raw[:8])
+        parts = _split_issuer_list(line)
+        if len(parts) > 1:
+            log.add("issuer-list-split", line)
+        for part in parts:
+            fixed, n = _AROUND_CJK.subn("", part)
+            if n:
+                log.add("cjk-spacing", part, n)
+            fixed = _MULTI_SPACE.sub(" ", fixed)
+            if fixed:
+                out.append(fixed)
+    return out

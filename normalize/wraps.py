@@ -1,0 +1,115 @@
+"""Rejoin lines that PDF extraction broke mid-sentence (often with blank lines between them).
+
+A break is rejoined when the line before does not end a sentence or a heading and the line after
+does not start a new item. In a hard-wrapped document (most lines share one page width, the
+modal width) only a line that fills the page width continues; in a soft-wrapped one (a paragraph
+a line, with stray breaks) a long line of prose (it has commas) without closing punctuation
+continues, unless it looks like a table row or a list of names. A title broken
+over several centred lines is rejoined when its last line ends like a title (``…的通知``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from normalize.changes import ChangeLog
+from normalize.patterns import (
+    CLOSERS,
+    DATE,
+    DATE_LINE,
+    DOC_NUMBER_LINE,
+    ORG_SUFFIX,
+    SENTENCE_END,
+    TITLE_SUFFIX,
+    is_heading,
+    starts_item,
+)
+from normalize.script import display_width
+
+MIN_WRAP_WIDTH = 30  # display columns below which a line is never a page-width line
+FULL_SLACK = 5  # columns: a first line indented by two characters still fills the page
+SOFT_MIN_CHARS = 20
+TITLE_MAX_CHARS = 40
+_TITLE_BREAKERS = re.compile(r"[，。；：！？,;:!?]")
+OPENERS = ("（", "(", "【", "[", "〔")
+LAYOUT_SPACE = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]|\S {2,}\S")  # table cells, name lists
+PROSE = re.compile(r"[，、,]")  # a sentence in progress; name lists and table rows have none
+LABEL = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{0,7}[：:]")
+
+
+def modal_width(lines: list[str]) -> int | None:
+    """The page width of a hard-wrapped text, or None when lines are paragraphs."""
+    widths = [display_width(line) for line in lines if display_width(line) >= MIN_WRAP_WIDTH]
+    if len(widths) < 5:
+        return None
+    counts = Counter(widths)
+    best = max(counts, key=lambda w: (counts[w], w))
+    near = sum(counts[v] for v in range(best - 2, best + 3))
+    return best if near >= max(5, 0.3 * len(widths)) else None
+
+
+def _title_continues(a: str, b: str) -> bool:
+    """``a`` and ``b`` are two lines of one title broken for centring."""
+    return (
+        len(a) <= TITLE_MAX_CHARS
+        and len(b) <= TITLE_MAX_CHARS
+        and TITLE_SUFFIX.search(b) is not None
+        and TITLE_SUFFIX.search(a) is None
+        and ORG_SUFFIX.search(a) is None
+        and not _TITLE_BREAKERS.search(a + b)
+        and not DATE.search(a)
+        and not DOC_NUMBER_LINE.match(a)
+        and not starts_item(a)
+        and not starts_item(b)
+        and not a.startswith(OPENERS)
+        and not a.endswith(tuple(CLOSERS))
+        and not b.startswith("关于")
+    )
+
+
+def _continues(a: str, last: str, b: str, width: int | None) -> bool:
+    """Should line ``b`` be appended to the paragraph ``a`` whose last physical line is ``last``?"""
+    if not a or not b or starts_item(b):
+        return False
+    if _title_continues(a, b):
+        return True
+    if a.endswith(tuple(SENTENCE_END)) or DATE_LINE.match(a) or DATE_LINE.match(b) or DOC_NUMBER_LINE.match(b):
+        return False
+    if width is not None and display_width(last) >= width - FULL_SLACK:
+        # a page-width line closing a bracket may end its paragraph: keep short sign-off lines apart
+        return not a.endswith(tuple(CLOSERS)) or (len(b) >= 10 and ORG_SUFFIX.search(b) is None)
+    if is_heading(a) or (TITLE_SUFFIX.search(a) and len(a) <= TITLE_MAX_CHARS * 2):
+        return False
+    return (
+        len(a) >= SOFT_MIN_CHARS
+        and PROSE.search(a) is not None
+        and not a.endswith(tuple(CLOSERS))
+        and LAYOUT_SPACE.search(a) is None
+        and ORG_SUFFIX.search(a) is None
+        and DATE.match(b) is None
+        and LABEL.match(b) is None
+    )
+
+
+def _glue(a: str, b: str) -> str:
+    """Join two pieces of one paragraph; a space only between two Latin words."""
+    if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalpha():
+        return f"{a} {b}"
+    return a + b
+
+
+def rejoin_wraps(lines: list[str], log: ChangeLog) -> list[str]:
+    """Merge broken lines into paragraphs; blank lines are dropped (paragraph = line)."""
+    stripped = [line.strip() for line in lines if line.strip()]
+    width = modal_width(stripped)
+    out: list[str] = []
+    last = ""
+    for line in stripped:
+        if out and _continues(out[-1], last, line, width):
+            log.add("hard-wrap", f"{out[-1][-6:]}⏎{line[:6]}")
+            out[-1] = _glue(out[-1], line)
+        else:
+            out.append(line)
+        last = line
+    return out

@@ -1,0 +1,145 @@
+"""The command line as a user meets it: exact output, exit codes, help, README mentions."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from tests.conftest import ROOT, SEED_NAMES, seed_path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_normalize_prints_clean_text(runner, seeds):
+    result = runner.invoke(main, ["normalize", str(seed_path("002"))])
+    assert result.exit_code == 0
+    assert result.output == seeds["002"].text + "\n"
+
+
+def test_normalize_key(runner, seeds):
+    result = runner.invoke(main, ["normalize", "--key", str(seed_path("003"))])
+    assert result.exit_code == 0
+    assert result.output == seeds["003"].key + "\n"
+
+
+def test_normalize_explain_lists_changes_on_stderr(runner):
+    result = runner.invoke(main, ["normalize", "--explain", str(seed_path("002"))])
+    assert result.exit_code == 0
+    assert "page-number: 1 (e.g. '— 1 —')" in result.stderr
+    assert "encoding: utf-8" in result.stderr
+
+
+def test_normalize_missing_file(runner, tmp_path):
+    result = runner.invoke(main, ["normalize", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+
+
+def test_normalize_directory(runner, tmp_path):
+    result = runner.invoke(main, ["normalize", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is a directory" in result.stderr
+
+
+def test_normalize_binary_names_encoding_option(runner, tmp_path):
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    result = runner.invoke(main, ["normalize", str(binary)])
+    assert result.exit_code == 2
+    assert "--encoding" in result.stderr
+    assert "guess" in result.stderr
+
+
+def test_normalize_wrong_encoding_option(runner, tmp_path):
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("关于印发实施方案的通知".encode("gbk"))
+    result = runner.invoke(main, ["normalize", "--encoding", "utf-8", str(gbk)])
+    assert result.exit_code == 2
+    assert "not valid utf-8" in result.stderr
+    ok = runner.invoke(main, ["normalize", "--encoding", "gbk", str(gbk)])
+    assert ok.exit_code == 0
+    assert ok.output == "关于印发实施方案的通知\n"
+
+
+def test_dedupe_json_on_seeds(runner):
+    result = runner.invoke(main, ["dedupe", str(ROOT / "corpus" / "raw"), "--json", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"documents", "clusters"}
+    assert {"path", "id", "encoding", "cluster", "canonical", "relation", "similarity"} <= set(data["documents"][0])
+    groups = sorted(sorted(Path(p).name[:3] for p in c["members"]) for c in data["clusters"])
+    assert groups == [["000"], ["001"], ["002", "003"], ["004"]]
+    pair = next(c for c in data["clusters"] if len(c["members"]) == 2)
+    assert pair["canonical"] == str(seed_path("002"))
+    member = next(d for d in data["documents"] if d["path"] == str(seed_path("003")))
+    assert member["relation"] == "near" and member["similarity"] > 0.97 and member["canonical"] is False
+
+
+def test_dedupe_paths_are_printed_as_given(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(main, ["dedupe", "corpus/raw", "--json", "--jobs", "2"])
+    assert result.exit_code == 0
+    paths = {d["path"] for d in json.loads(result.stdout)["documents"]}
+    assert paths == {f"corpus/raw/{name}" for name in SEED_NAMES.values()}
+
+
+def test_dedupe_reports_unreadable_and_goes_on(runner, tmp_path):
+    (tmp_path / "a.txt").write_bytes(seed_path("000").read_bytes())
+    (tmp_path / "b.txt").write_bytes(bytes(range(256)) * 8)
+    result = runner.invoke(main, ["dedupe", str(tmp_path), "--jobs", "1"])
+    assert result.exit_code == 0
+    assert f"skipped {tmp_path / 'b.txt'}" in result.stderr
+    assert "1 notices, 1 clusters, 0 duplicates" in result.stdout
+
+
+def test_dedupe_nothing_readable_fails(runner, tmp_path):
+    (tmp_path / "b.txt").write_bytes(b"")
+    result = runner.invoke(main, ["dedupe", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "none of the files could be read" in result.stderr
+
+
+def test_explain_jining_pair_is_related(runner):
+    result = runner.invoke(main, ["explain", str(seed_path("000")), str(seed_path("004"))])
+    assert result.exit_code == 0
+    assert "relation: related — not a duplicate" in result.stdout
+
+
+def test_explain_weihai_pair(runner):
+    result = runner.invoke(main, ["explain", str(seed_path("002")), str(seed_path("003"))])
+    assert result.exit_code == 0
+    assert "relation: near — duplicate" in result.stdout
+    assert f"preferred as canonical: {seed_path('002')}" in result.stdout
+    assert "{+（此件主动公开）" in result.stdout
+
+
+def _commands() -> list[str]:
+    return sorted(main.commands)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_help_and_a_readme_mention(runner, command):
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) > 3
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"policy-dedup {command}" in readme
+
+
+def test_python_dash_m_cli_works():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "cli", "--help"], cwd=ROOT, capture_output=True, text=True, env={**os.environ}
+    )
+    assert out.returncode == 0
+    assert "normalize" in out.stdout

@@ -1,0 +1,147 @@
+"""The dedupe stage: signatures equal datasketch's, order independence, seeds, veto, short texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe import DedupeConfig, Document, find_duplicates, read_document
+from dedupe.cluster import cluster
+from dedupe.shingle import shingle_hash32, shingle_hashes64, shingle_strings
+from dedupe.signature import signature
+from normalize import normalize
+from tests.conftest import SEED_NAMES, seed_path
+
+
+def doc(text: str, path: str, order: int = 0) -> Document:
+    return Document(path, path, normalize(text), order)
+
+
+@pytest.mark.parametrize("short", sorted(SEED_NAMES))
+def test_signature_equals_datasketch(seeds, short):
+    key = seeds[short].key
+    reference = MinHash(num_perm=128, seed=1, hashfunc=shingle_hash32, scheme="affine32")
+    reference.update_batch(shingle_strings(key))
+    assert np.array_equal(signature(shingle_hashes64(key)), reference.hashvalues)
+
+
+@given(st.text(alphabet="一二三四五六七八九十abc123，。", min_size=1, max_size=40), st.integers(1, 2**31))
+@settings(max_examples=50, deadline=None)
+def test_signature_equals_datasketch_any_text_and_seed(key, seed):
+    reference = MinHash(num_perm=64, seed=seed, hashfunc=shingle_hash32, scheme="affine32")
+    reference.update_batch(shingle_strings(key, 5))
+    assert np.array_equal(signature(shingle_hashes64(key, 5), 64, seed), reference.hashvalues)
+
+
+def test_short_key_is_one_shingle_and_empty_has_none():
+    assert shingle_strings("通知") == ["通知"]
+    assert len(shingle_hashes64("通知")) == 1
+    assert len(shingle_hashes64("")) == 0
+
+
+def test_short_distinct_texts_do_not_cluster():
+    result = find_duplicates([doc("通知", "a"), doc("公告", "b"), doc("通知", "c")])
+    groups = sorted(sorted(m.path for m in c.members) for c in result.clusters)
+    assert groups == [["a", "c"], ["b"]]
+
+
+@pytest.fixture(scope="module")
+def seed_docs() -> list[Document]:
+    docs = [read_document(str(seed_path(s)), i) for i, s in enumerate(sorted(SEED_NAMES))]
+    assert all(isinstance(d, Document) for d in docs)
+    return docs  # type: ignore[return-value]
+
+
+def test_seed_clusters(seed_docs):
+    result = find_duplicates(seed_docs)
+    groups = sorted(sorted(Path(m.path).name[:3] for m in c.members) for c in result.clusters)
+    assert groups == [["000"], ["001"], ["002", "003"], ["004"]]
+    weihai = next(c for c in result.clusters if len(c.members) == 2)
+    assert weihai.canonical.path.endswith(SEED_NAMES["002"])
+    assert "文号" in weihai.reason
+
+
+@given(st.permutations(range(5)))
+@settings(max_examples=15, deadline=None)
+def test_clusters_do_not_depend_on_input_order(seed_docs, perm):
+    shuffled = [seed_docs[i] for i in perm]
+    a, b = find_duplicates(seed_docs), find_duplicates(shuffled)
+    assert [(c.id, c.canonical.id, [m.id for m in c.members]) for c in a.clusters] == [
+        (c.id, c.canonical.id, [m.id for m in c.members]) for c in b.clusters
+    ]
+
+
+def test_union_find_respects_cannot_link():
+    groups, refused = cluster(3, [(0, 1), (1, 2)], apart=[(0, 2)])
+    assert groups == [[0, 1], [2]]
+    assert refused == [(1, 2)]
+
+
+BODY = (
+    "第一条 为了规范本市制定地方性法规活动，保证地方性法规质量，发挥地方立法的引领和推动作用，根据有关法律规定，结合本市实际，制定本条例。\n"
+    "第二条 市人民代表大会及其常务委员会制定、修改和废止地方性法规，适用本条例。\n"
+    "第三条 制定地方性法规，应当遵循下列原则：依照法定的权限和程序，从国家整体利益出发，维护社会主义法制的统一和尊严。\n"
+)
+
+
+def test_veto_different_doc_numbers():
+    a = doc(f"关于做好就业工作的通知\n鲁人社字〔2023〕18号\n{BODY}", "a")
+    b = doc(f"关于做好就业工作的通知\n鲁人社字〔2023〕19号\n{BODY}", "b")
+    result = find_duplicates([a, b])
+    assert len(result.clusters) == 2
+    (pair,) = result.pairs
+    assert pair.relation == "related" and not pair.merged
+    assert "文号" in (pair.veto or "")
+
+
+def test_veto_different_places_in_titles():
+    result = find_duplicates(
+        [doc(f"东营市制定地方性法规条例\n{BODY}", "a"), doc(f"临沂市制定地方性法规条例\n{BODY}", "b")]
+    )
+    assert len(result.clusters) == 2
+    assert "东营市" in (result.pairs[0].veto or "")
+
+
+def test_veto_revision_dates_with_ocr_misread():
+    head = "北京市制定地方性法规条例\n2001年2月13日 北京市第十一届人民代表大会第四次会议通过\n"
+    a = doc(f"{head}{BODY}", "a")
+    b = doc(f"{head}2017年1月20日 北京市第十四届人民代表大会第五次会议修订\n{BODY}", "b")
+    same_as_b = doc(f"{head}2017年1月20曰 北京市第十四届人民代表大会第五次会议修订\n{BODY}", "c")
+    result = find_duplicates([a, b, same_as_b])
+    groups = sorted(sorted(m.path for m in c.members) for c in result.clusters)
+    assert groups == [["a"], ["b", "c"]]
+
+
+def test_veto_draft_against_final():
+    result = find_duplicates([doc(f"某某管理办法（征求意见稿）\n{BODY}", "a"), doc(f"某某管理办法\n{BODY}", "b")])
+    assert len(result.clusters) == 2
+    assert "draft" in (result.pairs[0].veto or "")
+
+
+def test_identical_texts_are_exact():
+    result = find_duplicates([doc(BODY, "a"), doc(BODY.replace("，", ","), "b")])
+    assert result.pairs[0].relation == "exact"
+    assert len(result.clusters) == 1
+
+
+def test_truncated_copy_is_contained():
+    long_text = (
+        "\n".join([BODY] * 1)
+        + "第四条 "
+        + "地方性法规案的起草，应当广泛听取各方面意见，保证法规内容的科学性和可操作性。" * 3
+    )
+    short_text = long_text[: int(len(long_text) * 0.8)]
+    result = find_duplicates([doc(long_text, "long"), doc(short_text, "short")])
+    assert len(result.clusters) == 1
+    assert result.membership["short"].relation in {"near", "contained"}
+    assert result.clusters[0].canonical.path == "long"
+
+
+def test_config_is_validated():
+    with pytest.raises(ValueError, match="candidate_threshold"):
+        DedupeConfig(candidate_threshold=0.9, near_threshold=0.8)
