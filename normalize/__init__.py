@@ -84,13 +84,14 @@ def clean_text(text: str, config: NormalizeConfig = NormalizeConfig(), log: Chan
     log = log if log is not None else ChangeLog()
     text = fix_characters(text, log)
     lines = text.replace("\f", "\n\f\n").split("\n")
+    lines = strip_markup(lines, log)
     if config.strip_pages:
         lines = remove_page_artifacts(lines, log)
-    lines = strip_markup(lines, log)
     if config.strip_web:
         lines = remove_web_boilerplate(lines, log)
     if config.rejoin_wraps:
-        lines = rejoin_wraps(lines, log)
+        # emphasis can span a hard wrap (``**…⏎…**``): look again once lines are joined
+        lines = strip_markup(rejoin_wraps(lines, log), log)
     if config.fix_punctuation:
         lines = fix_punctuation(lines, log)
     lines = fix_spacing(lines, log)

@@ -9,7 +9,7 @@ from normalize.changes import ChangeLog
 _RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("markdown-comment", re.compile(r"^\s*<!--.*?-->\s*$"), ""),
     ("markdown-rule", re.compile(r"^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:=\s*){3,})$"), ""),
-    ("markdown-heading", re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$"), r"\1"),
+    ("markdown-heading", re.compile(r"^\s{0,3}(?:#{1,6}\s+)+(.*?)\s*#*\s*$"), r"\1"),
     ("markdown-quote", re.compile(r"^\s*(?:>\s?)+"), ""),
     ("markdown-list", re.compile(r"^\s*[*+]\s+"), ""),
     ("markdown-image", re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
@@ -23,10 +23,13 @@ def strip_markup(lines: list[str], log: ChangeLog) -> list[str]:
     """Remove Markdown headings, emphasis, quotes, list bullets, links and images line by line."""
     out: list[str] = []
     for line in lines:
-        for step, pattern, repl in _RULES:
-            new, n = pattern.subn(repl, line)
-            if n:
-                log.add(step, line.strip(), n)
-                line = new
+        previous = None
+        while line != previous:  # nested markup (``**## x**``) unwraps in turn
+            previous = line
+            for step, pattern, repl in _RULES:
+                new, n = pattern.subn(repl, line)
+                if n:
+                    log.add(step, line.strip(), n)
+                    line = new
         out.append(line)
     return out

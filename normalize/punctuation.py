@@ -61,35 +61,43 @@ def _bracket_pairs(line: str, mask: list[bool]) -> tuple[list[tuple[int, int]], 
 
 
 def fix_line(line: str, log: ChangeLog) -> str:
-    """Return ``line`` with half-width punctuation in Chinese context made full-width."""
+    """Return ``line`` with half-width punctuation in Chinese context made full-width.
+
+    Repeated until nothing changes, since a converted mark is Chinese context for its neighbours
+    (``关于,(`` → ``关于，（``); that makes the step idempotent.
+    """
     if not any(ch in _FULL for ch in line):
         return line
     mask = _protected_mask(line)
+    while True:
+        fixed = _fix_once(line, mask, log)
+        if fixed == line:
+            return line
+        line = fixed
+
+
+def _fix_once(line: str, mask: list[bool], log: ChangeLog) -> str:
     chars = list(line)
     pairs, lone = _bracket_pairs(line, mask)
     for left, right in pairs:
         a, b = line[left], line[right]
-        inside = line[left + 1 : right]
         mixed = (a == "（") != (b == "）")
         chinese = (
-            bool(HAN_RE.search(inside)) or _chinese(_neighbour(line, left, -1)) or _chinese(_neighbour(line, right, 1))
+            bool(HAN_RE.search(line[left + 1 : right]))
+            or _chinese(_neighbour(line, left, -1))
+            or _chinese(_neighbour(line, right, 1))
         )
         if mixed or (a == "(" and chinese):
-            if mixed:
-                log.add("bracket-pair-repaired", line[left : right + 1])
-            elif chinese:
-                log.add("halfwidth-punctuation", line[left : right + 1])
+            log.add("bracket-pair-repaired" if mixed else "halfwidth-punctuation", line[left : right + 1])
             chars[left], chars[right] = "（", "）"
     for i in lone:
         if line[i] in "()" and (_chinese(_neighbour(line, i, -1)) or _chinese(_neighbour(line, i, 1))):
             chars[i] = _FULL[line[i]]
             log.add("halfwidth-punctuation", line[max(0, i - 4) : i + 5])
     for i, ch in enumerate(line):
-        if ch in ",:;!?" and not mask[i]:
-            before, after = _neighbour(line, i, -1), _neighbour(line, i, 1)
-            if _chinese(before) or _chinese(after):
-                chars[i] = _FULL[ch]
-                log.add("halfwidth-punctuation", line[max(0, i - 4) : i + 5])
+        if ch in ",:;!?" and not mask[i] and (_chinese(_neighbour(line, i, -1)) or _chinese(_neighbour(line, i, 1))):
+            chars[i] = _FULL[ch]
+            log.add("halfwidth-punctuation", line[max(0, i - 4) : i + 5])
     return "".join(chars)
 
 

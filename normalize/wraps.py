@@ -33,8 +33,7 @@ SOFT_MIN_CHARS = 20
 TITLE_MAX_CHARS = 40
 _TITLE_BREAKERS = re.compile(r"[，。；：！？,;:!?]")
 OPENERS = ("（", "(", "【", "[", "〔")
-LAYOUT_SPACE = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]|\S {2,}\S")  # table cells, name lists
-PROSE = re.compile(r"[，、,]")  # a sentence in progress; name lists and table rows have none
+PROSE = re.compile(r"[，、,；;]")  # a sentence in progress; name lists and table rows have none
 LABEL = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{0,7}[：:]")
 
 
@@ -79,13 +78,12 @@ def _continues(a: str, last: str, b: str, width: int | None) -> bool:
     if width is not None and display_width(last) >= width - FULL_SLACK:
         # a page-width line closing a bracket may end its paragraph: keep short sign-off lines apart
         return not a.endswith(tuple(CLOSERS)) or (len(b) >= 10 and ORG_SUFFIX.search(b) is None)
-    if is_heading(a) or (TITLE_SUFFIX.search(a) and len(a) <= TITLE_MAX_CHARS * 2):
+    if is_heading(a) or (TITLE_SUFFIX.search(a) and len(a) <= TITLE_MAX_CHARS * 2 and not PROSE.search(a)):
         return False
     return (
         len(a) >= SOFT_MIN_CHARS
         and PROSE.search(a) is not None
         and not a.endswith(tuple(CLOSERS))
-        and LAYOUT_SPACE.search(a) is None
         and ORG_SUFFIX.search(a) is None
         and DATE.match(b) is None
         and LABEL.match(b) is None
@@ -99,13 +97,10 @@ def _glue(a: str, b: str) -> str:
     return a + b
 
 
-def rejoin_wraps(lines: list[str], log: ChangeLog) -> list[str]:
-    """Merge broken lines into paragraphs; blank lines are dropped (paragraph = line)."""
-    stripped = [line.strip() for line in lines if line.strip()]
-    width = modal_width(stripped)
+def _one_pass(lines: list[str], width: int | None, log: ChangeLog) -> list[str]:
     out: list[str] = []
     last = ""
-    for line in stripped:
+    for line in lines:
         if out and _continues(out[-1], last, line, width):
             log.add("hard-wrap", f"{out[-1][-6:]}⏎{line[:6]}")
             out[-1] = _glue(out[-1], line)
@@ -113,3 +108,18 @@ def rejoin_wraps(lines: list[str], log: ChangeLog) -> list[str]:
             out.append(line)
         last = line
     return out
+
+
+def rejoin_wraps(lines: list[str], log: ChangeLog) -> list[str]:
+    """Merge broken lines into paragraphs; blank lines are dropped (paragraph = line).
+
+    The page width only speaks for the physical lines of the first pass; further passes, on
+    paragraphs, run until nothing joins (a title can need two: ``关于…`` + ``2023`` + ``…的通知``).
+    """
+    lines = [line.strip() for line in lines if line.strip()]
+    width = modal_width(lines)
+    while True:
+        joined = _one_pass(lines, width, log)
+        if len(joined) == len(lines):
+            return joined
+        lines, width = joined, None

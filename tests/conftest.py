@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from normalize import Normalized, normalize
 
@@ -25,3 +27,9 @@ def seed_path(short: str) -> Path:
 @pytest.fixture(scope="session")
 def seeds() -> dict[str, Normalized]:
     return {short: normalize(seed_path(short).read_bytes()) for short in SEED_NAMES}
+
+
+# CI runs the property tests deterministically: a red build must be reproducible.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
