@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from normalize.artifacts import remove_page_artifacts, remove_web_boilerplate
+from normalize.capture import extract_capture
 from normalize.changes import Change, ChangeLog
 from normalize.characters import count_private_use, fix_characters
 from normalize.config import NormalizeConfig
@@ -110,6 +111,8 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
     if was_html:
         raw = extract_main_text(raw)
         log.add("html-main-content", "", 1)
+    else:
+        raw = extract_capture(raw, log) or raw
     text = clean_text(raw, config, log)
     lines = text.split("\n") if text else []
     return Normalized(

@@ -15,6 +15,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("markdown-image", re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     ("markdown-link", re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"), r"\1"),
     ("markdown-bold", re.compile(r"\*\*(.+?)\*\*"), r"\1"),
+    ("markdown-emphasis", re.compile(r"^\s*_{1,2}(?:\s+|$)|(?:^|\s+)_{1,2}\s*$"), ""),
     ("markdown-bold", re.compile(r"(?<![A-Za-z0-9_])__(.+?)__(?![A-Za-z0-9_])"), r"\1"),
 )
 
