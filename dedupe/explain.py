@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from dedupe.config import DedupeConfig
+from dedupe.diff import DiffOp, char_diff
 from dedupe.document import Document
 from dedupe.elect import elect
 from dedupe.pipeline import judge
 from dedupe.verify import Verdict
-
-DiffOp = tuple[str, str]  # ("equal" | "delete" | "insert", text)
 
 
 @dataclass(frozen=True)
@@ -37,47 +34,6 @@ def explain_pair(a: Document, b: Document, config: DedupeConfig = DedupeConfig()
     estimate = float(np.mean(a.fingerprint.signature == b.fingerprint.signature))
     preferred, reason = elect([a, b])
     return Explanation(a, b, estimate, v, veto, preferred, reason)
-
-
-def char_diff(a: str, b: str) -> list[DiffOp]:
-    """A character-level diff, aligned line by line first so long texts stay fast."""
-    ops: list[DiffOp] = []
-    lines = difflib.SequenceMatcher(None, a.splitlines(keepends=True), b.splitlines(keepends=True), autojunk=False)
-    la, lb = a.splitlines(keepends=True), b.splitlines(keepends=True)
-    for tag, i1, i2, j1, j2 in lines.get_opcodes():
-        old, new = "".join(la[i1:i2]), "".join(lb[j1:j2])
-        if tag == "equal":
-            ops.append(("equal", old))
-        elif tag == "replace" and max(len(old), len(new)) <= 20000:
-            ops.extend(_chars(old, new))
-        else:
-            if old:
-                ops.append(("delete", old))
-            if new:
-                ops.append(("insert", new))
-    return _merge(ops)
-
-
-def _chars(old: str, new: str) -> Iterator[DiffOp]:
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            yield ("equal", old[i1:i2])
-        else:
-            if i2 > i1:
-                yield ("delete", old[i1:i2])
-            if j2 > j1:
-                yield ("insert", new[j1:j2])
-
-
-def _merge(ops: list[DiffOp]) -> list[DiffOp]:
-    out: list[DiffOp] = []
-    for tag, text in ops:
-        if out and out[-1][0] == tag:
-            out[-1] = (tag, out[-1][1] + text)
-        elif text:
-            out.append((tag, text))
-    return out
 
 
 def render_diff(ops: list[DiffOp], context: int = 30) -> str:

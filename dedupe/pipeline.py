@@ -13,9 +13,10 @@ from dedupe.document import Document
 from dedupe.elect import elect
 from dedupe.index import CandidateIndex
 from dedupe.verify import MERGING, Similarity, Verdict, measure, verdict
-from dedupe.veto import veto_reason
+from dedupe.veto import edit_reason, veto_reason
 
 _STRENGTH = {"exact": 0, "near": 1, "contained": 2, "related": 3}
+IDENTICAL_ENOUGH = 0.99  # above this Jaccard the wording is the same; no need to read the diff
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ def judge(
     v = verdict(a.key, b.key, measure(a, b, ignore), config)
     if config.veto and v.merges and v.relation != "exact":
         reason = veto_reason(a.normalized.meta, b.normalized.meta)
+        if reason is None and v.similarity.jaccard < IDENTICAL_ENOUGH:
+            reason = edit_reason(a.text, b.text)
         if reason:
             return Verdict("related", v.similarity, f"{v.reason}, but vetoed: {reason}"), reason
     return v, None

@@ -4,13 +4,25 @@ Cities copy provincial templates, regulations are revised a few articles at a ti
 one form for a series of items. When both notices carry a fact and the facts differ, they are
 distinct notices however similar their text: different 文号, different issue or revision dates,
 different places in the titles, a draft against a final text, different item codes.
+
+When the facts are missing, the text tells: renderings of one notice differ by layout, by
+single-character noise (OCR) or by a cut at the end or a dropped paragraph, whereas a revision or
+another office's adaptation rewrites many passages — on both sides, or one change made throughout.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
-from normalize import Meta
+from dedupe.diff import char_diff
+from normalize import Meta, comparison_key
+from normalize.key import t2s_converter
+
+EDIT_MIN_CHARS = 2  # an edit of one character is noise (OCR, a typo); two or more is wording
+EDITS_BOTH_SIDES = 3  # passages reworded on each side
+EDITS_ONE_SIDE = 10  # or one side cut in many places (区、县 → 区 throughout)
 
 _DOC_NUMBER_NOISE = re.compile(r"\s+")
 _BRACKETS = str.maketrans("[［【(（〔]］】)）", "〔〔〔〔〔〔〕〕〕〕〕")
@@ -29,19 +41,64 @@ def _codes(meta: Meta) -> dict[str, str]:
     return out
 
 
+def _one_digit_apart(x: str, y: str) -> bool:
+    """Dates whose digits differ in one place: likely an OCR misread, not another date."""
+    dx, dy = x.replace("-", ""), y.replace("-", "")
+    return len(dx) == len(dy) and sum(1 for p, q in zip(dx, dy, strict=True) if p != q) == 1
+
+
 def veto_reason(a: Meta, b: Meta) -> str | None:
     """Why ``a`` and ``b`` are distinct notices, or None when nothing tells them apart."""
-    if a.doc_number and b.doc_number and _doc_number(a.doc_number) != _doc_number(b.doc_number):
+    if (
+        a.doc_number
+        and b.doc_number
+        and comparison_key(_doc_number(a.doc_number)) != comparison_key(_doc_number(b.doc_number))
+    ):
         return f"different 文号: {a.doc_number} vs {b.doc_number}"
-    if a.date and b.date and a.date != b.date:
-        return f"different issue or revision dates: {a.date} vs {b.date}"
-    if a.place and b.place and a.place != b.place:
+    if a.date and b.date and a.date != b.date and not _one_digit_apart(a.date, b.date):
+        da, db = set(a.dates), set(b.dates)
+        # A date only one side has is a new revision entry when that side has more dated head
+        # lines; with as many, the other side's date was lost (OCR, a cut) and the text decides.
+        if not (da <= db or db <= da) or a.dated_entries != b.dated_entries:
+            return f"different issue or revision dates: {a.date} vs {b.date}"
+    if a.place and b.place and comparison_key(a.place) != comparison_key(b.place):  # 濱州市 = 滨州市
         return f"different places in the titles: {a.place} vs {b.place}"
     if a.draft != b.draft and a.title and b.title:
         draft, final = (a, b) if a.draft else (b, a)
         return f"a draft ({draft.title}) against a final text ({final.title})"
     codes_a, codes_b = _codes(a), _codes(b)
     for label in sorted(codes_a.keys() & codes_b.keys()):
-        if codes_a[label] != codes_b[label]:
+        if comparison_key(codes_a[label]) != comparison_key(codes_b[label]):
             return f"different {label}: {codes_a[label]} vs {codes_b[label]}"
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _diff_line(line: str) -> str:
+    """A line as the edit count compares it: NFKC, simplified, no whitespace, casefolded."""
+    line = unicodedata.normalize("NFKC", line)
+    convert = t2s_converter()
+    return "".join((convert(line) if convert else line).split()).casefold()
+
+
+def edit_counts(text_a: str, text_b: str) -> tuple[int, int]:
+    """Passages of at least two characters found only in A, and only in B, leaving out a cut at
+    either end (truncated copies) — each passage counted once per place it occurs."""
+    ops = char_diff(
+        "\n".join(_diff_line(x) for x in text_a.split("\n")), "\n".join(_diff_line(x) for x in text_b.split("\n"))
+    )
+    inner = ops[1:-1]
+    only_a = sum(1 for tag, t in inner if tag == "delete" and len(t.replace("\n", "")) >= EDIT_MIN_CHARS)
+    only_b = sum(1 for tag, t in inner if tag == "insert" and len(t.replace("\n", "")) >= EDIT_MIN_CHARS)
+    return only_a, only_b
+
+
+def edit_reason(text_a: str, text_b: str) -> str | None:
+    """Why two similar texts are different versions, judged by how they differ; None if they are not."""
+    only_a, only_b = edit_counts(text_a, text_b)
+    if min(only_a, only_b) >= EDITS_BOTH_SIDES or max(only_a, only_b) >= EDITS_ONE_SIDE:
+        return (
+            f"reworded: {only_a} passage(s) only in A and {only_b} only in B "
+            "(a revision or an adapted copy, not a rendering of the same notice)"
+        )
     return None

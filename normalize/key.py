@@ -24,8 +24,9 @@ def _t2s() -> Callable[[str], str] | None:
     return OpenCC("t2s").convert
 
 
-def t2s_available() -> bool:
-    return _t2s() is not None
+def t2s_converter() -> Callable[[str], str] | None:
+    """OpenCC's traditional → simplified conversion, or None when OpenCC is not installed."""
+    return _t2s()
 
 
 def comparison_key(text: str, traditional_to_simplified: bool = True) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from normalize.key import t2s_converter
 from normalize.patterns import DATE, DOC_NUMBER, DOC_NUMBER_LINE, ORG_SUFFIX, TITLE_SUFFIX, starts_item
 
 HEAD_LINES = 20
@@ -14,8 +15,11 @@ ITEM_CODE = re.compile(
     r"(职权编码|事项编码|案号|编号|项目代码|统一社会信用代码)\s*[:：]?\s*([A-Za-z0-9〔〕\[\]（）()\-_\u4e00-\u9fff]{4,40}?)(?=[\s，。；、]|$)"
 )
 _PLACE = re.compile(
-    r"^(?:关于)?(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区))?([\u4e00-\u9fff]{2,6}?(?:市|自治州|地区|盟|县|区|旗))"
+    r"^(?:关于)?(?P<province>[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,8}?自治区)?"
+    r"(?P<city>[\u4e00-\u9fff]{2,4}?(?:市|自治州|州|盟|地区))?"
+    r"(?P<county>[\u4e00-\u9fff]{1,3}?(?:县|区|旗))?"
 )
+_DATED_ENTRY = re.compile(r"^(?:19|20)\d{2}")
 _NOT_PLACE = re.compile(r"印发|开展|推进|加强|进一步|做好|实施|关于|转发|规范|促进|建立|完善|深化|全面|城市|地区")
 
 
@@ -30,6 +34,7 @@ class Meta:
     draft: bool = False
     item_codes: tuple[str, ...] = ()
     public_note: str | None = None
+    dated_entries: int = 0  # head lines that open with a year (``2019年3月2日 …第四次修订``)
 
 
 def iso_date(match: re.Match[str]) -> str:
@@ -83,13 +88,19 @@ def _issuer(lines: list[str]) -> str | None:
 
 
 def place_of(title: str | None) -> str | None:
-    """The city, county or district a title opens with (``东营市制定…`` → ``东营市``)."""
+    """The province, city and county a title opens with (``东营市制定…`` → ``东营市``).
+
+    >>> place_of("山东省风景名胜区条例"), place_of("广州市天河区人才公寓申请公告"), place_of("关于印发开展新市民乐业行动的通知")
+    ('山东省', '广州市天河区', None)
+    """
     if not title:
         return None
-    m = _PLACE.match(title)
-    if not m or _NOT_PLACE.search(m.group(0)):
+    convert = t2s_converter()  # 浦東新區 is 浦东新区
+    m = _PLACE.match(convert(title) if convert else title)
+    place = m.group(0).removeprefix("关于") if m else ""
+    if not place or _NOT_PLACE.search(place):
         return None
-    return m.group(1)
+    return place
 
 
 def extract_meta(lines: list[str]) -> Meta:
@@ -108,4 +119,5 @@ def extract_meta(lines: list[str]) -> Meta:
         draft=bool(DRAFT.search(title or "") or DRAFT.search(head[:200])),
         item_codes=codes,
         public_note=public,
+        dated_entries=sum(1 for line in lines[:HEAD_LINES] if len(line) > 12 and _DATED_ENTRY.match(line)),
     )

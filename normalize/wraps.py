@@ -69,7 +69,7 @@ def _title_continues(a: str, b: str) -> bool:
 
 def _continues(a: str, last: str, b: str, width: int | None) -> bool:
     """Should line ``b`` be appended to the paragraph ``a`` whose last physical line is ``last``?"""
-    if not a or not b or starts_item(b):
+    if not a or not b or starts_item(b) or DATE.match(b):  # a dated line opens a new head entry
         return False
     if _title_continues(a, b):
         return True
@@ -84,8 +84,7 @@ def _continues(a: str, last: str, b: str, width: int | None) -> bool:
         len(a) >= SOFT_MIN_CHARS
         and PROSE.search(a) is not None
         and not a.endswith(tuple(CLOSERS))
-        and ORG_SUFFIX.search(a) is None
-        and DATE.match(b) is None
+        and (len(a) > 30 or ORG_SUFFIX.search(a) is None)
         and LABEL.match(b) is None
     )
 

@@ -15,7 +15,7 @@ from dedupe.cluster import cluster
 from dedupe.shingle import shingle_hash32, shingle_hashes64, shingle_strings
 from dedupe.signature import signature
 from normalize import normalize
-from tests.conftest import SEED_NAMES, seed_path
+from tests.conftest import DATA, SEED_NAMES, seed_path
 
 
 def doc(text: str, path: str, order: int = 0) -> Document:
@@ -107,14 +107,57 @@ def test_veto_different_places_in_titles():
     assert "东营市" in (result.pairs[0].veto or "")
 
 
-def test_veto_revision_dates_with_ocr_misread():
-    head = "北京市制定地方性法规条例\n2001年2月13日 北京市第十一届人民代表大会第四次会议通过\n"
-    a = doc(f"{head}{BODY}", "a")
-    b = doc(f"{head}2017年1月20日 北京市第十四届人民代表大会第五次会议修订\n{BODY}", "b")
-    same_as_b = doc(f"{head}2017年1月20曰 北京市第十四届人民代表大会第五次会议修订\n{BODY}", "c")
-    result = find_duplicates([a, b, same_as_b])
+def test_veto_conflicting_dates_with_ocr_misread():
+    a = doc(f"关于做好就业工作的通知\n{BODY}某某市人力资源社会保障局\n2023年4月10日", "a")
+    b = doc(f"关于做好就业工作的通知\n{BODY}某某市人力资源社会保障局\n2023年5月12日", "b")
+    misread = doc(f"关于做好就业工作的通知\n{BODY}某某市人力资源社会保障局\n2023年5月12曰", "c")
+    result = find_duplicates([a, b, misread])
     groups = sorted(sorted(m.path for m in c.members) for c in result.clusters)
     assert groups == [["a"], ["b", "c"]]
+    assert "dates" in (result.pairs[0].veto or "")
+
+
+REGULATION = (DATA / "东营市制定地方性法规条例(2016-03-30).md").read_text(encoding="utf-8")
+
+
+def reworded(text: str) -> str:
+    """Three articles reworded the way a revision does it."""
+    return (
+        text.replace("保证地方性法规质量", "提高立法质量")
+        .replace("体现人民意志，发扬社会主义民主", "坚持以人民为中心，发展全过程人民民主")
+        .replace("对上位法已经明确规定的内容，一般不作重复性规定", "上位法已经明确规定的内容，原则上不作重复规定")
+    )
+
+
+def test_real_revision_pair_stays_apart():
+    old = read_document(str(DATA / "北京市制定地方性法规条例(2017-01-20).md"))
+    new = read_document(str(DATA / "北京市制定地方性法规条例(2023-07-28).md"))
+    result = find_duplicates([old, new])  # type: ignore[list-item]
+    assert len(result.clusters) == 2
+
+
+def test_revision_with_added_date_entry_is_vetoed():
+    head, _, body = REGULATION.partition("<!-- INFO END -->")
+    revised = f"{head}2023年5月30日 东营市第八届人民代表大会常务委员会第十次会议修正\n<!-- INFO END -->{body}"
+    result = find_duplicates([doc(REGULATION, "old"), doc(revised, "new")])
+    assert len(result.clusters) == 2
+    assert "dates" in (result.pairs[0].veto or "")
+
+
+def test_rewording_keeps_versions_apart_without_any_metadata():
+    _, _, body = REGULATION.partition("<!-- INFO END -->")
+    result = find_duplicates([doc(body, "old"), doc(reworded(body), "new")])
+    assert len(result.clusters) == 2
+    (pair,) = result.pairs
+    assert pair.similarity.jaccard >= 0.8
+    assert "reworded" in (pair.veto or "")
+
+
+def test_another_citys_copy_of_a_template_is_vetoed():
+    copy = REGULATION.replace("东营", "临沂")
+    result = find_duplicates([doc(REGULATION, "a"), doc(copy, "b")])
+    assert len(result.clusters) == 2
+    assert result.pairs[0].similarity.jaccard >= 0.8
 
 
 def test_veto_draft_against_final():
