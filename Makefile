@@ -13,7 +13,11 @@ $(BIN)/policy-dedup: pyproject.toml
 	touch $@
 
 run: $(BIN)/policy-dedup
-	$(BIN)/policy-dedup dedupe corpus/raw
+	$(BIN)/policy-dedup ingest corpus/raw --corpus corpus
+	$(BIN)/policy-dedup report --corpus corpus
+
+check-corpus: $(BIN)/policy-dedup
+	$(BIN)/policy-dedup check corpus/raw --corpus corpus
 
 lint: $(BIN)/policy-dedup
 	$(BIN)/ruff check .

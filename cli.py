@@ -27,6 +27,8 @@ from dedupe import (
     read_documents,
 )
 from dedupe.explain import explain_pair, format_explanation
+from dedupe.report import corpus_report, format_csv, format_table
+from dedupe.store import Corpus, Plan
 from normalize import NormalizeConfig, NormalizeError, normalize
 
 
@@ -179,6 +181,186 @@ def explain_command(a: str, b: str, encoding: str | None) -> None:
     first, second = docs
     assert isinstance(first, Document) and isinstance(second, Document)
     click.echo(format_explanation(explain_pair(first, second)))
+
+
+def corpus_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by the commands that work on a corpus folder."""
+
+    @click.option(
+        "--corpus",
+        "corpus_dir",
+        type=click.Path(file_okay=False),
+        default="corpus",
+        show_default=True,
+        help="The corpus folder.",
+    )
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DedupeError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@corpus_options
+@click.option(
+    "--index",
+    "index_url",
+    default=None,
+    metavar="URL",
+    help="Share the LSH index through Redis (redis://HOST:PORT/DB) instead of building it in memory.",
+)
+@dedupe_options
+def ingest_command(
+    paths: tuple[str, ...],
+    corpus_dir: str,
+    index_url: str | None,
+    config: DedupeConfig,
+    jobs: int,
+    ncfg: NormalizeConfig,
+) -> None:
+    """Add the notices in PATHS to the corpus: originals kept byte for byte, duplicates clustered."""
+    files = list(discover(paths))
+    with click.progressbar(
+        length=len(files), label="reading", file=sys.stderr, hidden=len(files) < 50 or not sys.stderr.isatty()
+    ) as bar:
+        corpus = Corpus(corpus_dir, config, ncfg, index_url=index_url, jobs=jobs, progress=bar.update)
+        plan = corpus.ingest(paths)
+    for r in plan.rejected:
+        click.echo(f"rejected {r.path}: {r.reason}", err=True)
+    joined = sum(
+        1
+        for a in plan.additions
+        if plan.membership[a.doc.id][1] != "canonical" or plan.membership[a.doc.id][0] != a.doc.id
+    )
+    changes = sum(1 for d in plan.decisions if d["decision"] == "canonical-change")
+    click.echo(
+        f"{len(plan.additions)} new original(s): {len(plan.additions) - joined} new notice(s), "
+        f"{joined} duplicate(s) of notices already there; {changes} canonical change(s); "
+        f"{len(plan.known)} already in the corpus; {len(plan.rejected)} rejected"
+    )
+    if plan.rejected and not plan.additions and not plan.known:
+        raise BadInput("nothing could be ingested (see the reasons above)")
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True)
+@corpus_options
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints ::error annotations for GitHub Actions.",
+)
+@dedupe_options
+def check_command(
+    paths: tuple[str, ...],
+    corpus_dir: str,
+    as_json: bool,
+    fmt: str,
+    config: DedupeConfig,
+    jobs: int,
+    ncfg: NormalizeConfig,
+) -> None:
+    """CI: fail (exit 1) when files in PATHS duplicate a corpus notice or each other. Changes nothing."""
+    corpus = Corpus(corpus_dir, config, ncfg, jobs=jobs)
+    plan = corpus.plan(paths)
+    report = check_report(corpus, plan)
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for item in report["duplicates"]:
+            line = (
+                f"{item['path']} duplicates {item['duplicates']} ({item['relation']}, similarity "
+                f"{item['similarity']:.3f}): {item['reason']}"
+            )
+            if fmt == "github":
+                click.echo(f"::error file={item['path']},title=duplicate notice::{line}")
+            else:
+                click.echo(f"DUPLICATE {line}")
+        if fmt == "text":
+            for item in report["related"]:
+                click.echo(f"related   {item['path']} ~ {item['other']} ({item['relation']}): {item['reason']}")
+            for item in report["new"]:
+                click.echo(f"new       {item}")
+            for item in report["known"]:
+                click.echo(f"known     {item['path']} = {item['corpus']}")
+        for item in report["rejected"]:
+            click.echo(f"rejected  {item['path']}: {item['reason']}", err=True)
+        click.echo(
+            f"{len(report['duplicates'])} duplicate(s), {len(report['new'])} new, "
+            f"{len(report['known'])} known, {len(report['rejected'])} rejected",
+            err=fmt == "github",
+        )
+    if report["duplicates"]:
+        sys.exit(1)
+    if report["rejected"]:
+        sys.exit(2)
+
+
+@main.command("report")
+@corpus_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, csv (the manifest with a column per quality flag) or json for programs.",
+)
+def report_command(corpus_dir: str, fmt: str) -> None:
+    """Clusters, relations, quality flags and figures of a corpus."""
+    corpus = Corpus(corpus_dir)
+    corpus.load()  # fails with a clear message when the folder is not a corpus
+    if fmt == "csv":
+        click.echo(format_csv(corpus), nl=False)
+        return
+    report = corpus_report(corpus)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if fmt == "json" else format_table(report))
+
+
+def check_report(corpus: Corpus, plan: Plan) -> dict[str, Any]:
+    """What ``check`` found, as one JSON-ready object."""
+    docs = {**plan.state.documents, **{a.doc.id: a.doc for a in plan.additions}}
+    by_id = {a.doc.id: a for a in plan.additions}
+
+    def show(doc_id: str) -> str:
+        return by_id[doc_id].source if doc_id in by_id else str(Path(corpus.root) / docs[doc_id].path)
+
+    duplicates = []
+    for add, pair in plan.duplicates():
+        other = pair.b if pair.a == add.doc.id else pair.a
+        duplicates.append(
+            {
+                "path": add.source,
+                "duplicates": show(other),
+                "cluster": plan.membership[other][0],
+                "relation": pair.relation,
+                "similarity": pair.jaccard,
+                "reason": pair.reason,
+            }
+        )
+    dup_paths = {d["path"] for d in duplicates}
+    related = [
+        {"path": show(p.b), "other": show(p.a), "relation": p.relation, "reason": p.reason}
+        for p in plan.new_pairs
+        if not p.merges
+    ]
+    return {
+        "duplicates": duplicates,
+        "related": related,
+        "new": [a.source for a in plan.additions if a.source not in dup_paths],
+        "known": [{"path": p, "corpus": str(Path(corpus.root) / c)} for p, c in plan.known],
+        "rejected": [{"path": r.path, "reason": r.reason} for r in plan.rejected],
+    }
 
 
 if __name__ == "__main__":

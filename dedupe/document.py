@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -13,17 +14,30 @@ from dedupe.signature import signature
 from normalize import Normalized
 
 
-@dataclass(frozen=True)
 class Fingerprint:
-    """Sorted unique 64-bit shingle hashes and the MinHash signature of a key."""
+    """Sorted unique 64-bit shingle hashes and the MinHash signature of a key.
 
-    shingles: np.ndarray
-    signature: np.ndarray
+    Either may be given (a signature read from the corpus cache); what is missing is computed
+    when first asked for, so loading a large corpus does not re-shingle every notice.
+    """
+
+    def __init__(self, key: str, config: DedupeConfig, sig: np.ndarray | None = None) -> None:
+        self.key = key
+        self.config = config
+        if sig is not None:
+            self.__dict__["signature"] = sig
+
+    @cached_property
+    def shingles(self) -> np.ndarray:
+        return shingle_hashes64(self.key, self.config.ngram)
+
+    @cached_property
+    def signature(self) -> np.ndarray:
+        return signature(self.shingles, self.config.num_perm, self.config.seed)
 
     @classmethod
     def of(cls, key: str, config: DedupeConfig) -> Fingerprint:
-        hashes = shingle_hashes64(key, config.ngram)
-        return cls(hashes, signature(hashes, config.num_perm, config.seed))
+        return cls(key, config)
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,7 @@ class Document:
     normalized: Normalized
     order: int = 0
     config: DedupeConfig = field(default_factory=DedupeConfig, compare=False, repr=False)
+    cached_signature: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -44,6 +59,16 @@ class Document:
     def text(self) -> str:
         return self.normalized.text
 
+    def moved(self, path: str, id: str | None = None, order: int | None = None) -> Document:
+        """The same notice under another path (and id, order), keeping its computed signature."""
+        return dataclasses.replace(
+            self,
+            path=path,
+            id=self.id if id is None else id,
+            order=self.order if order is None else order,
+            cached_signature=self.fingerprint.signature,
+        )
+
     @cached_property
     def fingerprint(self) -> Fingerprint:
-        return Fingerprint.of(self.key, self.config)
+        return Fingerprint(self.key, self.config, self.cached_signature)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +78,7 @@ def read_document(
     if len(normalized.key) < MIN_KEY_CHARS:
         return Rejected(path, "has no text left after normalization")
     doc = Document(doc_id or document_id(data), path, normalized, order, config)
-    _ = doc.fingerprint
+    _ = doc.fingerprint.signature  # shingles and signature, computed in the worker
     return doc
 
 
@@ -92,10 +92,23 @@ def read_documents(
     normalize_config: NormalizeConfig = NormalizeConfig(),
     config: DedupeConfig = DedupeConfig(),
     start_order: int = 0,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Document | Rejected]:
-    """Read many files; with ``jobs`` > 1 the work is spread over processes, results in input order."""
+    """Read many files; with ``jobs`` > 1 the work is spread over processes, results in input order.
+
+    ``progress`` is called with the number of files done since its last call.
+    """
     tasks = [(p, start_order + i, normalize_config, config) for i, p in enumerate(paths)]
+    out: list[Document | Rejected] = []
     if jobs <= 1 or len(tasks) < 2:
-        return [_read_star(t) for t in tasks]
+        for t in tasks:
+            out.append(_read_star(t))
+            if progress:
+                progress(1)
+        return out
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_read_star, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
+        for result in pool.map(_read_star, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))):
+            out.append(result)
+            if progress:
+                progress(1)
+    return out

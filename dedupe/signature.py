@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import LeanMinHash, MinHash
 
 from dedupe.shingle import fold32
 
@@ -48,6 +48,7 @@ def signature(hashes64: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.nd
     return out
 
 
-def to_minhash(sig: np.ndarray, seed: int = 1) -> MinHash:
-    """A datasketch MinHash carrying ``sig``, for datasketch's LSH and storage layers."""
-    return MinHash(num_perm=len(sig), seed=seed, hashvalues=sig, scheme="affine32")
+def to_minhash(sig: np.ndarray, seed: int = 1) -> LeanMinHash:
+    """A datasketch LeanMinHash carrying ``sig``, for datasketch's LSH and storage layers (it skips
+    drawing permutations, which a plain MinHash does on every construction)."""
+    return LeanMinHash(seed=seed, hashvalues=sig, scheme="affine32")

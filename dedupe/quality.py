@@ -1,0 +1,75 @@
+"""Data-quality flags: a fixed vocabulary, each with the sentence that explains it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from dedupe.document import Document
+
+FLAGS: dict[str, str] = {
+    "low-confidence-encoding": "the encoding was guessed with low confidence; check the text reads right",
+    "replacement-chars": "the original holds U+FFFD replacement characters: text was lost before it reached us",
+    "private-use-chars": "Private Use Area characters: glyphs of a PDF font that extraction could not map",
+    "mojibake": "text that is UTF-8 read as GBK (鍏充簬 for 关于): the source was decoded wrongly upstream",
+    "kangxi-radicals-fixed": "Kangxi radical look-alikes (a PDF artifact) were mapped to ordinary characters",
+    "artifacts-removed": "page numbers, running headers or web boilerplate were removed",
+    "mixed-width-punctuation": "half-width punctuation in Chinese text was made full-width",
+    "no-title": "no title line was found near the top",
+    "no-doc-number": "no 文号 (such as 威人社字〔2023〕13号) was found",
+    "no-date": "no issue date was found",
+    "truncated": "ends mid-sentence, or lacks the closing part its cluster-mates have",
+    "repeated-passage": "a clause is repeated back to back (a copy-paste or extraction slip)",
+    "too-short": "fewer than 50 characters of text: too little to compare reliably",
+}
+LOW_CONFIDENCE = 0.3
+TOO_SHORT = 50
+_ARTIFACT_STEPS = {
+    "page-number",
+    "running-header",
+    "web-boilerplate",
+    "web-link-list",
+    "capture-navigation",
+    "html-main-content",
+}
+_REPEAT = re.compile(r"([^。；\n]{8,}?[，、；])\1")
+_ENDINGS = (*"。！？；：”）》」』】…", "日")
+
+
+def repeated_passage(text: str) -> str | None:
+    """A clause of eight or more characters repeated back to back, if any."""
+    m = _REPEAT.search(text)
+    return m.group(1) if m else None
+
+
+def quality_flags(doc: Document, cluster: Sequence[Document] = ()) -> list[str]:
+    n = doc.normalized
+    steps = {c.step for c in n.changes}
+    found: list[str] = []
+    checks = {
+        "low-confidence-encoding": n.confidence < LOW_CONFIDENCE,
+        "replacement-chars": n.replacement_chars > 0,
+        "private-use-chars": n.private_use_chars > 0,
+        "mojibake": n.mojibake,
+        "kangxi-radicals-fixed": "kangxi-radicals" in steps,
+        "artifacts-removed": bool(steps & _ARTIFACT_STEPS),
+        "mixed-width-punctuation": n.mixed_width_punctuation,
+        "no-title": not n.meta.title,
+        "no-doc-number": not n.meta.doc_number,
+        "no-date": not n.meta.date,
+        "truncated": _truncated(doc, cluster),
+        "repeated-passage": repeated_passage(doc.text) is not None,
+        "too-short": len(doc.key) < TOO_SHORT,
+    }
+    for flag in FLAGS:
+        if checks[flag]:
+            found.append(flag)
+    return found
+
+
+def _truncated(doc: Document, cluster: Sequence[Document]) -> bool:
+    last = doc.text.rstrip().rsplit("\n", 1)[-1]
+    if len(last) >= 20 and "，" in last and not last.endswith(_ENDINGS):  # prose cut mid-sentence
+        return True
+    longest = max((len(m.key) for m in cluster), default=0)
+    return bool(cluster) and len(doc.key) < 0.9 * longest
