@@ -24,7 +24,19 @@ _FULLWIDTH_ALNUM = {
 _KANGXI = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
 _SPACES = {cp: " " for cp in (0x00A0, 0x3000, 0x202F, 0x205F, *range(0x2000, 0x200B))}
 _ZERO_WIDTH = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)}
+
+
+def _class_of(table: dict[int, int | str | None]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in table) + "]")
+
+
 _PUA = re.compile("[\ue000-\uf8ff]")
+_CLASSES = {
+    "kangxi-radicals": _class_of(_KANGXI),
+    "fullwidth-alnum": _class_of(_FULLWIDTH_ALNUM),
+    "zero-width": _class_of(_ZERO_WIDTH),
+}
+_UNUSUAL_SPACES = _class_of({cp: v for cp, v in _SPACES.items() if cp != 0x3000})
 
 
 def count_private_use(text: str) -> int:
@@ -32,8 +44,8 @@ def count_private_use(text: str) -> int:
     return len(_PUA.findall(text))
 
 
-def _translate(text: str, table: dict[int, str | int | None], step: str, log: ChangeLog) -> str:
-    hits = [ch for ch in text if ord(ch) in table]
+def _translate(text: str, table: dict[int, int | str | None], step: str, log: ChangeLog) -> str:
+    hits = _CLASSES[step].findall(text)
     if not hits:
         return text
     log.add(step, "".join(dict.fromkeys(hits))[:12], len(hits))
@@ -53,7 +65,7 @@ def fix_characters(text: str, log: ChangeLog) -> str:
     text = _translate(text, _KANGXI, "kangxi-radicals", log)
     text = _translate(text, _FULLWIDTH_ALNUM, "fullwidth-alnum", log)
     text = _translate(text, _ZERO_WIDTH, "zero-width", log)
-    spaces = sum(1 for ch in text if ord(ch) in _SPACES and ch != "\u3000")
+    spaces = len(_UNUSUAL_SPACES.findall(text))
     if spaces:
         log.add("unusual-spaces", "", spaces)
     return text.translate(_SPACES)

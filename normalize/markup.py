@@ -20,10 +20,16 @@ _RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
+_MARKUP_CHARS = re.compile(r"[#*_>\[!<=+-]")
+
+
 def strip_markup(lines: list[str], log: ChangeLog) -> list[str]:
     """Remove Markdown headings, emphasis, quotes, list bullets, links and images line by line."""
     out: list[str] = []
     for line in lines:
+        if not _MARKUP_CHARS.search(line):
+            out.append(line)
+            continue
         previous = None
         while line != previous:  # nested markup (``**## x**``) unwraps in turn
             previous = line

@@ -25,7 +25,9 @@ def is_cjk(ch: str) -> bool:
     return bool(ch) and re.match(f"[{CJK}]", ch) is not None
 
 
+_WIDE = re.compile(f"[{CJK}\uff00-\uffef]")
+
+
 def display_width(line: str) -> int:
     """Columns a line takes on a page: CJK and full-width characters count two, others one."""
-    wide = sum(1 for ch in line if ch >= "\u1100" and (is_cjk(ch) or "\uff00" <= ch <= "\uffef"))
-    return len(line) + wide
+    return len(line) + len(_WIDE.findall(line))

@@ -39,7 +39,7 @@ LABEL = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{0,7}[：:]")
 
 def modal_width(lines: list[str]) -> int | None:
     """The page width of a hard-wrapped text, or None when lines are paragraphs."""
-    widths = [display_width(line) for line in lines if display_width(line) >= MIN_WRAP_WIDTH]
+    widths = [w for w in map(display_width, lines) if w >= MIN_WRAP_WIDTH]
     if len(widths) < 5:
         return None
     counts = Counter(widths)
