@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 
 from dedupe.config import DedupeConfig
-from dedupe.shingle import shingle_hashes64
+from dedupe.shingle import positional_hashes64, shingle_hashes64
 from dedupe.signature import signature
 from normalize import Normalized
 
@@ -33,7 +33,15 @@ class Fingerprint:
 
     @cached_property
     def signature(self) -> np.ndarray:
-        return signature(self.shingles, self.config.num_perm, self.config.seed)
+        # repeats do not change a minimum: no need to make the shingles unique first
+        hashes = self.__dict__.get("shingles")
+        if hashes is None:
+            hashes = positional_hashes64(self.key, self.config.ngram)
+        return signature(hashes, self.config.num_perm, self.config.seed)
+
+    @property
+    def empty(self) -> bool:
+        return not self.key
 
     @classmethod
     def of(cls, key: str, config: DedupeConfig) -> Fingerprint:

@@ -315,9 +315,7 @@ class Corpus:
         self, doc: Document, index: CandidateIndex, docs: dict[str, Document], by_key: dict[str, str]
     ) -> list[StoredPair]:
         """Pairs of ``doc`` with indexed documents (LSH candidates and identical keys)."""
-        candidates = (
-            {str(c) for c in index.query(doc.fingerprint.signature)} if doc.fingerprint.shingles.size else set()
-        )
+        candidates = {str(c) for c in index.query(doc.fingerprint.signature)} if not doc.fingerprint.empty else set()
         if doc.key in by_key:
             candidates.add(by_key[doc.key])
         out = []

@@ -68,4 +68,4 @@ def fix_characters(text: str, log: ChangeLog) -> str:
     spaces = len(_UNUSUAL_SPACES.findall(text))
     if spaces:
         log.add("unusual-spaces", "", spaces)
-    return text.translate(_SPACES)
+    return text.translate(_SPACES) if spaces or "\u3000" in text else text

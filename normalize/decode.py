@@ -31,7 +31,7 @@ _BOMS = (
 )
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u206f\u00b7]")
+_IMPLAUSIBLE = re.compile(r"[^\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u206f\u00b7]")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _strict(data: bytes, codec: str) -> str | None:
 def plausibility(text: str) -> float:
     """Share of characters usual in Chinese notices (CJK, ASCII, common punctuation, whitespace)."""
     sample = text[:20000]
-    return len(_PLAUSIBLE.findall(sample)) / len(sample) if sample else 1.0
+    return 1.0 - len(_IMPLAUSIBLE.findall(sample)) / len(sample) if sample else 1.0
 
 
 def _looks_utf16(data: bytes) -> str | None:

@@ -20,6 +20,7 @@ _PROTECTED = re.compile(
 _CJK_RE = re.compile(f"[{CJK}]")
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _OPEN, _CLOSE = "(（", ")）"
+_HALFWIDTH = re.compile(r"[,:;!?()]")
 
 
 def _neighbour(line: str, i: int, step: int) -> str:
@@ -66,7 +67,7 @@ def fix_line(line: str, log: ChangeLog) -> str:
     Repeated until nothing changes, since a converted mark is Chinese context for its neighbours
     (``关于,(`` → ``关于，（``); that makes the step idempotent.
     """
-    if not any(ch in _FULL for ch in line):
+    if not _HALFWIDTH.search(line):
         return line
     mask = _protected_mask(line)
     while True:
@@ -102,4 +103,4 @@ def _fix_once(line: str, mask: list[bool], log: ChangeLog) -> str:
 
 
 def fix_punctuation(lines: list[str], log: ChangeLog) -> list[str]:
-    return [fix_line(line, log) for line in lines]
+    return [fix_line(line, log) if _HALFWIDTH.search(line) else line for line in lines]

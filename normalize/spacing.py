@@ -25,19 +25,24 @@ def _split_issuer_list(line: str) -> list[str]:
 
 
 def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
+    """Strip each line, split issuer lists, then remove spaces next to Chinese in one pass."""
     out: list[str] = []
     for raw in lines:
         line = raw.strip()
-        if line != raw and raw.startswith((" ", "\t")):
+        if not line:
+            continue
+        if raw[:1] in (" ", "\t"):
             log.add("indentation", raw[:8])
-        parts = _split_issuer_list(line)
+        parts = _split_issuer_list(line) if " " in line else [line]
         if len(parts) > 1:
             log.add("issuer-list-split", line)
-        for part in parts:
-            fixed, n = _AROUND_CJK.subn("", part)
-            if n:
-                log.add("cjk-spacing", part, n)
-            fixed = _MULTI_SPACE.sub(" ", fixed)
-            if fixed:
-                out.append(fixed)
-    return out
+        out.extend(parts)
+    text = "\n".join(out)
+    first = _AROUND_CJK.search(text)
+    if first:
+        fixed, n = _AROUND_CJK.subn("", text)
+        log.add("cjk-spacing", text[max(0, first.start() - 8) : first.end() + 8].replace("\n", "⏎"), n)
+        text = fixed
+    if "  " in text or "\t" in text:
+        text = _MULTI_SPACE.sub(" ", text)
+    return [line for line in text.split("\n") if line]
