@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from dedupe.config import DedupeConfig
 from dedupe.errors import IndexUnavailable
@@ -38,6 +37,8 @@ class CandidateIndex:
 
     def __init__(self, config: DedupeConfig, url: str | None = None, basename: str = "policy-dedup") -> None:
         self.config = config
+        from datasketch import MinHashLSH  # loads scipy: only where an index is built, not in workers
+
         storage = storage_config(url, f"{basename}-{config.signature_fingerprint()}")
         try:
             self.lsh = MinHashLSH(

@@ -9,9 +9,12 @@ identical values without a Python call per shingle.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 from dedupe.shingle import fold32
 
@@ -21,9 +24,13 @@ _CHUNK = 8192  # shingles per block: bounds the temporary matrix to CHUNK × num
 
 @functools.cache
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The (a, b) permutation parameters datasketch draws for this size and seed."""
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """The (a, b) parameters datasketch's ``affine32`` scheme draws for this size and seed: odd
+    multipliers and offsets from ``numpy.random.RandomState(seed)``, in that order (a test checks
+    them against datasketch's own). Drawn here so that workers need not import datasketch."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -51,4 +58,6 @@ def signature(hashes64: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.nd
 def to_minhash(sig: np.ndarray, seed: int = 1) -> LeanMinHash:
     """A datasketch LeanMinHash carrying ``sig``, for datasketch's LSH and storage layers (it skips
     drawing permutations, which a plain MinHash does on every construction)."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=seed, hashvalues=sig, scheme="affine32")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import lxml.html
-import trafilatura
 
 _HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|div|p)[\s>]", re.I | re.S)
 _TAGS = re.compile(r"</?(p|div|br|span|table|td|a|body|html)[\s/>]", re.I)
@@ -26,6 +25,8 @@ def looks_like_html(text: str) -> bool:
 
 def extract_main_text(page: str) -> str:
     """The readable main content of ``page``, one paragraph a line, title first."""
+    import trafilatura  # imported on first use: most notices are not web pages, and it is slow to load
+
     doc = trafilatura.bare_extraction(page, include_tables=True, include_comments=False, with_metadata=True)
     body = (doc.text if doc is not None else None) or _fallback_text(page)
     title = _article_title(page) or (doc.title if doc is not None else None)

@@ -188,3 +188,12 @@ def test_truncated_copy_is_contained():
 def test_config_is_validated():
     with pytest.raises(ValueError, match="candidate_threshold"):
         DedupeConfig(candidate_threshold=0.9, near_threshold=0.8)
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 7), (256, 12345)])
+def test_permutations_are_datasketchs(num_perm, seed):
+    from dedupe.signature import permutations
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    ours = permutations(num_perm, seed)
+    assert np.array_equal(ours[0], a) and np.array_equal(ours[1], b)
