@@ -40,6 +40,8 @@ class CandidateIndex:
         from datasketch import MinHashLSH  # loads scipy: only where an index is built, not in workers
 
         storage = storage_config(url, f"{basename}-{config.signature_fingerprint()}")
+        if storage is not None:
+            _ping(url or "", storage["redis"])
         try:
             self.lsh = MinHashLSH(
                 threshold=config.candidate_threshold, num_perm=config.num_perm, storage_config=storage
@@ -48,6 +50,10 @@ class CandidateIndex:
             raise IndexUnavailable("the Redis index needs the redis extra: pip install 'policy-dedup[redis]'") from exc
         except Exception as exc:  # redis.ConnectionError and friends, without importing redis
             raise IndexUnavailable(f"cannot reach the index at {url}: {exc}") from exc
+
+    def size(self) -> int:
+        """How many notices the index holds."""
+        return int(self.lsh.keys.size())
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self.lsh
@@ -60,3 +66,16 @@ class CandidateIndex:
 
     def query(self, sig: np.ndarray) -> list[Hashable]:
         return list(self.lsh.query(to_minhash(sig, self.config.seed)))
+
+
+def _ping(url: str, params: dict[str, Any]) -> None:
+    try:
+        import redis
+    except ImportError as exc:
+        raise IndexUnavailable("the Redis index needs the redis extra: pip install 'policy-dedup[redis]'") from exc
+    try:
+        redis.Redis(**params, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        raise IndexUnavailable(
+            f"cannot reach the index at {url}: {exc}; start Redis there or leave out --index"
+        ) from exc

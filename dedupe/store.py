@@ -230,7 +230,7 @@ class Corpus:
         index = CandidateIndex(self.config)
         pairs: list[StoredPair] = []
         for doc in ordered:
-            pairs.extend(self._verify(doc, index, docs, {}))
+            pairs.extend(self._verify(doc, [index], docs, {}))
             index.insert_many([(doc.id, doc.fingerprint.signature)])
         return pairs
 
@@ -312,10 +312,13 @@ class Corpus:
 
     # -- planning --------------------------------------------------------------------------------
     def _verify(
-        self, doc: Document, index: CandidateIndex, docs: dict[str, Document], by_key: dict[str, str]
+        self, doc: Document, indexes: Sequence[CandidateIndex], docs: dict[str, Document], by_key: dict[str, str]
     ) -> list[StoredPair]:
         """Pairs of ``doc`` with indexed documents (LSH candidates and identical keys)."""
-        candidates = {str(c) for c in index.query(doc.fingerprint.signature)} if not doc.fingerprint.empty else set()
+        candidates: set[str] = set()
+        if not doc.fingerprint.empty:
+            for index in indexes:
+                candidates.update(str(c) for c in index.query(doc.fingerprint.signature))
         if doc.key in by_key:
             candidates.add(by_key[doc.key])
         out = []
@@ -339,55 +342,72 @@ class Corpus:
                 )
         return out
 
-    def plan(self, paths: Sequence[str], state: State | None = None) -> Plan:
-        """Compare ``paths`` with the corpus and with each other; change nothing."""
-        state = state or self.load()
-        plan = Plan(state)
-        known_sha = dict(zip(state.manifest["sha256"].to_list(), state.manifest["path"].to_list(), strict=True))
-        files = list(discover(paths))
-        fresh: list[tuple[str, bytes]] = []
-        for path in files:
+    def read(self, paths: Sequence[str]) -> list[tuple[str, str, int, Document | Rejected]]:
+        """Read, decode, normalize and sign the files in ``paths`` (no lock needed: nothing is written).
+
+        Returns (path, sha256, size, document or rejection); the same bytes given twice count once.
+        """
+        seen: set[str] = set()
+        fresh: list[tuple[str, str, int]] = []
+        out: list[tuple[str, str, int, Document | Rejected]] = []
+        for path in discover(paths):
             try:
                 data = Path(path).read_bytes()
             except OSError as exc:
-                plan.rejected.append(Rejected(path, f"cannot be read: {exc.strerror or exc}"))
+                out.append((path, "", 0, Rejected(path, f"cannot be read: {exc.strerror or exc}")))
                 continue
             sha = hashlib.sha256(data).hexdigest()
-            if sha in known_sha:
-                plan.known.append((path, known_sha[sha]))
-                continue
-            known_sha[sha] = path
-            fresh.append((path, data))
+            if sha not in seen:
+                seen.add(sha)
+                fresh.append((path, sha, len(data)))
         results = read_documents(
-            [p for p, _ in fresh],
+            [p for p, _, _ in fresh],
             jobs=self.jobs,
             normalize_config=self.normalize_config,
             config=self.config,
-            start_order=state.next_seq,
+            progress=self.progress,
         )
-        for (path, data), res in zip(fresh, results, strict=True):
-            if isinstance(res, Rejected):
+        out.extend((p, sha, size, res) for (p, sha, size), res in zip(fresh, results, strict=True))
+        return out
+
+    def plan(
+        self,
+        paths: Sequence[str],
+        state: State | None = None,
+        batch: Sequence[tuple[str, str, int, Document | Rejected]] | None = None,
+    ) -> Plan:
+        """Compare ``paths`` with the corpus and with each other; change nothing."""
+        state = state or self.load()
+        batch = self.read(paths) if batch is None else batch
+        plan = Plan(state)
+        known_sha = dict(zip(state.manifest["sha256"].to_list(), state.manifest["path"].to_list(), strict=True))
+        seq = state.next_seq
+        for path, sha, size, res in batch:
+            if sha in known_sha:
+                plan.known.append((path, known_sha[sha]))
+            elif isinstance(res, Rejected):
                 plan.rejected.append(res)
                 plan.decisions.append({"decision": "reject", "path": path, "reason": res.reason})
             else:
-                sha = hashlib.sha256(data).hexdigest()
-                plan.additions.append(Addition(res, path, sha, len(data)))
+                plan.additions.append(Addition(res.moved(res.path, order=seq), path, sha, size))
+                seq += 1
         self._match(plan)
         return plan
 
     def _match(self, plan: Plan) -> None:
         state = plan.state
         docs = dict(state.documents)
-        index = CandidateIndex(self.config, self.index_url, basename=f"corpus-{_corpus_name(self.root)}")
-        index.insert_many((d.id, d.fingerprint.signature) for d in state.documents.values())
+        corpus_index = self._index()
+        if not self.index_url or corpus_index.size() < len(state.documents):  # a shared index may lag a crash
+            corpus_index.insert_many((d.id, d.fingerprint.signature) for d in state.documents.values())
+        batch_index = CandidateIndex(self.config)  # additions stay out of a shared index until committed
         by_key = {d.key: d.id for d in sorted(state.documents.values(), key=lambda d: -d.order)}
         for add in plan.additions:
             doc = add.doc
-            pairs = self._verify(doc, index, docs, by_key)
-            plan.new_pairs.extend(pairs)
+            plan.new_pairs.extend(self._verify(doc, [corpus_index, batch_index], docs, by_key))
             docs[doc.id] = doc
             by_key.setdefault(doc.key, doc.id)
-            index.insert_many([(doc.id, doc.fingerprint.signature)])
+            batch_index.insert_many([(doc.id, doc.fingerprint.signature)])
         self._cluster(plan, docs)
 
     def _cluster(self, plan: Plan, docs: dict[str, Document]) -> None:
@@ -464,15 +484,22 @@ class Corpus:
     # -- committing ------------------------------------------------------------------------------
     def ingest(self, paths: Sequence[str]) -> Plan:
         """Add ``paths`` to the corpus: originals copied byte for byte, clusters and canonicals updated."""
+        self._index()  # an unreachable shared index fails here, before anything is written
         self.root.mkdir(parents=True, exist_ok=True)
         self.raw.mkdir(exist_ok=True)
+        batch = self.read(paths)  # the slow part, outside the lock: workers read in parallel
         with corpus_lock(self.root / ".lock", self.lock_timeout):
             state = self.load()
-            plan = self.plan(paths, state)
+            plan = self.plan(paths, state, batch)
             self._place_originals(plan)
             if plan.additions or plan.decisions:
                 self._commit(plan)
+                self._index().insert_many((a.doc.id, a.doc.fingerprint.signature) for a in plan.additions)
         return plan
+
+    def _index(self) -> CandidateIndex:
+        """The LSH index: in memory (built per run), or shared in Redis (one basename per corpus)."""
+        return CandidateIndex(self.config, self.index_url, basename=f"policy-dedup:{self.root.resolve().name}")
 
     def _place_originals(self, plan: Plan) -> None:
         """Copy each new original into raw/ (never overwriting one), and set its corpus path."""
@@ -561,10 +588,6 @@ class Corpus:
             )
         frame = pl.DataFrame(rows, schema=MANIFEST_SCHEMA).sort("path")
         _atomic(self.manifest_path, lambda p: frame.write_csv(p))
-
-
-def _corpus_name(root: Path) -> str:
-    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
 
 
 def _atomic(target: Path, write: object) -> None:

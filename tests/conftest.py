@@ -33,3 +33,58 @@ def seeds() -> dict[str, Normalized]:
 settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ping(url: str) -> bool:
+    try:
+        import redis
+    except ImportError:
+        return False
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A real Redis server: POLICY_DEDUP_REDIS_URL, or redis-server started on a free loopback port.
+
+    Without one the Redis tests skip, except in CI (CI=true), where a skip would hide a missing
+    install step: there they fail.
+    """
+    import shutil
+    import subprocess
+    import time
+
+    url = os.environ.get("POLICY_DEDUP_REDIS_URL")
+    proc = None
+    if not url and shutil.which("redis-server"):
+        port = _free_port()
+        proc = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        url = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + 10
+        while not _ping(url) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    if not url or not _ping(url):
+        if proc:
+            proc.kill()
+        message = "no Redis server: install redis-server (Debian package) or set POLICY_DEDUP_REDIS_URL"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the Redis tests")
+        pytest.skip(message)
+    yield url
+    if proc:
+        proc.terminate()
+        proc.wait(timeout=10)
