@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 
 from dedupe.config import DedupeConfig
-from dedupe.shingle import positional_hashes64, shingle_hashes64
+from dedupe.shingle import passage_fingerprints, positional_hashes64, shingle_hashes64
 from dedupe.signature import signature
 from normalize import Normalized
 
@@ -38,6 +38,10 @@ class Fingerprint:
         if hashes is None:
             hashes = positional_hashes64(self.key, self.config.ngram)
         return signature(hashes, self.config.num_perm, self.config.seed)
+
+    @cached_property
+    def passages(self) -> np.ndarray:
+        return passage_fingerprints(self.key)
 
     @property
     def empty(self) -> bool:

@@ -12,6 +12,7 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import elect
 from dedupe.index import CandidateIndex
+from dedupe.passages import PassageIndex
 from dedupe.verify import MERGING, Similarity, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
 
@@ -81,13 +82,18 @@ def boilerplate_shingles(docs: Sequence[Document], config: DedupeConfig) -> np.n
 def candidate_pairs(
     docs: Sequence[Document], config: DedupeConfig, index_url: str | None = None
 ) -> set[tuple[int, int]]:
-    """Index pairs (i < j) whose signatures collide in the LSH, plus every pair of identical keys."""
+    """Index pairs (i < j) whose signatures collide in the LSH, that share verbatim passages, or
+    whose keys are identical."""
     index = CandidateIndex(config, index_url, basename="dedupe-batch")
     index.insert_many((i, d.fingerprint.signature) for i, d in enumerate(docs) if not d.fingerprint.empty)
     pairs: set[tuple[int, int]] = set()
     for i, d in enumerate(docs):
         if not d.fingerprint.empty:
             pairs.update((min(i, j), max(i, j)) for j in index.query(d.fingerprint.signature) if j != i)
+    passages = PassageIndex()
+    passages.insert_many((i, d.fingerprint.passages) for i, d in enumerate(docs))
+    for i, d in enumerate(docs):
+        pairs.update((min(i, j), max(i, j)) for j in passages.query(d.fingerprint.passages) if j != i)
     by_key: dict[str, int] = {}
     for i, d in enumerate(docs):
         if d.key in by_key:

@@ -66,3 +66,19 @@ def shingle_hash32(shingle: str | bytes) -> int:
     for ch in shingle:
         h = (h * int(MULTIPLIER) + ord(ch)) & 0xFFFFFFFFFFFFFFFF
     return ((h >> 32) ^ h) & 0xFFFFFFFF
+
+
+PASSAGE_CHARS = 40  # a passage fingerprint covers this many key characters
+PASSAGE_WINDOW = 20  # winnowing window: any shared run of 59+ characters shares a fingerprint
+
+
+def passage_fingerprints(key: str, k: int = PASSAGE_CHARS, window: int = PASSAGE_WINDOW) -> np.ndarray:
+    """Winnowed hashes of the key's k-character passages (Schleimer et al., 2003): the minimum of
+    each window of ``window`` consecutive passage hashes. Two keys sharing a verbatim run of at
+    least ``k + window - 1`` characters share at least one fingerprint."""
+    hashes = positional_hashes64(key, k) if len(key) >= k else np.empty(0, dtype=np.uint64)
+    if hashes.size == 0:
+        return hashes
+    if hashes.size <= window:
+        return np.unique(hashes.min(keepdims=True))
+    return np.unique(np.lib.stride_tricks.sliding_window_view(hashes, window).min(axis=1))

@@ -35,6 +35,7 @@ from dedupe.errors import CorpusError
 from dedupe.files import Rejected, discover, read_documents
 from dedupe.index import CandidateIndex
 from dedupe.lock import corpus_lock
+from dedupe.passages import PassageIndex
 from dedupe.pipeline import judge
 from dedupe.quality import quality_flags
 from dedupe.verify import MERGING
@@ -227,11 +228,12 @@ class Corpus:
 
     def _recompute_pairs(self, docs: dict[str, Document]) -> list[StoredPair]:
         ordered = sorted(docs.values(), key=lambda d: d.order)
-        index = CandidateIndex(self.config)
+        index, passages = CandidateIndex(self.config), PassageIndex()
         pairs: list[StoredPair] = []
         for doc in ordered:
-            pairs.extend(self._verify(doc, [index], docs, {}))
+            pairs.extend(self._verify(doc, [index, passages], docs, {}))
             index.insert_many([(doc.id, doc.fingerprint.signature)])
+            passages.insert_many([(doc.id, doc.fingerprint.passages)])
         return pairs
 
     # -- cache ---------------------------------------------------------------------------------
@@ -312,13 +314,18 @@ class Corpus:
 
     # -- planning --------------------------------------------------------------------------------
     def _verify(
-        self, doc: Document, indexes: Sequence[CandidateIndex], docs: dict[str, Document], by_key: dict[str, str]
+        self,
+        doc: Document,
+        indexes: Sequence[CandidateIndex | PassageIndex],
+        docs: dict[str, Document],
+        by_key: dict[str, str],
     ) -> list[StoredPair]:
-        """Pairs of ``doc`` with indexed documents (LSH candidates and identical keys)."""
+        """Pairs of ``doc`` with indexed documents (LSH or passage candidates, identical keys)."""
         candidates: set[str] = set()
         if not doc.fingerprint.empty:
             for index in indexes:
-                candidates.update(str(c) for c in index.query(doc.fingerprint.signature))
+                query = doc.fingerprint.passages if isinstance(index, PassageIndex) else doc.fingerprint.signature
+                candidates.update(str(c) for c in index.query(query))
         if doc.key in by_key:
             candidates.add(by_key[doc.key])
         out = []
@@ -401,13 +408,16 @@ class Corpus:
         if not self.index_url or corpus_index.size() < len(state.documents):  # a shared index may lag a crash
             corpus_index.insert_many((d.id, d.fingerprint.signature) for d in state.documents.values())
         batch_index = CandidateIndex(self.config)  # additions stay out of a shared index until committed
+        passages = PassageIndex()
+        passages.insert_many((d.id, d.fingerprint.passages) for d in state.documents.values())
         by_key = {d.key: d.id for d in sorted(state.documents.values(), key=lambda d: -d.order)}
         for add in plan.additions:
             doc = add.doc
-            plan.new_pairs.extend(self._verify(doc, [corpus_index, batch_index], docs, by_key))
+            plan.new_pairs.extend(self._verify(doc, [corpus_index, batch_index, passages], docs, by_key))
             docs[doc.id] = doc
             by_key.setdefault(doc.key, doc.id)
             batch_index.insert_many([(doc.id, doc.fingerprint.signature)])
+            passages.insert_many([(doc.id, doc.fingerprint.passages)])
         self._cluster(plan, docs)
 
     def _cluster(self, plan: Plan, docs: dict[str, Document]) -> None:
