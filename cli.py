@@ -27,6 +27,7 @@ from dedupe import (
     read_documents,
 )
 from dedupe.explain import explain_pair, format_explanation
+from dedupe.html_report import render_html
 from dedupe.report import corpus_report, format_csv, format_table
 from dedupe.store import Corpus, Plan
 from normalize import NormalizeConfig, NormalizeError, normalize
@@ -311,20 +312,35 @@ def check_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "json", "html"]),
     default="table",
     show_default=True,
-    help="table for people, csv (the manifest with a column per quality flag) or json for programs.",
+    help="table for people, csv (the manifest with a column per quality flag), json for programs, "
+    "html: one self-contained page with diffs.",
 )
-def report_command(corpus_dir: str, fmt: str) -> None:
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+def report_command(corpus_dir: str, fmt: str, output: str | None) -> None:
     """Clusters, relations, quality flags and figures of a corpus."""
     corpus = Corpus(corpus_dir)
     corpus.load()  # fails with a clear message when the folder is not a corpus
-    if fmt == "csv":
-        click.echo(format_csv(corpus), nl=False)
-        return
-    report = corpus_report(corpus)
-    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if fmt == "json" else format_table(report))
+    if fmt == "html":
+        text = render_html(corpus)
+    elif fmt == "csv":
+        text = format_csv(corpus)
+    else:
+        report = corpus_report(corpus)
+        text = json.dumps(report, ensure_ascii=False, indent=2) if fmt == "json" else format_table(report)
+    if output:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
 
 
 def check_report(corpus: Corpus, plan: Plan) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from dedupe.diff import DiffOp, char_diff
 from dedupe.document import Document
 from dedupe.elect import elect
 from dedupe.pipeline import judge
+from dedupe.quality import quality_flags
 from dedupe.verify import Verdict
 
 
@@ -65,6 +66,8 @@ def format_explanation(e: Explanation) -> str:
         f"relation: {e.verdict.relation or 'none'} — {'duplicate' if e.duplicate else 'not a duplicate'}",
         f"reason: {e.verdict.reason}",
         f"veto: {e.veto or 'none'}",
+        f"quality flags of A: {', '.join(quality_flags(e.a, [e.a, e.b])) or 'none'}",
+        f"quality flags of B: {', '.join(quality_flags(e.b, [e.a, e.b])) or 'none'}",
         f"preferred as canonical: {e.preferred.path} ({e.preferred_reason})",
         "",
         "diff of the clean texts ([-only in A-] {+only in B+}):",

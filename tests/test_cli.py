@@ -119,6 +119,8 @@ def test_explain_weihai_pair(runner):
     assert "relation: near — duplicate" in result.stdout
     assert f"preferred as canonical: {seed_path('002')}" in result.stdout
     assert "{+（此件主动公开）" in result.stdout
+    assert "quality flags of A: artifacts-removed, mixed-width-punctuation" in result.stdout
+    assert "quality flags of B: artifacts-removed" in result.stdout
 
 
 def _commands() -> list[str]:

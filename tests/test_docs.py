@@ -12,3 +12,11 @@ def test_readme_examples(monkeypatch):
     failures, tried = doctest.testfile(str(ROOT / "README.md"), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert tried >= 5
     assert failures == 0
+
+
+def test_readme_explains_every_quality_flag():
+    from dedupe.quality import FLAGS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for flag, meaning in FLAGS.items():
+        assert f"| `{flag}` | {meaning} |" in readme
