@@ -345,8 +345,10 @@ def report_command(corpus_dir: str, fmt: str, output: str | None) -> None:
 
 def check_report(corpus: Corpus, plan: Plan) -> dict[str, Any]:
     """What ``check`` found, as one JSON-ready object."""
-    docs = {**plan.state.documents, **{a.doc.id: a.doc for a in plan.additions}}
     by_id = {a.doc.id: a for a in plan.additions}
+    others = {i for p in plan.new_pairs for i in (p.a, p.b)} - set(by_id)
+    docs = {**plan.state.fetch(others), **{a.doc.id: a.doc for a in plan.additions}}
+    clusters = dict(zip(plan.state.manifest["id"].to_list(), plan.state.manifest["cluster"].to_list(), strict=True))
 
     def show(doc_id: str) -> str:
         return by_id[doc_id].source if doc_id in by_id else str(Path(corpus.root) / docs[doc_id].path)
@@ -354,11 +356,12 @@ def check_report(corpus: Corpus, plan: Plan) -> dict[str, Any]:
     duplicates = []
     for add, pair in plan.duplicates():
         other = pair.b if pair.a == add.doc.id else pair.a
+        cluster = plan.membership.get(other, (clusters.get(other, other),))[0]
         duplicates.append(
             {
                 "path": add.source,
                 "duplicates": show(other),
-                "cluster": plan.membership[other][0],
+                "cluster": cluster,
                 "relation": pair.relation,
                 "similarity": pair.jaccard,
                 "reason": pair.reason,

@@ -5,16 +5,16 @@
       canonical/<id>.txt   clean text of each cluster's canonical member (named by cluster id)
       manifest.csv         one row per original, sorted by path (the record of decisions)
       decisions.jsonl      append-only log of merges, vetoes, canonical changes and rejections
-      .cache/              documents.parquet, pairs.parquet: derived, rebuilt when missing or stale
+      .cache/              signatures, normalized texts, verified pairs: derived (see dedupe.cache)
 
 Every write goes to a temporary file renamed into place, the manifest last: a store interrupted
-mid-ingest still reads as before, and the next ingest completes the work.
+mid-ingest still reads as before, and the next ingest completes the work. An ingest reads the
+corpus's signatures, not its texts: the texts of candidate notices and of the clusters that
+change are fetched when needed, so adding one notice to a large corpus stays fast.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from dedupe.bands import BandIndex
+from dedupe.cache import Cache, atomic_write, cache_tag, key_hash
 from dedupe.cluster import cluster
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
@@ -39,28 +41,8 @@ from dedupe.passages import PassageIndex
 from dedupe.pipeline import judge
 from dedupe.quality import quality_flags
 from dedupe.verify import MERGING
-from normalize import Change, Meta, NormalizeConfig, Normalized
+from normalize import NormalizeConfig
 
-MANIFEST_COLUMNS = [
-    "id",
-    "path",
-    "sha256",
-    "bytes",
-    "encoding",
-    "confidence",
-    "title",
-    "doc_number",
-    "issuer",
-    "date",
-    "chars",
-    "flags",
-    "cluster",
-    "is_canonical",
-    "relation",
-    "similarity",
-    "seq",
-    "ingested_at",
-]
 MANIFEST_SCHEMA = {
     "id": pl.String,
     "path": pl.String,
@@ -81,8 +63,8 @@ MANIFEST_SCHEMA = {
     "seq": pl.Int64,
     "ingested_at": pl.String,
 }
-CACHE_VERSION = "1"
 _STRENGTH = {"exact": 0, "near": 1, "contained": 2}
+PASSAGE_SEARCH_LIMIT = 10_000  # notices: above, related notices are looked for among LSH candidates only
 
 
 @dataclass(frozen=True)
@@ -100,13 +82,40 @@ class StoredPair:
         return self.relation in MERGING and not self.veto
 
 
-@dataclass
 class State:
-    """What the store holds: documents by id (with ingestion order), verified pairs, the manifest."""
+    """What the store holds: the manifest, every notice's signature, the verified pairs; the
+    notices themselves are fetched from the cache (or rebuilt from the originals) on demand."""
 
-    documents: dict[str, Document]
-    pairs: list[StoredPair]
-    manifest: pl.DataFrame
+    def __init__(
+        self, corpus: Corpus, manifest: pl.DataFrame, signatures: pl.DataFrame, pairs: list[StoredPair]
+    ) -> None:
+        self.corpus = corpus
+        self.manifest = manifest
+        self.ids: list[str] = signatures["id"].to_list()
+        self.seqs: list[int] = signatures["seq"].to_list()
+        self.signatures = (
+            np.frombuffer(b"".join(signatures["signature"].to_list()), dtype=np.uint32).reshape(len(self.ids), -1)
+            if self.ids
+            else np.empty((0, corpus.config.num_perm), dtype=np.uint32)
+        )
+        self.keyhashes: dict[int, str] = {}
+        for doc_id, kh in zip(self.ids, signatures["keyhash"].to_list(), strict=True):  # in seq order
+            self.keyhashes.setdefault(kh, doc_id)
+        self.pairs = pairs
+        self._docs: dict[str, Document] = {}
+
+    def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
+        """The notices with these ids (cached in memory once fetched)."""
+        ids = list(dict.fromkeys(ids))
+        missing = [i for i in ids if i not in self._docs]
+        if missing:
+            self._docs.update(self.corpus.cache.documents(missing, self.corpus.config))
+        return {i: self._docs[i] for i in ids if i in self._docs}
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        """Every notice of the corpus (reads all texts: for reports and small corpora)."""
+        return self.fetch(self.ids)
 
     @property
     def canonical_ids(self) -> set[str]:
@@ -135,8 +144,10 @@ class Plan:
     rejected: list[Rejected] = field(default_factory=list)
     new_pairs: list[StoredPair] = field(default_factory=list)
     membership: dict[str, tuple[str, str, float]] = field(default_factory=dict)  # id → (cluster, relation, sim)
-    canonical: dict[str, str] = field(default_factory=dict)  # cluster → canonical id
+    canonical: dict[str, str] = field(default_factory=dict)  # cluster → canonical id, for changed clusters
+    gone_clusters: set[str] = field(default_factory=set)
     decisions: list[dict[str, object]] = field(default_factory=list)
+    docs: dict[str, Document] = field(default_factory=dict)  # every notice the plan looked at
 
     def duplicates(self) -> list[tuple[Addition, StoredPair]]:
         """Each addition that duplicates a notice (of the corpus or of the batch), with its best pair."""
@@ -147,6 +158,9 @@ class Plan:
                 best = min(pairs, key=lambda p: (_STRENGTH[p.relation], -p.jaccard))
                 out.append((add, best))
         return out
+
+
+Batch = Sequence[tuple[str, str, int, Document | Rejected]]
 
 
 class Corpus:
@@ -169,8 +183,8 @@ class Corpus:
         self.jobs = jobs
         self.lock_timeout = lock_timeout
         self.progress = progress
+        self.cache = Cache(self.root / ".cache", cache_tag(config, normalize_config))
 
-    # -- paths -------------------------------------------------------------------------------
     @property
     def raw(self) -> Path:
         return self.root / "raw"
@@ -182,10 +196,6 @@ class Corpus:
     @property
     def decisions_path(self) -> Path:
         return self.root / "decisions.jsonl"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / ".cache"
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root.resolve()).as_posix()
@@ -200,127 +210,68 @@ class Corpus:
             raise CorpusError(f"cannot read {self.manifest_path}: {exc}; restore it from version control") from exc
 
     def load(self) -> State:
-        """The store as the manifest records it; documents come from the cache or the originals."""
+        """The store as the manifest records it: signatures and pairs from the cache, rebuilt from
+        the originals where the cache is missing or stale."""
         if not self.root.is_dir():
             raise CorpusError(
                 f"no corpus at {self.root}: create it with `policy-dedup ingest PATH --corpus {self.root}`"
             )
         manifest = self.read_manifest()
-        ids = manifest["id"].to_list()
-        docs = self._load_cached_documents(set(ids))
-        missing = [row for row in manifest.iter_rows(named=True) if row["id"] not in docs]
-        if missing:
-            docs.update(self._rebuild_documents(missing))
-        pairs = self._load_cached_pairs(set(ids)) if not missing else None
-        if pairs is None:
-            pairs = self._recompute_pairs(docs)
-        return State(docs, pairs, manifest)
+        ids = set(manifest["id"].to_list())
+        sigs = self.cache.signatures(ids)
+        rebuilt = False
+        if sigs.height < len(ids):
+            self._rebuild(manifest.filter(~pl.col("id").is_in(sigs["id"].to_list())))
+            sigs = self.cache.signatures(ids)
+            rebuilt = True
+        sigs = sigs.sort("seq")
+        frame = None if rebuilt else self.cache.pairs()
+        state = State(self, manifest, sigs, [])
+        if frame is not None:
+            state.pairs = [
+                StoredPair(r["a"], r["b"], r["relation"], r["jaccard"], r["containment"], r["reason"], r["veto"])
+                for r in frame.iter_rows(named=True)
+                if r["a"] in ids and r["b"] in ids
+            ]
+        else:
+            state.pairs = self._recompute_pairs(state)
+            self.cache.write_pairs([vars_of(p) for p in state.pairs])
+        return state
 
-    def _rebuild_documents(self, rows: list[dict[str, object]]) -> dict[str, Document]:
-        paths = [str(self.root / str(r["path"])) for r in rows]
+    def _rebuild(self, rows: pl.DataFrame) -> None:
+        """Normalize the originals again for notices the cache lacks, and cache them."""
+        paths = [str(self.root / p) for p in rows["path"].to_list()]
         results = read_documents(paths, jobs=self.jobs, normalize_config=self.normalize_config, config=self.config)
-        out: dict[str, Document] = {}
-        for row, res in zip(rows, results, strict=True):
+        docs = []
+        for row, res in zip(rows.iter_rows(named=True), results, strict=True):
             if isinstance(res, Rejected):
                 raise CorpusError(f"the corpus original {row['path']} {res.reason}; restore it from version control")
-            out[str(row["id"])] = res.moved(str(row["path"]), id=str(row["id"]), order=int(row["seq"]))
-        return out
+            docs.append(res.moved(row["path"], id=row["id"], order=row["seq"]))
+        self.cache.append(docs)
 
-    def _recompute_pairs(self, docs: dict[str, Document]) -> list[StoredPair]:
-        ordered = sorted(docs.values(), key=lambda d: d.order)
-        index, passages = CandidateIndex(self.config), PassageIndex()
+    def _recompute_pairs(self, state: State) -> list[StoredPair]:
+        docs = state.documents
+        index, passages = BandIndex(self.config), PassageIndex()
+        by_key: dict[str, str] = {}
         pairs: list[StoredPair] = []
-        for doc in ordered:
-            pairs.extend(self._verify(doc, [index, passages], docs, {}))
+        for doc_id in state.ids:
+            doc = docs[doc_id]
+            pairs.extend(self._verify(doc, [index, passages], docs, by_key))
             index.insert_many([(doc.id, doc.fingerprint.signature)])
             passages.insert_many([(doc.id, doc.fingerprint.passages)])
+            by_key.setdefault(doc.key, doc.id)
         return pairs
-
-    # -- cache ---------------------------------------------------------------------------------
-    def _cache_tag(self) -> str:
-        return f"{CACHE_VERSION}-{self.config.signature_fingerprint()}-{hash(self.normalize_config)}"
-
-    def _load_cached_documents(self, ids: set[str]) -> dict[str, Document]:
-        path = self.cache / "documents.parquet"
-        if not path.exists():
-            return {}
-        try:
-            frame = pl.read_parquet(path)
-        except (pl.exceptions.PolarsError, OSError):
-            return {}
-        if frame.height == 0 or frame["tag"][0] != self._cache_tag():
-            return {}
-        out: dict[str, Document] = {}
-        for row in frame.iter_rows(named=True):
-            if row["id"] in ids:
-                normalized = _normalized_from_json(row["normalized"])
-                sig = np.frombuffer(row["signature"], dtype=np.uint32).copy()
-                out[row["id"]] = Document(row["id"], row["path"], normalized, row["seq"], self.config, sig)
-        return out
-
-    def _load_cached_pairs(self, ids: set[str]) -> list[StoredPair] | None:
-        path = self.cache / "pairs.parquet"
-        if not path.exists():
-            return None
-        try:
-            frame = pl.read_parquet(path)
-        except (pl.exceptions.PolarsError, OSError):
-            return None
-        if "tag" in frame.columns and frame.height and frame["tag"][0] != self._cache_tag():
-            return None
-        return [
-            StoredPair(r["a"], r["b"], r["relation"], r["jaccard"], r["containment"], r["reason"], r["veto"])
-            for r in frame.iter_rows(named=True)
-            if r["a"] in ids and r["b"] in ids
-        ]
-
-    def _write_cache(self, docs: Iterable[Document], pairs: Sequence[StoredPair]) -> None:
-        self.cache.mkdir(parents=True, exist_ok=True)
-        tag = self._cache_tag()
-        docs = sorted(docs, key=lambda d: d.order)
-        frame = pl.DataFrame(
-            {
-                "id": [d.id for d in docs],
-                "path": [d.path for d in docs],
-                "seq": [d.order for d in docs],
-                "normalized": [_normalized_to_json(d.normalized) for d in docs],
-                "signature": [d.fingerprint.signature.astype(np.uint32).tobytes() for d in docs],
-                "tag": [tag] * len(docs),
-            },
-            schema={
-                "id": pl.String,
-                "path": pl.String,
-                "seq": pl.Int64,
-                "normalized": pl.String,
-                "signature": pl.Binary,
-                "tag": pl.String,
-            },
-        )
-        _atomic(self.cache / "documents.parquet", lambda p: frame.write_parquet(p))
-        pframe = pl.DataFrame(
-            [dataclasses.asdict(p) | {"tag": tag} for p in pairs],
-            schema={
-                "a": pl.String,
-                "b": pl.String,
-                "relation": pl.String,
-                "jaccard": pl.Float64,
-                "containment": pl.Float64,
-                "reason": pl.String,
-                "veto": pl.String,
-                "tag": pl.String,
-            },
-        )
-        _atomic(self.cache / "pairs.parquet", lambda p: pframe.write_parquet(p))
 
     # -- planning --------------------------------------------------------------------------------
     def _verify(
         self,
         doc: Document,
-        indexes: Sequence[CandidateIndex | PassageIndex],
-        docs: dict[str, Document],
+        indexes: Sequence[CandidateIndex | BandIndex | PassageIndex],
+        docs: dict[str, Document] | State,
         by_key: dict[str, str],
+        keyhashes: dict[int, str] | None = None,
     ) -> list[StoredPair]:
-        """Pairs of ``doc`` with indexed documents (LSH or passage candidates, identical keys)."""
+        """Pairs of ``doc`` with indexed notices (LSH or passage candidates, identical keys)."""
         candidates: set[str] = set()
         if not doc.fingerprint.empty:
             for index in indexes:
@@ -328,12 +279,13 @@ class Corpus:
                 candidates.update(str(c) for c in index.query(query))
         if doc.key in by_key:
             candidates.add(by_key[doc.key])
+        if keyhashes and key_hash(doc.key) in keyhashes:
+            candidates.add(keyhashes[key_hash(doc.key)])
+        candidates.discard(doc.id)
+        found = docs.fetch(candidates) if isinstance(docs, State) else {c: docs[c] for c in candidates if c in docs}
         out = []
-        for other_id in sorted(candidates - {doc.id}):
-            other = docs.get(other_id)
-            if other is None:
-                continue  # a shared index may hold notices of other workers not yet in this manifest
-            first, second = sorted((other, doc), key=lambda d: d.order)
+        for other_id in sorted(found):
+            first, second = sorted((found[other_id], doc), key=lambda d: d.order)
             v, veto = judge(first, second, self.config)
             if v.relation is not None:
                 out.append(
@@ -377,12 +329,7 @@ class Corpus:
         out.extend((p, sha, size, res) for (p, sha, size), res in zip(fresh, results, strict=True))
         return out
 
-    def plan(
-        self,
-        paths: Sequence[str],
-        state: State | None = None,
-        batch: Sequence[tuple[str, str, int, Document | Rejected]] | None = None,
-    ) -> Plan:
+    def plan(self, paths: Sequence[str], state: State | None = None, batch: Batch | None = None) -> Plan:
         """Compare ``paths`` with the corpus and with each other; change nothing."""
         state = state or self.load()
         batch = self.read(paths) if batch is None else batch
@@ -398,83 +345,89 @@ class Corpus:
             else:
                 plan.additions.append(Addition(res.moved(res.path, order=seq), path, sha, size))
                 seq += 1
-        self._match(plan)
+        if plan.additions:
+            self._match(plan)
         return plan
+
+    def _index(self) -> CandidateIndex | BandIndex:
+        """The corpus's LSH: over the signature matrix in memory, or shared in Redis."""
+        if self.index_url:
+            return CandidateIndex(self.config, self.index_url, basename=f"policy-dedup:{self.root.resolve().name}")
+        return BandIndex(self.config)
 
     def _match(self, plan: Plan) -> None:
         state = plan.state
-        docs = dict(state.documents)
         corpus_index = self._index()
-        if not self.index_url or corpus_index.size() < len(state.documents):  # a shared index may lag a crash
-            corpus_index.insert_many((d.id, d.fingerprint.signature) for d in state.documents.values())
-        batch_index = CandidateIndex(self.config)  # additions stay out of a shared index until committed
-        passages = PassageIndex()
-        passages.insert_many((d.id, d.fingerprint.passages) for d in state.documents.values())
-        by_key = {d.key: d.id for d in sorted(state.documents.values(), key=lambda d: -d.order)}
+        if isinstance(corpus_index, BandIndex):
+            corpus_index.insert_matrix(state.ids, state.signatures)
+        elif corpus_index.size() < len(state.ids):  # a shared index may lag a crash: top it up
+            corpus_index.insert_many(zip(state.ids, state.signatures, strict=True))
+        batch_index = BandIndex(self.config)  # additions stay out of a shared index until committed
+        corpus_passages, batch_passages = PassageIndex(), PassageIndex()
+        if len(state.ids) <= PASSAGE_SEARCH_LIMIT:
+            corpus_passages.insert_many((d.id, d.fingerprint.passages) for d in state.documents.values())
+        batch: dict[str, Document] = {}
+        by_key: dict[str, str] = {}
         for add in plan.additions:
             doc = add.doc
-            plan.new_pairs.extend(self._verify(doc, [corpus_index, batch_index, passages], docs, by_key))
-            docs[doc.id] = doc
+            pairs = self._verify(doc, [corpus_index, corpus_passages], state, {}, state.keyhashes)
+            pairs += self._verify(doc, [batch_index, batch_passages], batch, by_key)
+            plan.new_pairs.extend(pairs)
+            batch[doc.id] = doc
             by_key.setdefault(doc.key, doc.id)
             batch_index.insert_many([(doc.id, doc.fingerprint.signature)])
-            passages.insert_many([(doc.id, doc.fingerprint.passages)])
-        self._cluster(plan, docs)
+            batch_passages.insert_many([(doc.id, doc.fingerprint.passages)])
+        self._cluster(plan, batch)
 
-    def _cluster(self, plan: Plan, docs: dict[str, Document]) -> None:
+    def _cluster(self, plan: Plan, batch: dict[str, Document]) -> None:
+        """Re-cluster the notices touched by pairs; clusters the batch changes get a canonical."""
         state = plan.state
-        ordered = sorted(docs.values(), key=lambda d: (d.order, d.id))
-        pos = {d.id: i for i, d in enumerate(ordered)}
+        seq = dict(zip(state.ids, state.seqs, strict=True)) | {d.id: d.order for d in batch.values()}
         pairs = [*state.pairs, *plan.new_pairs]
+        nodes = sorted({i for p in pairs for i in (p.a, p.b)} | set(batch), key=lambda i: (seq[i], i))
+        pos = {d: i for i, d in enumerate(nodes)}
         merges = sorted((p for p in pairs if p.merges), key=lambda p: (_STRENGTH[p.relation], -p.jaccard, p.a, p.b))
-        apart = [(pos[p.a], pos[p.b]) for p in pairs if p.veto]
-        groups, _ = cluster(len(ordered), ((pos[p.a], pos[p.b]) for p in merges), apart)
-        incumbents = state.canonical_ids
-        new_ids = {a.doc.id for a in plan.additions}
+        groups, _ = cluster(
+            len(nodes), ((pos[p.a], pos[p.b]) for p in merges), [(pos[p.a], pos[p.b]) for p in pairs if p.veto]
+        )
         old_cluster = dict(zip(state.manifest["id"].to_list(), state.manifest["cluster"].to_list(), strict=True))
+        old_members: dict[str, set[str]] = {}
+        for doc_id, cid in old_cluster.items():
+            old_members.setdefault(cid, set()).add(doc_id)
+        incumbents = state.canonical_ids
+        changed: list[list[str]] = []
         for group in groups:
-            members = [ordered[i] for i in group]
+            ids = [nodes[i] for i in group]
+            if any(i in batch for i in ids) or old_members.get(old_cluster[ids[0]]) != set(ids):
+                changed.append(ids)
+        docs = {**state.fetch(i for ids in changed for i in ids if i not in batch), **batch}
+        plan.docs = docs
+        for ids in changed:
+            members = [docs[i] for i in ids]
             cid = members[0].id  # the founder: earliest ingested
-            longest = max(len(m.key) for m in members)
-            sitting = [m for m in members if m.id in incumbents]
-            if sitting:
-                canonical = min(sitting, key=lambda m: (tuple(-x for x in quality(m, longest).rank()), m.order))
-                for m in members:
-                    if m.id in new_ids and strictly_better(m, canonical, longest):
-                        plan.decisions.append(
-                            {
-                                "decision": "canonical-change",
-                                "cluster": cid,
-                                "from": canonical.path,
-                                "to": m.path,
-                                "reason": f"{m.path} is strictly better: {elect([m, canonical])[1]}",
-                            }
-                        )
-                        canonical = m
-            else:
-                canonical, reason = elect(members)
-                if any(m.id in new_ids for m in members) and len(members) > 1:
-                    plan.decisions.append(
-                        {"decision": "canonical", "cluster": cid, "canonical": canonical.path, "reason": reason}
-                    )
+            plan.gone_clusters.update(old_cluster[i] for i in ids if i in old_cluster and old_cluster[i] != cid)
+            canonical = self._elect(plan, cid, members, incumbents, set(batch))
             plan.canonical[cid] = canonical.id
             for m in members:
                 if m is canonical:
                     plan.membership[m.id] = (cid, "canonical", 1.0)
                 else:
                     v, _ = judge(canonical, m, self.config)
-                    rel = v.relation if v.merges else "near"
-                    plan.membership[m.id] = (cid, rel, round(v.similarity.jaccard, 4))
-            for m in members:
+                    plan.membership[m.id] = (cid, v.relation if v.merges else "near", round(v.similarity.jaccard, 4))
                 if m.id in old_cluster and old_cluster[m.id] != cid:
                     plan.decisions.append(
                         {"decision": "cluster-merge", "id": m.id, "path": m.path, "from": old_cluster[m.id], "to": cid}
                     )
+        plan.gone_clusters -= set(plan.canonical)
+        paths = {i: d.path for i, d in docs.items()} | dict(
+            zip(state.manifest["id"].to_list(), state.manifest["path"].to_list(), strict=True)
+        )
         for p in plan.new_pairs:
             plan.decisions.append(
                 {
                     "decision": "veto" if p.veto else ("merge" if p.merges else "related"),
-                    "a": docs[p.a].path,
-                    "b": docs[p.b].path,
+                    "a": paths.get(p.a, p.a),
+                    "b": paths.get(p.b, p.b),
                     "relation": p.relation,
                     "similarity": p.jaccard,
                     "reason": p.reason,
@@ -491,6 +444,31 @@ class Corpus:
                     }
                 )
 
+    def _elect(self, plan: Plan, cid: str, members: list[Document], incumbents: set[str], new: set[str]) -> Document:
+        longest = max(len(m.key) for m in members)
+        sitting = [m for m in members if m.id in incumbents]
+        if not sitting:
+            canonical, reason = elect(members)
+            if len(members) > 1:
+                plan.decisions.append(
+                    {"decision": "canonical", "cluster": cid, "canonical": canonical.path, "reason": reason}
+                )
+            return canonical
+        canonical = min(sitting, key=lambda m: (tuple(-x for x in quality(m, longest).rank()), m.order))
+        for m in members:
+            if m.id in new and strictly_better(m, canonical, longest):
+                plan.decisions.append(
+                    {
+                        "decision": "canonical-change",
+                        "cluster": cid,
+                        "from": canonical.path,
+                        "to": m.path,
+                        "reason": f"{m.path} is strictly better: {elect([m, canonical])[1]}",
+                    }
+                )
+                canonical = m
+        return canonical
+
     # -- committing ------------------------------------------------------------------------------
     def ingest(self, paths: Sequence[str]) -> Plan:
         """Add ``paths`` to the corpus: originals copied byte for byte, clusters and canonicals updated."""
@@ -504,15 +482,14 @@ class Corpus:
             self._place_originals(plan)
             if plan.additions or plan.decisions:
                 self._commit(plan)
-                self._index().insert_many((a.doc.id, a.doc.fingerprint.signature) for a in plan.additions)
+                index = self._index()
+                if isinstance(index, CandidateIndex):
+                    index.insert_many((a.doc.id, a.doc.fingerprint.signature) for a in plan.additions)
         return plan
-
-    def _index(self) -> CandidateIndex:
-        """The LSH index: in memory (built per run), or shared in Redis (one basename per corpus)."""
-        return CandidateIndex(self.config, self.index_url, basename=f"policy-dedup:{self.root.resolve().name}")
 
     def _place_originals(self, plan: Plan) -> None:
         """Copy each new original into raw/ (never overwriting one), and set its corpus path."""
+        moved: dict[str, str] = {}
         for add in plan.additions:
             source = Path(add.source).resolve()
             if self.raw.resolve() in source.parents:
@@ -527,53 +504,49 @@ class Corpus:
                     tmp = path.with_name(f".{path.name}.tmp")
                     shutil.copyfile(source, tmp)
                     os.replace(tmp, path)
+            moved[add.doc.path] = self.rel(path)
             add.doc = add.doc.moved(self.rel(path))
+            plan.docs[add.doc.id] = add.doc
         for d in plan.decisions:
             for k in ("path", "a", "b", "to", "from", "canonical"):
-                if isinstance(d.get(k), str):
-                    d[k] = self._corpus_path(plan, str(d[k]))
-
-    def _corpus_path(self, plan: Plan, path: str) -> str:
-        for add in plan.additions:
-            if path == add.source:
-                return add.doc.path
-        return path
+                if isinstance(d.get(k), str) and d[k] in moved:
+                    d[k] = moved[str(d[k])]
 
     def _commit(self, plan: Plan) -> None:
-        state = plan.state
-        docs = {**state.documents, **{a.doc.id: a.doc for a in plan.additions}}
-        pairs = [*state.pairs, *plan.new_pairs]
-        self._write_cache(docs.values(), pairs)
-        self._write_canonicals(plan, docs)
+        self.cache.append([a.doc for a in plan.additions])
+        self.cache.write_pairs([vars_of(p) for p in [*plan.state.pairs, *plan.new_pairs]])
+        self._write_canonicals(plan)
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if plan.decisions:
             lines = "".join(json.dumps({"time": now, **d}, ensure_ascii=False) + "\n" for d in plan.decisions)
             old = self.decisions_path.read_text(encoding="utf-8") if self.decisions_path.exists() else ""
-            _atomic(self.decisions_path, lambda p: Path(p).write_text(old + lines, encoding="utf-8"))
-        self._write_manifest(plan, docs, now)
+            atomic_write(self.decisions_path, lambda p: Path(p).write_text(old + lines, encoding="utf-8"))
+        self._write_manifest(plan, now)
 
-    def _write_canonicals(self, plan: Plan, docs: dict[str, Document]) -> None:
+    def _write_canonicals(self, plan: Plan) -> None:
         folder = self.root / "canonical"
         folder.mkdir(exist_ok=True)
         for cid, doc_id in plan.canonical.items():
             target = folder / f"{cid}.txt"
-            text = docs[doc_id].text + "\n"
+            text = plan.docs[doc_id].text + "\n"
             if not target.exists() or target.read_text(encoding="utf-8") != text:
-                _atomic(target, lambda p, t=text: Path(p).write_text(t, encoding="utf-8"))
-        for stale in folder.glob("*.txt"):
-            if stale.stem not in plan.canonical:
+                atomic_write(target, lambda p, t=text: Path(p).write_text(t, encoding="utf-8"))
+        for cid in plan.gone_clusters:
+            stale = folder / f"{cid}.txt"
+            if stale.exists():
                 stale.unlink()  # derived text of a cluster that merged into another
 
-    def _write_manifest(self, plan: Plan, docs: dict[str, Document], now: str) -> None:
-        old = {r["id"]: r for r in plan.state.manifest.iter_rows(named=True)}
+    def _write_manifest(self, plan: Plan, now: str) -> None:
+        old = plan.state.manifest
         sizes = {a.doc.id: (a.sha256, a.size) for a in plan.additions}
+        old_rows = {r["id"]: r for r in old.filter(pl.col("id").is_in(list(plan.membership))).iter_rows(named=True)}
         members: dict[str, list[Document]] = {}
         for doc_id, (cid, _, _) in plan.membership.items():
-            members.setdefault(cid, []).append(docs[doc_id])
+            members.setdefault(cid, []).append(plan.docs[doc_id])
         rows = []
         for doc_id, (cid, relation, sim) in plan.membership.items():
-            d, meta = docs[doc_id], docs[doc_id].normalized.meta
-            sha, size = sizes.get(doc_id) or (old[doc_id]["sha256"], old[doc_id]["bytes"])
+            d, meta = plan.docs[doc_id], plan.docs[doc_id].normalized.meta
+            sha, size = sizes.get(doc_id) or (old_rows[doc_id]["sha256"], old_rows[doc_id]["bytes"])
             rows.append(
                 {
                     "id": d.id,
@@ -593,33 +566,22 @@ class Corpus:
                     "relation": relation,
                     "similarity": sim,
                     "seq": d.order,
-                    "ingested_at": old[doc_id]["ingested_at"] if doc_id in old else now,
+                    "ingested_at": old_rows[doc_id]["ingested_at"] if doc_id in old_rows else now,
                 }
             )
-        frame = pl.DataFrame(rows, schema=MANIFEST_SCHEMA).sort("path")
-        _atomic(self.manifest_path, lambda p: frame.write_csv(p))
+        frame = pl.concat(
+            [old.filter(~pl.col("id").is_in(list(plan.membership))), pl.DataFrame(rows, schema=MANIFEST_SCHEMA)]
+        ).sort("path")
+        atomic_write(self.manifest_path, frame.write_csv)
 
 
-def _atomic(target: Path, write: object) -> None:
-    """Write through a temporary file in the same folder, then rename over ``target``."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)  # type: ignore[operator]
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _normalized_to_json(n: Normalized) -> str:
-    data = dataclasses.asdict(n)
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _normalized_from_json(raw: str) -> Normalized:
-    data = json.loads(raw)
-    meta = data.pop("meta")
-    meta["dates"] = tuple(meta["dates"])
-    meta["item_codes"] = tuple(meta["item_codes"])
-    changes = tuple(Change(c["step"], c["count"], tuple(c["examples"])) for c in data.pop("changes"))
-    return Normalized(**data, changes=changes, meta=Meta(**meta))
+def vars_of(p: StoredPair) -> dict[str, object]:
+    return {
+        "a": p.a,
+        "b": p.b,
+        "relation": p.relation,
+        "jaccard": p.jaccard,
+        "containment": p.containment,
+        "reason": p.reason,
+        "veto": p.veto,
+    }

@@ -197,3 +197,26 @@ def test_permutations_are_datasketchs(num_perm, seed):
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
     ours = permutations(num_perm, seed)
     assert np.array_equal(ours[0], a) and np.array_equal(ours[1], b)
+
+
+def test_band_index_gives_datasketchs_candidates():
+    from datasketch import MinHashLSH
+
+    from dedupe.bands import BandIndex
+    from dedupe.signature import to_minhash
+
+    rng = np.random.default_rng(5)
+    base = rng.integers(0, 2**32, size=(40, 128), dtype=np.uint32)
+    sigs = base.copy()
+    sigs[20:] = base[:20]
+    mask = rng.random((20, 128)) < 0.5  # the second half shares about half its values with the first
+    sigs[20:][mask] = rng.integers(0, 2**32, size=int(mask.sum()), dtype=np.uint32)
+    config = DedupeConfig()
+    ours = BandIndex(config)
+    ours.insert_many((i, s) for i, s in enumerate(sigs))
+    lsh = MinHashLSH(threshold=config.candidate_threshold, num_perm=128)
+    for i, s in enumerate(sigs):
+        lsh.insert(i, to_minhash(s))
+    for s in sigs:
+        assert sorted(ours.query(s)) == sorted(lsh.query(to_minhash(s)))
+    assert any(len(ours.query(s)) > 1 for s in sigs)

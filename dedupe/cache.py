@@ -1,0 +1,167 @@
+"""The corpus cache (``corpus/.cache``): derived data, rebuilt from the originals when missing.
+
+- ``parts/*.parquet``: one file per ingest, a row per notice: id, seq, path, the normalized
+  notice (JSON), its MinHash signature (512 bytes) and a hash of its key. Appending a part costs
+  what the new notices cost; loading signatures reads only two columns.
+- ``pairs.parquet``: every verified pair (relation, similarity, reason, veto).
+
+Rows carry a tag naming the cache format and the configuration they were made with; rows with
+another tag are stale and ignored. Rows of notices the manifest does not list (an ingest killed
+before its manifest was written) are ignored too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from normalize import Change, Meta, NormalizeConfig, Normalized
+
+CACHE_VERSION = "2"
+PART_SCHEMA = {
+    "id": pl.String,
+    "seq": pl.Int64,
+    "path": pl.String,
+    "normalized": pl.String,
+    "signature": pl.Binary,
+    "keyhash": pl.UInt64,
+    "tag": pl.String,
+}
+PAIR_SCHEMA = {
+    "a": pl.String,
+    "b": pl.String,
+    "relation": pl.String,
+    "jaccard": pl.Float64,
+    "containment": pl.Float64,
+    "reason": pl.String,
+    "veto": pl.String,
+    "tag": pl.String,
+}
+
+
+def key_hash(key: str) -> int:
+    """A stable 64-bit hash of a comparison key (Python's ``hash`` changes between processes)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+def cache_tag(config: DedupeConfig, normalize_config: NormalizeConfig) -> str:
+    return f"{CACHE_VERSION}-{config.signature_fingerprint()}-{hashlib.sha1(repr(normalize_config).encode()).hexdigest()[:8]}"
+
+
+class Cache:
+    def __init__(self, folder: Path, tag: str) -> None:
+        self.folder = folder
+        self.tag = tag
+
+    @property
+    def parts(self) -> Path:
+        return self.folder / "parts"
+
+    def _part_files(self) -> list[str]:
+        return sorted(str(p) for p in self.parts.glob("*.parquet")) if self.parts.is_dir() else []
+
+    def signatures(self, ids: set[str]) -> pl.DataFrame:
+        """id, seq, signature, keyhash of the listed notices found in the cache (latest row per id)."""
+        files = self._part_files()
+        if not files:
+            return pl.DataFrame(schema={k: PART_SCHEMA[k] for k in ("id", "seq", "signature", "keyhash")})
+        frame = (
+            pl.scan_parquet(files)
+            .filter(pl.col("tag") == self.tag)
+            .select("id", "seq", "signature", "keyhash")
+            .collect()
+        )
+        return frame.filter(pl.col("id").is_in(list(ids))).unique("id", keep="last")
+
+    def documents(self, ids: Iterable[str], config: DedupeConfig) -> dict[str, Document]:
+        wanted = list(dict.fromkeys(ids))
+        files = self._part_files()
+        if not wanted or not files:
+            return {}
+        frame = (
+            pl.scan_parquet(files)
+            .filter((pl.col("tag") == self.tag) & pl.col("id").is_in(wanted))
+            .select("id", "seq", "path", "normalized", "signature")
+            .collect()
+            .unique("id", keep="last")
+        )
+        return {
+            row["id"]: Document(
+                row["id"],
+                row["path"],
+                normalized_from_json(row["normalized"]),
+                row["seq"],
+                config,
+                np.frombuffer(row["signature"], dtype=np.uint32).copy(),
+            )
+            for row in frame.iter_rows(named=True)
+        }
+
+    def append(self, docs: Sequence[Document]) -> None:
+        """Write the notices as a new part (through a temporary file)."""
+        if not docs:
+            return
+        self.parts.mkdir(parents=True, exist_ok=True)
+        frame = pl.DataFrame(
+            {
+                "id": [d.id for d in docs],
+                "seq": [d.order for d in docs],
+                "path": [d.path for d in docs],
+                "normalized": [normalized_to_json(d.normalized) for d in docs],
+                "signature": [d.fingerprint.signature.astype(np.uint32).tobytes() for d in docs],
+                "keyhash": [key_hash(d.key) for d in docs],
+                "tag": [self.tag] * len(docs),
+            },
+            schema=PART_SCHEMA,
+        )
+        name = f"{min(d.order for d in docs):012d}-{os.getpid()}-{time.time_ns()}.parquet"
+        atomic_write(self.parts / name, frame.write_parquet)
+
+    def pairs(self) -> pl.DataFrame | None:
+        path = self.folder / "pairs.parquet"
+        if not path.exists():
+            return None
+        try:
+            frame = pl.read_parquet(path)
+        except (pl.exceptions.PolarsError, OSError):
+            return None
+        return frame if frame.height == 0 or frame["tag"][0] == self.tag else None
+
+    def write_pairs(self, rows: Sequence[dict[str, object]]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        frame = pl.DataFrame([{**r, "tag": self.tag} for r in rows], schema=PAIR_SCHEMA)
+        atomic_write(self.folder / "pairs.parquet", frame.write_parquet)
+
+
+def atomic_write(target: Path, write: object) -> None:
+    """Write through a temporary file in the same folder, then rename over ``target``."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)  # type: ignore[operator]
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def normalized_to_json(n: Normalized) -> str:
+    return json.dumps(dataclasses.asdict(n), ensure_ascii=False)
+
+
+def normalized_from_json(raw: str) -> Normalized:
+    data = json.loads(raw)
+    meta = data.pop("meta")
+    meta["dates"] = tuple(meta["dates"])
+    meta["item_codes"] = tuple(meta["item_codes"])
+    changes = tuple(Change(c["step"], c["count"], tuple(c["examples"])) for c in data.pop("changes"))
+    return Normalized(**data, changes=changes, meta=Meta(**meta))
