@@ -1,11 +1,11 @@
 """The corpus cache (``corpus/.cache``): derived data, rebuilt from the originals when missing.
 
-- ``parts/*.parquet``: one file per ingest, a row per notice: id, seq, path, the normalized
+- ``parts/<tag>/*.parquet``: one file per ingest, a row per notice: id, seq, path, the normalized
   notice (JSON), its MinHash signature (512 bytes) and a hash of its key. Appending a part costs
   what the new notices cost; loading signatures reads only two columns.
 - ``pairs.parquet``: every verified pair (relation, similarity, reason, veto).
 
-Rows carry a tag naming the cache format and the configuration they were made with; rows with
+The tag names the cache format and the configuration the parts were made with; parts under
 another tag are stale and ignored. Rows of notices the manifest does not list (an ingest killed
 before its manifest was written) are ignored too.
 """
@@ -27,7 +27,7 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from normalize import Change, Meta, NormalizeConfig, Normalized
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 PART_SCHEMA = {
     "id": pl.String,
     "seq": pl.Int64,
@@ -35,6 +35,7 @@ PART_SCHEMA = {
     "normalized": pl.String,
     "signature": pl.Binary,
     "keyhash": pl.UInt64,
+    "passages": pl.Binary,
     "tag": pl.String,
 }
 PAIR_SCHEMA = {
@@ -65,7 +66,8 @@ class Cache:
 
     @property
     def parts(self) -> Path:
-        return self.folder / "parts"
+        """Parts of this format and configuration; parts of others (stale) sit in other folders."""
+        return self.folder / "parts" / self.tag
 
     def _part_files(self) -> list[str]:
         return sorted(str(p) for p in self.parts.glob("*.parquet")) if self.parts.is_dir() else []
@@ -82,6 +84,21 @@ class Cache:
             .collect()
         )
         return frame.filter(pl.col("id").is_in(list(ids))).unique("id", keep="last")
+
+    def passages(self, ids: set[str]) -> tuple[list[str], list[np.ndarray]]:
+        """The cached passage fingerprints of the listed notices."""
+        files = self._part_files()
+        if not files:
+            return [], []
+        frame = (
+            pl.scan_parquet(files)
+            .filter(pl.col("tag") == self.tag)
+            .select("id", "passages")
+            .collect()
+            .filter(pl.col("id").is_in(list(ids)))
+            .unique("id", keep="last")
+        )
+        return frame["id"].to_list(), [np.frombuffer(b, dtype=np.uint64) for b in frame["passages"].to_list()]
 
     def documents(self, ids: Iterable[str], config: DedupeConfig) -> dict[str, Document]:
         wanted = list(dict.fromkeys(ids))
@@ -120,6 +137,7 @@ class Cache:
                 "normalized": [normalized_to_json(d.normalized) for d in docs],
                 "signature": [d.fingerprint.signature.astype(np.uint32).tobytes() for d in docs],
                 "keyhash": [key_hash(d.key) for d in docs],
+                "passages": [d.fingerprint.passages.astype(np.uint64).tobytes() for d in docs],
                 "tag": [self.tag] * len(docs),
             },
             schema=PART_SCHEMA,

@@ -37,7 +37,7 @@ from dedupe.errors import CorpusError
 from dedupe.files import Rejected, discover, read_documents
 from dedupe.index import CandidateIndex
 from dedupe.lock import corpus_lock
-from dedupe.passages import PassageIndex
+from dedupe.passages import FrozenPassageIndex, PassageIndex
 from dedupe.pipeline import judge
 from dedupe.quality import quality_flags
 from dedupe.verify import MERGING
@@ -64,7 +64,7 @@ MANIFEST_SCHEMA = {
     "ingested_at": pl.String,
 }
 _STRENGTH = {"exact": 0, "near": 1, "contained": 2}
-PASSAGE_SEARCH_LIMIT = 10_000  # notices: above, related notices are looked for among LSH candidates only
+PASSAGE_SEARCH_LIMIT = 20_000  # notices: above, related notices are looked for among LSH candidates only
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ class Corpus:
     def _verify(
         self,
         doc: Document,
-        indexes: Sequence[CandidateIndex | BandIndex | PassageIndex],
+        indexes: Sequence[CandidateIndex | BandIndex | PassageIndex | FrozenPassageIndex],
         docs: dict[str, Document] | State,
         by_key: dict[str, str],
         keyhashes: dict[int, str] | None = None,
@@ -275,7 +275,8 @@ class Corpus:
         candidates: set[str] = set()
         if not doc.fingerprint.empty:
             for index in indexes:
-                query = doc.fingerprint.passages if isinstance(index, PassageIndex) else doc.fingerprint.signature
+                passages = isinstance(index, PassageIndex | FrozenPassageIndex)
+                query = doc.fingerprint.passages if passages else doc.fingerprint.signature
                 candidates.update(str(c) for c in index.query(query))
         if doc.key in by_key:
             candidates.add(by_key[doc.key])
@@ -363,9 +364,10 @@ class Corpus:
         elif corpus_index.size() < len(state.ids):  # a shared index may lag a crash: top it up
             corpus_index.insert_many(zip(state.ids, state.signatures, strict=True))
         batch_index = BandIndex(self.config)  # additions stay out of a shared index until committed
-        corpus_passages, batch_passages = PassageIndex(), PassageIndex()
-        if len(state.ids) <= PASSAGE_SEARCH_LIMIT:
-            corpus_passages.insert_many((d.id, d.fingerprint.passages) for d in state.documents.values())
+        batch_passages = PassageIndex()
+        corpus_passages = FrozenPassageIndex(
+            *(self.cache.passages(set(state.ids)) if len(state.ids) <= PASSAGE_SEARCH_LIMIT else ([], []))
+        )
         batch: dict[str, Document] = {}
         by_key: dict[str, str] = {}
         for add in plan.additions:
