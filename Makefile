@@ -28,7 +28,13 @@ test: lint
 bench-accuracy: $(BIN)/policy-dedup
 	$(BIN)/python bench/accuracy.py --realdata $(REALDATA)
 
-bench: bench-accuracy
+bench-speed: $(BIN)/policy-dedup
+	$(BIN)/python bench/speed.py --realdata $(REALDATA)
+
+bench-incremental: $(BIN)/policy-dedup
+	$(BIN)/python bench/incremental.py --realdata $(REALDATA)
+
+bench: bench-accuracy bench-speed bench-incremental
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis corpus/.cache

@@ -57,6 +57,12 @@ class BandIndex:
             self._matrix = np.concatenate(self._blocks) if len(self._blocks) > 1 else self._blocks[0]
             self._blocks = [self._matrix]
         used = self.b * self.r
-        rows = self._matrix[:, :used].reshape(len(self._keys), self.b, self.r)
-        hit = (rows == sig[:used].reshape(self.b, self.r)).all(axis=2).any(axis=1)
-        return [self._keys[i] for i in np.flatnonzero(hit)]
+        rows, query = self._matrix[:, :used], np.ascontiguousarray(sig[:used], dtype=np.uint32)
+        if self.r % 2 == 0:  # compare two values at a time: half the comparisons
+            rows = np.ascontiguousarray(rows).view(np.uint64)
+            query = query.view(np.uint64)
+        width = rows.shape[1] // self.b
+        same = rows[:, 0::width] == query[0::width]  # (notices × bands): first value of each band
+        for k in range(1, width):
+            same &= rows[:, k::width] == query[k::width]
+        return [self._keys[i] for i in np.flatnonzero(same.any(axis=1))]

@@ -27,13 +27,13 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from normalize import Change, Meta, NormalizeConfig, Normalized
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 PART_SCHEMA = {
     "id": pl.String,
     "seq": pl.Int64,
     "path": pl.String,
     "normalized": pl.String,
-    "signature": pl.Binary,
+    "signature": pl.Array(pl.UInt32, 128),  # its width follows the configuration's num_perm
     "keyhash": pl.UInt64,
     "passages": pl.Binary,
     "tag": pl.String,
@@ -72,31 +72,29 @@ class Cache:
     def _part_files(self) -> list[str]:
         return sorted(str(p) for p in self.parts.glob("*.parquet")) if self.parts.is_dir() else []
 
+    def signature_matrix(self, frame: pl.DataFrame, num_perm: int) -> np.ndarray:
+        """The signatures of a ``signatures()`` frame as one (notices × num_perm) uint32 matrix."""
+        if frame.height == 0:
+            return np.empty((0, num_perm), dtype=np.uint32)
+        return np.ascontiguousarray(frame["signature"].to_numpy(), dtype=np.uint32)
+
     def signatures(self, ids: set[str]) -> pl.DataFrame:
         """id, seq, signature, keyhash of the listed notices found in the cache (latest row per id)."""
         files = self._part_files()
         if not files:
-            return pl.DataFrame(schema={k: PART_SCHEMA[k] for k in ("id", "seq", "signature", "keyhash")})
-        frame = (
-            pl.scan_parquet(files)
-            .filter(pl.col("tag") == self.tag)
-            .select("id", "seq", "signature", "keyhash")
-            .collect()
-        )
-        return frame.filter(pl.col("id").is_in(list(ids))).unique("id", keep="last")
+            return pl.DataFrame(schema={k: PART_SCHEMA[k] for k in ("id", "seq", "keyhash")})
+        frame = pl.scan_parquet(files).select("id", "seq", "signature", "keyhash").collect()
+        wanted = pl.DataFrame({"id": list(ids)}, schema={"id": pl.String})
+        return frame.join(wanted, on="id", how="semi").unique("id", keep="last")
 
     def passages(self, ids: set[str]) -> tuple[list[str], list[np.ndarray]]:
         """The cached passage fingerprints of the listed notices."""
         files = self._part_files()
         if not files:
             return [], []
-        frame = (
-            pl.scan_parquet(files)
-            .filter(pl.col("tag") == self.tag)
-            .select("id", "passages")
-            .collect()
-            .filter(pl.col("id").is_in(list(ids)))
-            .unique("id", keep="last")
+        wanted = pl.DataFrame({"id": list(ids)}, schema={"id": pl.String})
+        frame = (pl.scan_parquet(files).select("id", "passages").collect().join(wanted, on="id", how="semi")).unique(
+            "id", keep="last"
         )
         return frame["id"].to_list(), [np.frombuffer(b, dtype=np.uint64) for b in frame["passages"].to_list()]
 
@@ -107,7 +105,7 @@ class Cache:
             return {}
         frame = (
             pl.scan_parquet(files)
-            .filter((pl.col("tag") == self.tag) & pl.col("id").is_in(wanted))
+            .filter(pl.col("id").is_in(wanted))
             .select("id", "seq", "path", "normalized", "signature")
             .collect()
             .unique("id", keep="last")
@@ -119,7 +117,7 @@ class Cache:
                 normalized_from_json(row["normalized"]),
                 row["seq"],
                 config,
-                np.frombuffer(row["signature"], dtype=np.uint32).copy(),
+                np.asarray(row["signature"], dtype=np.uint32),
             )
             for row in frame.iter_rows(named=True)
         }
@@ -135,12 +133,12 @@ class Cache:
                 "seq": [d.order for d in docs],
                 "path": [d.path for d in docs],
                 "normalized": [normalized_to_json(d.normalized) for d in docs],
-                "signature": [d.fingerprint.signature.astype(np.uint32).tobytes() for d in docs],
+                "signature": np.stack([d.fingerprint.signature for d in docs]).astype(np.uint32),
                 "keyhash": [key_hash(d.key) for d in docs],
                 "passages": [d.fingerprint.passages.astype(np.uint64).tobytes() for d in docs],
                 "tag": [self.tag] * len(docs),
             },
-            schema=PART_SCHEMA,
+            schema=PART_SCHEMA | {"signature": pl.Array(pl.UInt32, len(docs[0].fingerprint.signature))},
         )
         name = f"{min(d.order for d in docs):012d}-{os.getpid()}-{time.time_ns()}.parquet"
         atomic_write(self.parts / name, frame.write_parquet)

@@ -93,16 +93,15 @@ class State:
         self.manifest = manifest
         self.ids: list[str] = signatures["id"].to_list()
         self.seqs: list[int] = signatures["seq"].to_list()
-        self.signatures = (
-            np.frombuffer(b"".join(signatures["signature"].to_list()), dtype=np.uint32).reshape(len(self.ids), -1)
-            if self.ids
-            else np.empty((0, corpus.config.num_perm), dtype=np.uint32)
-        )
-        self.keyhashes: dict[int, str] = {}
-        for doc_id, kh in zip(self.ids, signatures["keyhash"].to_list(), strict=True):  # in seq order
-            self.keyhashes.setdefault(kh, doc_id)
+        self.signatures = corpus.cache.signature_matrix(signatures, corpus.config.num_perm)
+        self._keyhashes = signatures["keyhash"].to_numpy()
         self.pairs = pairs
         self._docs: dict[str, Document] = {}
+
+    def same_key(self, key: str) -> str | None:
+        """The earliest notice whose comparison key is ``key``, if any."""
+        hits = np.flatnonzero(self._keyhashes == np.uint64(key_hash(key)))
+        return self.ids[int(hits[0])] if hits.size else None
 
     def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
         """The notices with these ids (cached in memory once fetched)."""
@@ -269,7 +268,6 @@ class Corpus:
         indexes: Sequence[CandidateIndex | BandIndex | PassageIndex | FrozenPassageIndex],
         docs: dict[str, Document] | State,
         by_key: dict[str, str],
-        keyhashes: dict[int, str] | None = None,
     ) -> list[StoredPair]:
         """Pairs of ``doc`` with indexed notices (LSH or passage candidates, identical keys)."""
         candidates: set[str] = set()
@@ -278,10 +276,9 @@ class Corpus:
                 passages = isinstance(index, PassageIndex | FrozenPassageIndex)
                 query = doc.fingerprint.passages if passages else doc.fingerprint.signature
                 candidates.update(str(c) for c in index.query(query))
-        if doc.key in by_key:
-            candidates.add(by_key[doc.key])
-        if keyhashes and key_hash(doc.key) in keyhashes:
-            candidates.add(keyhashes[key_hash(doc.key)])
+        same = docs.same_key(doc.key) if isinstance(docs, State) else by_key.get(doc.key)
+        if same:
+            candidates.add(same)
         candidates.discard(doc.id)
         found = docs.fetch(candidates) if isinstance(docs, State) else {c: docs[c] for c in candidates if c in docs}
         out = []
@@ -372,7 +369,7 @@ class Corpus:
         by_key: dict[str, str] = {}
         for add in plan.additions:
             doc = add.doc
-            pairs = self._verify(doc, [corpus_index, corpus_passages], state, {}, state.keyhashes)
+            pairs = self._verify(doc, [corpus_index, corpus_passages], state, {})
             pairs += self._verify(doc, [batch_index, batch_passages], batch, by_key)
             plan.new_pairs.extend(pairs)
             batch[doc.id] = doc
@@ -392,11 +389,13 @@ class Corpus:
         groups, _ = cluster(
             len(nodes), ((pos[p.a], pos[p.b]) for p in merges), [(pos[p.a], pos[p.b]) for p in pairs if p.veto]
         )
-        old_cluster = dict(zip(state.manifest["id"].to_list(), state.manifest["cluster"].to_list(), strict=True))
+        concerned = state.manifest.join(pl.DataFrame({"id": nodes}, schema={"id": pl.String}), on="id", how="semi")
+        clusters = state.manifest.join(concerned.select("cluster").unique(), on="cluster", how="semi")
+        old_cluster = dict(zip(clusters["id"].to_list(), clusters["cluster"].to_list(), strict=True))
         old_members: dict[str, set[str]] = {}
         for doc_id, cid in old_cluster.items():
             old_members.setdefault(cid, set()).add(doc_id)
-        incumbents = state.canonical_ids
+        incumbents = set(clusters.filter(pl.col("is_canonical"))["id"].to_list())
         changed: list[list[str]] = []
         for group in groups:
             ids = [nodes[i] for i in group]
@@ -421,9 +420,8 @@ class Corpus:
                         {"decision": "cluster-merge", "id": m.id, "path": m.path, "from": old_cluster[m.id], "to": cid}
                     )
         plan.gone_clusters -= set(plan.canonical)
-        paths = {i: d.path for i, d in docs.items()} | dict(
-            zip(state.manifest["id"].to_list(), state.manifest["path"].to_list(), strict=True)
-        )
+        ends = {i for p in plan.new_pairs for i in (p.a, p.b)}
+        paths = {i: d.path for i, d in {**state.fetch(ends - set(docs)), **docs}.items()}
         for p in plan.new_pairs:
             plan.decisions.append(
                 {
