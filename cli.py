@@ -61,9 +61,19 @@ def dedupe_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         help="Worker processes for decoding, normalizing and signatures [default: all cores].",
     )
     @click.option("--encoding", default=None, help="Decode every file with this encoding instead of detecting it.")
+    @click.option(
+        "--reference-signatures",
+        is_flag=True,
+        hidden=True,
+        help="Compute signatures one shingle at a time through datasketch (slow; for checking).",
+    )
     @functools.wraps(fn)
-    def wrapper(*args: Any, threshold: float, jobs: int | None, encoding: str | None, **kwargs: Any) -> Any:
-        config = DedupeConfig(near_threshold=threshold, candidate_threshold=min(0.4, threshold))
+    def wrapper(
+        *args: Any, threshold: float, jobs: int | None, encoding: str | None, reference_signatures: bool, **kwargs: Any
+    ) -> Any:
+        config = DedupeConfig(
+            near_threshold=threshold, candidate_threshold=min(0.4, threshold), vectorized=not reference_signatures
+        )
         return fn(*args, config=config, jobs=jobs or _jobs_default(), ncfg=NormalizeConfig(encoding=encoding), **kwargs)
 
     return wrapper

@@ -136,6 +136,16 @@ def main() -> None:
     for c in sorted(ours - plain, key=sorted)[:3]:
         print("  only policy-dedup:", sorted(Path(p).name for p in c))
 
+    same = {}
+    for label, extra in (
+        ("--jobs 1", ["--jobs", "1"]),
+        ("unvectorised signatures", ["--jobs", str(args.jobs), "--reference-signatures"]),
+    ):
+        wall, _, out = measure([sys.executable, "-m", "cli", "dedupe", folder, "--json", *extra])
+        clusters = {frozenset(c["members"]) for c in json.loads(out)["clusters"]}
+        same[label] = clusters == {frozenset(c["members"]) for c in json.loads(ours_out)["clusters"]}
+        print(f"clusters of {label} ({wall:.1f} s) identical to --jobs {args.jobs}: {same[label]}")
+
     if not args.no_stages:
         print("\npolicy-dedup stages, one core:")
         print("| stage | s |")

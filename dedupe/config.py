@@ -22,6 +22,9 @@ class DedupeConfig:
     - ``boilerplate_df``, ``boilerplate_min_docs``: shingles found in at least this share of the
       documents (and in at least this many) are site furniture and are ignored in verification.
     - ``veto``: apply the template/revision veto.
+    - ``vectorized``: compute signatures with numpy (the default) rather than feeding each shingle
+      to ``datasketch.MinHash.update_batch``; both give the same values (the slow path is the
+      reference the fast one is checked against).
     """
 
     ngram: int = 5
@@ -35,6 +38,7 @@ class DedupeConfig:
     boilerplate_df: float = 0.3
     boilerplate_min_docs: int = 20
     veto: bool = True
+    vectorized: bool = True
 
     def __post_init__(self) -> None:
         if self.ngram < 1:

@@ -9,9 +9,24 @@ from functools import cached_property
 import numpy as np
 
 from dedupe.config import DedupeConfig
-from dedupe.shingle import passage_fingerprints, positional_hashes64, shingle_hashes64
+from dedupe.shingle import (
+    passage_fingerprints,
+    positional_hashes64,
+    shingle_hash32,
+    shingle_hashes64,
+    shingle_strings,
+)
 from dedupe.signature import signature
 from normalize import Normalized
+
+
+def reference_signature(key: str, config: DedupeConfig) -> np.ndarray:
+    """The signature as datasketch computes it, one shingle at a time (slow; for checking)."""
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=shingle_hash32, scheme="affine32")
+    m.update_batch(shingle_strings(key, config.ngram))
+    return m.hashvalues.astype(np.uint32)
 
 
 class Fingerprint:
@@ -33,6 +48,8 @@ class Fingerprint:
 
     @cached_property
     def signature(self) -> np.ndarray:
+        if not self.config.vectorized:
+            return reference_signature(self.key, self.config)
         # repeats do not change a minimum: no need to make the shingles unique first
         hashes = self.__dict__.get("shingles")
         if hashes is None:

@@ -145,3 +145,13 @@ def test_python_dash_m_cli_works():
     )
     assert out.returncode == 0
     assert "normalize" in out.stdout
+
+
+def test_jobs_and_reference_signatures_give_identical_results(runner):
+    paths = [str(ROOT / "corpus" / "raw"), str(ROOT / "tests" / "data")]
+    outputs = [
+        runner.invoke(main, ["dedupe", *paths, "--json", *extra]).stdout
+        for extra in (["--jobs", "1"], ["--jobs", "2"], ["--jobs", "1", "--reference-signatures"])
+    ]
+    assert json.loads(outputs[0])["clusters"]
+    assert outputs[0] == outputs[1] == outputs[2]
