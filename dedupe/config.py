@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,3 @@ class DedupeConfig:
     def signature_fingerprint(self) -> str:
         """Names what cached signatures depend on; a cache made with another fingerprint is stale."""
         return f"n{self.ngram}-p{self.num_perm}-s{self.seed}-affine32-poly64"
-
-    def digest(self) -> str:
-        return hashlib.sha256(repr(sorted(asdict(self).items())).encode()).hexdigest()[:12]

@@ -64,10 +64,6 @@ class Fingerprint:
     def empty(self) -> bool:
         return not self.key
 
-    @classmethod
-    def of(cls, key: str, config: DedupeConfig) -> Fingerprint:
-        return cls(key, config)
-
 
 @dataclass(frozen=True)
 class Document:

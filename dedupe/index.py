@@ -42,14 +42,7 @@ class CandidateIndex:
         storage = storage_config(url, f"{basename}-{config.signature_fingerprint()}")
         if storage is not None:
             _ping(url or "", storage["redis"])
-        try:
-            self.lsh = MinHashLSH(
-                threshold=config.candidate_threshold, num_perm=config.num_perm, storage_config=storage
-            )
-        except ImportError as exc:
-            raise IndexUnavailable("the Redis index needs the redis extra: pip install 'policy-dedup[redis]'") from exc
-        except Exception as exc:  # redis.ConnectionError and friends, without importing redis
-            raise IndexUnavailable(f"cannot reach the index at {url}: {exc}") from exc
+        self.lsh = MinHashLSH(threshold=config.candidate_threshold, num_perm=config.num_perm, storage_config=storage)
 
     def size(self) -> int:
         """How many notices the index holds."""

@@ -79,12 +79,10 @@ def boilerplate_shingles(docs: Sequence[Document], config: DedupeConfig) -> np.n
     return common if common.size else None
 
 
-def candidate_pairs(
-    docs: Sequence[Document], config: DedupeConfig, index_url: str | None = None
-) -> set[tuple[int, int]]:
+def candidate_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int, int]]:
     """Index pairs (i < j) whose signatures collide in the LSH, that share verbatim passages, or
     whose keys are identical."""
-    index = CandidateIndex(config, index_url, basename="dedupe-batch")
+    index = CandidateIndex(config)  # a batch is compared in memory; a shared index serves corpora
     index.insert_many((i, d.fingerprint.signature) for i, d in enumerate(docs) if not d.fingerprint.empty)
     pairs: set[tuple[int, int]] = set()
     for i, d in enumerate(docs):
@@ -117,9 +115,7 @@ def judge(
     return v, None
 
 
-def find_duplicates(
-    documents: Sequence[Document], config: DedupeConfig = DedupeConfig(), index_url: str | None = None
-) -> Result:
+def find_duplicates(documents: Sequence[Document], config: DedupeConfig = DedupeConfig()) -> Result:
     """Cluster near-duplicate notices and elect a canonical per cluster, explaining each decision.
 
     The result does not depend on the order of ``documents``: they are sorted by (order, path, id).
@@ -127,7 +123,7 @@ def find_duplicates(
     docs = sorted(documents, key=lambda d: (d.order, d.path, d.id))
     ignore = boilerplate_shingles(docs, config)
     verified: list[tuple[int, int, Verdict, str | None]] = []
-    for i, j in sorted(candidate_pairs(docs, config, index_url)):
+    for i, j in sorted(candidate_pairs(docs, config)):
         v, veto = judge(docs[i], docs[j], config, ignore)
         if v.relation is not None:
             verified.append((i, j, v, veto))

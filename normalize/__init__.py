@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from normalize.artifacts import remove_page_artifacts, remove_web_boilerplate
 from normalize.capture import extract_capture
@@ -60,7 +60,6 @@ class Normalized:
     mojibake: bool = False
     mixed_width_punctuation: bool = False
     was_html: bool = False
-    extra: dict[str, int] = field(default_factory=dict)
 
     def explain(self) -> str:
         """One line per step that changed something, with counts and examples."""

@@ -14,15 +14,6 @@ CJK_PUNCT = (
 CJK = HAN + CJK_PUNCT
 
 HAN_RE = re.compile(f"[{HAN}]")
-SENTENCE_END = "。！？；：…"
-
-
-def is_han(ch: str) -> bool:
-    return bool(ch) and HAN_RE.match(ch) is not None
-
-
-def is_cjk(ch: str) -> bool:
-    return bool(ch) and re.match(f"[{CJK}]", ch) is not None
 
 
 _NARROW = re.compile(f"[^{CJK}\uff00-\uffef]")
