@@ -1,8 +1,10 @@
 """The corpus cache (``corpus/.cache``): derived data, rebuilt from the originals when missing.
 
 - ``parts/<tag>/*.parquet``: one file per ingest, a row per notice: id, seq, path, the normalized
-  notice (JSON), its MinHash signature (512 bytes) and a hash of its key. Appending a part costs
-  what the new notices cost; loading signatures reads only two columns.
+  notice (JSON), a hash of its key and its passage fingerprints; beside it ``*.npy``, the same
+  notices' MinHash signatures as one uint32 matrix, read with a memory map. Appending a part
+  costs what the new notices cost; loading a corpus's signatures reads three small columns and
+  the matrices.
 - ``pairs.parquet``: every verified pair (relation, similarity, reason, veto).
 
 The tag names the cache format and the configuration the parts were made with; parts under
@@ -27,13 +29,12 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from normalize import Change, Meta, NormalizeConfig, Normalized
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 PART_SCHEMA = {
     "id": pl.String,
     "seq": pl.Int64,
     "path": pl.String,
     "normalized": pl.String,
-    "signature": pl.Array(pl.UInt32, 128),  # its width follows the configuration's num_perm
     "keyhash": pl.UInt64,
     "passages": pl.Binary,
     "tag": pl.String,
@@ -76,16 +77,30 @@ class Cache:
         """The signatures of a ``signatures()`` frame as one (notices × num_perm) uint32 matrix."""
         if frame.height == 0:
             return np.empty((0, num_perm), dtype=np.uint32)
-        return np.ascontiguousarray(frame["signature"].to_numpy(), dtype=np.uint32)
+        matrices = {name: np.load(self.parts / f"{name}.npy", mmap_mode="r") for name in frame["part"].unique()}
+        out = np.empty((frame.height, num_perm), dtype=np.uint32)
+        for name, group in frame.with_row_index("at").group_by("part"):
+            out[group["at"].to_numpy()] = matrices[str(name[0])][group["row"].to_numpy()]
+        return out
 
     def signatures(self, ids: set[str]) -> pl.DataFrame:
-        """id, seq, signature, keyhash of the listed notices found in the cache (latest row per id)."""
+        """id, seq, keyhash, part and row (where its signature is) of the listed notices found in the
+        cache, latest part first."""
         files = self._part_files()
         if not files:
-            return pl.DataFrame(schema={k: PART_SCHEMA[k] for k in ("id", "seq", "keyhash")})
-        frame = pl.scan_parquet(files).select("id", "seq", "signature", "keyhash").collect()
+            return pl.DataFrame(
+                schema={"id": pl.String, "seq": pl.Int64, "keyhash": pl.UInt64, "part": pl.String, "row": pl.Int64}
+            )
+        frames = [
+            pl.read_parquet(f, columns=["id", "seq", "keyhash"]).with_columns(
+                pl.lit(Path(f).stem).alias("part"), pl.int_range(pl.len(), dtype=pl.Int64).alias("row")
+            )
+            for f in files
+        ]
+        frame = pl.concat(frames)
         wanted = pl.DataFrame({"id": list(ids)}, schema={"id": pl.String})
-        return frame.join(wanted, on="id", how="semi").unique("id", keep="last")
+        frame = frame.join(wanted, on="id", how="semi")
+        return frame if frame["id"].n_unique() == frame.height else frame.unique("id", keep="last", maintain_order=True)
 
     def passages(self, ids: set[str]) -> tuple[list[str], list[np.ndarray]]:
         """The cached passage fingerprints of the listed notices."""
@@ -106,19 +121,12 @@ class Cache:
         frame = (
             pl.scan_parquet(files)
             .filter(pl.col("id").is_in(wanted))
-            .select("id", "seq", "path", "normalized", "signature")
+            .select("id", "seq", "path", "normalized")
             .collect()
             .unique("id", keep="last")
         )
         return {
-            row["id"]: Document(
-                row["id"],
-                row["path"],
-                normalized_from_json(row["normalized"]),
-                row["seq"],
-                config,
-                np.asarray(row["signature"], dtype=np.uint32),
-            )
+            row["id"]: Document(row["id"], row["path"], normalized_from_json(row["normalized"]), row["seq"], config)
             for row in frame.iter_rows(named=True)
         }
 
@@ -133,15 +141,16 @@ class Cache:
                 "seq": [d.order for d in docs],
                 "path": [d.path for d in docs],
                 "normalized": [normalized_to_json(d.normalized) for d in docs],
-                "signature": np.stack([d.fingerprint.signature for d in docs]).astype(np.uint32),
                 "keyhash": [key_hash(d.key) for d in docs],
                 "passages": [d.fingerprint.passages.astype(np.uint64).tobytes() for d in docs],
                 "tag": [self.tag] * len(docs),
             },
-            schema=PART_SCHEMA | {"signature": pl.Array(pl.UInt32, len(docs[0].fingerprint.signature))},
+            schema=PART_SCHEMA,
         )
-        name = f"{min(d.order for d in docs):012d}-{os.getpid()}-{time.time_ns()}.parquet"
-        atomic_write(self.parts / name, frame.write_parquet)
+        name = f"{min(d.order for d in docs):012d}-{os.getpid()}-{time.time_ns()}"
+        matrix = np.stack([d.fingerprint.signature for d in docs]).astype(np.uint32)
+        atomic_write(self.parts / f"{name}.npy", lambda p: _save_npy(p, matrix))
+        atomic_write(self.parts / f"{name}.parquet", frame.write_parquet)  # the part exists once this is there
 
     def pairs(self) -> pl.DataFrame | None:
         path = self.folder / "pairs.parquet"
@@ -157,6 +166,11 @@ class Cache:
         self.folder.mkdir(parents=True, exist_ok=True)
         frame = pl.DataFrame([{**r, "tag": self.tag} for r in rows], schema=PAIR_SCHEMA)
         atomic_write(self.folder / "pairs.parquet", frame.write_parquet)
+
+
+def _save_npy(path: Path, matrix: np.ndarray) -> None:
+    with open(path, "wb") as handle:  # a handle: np.save would add ".npy" to the temporary name
+        np.save(handle, matrix)
 
 
 def atomic_write(target: Path, write: object) -> None:

@@ -223,7 +223,7 @@ class Corpus:
             self._rebuild(manifest.filter(~pl.col("id").is_in(sigs["id"].to_list())))
             sigs = self.cache.signatures(ids)
             rebuilt = True
-        sigs = sigs.sort("seq")
+        sigs = sigs.sort("seq")  # rows keep their part and row: the matrix follows this order
         frame = None if rebuilt else self.cache.pairs()
         state = State(self, manifest, sigs, [])
         if frame is not None:
