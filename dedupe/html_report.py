@@ -18,6 +18,8 @@ from dedupe.store import Corpus, StoredPair
 CONTEXT = 40  # characters of unchanged text kept around each change
 OPEN_CLUSTERS = 30  # clusters shown expanded; the rest are collapsed
 MAX_DIFF_CHARS = 6000  # per member: a longer diff is cut, with a note
+DIFFS_PER_CLUSTER = 10  # members shown with a diff; the others are in the cluster's table
+MAX_DIFFS = 300  # diffs in the whole report, so that it stays a few MB at 10,000 notices
 _ARTIFACT_STEPS = (
     "page-number",
     "running-header",
@@ -171,6 +173,7 @@ def render_html(corpus: Corpus) -> str:
     ]
     header = "<tr><th>path</th><th>relation</th><th>similarity</th><th>encoding</th><th>title</th><th>flags</th></tr>"
     singles = []
+    diffs = 0
     for n, c in enumerate(report["clusters"]):
         members = c["members"]
         if len(members) == 1:
@@ -184,7 +187,15 @@ def render_html(corpus: Corpus) -> str:
             f"<table>{header}{''.join(_member_row(m, i == 0) for i, m in enumerate(members))}</table>"
         )
         parts.append(_removed(canonical))
-        for m in members[1:]:
+        shown = members[1 : 1 + min(DIFFS_PER_CLUSTER, max(0, MAX_DIFFS - diffs))]
+        diffs += len(shown)
+        if len(shown) < len(members) - 1:
+            parts.append(
+                f'<p class="note">{len(members) - 1 - len(shown)} more member(s) are listed in the table above '
+                f"without a diff (the report shows at most {DIFFS_PER_CLUSTER} diffs a cluster, {MAX_DIFFS} in all)."
+                "</p>"
+            )
+        for m in shown:
             doc = by_path[m["path"]]
             left, right = diff_columns(char_diff(canonical.text, doc.text))
             parts.append(
