@@ -47,18 +47,28 @@ class Fingerprint:
         return shingle_hashes64(self.key, self.config.ngram)
 
     @cached_property
+    def positional(self) -> np.ndarray:
+        """The key's n-gram hashes in text order (repeats kept); dropped once both users are done."""
+        return positional_hashes64(self.key, self.config.ngram)
+
+    @cached_property
     def signature(self) -> np.ndarray:
         if not self.config.vectorized:
             return reference_signature(self.key, self.config)
         # repeats do not change a minimum: no need to make the shingles unique first
-        hashes = self.__dict__.get("shingles")
-        if hashes is None:
-            hashes = positional_hashes64(self.key, self.config.ngram)
-        return signature(hashes, self.config.num_perm, self.config.seed)
+        return signature(self.positional, self.config.num_perm, self.config.seed)
 
     @cached_property
     def passages(self) -> np.ndarray:
-        return passage_fingerprints(self.key)
+        return passage_fingerprints(self.key, n=self.config.ngram, positional=self.positional)
+
+    def compute(self) -> Fingerprint:
+        """Compute the signature and passage fingerprints now (in a worker), then drop the n-gram
+        hashes they share: they are large, and sending them back to the parent would cost more
+        than computing them again for the few notices that are verified."""
+        _ = self.signature, self.passages
+        self.__dict__.pop("positional", None)
+        return self
 
     @property
     def empty(self) -> bool:

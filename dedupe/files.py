@@ -78,7 +78,7 @@ def read_document(
     if len(normalized.key) < MIN_KEY_CHARS:
         return Rejected(path, "has no text left after normalization")
     doc = Document(doc_id or document_id(data), path, normalized, order, config)
-    _ = doc.fingerprint.signature  # shingles and signature, computed in the worker
+    doc.fingerprint.compute()  # in the worker, not the parent
     return doc
 
 

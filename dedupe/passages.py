@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterable
 
 import numpy as np
 
-MIN_SHARED = 2  # fingerprints two notices must share to be compared
+MIN_SHARED = 4  # fingerprints two notices must share to be compared: about 80 characters of shared text
 MAX_POSTINGS = 50  # a fingerprint in more notices than this is boilerplate
 
 

@@ -12,7 +12,7 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import elect
 from dedupe.index import CandidateIndex
-from dedupe.passages import PassageIndex
+from dedupe.passages import FrozenPassageIndex
 from dedupe.verify import MERGING, Similarity, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
 
@@ -88,8 +88,7 @@ def candidate_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple
     for i, d in enumerate(docs):
         if not d.fingerprint.empty:
             pairs.update((min(i, j), max(i, j)) for j in index.query(d.fingerprint.signature) if j != i)
-    passages = PassageIndex()
-    passages.insert_many((i, d.fingerprint.passages) for i, d in enumerate(docs))
+    passages = FrozenPassageIndex(list(range(len(docs))), [d.fingerprint.passages for d in docs])
     for i, d in enumerate(docs):
         pairs.update((min(i, j), max(i, j)) for j in passages.query(d.fingerprint.passages) if j != i)
     by_key: dict[str, int] = {}

@@ -72,13 +72,24 @@ PASSAGE_CHARS = 40  # a passage fingerprint covers this many key characters
 PASSAGE_WINDOW = 20  # winnowing window: any shared run of 59+ characters shares a fingerprint
 
 
-def passage_fingerprints(key: str, k: int = PASSAGE_CHARS, window: int = PASSAGE_WINDOW) -> np.ndarray:
+def passage_fingerprints(
+    key: str, k: int = PASSAGE_CHARS, window: int = PASSAGE_WINDOW, n: int = 5, positional: np.ndarray | None = None
+) -> np.ndarray:
     """Winnowed hashes of the key's k-character passages (Schleimer et al., 2003): the minimum of
     each window of ``window`` consecutive passage hashes. Two keys sharing a verbatim run of at
-    least ``k + window - 1`` characters share at least one fingerprint."""
-    hashes = positional_hashes64(key, k) if len(key) >= k else np.empty(0, dtype=np.uint64)
-    if hashes.size == 0:
-        return hashes
+    least ``k + window - 1`` characters share at least one fingerprint.
+
+    A passage hash chains the k/n non-overlapping n-gram hashes it is made of (``positional``, the
+    key's n-gram hashes, when the caller has them), which costs k/n passes instead of k.
+    """
+    if len(key) < k:
+        return np.empty(0, dtype=np.uint64)
+    grams = positional_hashes64(key, n) if positional is None else positional
+    count = len(key) - k + 1
+    with np.errstate(over="ignore"):
+        hashes = grams[:count].copy()
+        for j in range(n, k, n):
+            hashes = hashes * MULTIPLIER + grams[j : j + count]
     if hashes.size <= window:
         return np.unique(hashes.min(keepdims=True))
     return np.unique(np.lib.stride_tricks.sliding_window_view(hashes, window).min(axis=1))

@@ -41,9 +41,17 @@ class Verdict:
         return self.relation in MERGING
 
 
+def in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in ``sorted_unique`` (a binary search each; ``np.isin`` would sort both)."""
+    if not sorted_unique.size:
+        return np.zeros(values.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_unique, values), sorted_unique.size - 1)
+    return sorted_unique[at] == values
+
+
 def shared_passage_chars(key_a: str, shingles_b: np.ndarray, n: int) -> int:
     """Characters of ``key_a`` that lie in runs of at least PASSAGE_MIN characters also found in B."""
-    hits = np.isin(positional_hashes64(key_a, n), shingles_b)
+    hits = in_sorted(positional_hashes64(key_a, n), shingles_b)
     if not hits.any():
         return 0
     edges = np.flatnonzero(np.diff(np.concatenate(([0], hits.astype(np.int8), [0]))))
@@ -55,9 +63,10 @@ def measure(a: Document, b: Document, ignore: np.ndarray | None = None, passages
     """Exact Jaccard and containment, leaving out ``ignore`` (boilerplate shingles) when given."""
     sa, sb = a.fingerprint.shingles, b.fingerprint.shingles
     if ignore is not None and ignore.size:
-        sa = sa[~np.isin(sa, ignore, assume_unique=True)]
-        sb = sb[~np.isin(sb, ignore, assume_unique=True)]
-    inter = int(np.intersect1d(sa, sb, assume_unique=True).size)
+        sa = sa[~in_sorted(sa, ignore)]
+        sb = sb[~in_sorted(sb, ignore)]
+    small_set, large_set = (sa, sb) if sa.size <= sb.size else (sb, sa)
+    inter = int(in_sorted(small_set, large_set).sum())
     small, large = sorted((sa.size, sb.size))
     union = sa.size + sb.size - inter
     return Similarity(
