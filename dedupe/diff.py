@@ -8,16 +8,26 @@ from collections.abc import Iterator
 DiffOp = tuple[str, str]  # ("equal" | "delete" | "insert", text)
 
 
+MAX_BLOCK = 3000  # characters: a larger changed block is shown whole (character matching is quadratic)
+
+
 def char_diff(a: str, b: str) -> list[DiffOp]:
-    """A character-level diff, aligned line by line first so long texts stay fast."""
+    """A character-level diff, aligned line by line first so long texts stay fast.
+
+    Changed runs of as many lines on each side are compared line with line; other changed blocks
+    character by character up to MAX_BLOCK characters, and as a whole beyond.
+    """
     ops: list[DiffOp] = []
-    lines = difflib.SequenceMatcher(None, a.splitlines(keepends=True), b.splitlines(keepends=True), autojunk=False)
     la, lb = a.splitlines(keepends=True), b.splitlines(keepends=True)
+    lines = difflib.SequenceMatcher(None, la, lb, autojunk=False)
     for tag, i1, i2, j1, j2 in lines.get_opcodes():
         old, new = "".join(la[i1:i2]), "".join(lb[j1:j2])
         if tag == "equal":
             ops.append(("equal", old))
-        elif tag == "replace" and max(len(old), len(new)) <= 20000:
+        elif tag == "replace" and i2 - i1 == j2 - j1:
+            for x, y in zip(la[i1:i2], lb[j1:j2], strict=True):
+                ops.extend(_chars(x, y) if max(len(x), len(y)) <= MAX_BLOCK else [("delete", x), ("insert", y)])
+        elif tag == "replace" and max(len(old), len(new)) <= MAX_BLOCK:
             ops.extend(_chars(old, new))
         else:
             if old:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.cluster import cluster
+from dedupe.cluster import UnionFind, cluster
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import elect
@@ -122,10 +122,15 @@ def find_duplicates(documents: Sequence[Document], config: DedupeConfig = Dedupe
     docs = sorted(documents, key=lambda d: (d.order, d.path, d.id))
     ignore = boilerplate_shingles(docs, config)
     verified: list[tuple[int, int, Verdict, str | None]] = []
+    merged = UnionFind(len(docs))  # a pair already joined through others is not verified again
     for i, j in sorted(candidate_pairs(docs, config)):
+        if merged.find(i) == merged.find(j):
+            continue
         v, veto = judge(docs[i], docs[j], config, ignore)
         if v.relation is not None:
             verified.append((i, j, v, veto))
+            if v.merges and not veto:
+                merged.union(i, j)
     order = sorted(
         (p for p in verified if p[2].merges),
         key=lambda p: (_STRENGTH[p[2].relation], -p[2].similarity.jaccard, docs[p[0]].id, docs[p[1]].id),

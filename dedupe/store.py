@@ -268,8 +268,14 @@ class Corpus:
         indexes: Sequence[CandidateIndex | BandIndex | PassageIndex | FrozenPassageIndex],
         docs: dict[str, Document] | State,
         by_key: dict[str, str],
+        group_of: dict[str, str] | None = None,
     ) -> list[StoredPair]:
-        """Pairs of ``doc`` with indexed notices (LSH or passage candidates, identical keys)."""
+        """Pairs of ``doc`` with indexed notices (LSH or passage candidates, identical keys).
+
+        With ``group_of`` (notice → cluster), once ``doc`` merges with a notice, the other
+        candidates of that cluster are not verified again: a notice reposted a thousand times costs
+        a thousand verifications, not half a million.
+        """
         candidates: set[str] = set()
         if not doc.fingerprint.empty:
             for index in indexes:
@@ -367,10 +373,11 @@ class Corpus:
         )
         batch: dict[str, Document] = {}
         by_key: dict[str, str] = {}
+        group_of = dict(zip(state.manifest["id"].to_list(), state.manifest["cluster"].to_list(), strict=True))
         for add in plan.additions:
             doc = add.doc
-            pairs = self._verify(doc, [corpus_index, corpus_passages], state, {})
-            pairs += self._verify(doc, [batch_index, batch_passages], batch, by_key)
+            pairs = self._verify(doc, [corpus_index, corpus_passages], state, {}, group_of)
+            pairs += self._verify(doc, [batch_index, batch_passages], batch, by_key, group_of)
             plan.new_pairs.extend(pairs)
             batch[doc.id] = doc
             by_key.setdefault(doc.key, doc.id)
@@ -396,6 +403,11 @@ class Corpus:
         for doc_id, cid in old_cluster.items():
             old_members.setdefault(cid, set()).add(doc_id)
         incumbents = set(clusters.filter(pl.col("is_canonical"))["id"].to_list())
+        old_canonical = {r["cluster"]: r["id"] for r in clusters.filter(pl.col("is_canonical")).iter_rows(named=True)}
+        recorded = {
+            r["id"]: (old_canonical.get(r["cluster"]), r["relation"], r["similarity"])
+            for r in clusters.filter(~pl.col("is_canonical")).iter_rows(named=True)
+        }
         changed: list[list[str]] = []
         for group in groups:
             ids = [nodes[i] for i in group]
@@ -412,6 +424,8 @@ class Corpus:
             for m in members:
                 if m is canonical:
                     plan.membership[m.id] = (cid, "canonical", 1.0)
+                elif m.id in recorded and recorded[m.id][0] == canonical.id:
+                    plan.membership[m.id] = (cid, *recorded[m.id][1:])  # same canonical: as recorded
                 else:
                     v, _ = judge(canonical, m, self.config)
                     plan.membership[m.id] = (cid, v.relation if v.merges else "near", round(v.similarity.jaccard, 4))
