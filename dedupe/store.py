@@ -183,6 +183,7 @@ class Corpus:
         self.lock_timeout = lock_timeout
         self.progress = progress
         self.cache = Cache(self.root / ".cache", cache_tag(config, normalize_config))
+        self._shared: CandidateIndex | None = None
 
     @property
     def raw(self) -> Path:
@@ -354,10 +355,15 @@ class Corpus:
         return plan
 
     def _index(self) -> CandidateIndex | BandIndex:
-        """The corpus's LSH: over the signature matrix in memory, or shared in Redis."""
-        if self.index_url:
-            return CandidateIndex(self.config, self.index_url, basename=f"policy-dedup:{self.root.resolve().name}")
-        return BandIndex(self.config)
+        """The corpus's LSH: a fresh one over the signature matrix in memory, or the one shared in
+        Redis (connected once per Corpus)."""
+        if not self.index_url:
+            return BandIndex(self.config)
+        if self._shared is None:
+            self._shared = CandidateIndex(
+                self.config, self.index_url, basename=f"policy-dedup:{self.root.resolve().name}"
+            )
+        return self._shared
 
     def _match(self, plan: Plan) -> None:
         state = plan.state
