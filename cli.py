@@ -338,7 +338,7 @@ def check_command(
 def report_command(corpus_dir: str, fmt: str, output: str | None) -> None:
     """Clusters, relations, quality flags and figures of a corpus."""
     corpus = Corpus(corpus_dir)
-    corpus.load()  # fails with a clear message when the folder is not a corpus
+    corpus.require()
     if fmt == "html":
         text = render_html(corpus)
     elif fmt == "csv":

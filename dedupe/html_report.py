@@ -11,7 +11,7 @@ from typing import Any
 
 from dedupe.diff import DiffOp, char_diff
 from dedupe.document import Document
-from dedupe.quality import FLAGS
+from dedupe.quality import ARTIFACT_STEPS, FLAGS
 from dedupe.report import corpus_report
 from dedupe.store import Corpus, StoredPair
 
@@ -20,17 +20,6 @@ OPEN_CLUSTERS = 30  # clusters shown expanded; the rest are collapsed
 MAX_DIFF_CHARS = 6000  # per member: a longer diff is cut, with a note
 DIFFS_PER_CLUSTER = 10  # members shown with a diff; the others are in the cluster's table
 MAX_DIFFS = 300  # diffs in the whole report, so that it stays a few MB at 10,000 notices
-_ARTIFACT_STEPS = (
-    "page-number",
-    "running-header",
-    "web-boilerplate",
-    "web-link-list",
-    "capture-navigation",
-    "capture-trailer",
-    "markdown-heading",
-    "markdown-bold",
-    "html-main-content",
-)
 
 CSS = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0 auto;max-width:1400px;padding:1rem 2rem;color:#1d2330}
@@ -134,7 +123,7 @@ def _member_row(m: dict[str, Any], canonical: bool) -> str:
 
 
 def _removed(doc: Document) -> str:
-    notes = [c.describe() for c in doc.normalized.changes if c.step in _ARTIFACT_STEPS]
+    notes = [c.describe() for c in doc.normalized.changes if c.step in ARTIFACT_STEPS]
     if not notes:
         return ""
     return '<p class="note">removed while normalizing: ' + _e("; ".join(notes)) + "</p>"

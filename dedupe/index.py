@@ -48,9 +48,6 @@ class CandidateIndex:
         """How many notices the index holds."""
         return int(self.lsh.keys.size())
 
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self.lsh
-
     def insert_many(self, items: Iterable[tuple[Hashable, np.ndarray]]) -> None:
         with self.lsh.insertion_session() as session:
             for key, sig in items:

@@ -13,10 +13,9 @@ from dedupe.document import Document
 from dedupe.elect import elect
 from dedupe.index import CandidateIndex
 from dedupe.passages import FrozenPassageIndex
-from dedupe.verify import MERGING, Similarity, Verdict, measure, verdict
+from dedupe.verify import MERGING, STRENGTH, Similarity, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
 
-_STRENGTH = {"exact": 0, "near": 1, "contained": 2, "related": 3}
 IDENTICAL_ENOUGH = 0.99  # above this Jaccard the wording is the same; no need to read the diff
 
 
@@ -133,7 +132,7 @@ def find_duplicates(documents: Sequence[Document], config: DedupeConfig = Dedupe
                 merged.union(i, j)
     order = sorted(
         (p for p in verified if p[2].merges),
-        key=lambda p: (_STRENGTH[p[2].relation], -p[2].similarity.jaccard, docs[p[0]].id, docs[p[1]].id),
+        key=lambda p: (STRENGTH[p[2].relation], -p[2].similarity.jaccard, docs[p[0]].id, docs[p[1]].id),
     )
     apart = [(i, j) for i, j, _, veto in verified if veto]
     groups, refused = cluster(len(docs), ((i, j) for i, j, _, _ in order), apart)

@@ -24,7 +24,7 @@ FLAGS: dict[str, str] = {
 }
 LOW_CONFIDENCE = 0.3
 TOO_SHORT = 50
-_ARTIFACT_STEPS = {
+ARTIFACT_STEPS = {  # normalization steps that remove page or site furniture
     "page-number",
     "running-header",
     "web-boilerplate",
@@ -52,7 +52,7 @@ def quality_flags(doc: Document, cluster: Sequence[Document] = ()) -> list[str]:
         "private-use-chars": n.private_use_chars > 0,
         "mojibake": n.mojibake,
         "kangxi-radicals-fixed": "kangxi-radicals" in steps,
-        "artifacts-removed": bool(steps & _ARTIFACT_STEPS),
+        "artifacts-removed": bool(steps & ARTIFACT_STEPS),
         "mixed-width-punctuation": n.mixed_width_punctuation,
         "no-title": not n.meta.title,
         "no-doc-number": not n.meta.doc_number,

@@ -37,16 +37,16 @@ def corpus_report(corpus: Corpus) -> dict[str, Any]:
             for cid, members in ordered
         ],
         "flags": {flag: {"count": flag_counts.get(flag, 0), "meaning": meaning} for flag, meaning in FLAGS.items()},
-        "rejected": rejected_files(corpus),
+        "rejected": rejected_files(corpus, manifest),
     }
 
 
-def rejected_files(corpus: Corpus) -> list[dict[str, str]]:
+def rejected_files(corpus: Corpus, manifest: pl.DataFrame) -> list[dict[str, str]]:
     """Files an ingest refused, with the reason, from the decision log (latest word per path)."""
     if not corpus.decisions_path.exists():
         return []
     latest: dict[str, dict[str, str]] = {}
-    known = set(corpus.read_manifest()["path"].to_list())
+    known = set(manifest["path"].to_list())
     for line in corpus.decisions_path.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
         if entry.get("decision") == "reject":

@@ -15,6 +15,7 @@ change are fetched when needed, so adding one notice to a large corpus stays fas
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -40,7 +41,7 @@ from dedupe.lock import corpus_lock
 from dedupe.passages import FrozenPassageIndex, PassageIndex
 from dedupe.pipeline import judge
 from dedupe.quality import quality_flags
-from dedupe.verify import MERGING
+from dedupe.verify import MERGING, STRENGTH
 from normalize import NormalizeConfig
 
 MANIFEST_SCHEMA = {
@@ -63,7 +64,6 @@ MANIFEST_SCHEMA = {
     "seq": pl.Int64,
     "ingested_at": pl.String,
 }
-_STRENGTH = {"exact": 0, "near": 1, "contained": 2}
 PASSAGE_SEARCH_LIMIT = 20_000  # notices: above, related notices are looked for among LSH candidates only
 
 
@@ -117,10 +117,6 @@ class State:
         return self.fetch(self.ids)
 
     @property
-    def canonical_ids(self) -> set[str]:
-        return set(self.manifest.filter(pl.col("is_canonical"))["id"].to_list())
-
-    @property
     def next_seq(self) -> int:
         return int(self.manifest["seq"].max() or 0) + 1 if self.manifest.height else 1
 
@@ -154,7 +150,7 @@ class Plan:
         for add in self.additions:
             pairs = [p for p in self.new_pairs if add.doc.id in (p.a, p.b) and p.merges]
             if pairs:
-                best = min(pairs, key=lambda p: (_STRENGTH[p.relation], -p.jaccard))
+                best = min(pairs, key=lambda p: (STRENGTH[p.relation], -p.jaccard))
                 out.append((add, best))
         return out
 
@@ -201,6 +197,13 @@ class Corpus:
         return path.resolve().relative_to(self.root.resolve()).as_posix()
 
     # -- reading -----------------------------------------------------------------------------
+    def require(self) -> None:
+        """Fail with what to do when the folder is not a corpus."""
+        if not self.root.is_dir():
+            raise CorpusError(
+                f"no corpus at {self.root}: create it with `policy-dedup ingest PATH --corpus {self.root}`"
+            )
+
     def read_manifest(self) -> pl.DataFrame:
         if not self.manifest_path.exists():
             return pl.DataFrame(schema=MANIFEST_SCHEMA)
@@ -235,7 +238,7 @@ class Corpus:
             ]
         else:
             state.pairs = self._recompute_pairs(state)
-            self.cache.write_pairs([vars_of(p) for p in state.pairs])
+            self.cache.write_pairs([dataclasses.asdict(p) for p in state.pairs])
         return state
 
     def _rebuild(self, rows: pl.DataFrame) -> None:
@@ -398,7 +401,7 @@ class Corpus:
         pairs = [*state.pairs, *plan.new_pairs]
         nodes = sorted({i for p in pairs for i in (p.a, p.b)} | set(batch), key=lambda i: (seq[i], i))
         pos = {d: i for i, d in enumerate(nodes)}
-        merges = sorted((p for p in pairs if p.merges), key=lambda p: (_STRENGTH[p.relation], -p.jaccard, p.a, p.b))
+        merges = sorted((p for p in pairs if p.merges), key=lambda p: (STRENGTH[p.relation], -p.jaccard, p.a, p.b))
         groups, _ = cluster(
             len(nodes), ((pos[p.a], pos[p.b]) for p in merges), [(pos[p.a], pos[p.b]) for p in pairs if p.veto]
         )
@@ -534,7 +537,7 @@ class Corpus:
 
     def _commit(self, plan: Plan) -> None:
         self.cache.append([a.doc for a in plan.additions])
-        self.cache.write_pairs([vars_of(p) for p in [*plan.state.pairs, *plan.new_pairs]])
+        self.cache.write_pairs([dataclasses.asdict(p) for p in [*plan.state.pairs, *plan.new_pairs]])
         self._write_canonicals(plan)
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if plan.decisions:
@@ -593,15 +596,3 @@ class Corpus:
             [old.filter(~pl.col("id").is_in(list(plan.membership))), pl.DataFrame(rows, schema=MANIFEST_SCHEMA)]
         ).sort("path")
         atomic_write(self.manifest_path, frame.write_csv)
-
-
-def vars_of(p: StoredPair) -> dict[str, object]:
-    return {
-        "a": p.a,
-        "b": p.b,
-        "relation": p.relation,
-        "jaccard": p.jaccard,
-        "containment": p.containment,
-        "reason": p.reason,
-        "veto": p.veto,
-    }

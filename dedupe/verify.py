@@ -16,6 +16,7 @@ from dedupe.document import Document
 from dedupe.shingle import positional_hashes64
 
 MERGING = ("exact", "near", "contained")
+STRENGTH = {relation: rank for rank, relation in enumerate((*MERGING, "related"))}  # strongest first
 PASSAGE_MIN = 40  # key characters: about two clauses copied word for word
 RELATED_PASSAGE_CHARS = 100
 
