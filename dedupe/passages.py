@@ -61,3 +61,18 @@ class FrozenPassageIndex:
         owners = np.concatenate([self._owners[a:b] for a, b in zip(lo[keep], hi[keep], strict=True)])
         ids, counts = np.unique(owners, return_counts=True)
         return [self._keys[i] for i in ids[counts >= MIN_SHARED]]
+
+
+def passage_pairs(arrays: list[np.ndarray]) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of notices sharing at least MIN_SHARED non-boilerplate fingerprints:
+    the pairs :meth:`FrozenPassageIndex.query` gives for each notice, found in one self-join."""
+    from dedupe.bands import pairs_within_groups
+
+    lengths = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
+    if not lengths.sum():
+        return set()
+    fps = np.concatenate(arrays)
+    owners = np.repeat(np.arange(len(arrays), dtype=np.int64), lengths)
+    codes, counts = np.unique(pairs_within_groups(fps, owners, MAX_POSTINGS), return_counts=True)
+    return {(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes[counts >= MIN_SHARED].tolist()}
+

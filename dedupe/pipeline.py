@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedupe.bands import band_pairs
 from dedupe.cluster import UnionFind, cluster
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import elect
-from dedupe.index import CandidateIndex
-from dedupe.passages import FrozenPassageIndex
+from dedupe.passages import passage_pairs
 from dedupe.verify import MERGING, STRENGTH, Similarity, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
 
@@ -79,17 +79,18 @@ def boilerplate_shingles(docs: Sequence[Document], config: DedupeConfig) -> np.n
 
 
 def candidate_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int, int]]:
-    """Index pairs (i < j) whose signatures collide in the LSH, that share verbatim passages, or
-    whose keys are identical."""
-    index = CandidateIndex(config)  # a batch is compared in memory; a shared index serves corpora
-    index.insert_many((i, d.fingerprint.signature) for i, d in enumerate(docs) if not d.fingerprint.empty)
+    """Index pairs (i < j) whose signatures share an LSH band, that share verbatim passages, or
+    whose keys are identical.
+
+    A batch is compared in memory in one self-join per band (the pairs datasketch's MinHashLSH
+    gives, tested) and one over passage fingerprints; a shared index serves corpora.
+    """
+    rows = [i for i, d in enumerate(docs) if not d.fingerprint.empty]
     pairs: set[tuple[int, int]] = set()
-    for i, d in enumerate(docs):
-        if not d.fingerprint.empty:
-            pairs.update((min(i, j), max(i, j)) for j in index.query(d.fingerprint.signature) if j != i)
-    passages = FrozenPassageIndex(list(range(len(docs))), [d.fingerprint.passages for d in docs])
-    for i, d in enumerate(docs):
-        pairs.update((min(i, j), max(i, j)) for j in passages.query(d.fingerprint.passages) if j != i)
+    if rows:
+        matrix = np.stack([docs[i].fingerprint.signature for i in rows])
+        pairs.update((rows[a], rows[b]) for a, b in band_pairs(matrix, config))
+    pairs |= passage_pairs([d.fingerprint.passages for d in docs])
     by_key: dict[str, int] = {}
     for i, d in enumerate(docs):
         if d.key in by_key:

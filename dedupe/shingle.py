@@ -33,6 +33,18 @@ def positional_hashes64(key: str, n: int = 5) -> np.ndarray:
     return h
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by a sort and a neighbour comparison: several times faster than
+    numpy 2's hash-based ``unique`` on shingle-sized arrays, same result."""
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def shingle_hashes64(key: str, n: int = 5) -> np.ndarray:
     """Sorted unique 64-bit hashes of the key's character n-grams.
 
@@ -42,7 +54,7 @@ def shingle_hashes64(key: str, n: int = 5) -> np.ndarray:
     >>> len(shingle_hashes64("一二三四五六")), len(shingle_hashes64("短")), len(shingle_hashes64(""))
     (2, 1, 0)
     """
-    return np.unique(positional_hashes64(key, n))
+    return sorted_unique(positional_hashes64(key, n))
 
 
 def fold32(hashes64: np.ndarray) -> np.ndarray:
@@ -91,5 +103,5 @@ def passage_fingerprints(
         for j in range(n, k, n):
             hashes = hashes * MULTIPLIER + grams[j : j + count]
     if hashes.size <= window:
-        return np.unique(hashes.min(keepdims=True))
-    return np.unique(np.lib.stride_tricks.sliding_window_view(hashes, window).min(axis=1))
+        return hashes.min(keepdims=True)
+    return sorted_unique(np.lib.stride_tricks.sliding_window_view(hashes, window).min(axis=1))

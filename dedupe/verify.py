@@ -19,6 +19,7 @@ MERGING = ("exact", "near", "contained")
 STRENGTH = {relation: rank for rank, relation in enumerate((*MERGING, "related"))}  # strongest first
 PASSAGE_MIN = 40  # key characters: about two clauses copied word for word
 RELATED_PASSAGE_CHARS = 100
+_LOW16 = np.uint64(0xFFFF)
 
 
 @dataclass(frozen=True)
@@ -51,32 +52,46 @@ def in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
 
 
 def shared_passage_chars(key_a: str, shingles_b: np.ndarray, n: int) -> int:
-    """Characters of ``key_a`` that lie in runs of at least PASSAGE_MIN characters also found in B."""
-    hits = in_sorted(positional_hashes64(key_a, n), shingles_b)
+    """Characters of ``key_a`` that lie in runs of at least PASSAGE_MIN characters also found in B
+    (``shingles_b``: B's sorted shingles, or only those A shares with B)."""
+    if shingles_b.size < PASSAGE_MIN - n + 1:  # too few shared shingles for a single run
+        return 0
+    grams = positional_hashes64(key_a, n)
+    # a 64 KB table of B's low 16 bits rules most of A's n-grams out before the binary search
+    table = np.zeros(1 << 16, dtype=bool)
+    table[(shingles_b & _LOW16).astype(np.intp)] = True
+    hits = table[(grams & _LOW16).astype(np.intp)]
     if not hits.any():
         return 0
+    hits[hits] = in_sorted(grams[hits], shingles_b)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], hits.astype(np.int8), [0]))))
     runs = edges[1::2] - edges[0::2] + (n - 1)  # shingle runs → characters
     return int(runs[runs >= PASSAGE_MIN].sum())
 
 
 def measure(a: Document, b: Document, ignore: np.ndarray | None = None, passages: bool = True) -> Similarity:
-    """Exact Jaccard and containment, leaving out ``ignore`` (boilerplate shingles) when given."""
+    """Exact Jaccard and containment, leaving out ``ignore`` (boilerplate shingles) when given.
+
+    The shared shingles are found once; the boilerplate is taken out of them and of the sizes
+    afterwards, which counts the same as filtering both sets first.
+    """
     sa, sb = a.fingerprint.shingles, b.fingerprint.shingles
-    if ignore is not None and ignore.size:
-        sa = sa[~in_sorted(sa, ignore)]
-        sb = sb[~in_sorted(sb, ignore)]
     small_set, large_set = (sa, sb) if sa.size <= sb.size else (sb, sa)
-    inter = int(in_sorted(small_set, large_set).sum())
-    small, large = sorted((sa.size, sb.size))
-    union = sa.size + sb.size - inter
+    shared = small_set[in_sorted(small_set, large_set)]
+    size_a, size_b, inter = sa.size, sb.size, shared.size
+    if ignore is not None and ignore.size:
+        size_a -= int(in_sorted(sa, ignore).sum())
+        size_b -= int(in_sorted(sb, ignore).sum())
+        inter -= int(in_sorted(shared, ignore).sum())
+    small, large = sorted((size_a, size_b))
+    union = size_a + size_b - inter
     return Similarity(
         jaccard=inter / union if union else 0.0,
         containment=inter / small if small else 0.0,
         length_ratio=small / large if large else 0.0,
-        shared_passage_chars=shared_passage_chars(a.key, b.fingerprint.shingles, a.config.ngram) if passages else 0,
+        shared_passage_chars=shared_passage_chars(a.key, shared, a.config.ngram) if passages else 0,
         intersection=inter,
-        sizes=(int(sa.size), int(sb.size)),
+        sizes=(int(size_a), int(size_b)),
     )
 
 

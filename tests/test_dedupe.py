@@ -220,3 +220,55 @@ def test_band_index_gives_datasketchs_candidates():
     for s in sigs:
         assert sorted(ours.query(s)) == sorted(lsh.query(to_minhash(s)))
     assert any(len(ours.query(s)) > 1 for s in sigs)
+
+
+@pytest.mark.parametrize("num_perm", [32, 128, 256])
+@pytest.mark.parametrize("threshold", [0.1, 0.3, 0.4, 0.5, 0.8, 0.9])
+def test_band_params_are_datasketchs(threshold, num_perm):
+    from datasketch import MinHashLSH
+
+    from dedupe.bands import band_params
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    assert band_params(threshold, num_perm) == (lsh.b, lsh.r)
+
+
+def _related_signatures(rng: np.random.Generator, count: int) -> np.ndarray:
+    base = rng.integers(0, 2**32, size=(count, 128), dtype=np.uint32)
+    sigs = np.concatenate([base, base, base[: count // 2]])
+    mask = rng.random(sigs[count:].shape) < 0.55
+    sigs[count:][mask] = rng.integers(0, 2**32, size=int(mask.sum()), dtype=np.uint32)
+    return sigs
+
+
+def test_batch_band_pairs_are_datasketchs_candidate_pairs():
+    from datasketch import MinHashLSH
+
+    from dedupe.bands import band_pairs
+    from dedupe.signature import to_minhash
+
+    sigs = _related_signatures(np.random.default_rng(8), 60)
+    sigs[-1] = sigs[-2]  # two identical signatures
+    config = DedupeConfig()
+    lsh = MinHashLSH(threshold=config.candidate_threshold, num_perm=128)
+    for i, s in enumerate(sigs):
+        lsh.insert(i, to_minhash(s))
+    expected = {(min(i, j), max(i, j)) for i, s in enumerate(sigs) for j in lsh.query(to_minhash(s)) if j != i}
+    assert len(expected) > 20
+    assert band_pairs(sigs, config) == expected
+
+
+def test_passage_pairs_are_the_index_queries():
+    from dedupe.passages import MAX_POSTINGS, FrozenPassageIndex, passage_pairs
+
+    rng = np.random.default_rng(9)
+    pool = rng.integers(0, 2**63, size=400, dtype=np.uint64)
+    arrays = [np.unique(rng.choice(pool, size=int(rng.integers(0, 40)), replace=False)) for _ in range(80)]
+    arrays[3] = np.unique(np.concatenate([arrays[3], pool[:5]]))
+    common = rng.integers(0, 2**63, size=4, dtype=np.uint64)  # boilerplate: in more notices than allowed
+    for k in range(MAX_POSTINGS + 1):
+        arrays[k] = np.unique(np.concatenate([arrays[k], common]))
+    index = FrozenPassageIndex(list(range(len(arrays))), arrays)
+    expected = {(min(i, j), max(i, j)) for i, a in enumerate(arrays) for j in index.query(a) if j != i}
+    assert len(expected) > 10
+    assert passage_pairs(arrays) == expected
