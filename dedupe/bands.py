@@ -120,4 +120,3 @@ def band_pairs(matrix: np.ndarray, config: DedupeConfig) -> set[tuple[int, int]]
         codes.append(pairs_within_groups(ids.ravel(), rows))
     found = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return {(int(c >> 32), int(c & 0xFFFFFFFF)) for c in found.tolist()}
-

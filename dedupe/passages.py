@@ -75,4 +75,3 @@ def passage_pairs(arrays: list[np.ndarray]) -> set[tuple[int, int]]:
     owners = np.repeat(np.arange(len(arrays), dtype=np.int64), lengths)
     codes, counts = np.unique(pairs_within_groups(fps, owners, MAX_POSTINGS), return_counts=True)
     return {(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes[counts >= MIN_SHARED].tolist()}
-
