@@ -104,4 +104,18 @@ def passage_fingerprints(
             hashes = hashes * MULTIPLIER + grams[j : j + count]
     if hashes.size <= window:
         return hashes.min(keepdims=True)
-    return sorted_unique(np.lib.stride_tricks.sliding_window_view(hashes, window).min(axis=1))
+    return sorted_unique(sliding_min(hashes, window))
+
+
+def sliding_min(values: np.ndarray, window: int) -> np.ndarray:
+    """The minimum of each run of ``window`` consecutive values (len(values) ≥ window).
+
+    Minima over runs of 1, 2, 4, … values are built by doubling; a window is then covered by two
+    overlapping runs of the largest power of two not above it: log2(window) + 1 passes.
+    """
+    span, runs = 1, values
+    while span * 2 <= window:
+        runs = np.minimum(runs[:-span], runs[span:])
+        span *= 2
+    count = values.size - window + 1
+    return np.minimum(runs[:count], runs[window - span : window - span + count])

@@ -41,8 +41,29 @@ __all__ = [
 
 # UTF-8 text read as GBK/GB18030 turns into runs such as 鍏充簬 (关于); re-encoding them as
 # GB18030 gives back valid UTF-8, which ordinary Chinese text almost never does.
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff\ue000-\uf8ff]{6,}")
-_HALFWIDTH_IN_CJK = re.compile(r"[\u4e00-\u9fff][,:;()!?]|[,:;()!?][\u4e00-\u9fff]")
+_RUN_CHARS = "\u4e00-\u9fff\ue000-\uf8ff"
+
+
+def _utf8_lead_chars() -> str:
+    """The run characters whose GB18030 bytes open a UTF-8 sequence (a lead byte, then a
+    continuation byte): only a run starting with one of them can re-encode to valid UTF-8."""
+    found = []
+    for lead in range(0xC2, 0xF5):
+        for trail in range(0x80, 0xC0):
+            try:
+                ch = bytes((lead, trail)).decode("gb18030")
+            except UnicodeDecodeError:
+                continue
+            if re.fullmatch(f"[{_RUN_CHARS}]", ch):
+                found.append(ch)
+    return "".join(found)
+
+
+# whole runs of 6+ such characters that start with a possible UTF-8 lead: the others cannot decode
+_HAN_RUN = re.compile(f"(?<![{_RUN_CHARS}])[{_utf8_lead_chars()}][{_RUN_CHARS}]{{5,}}")
+# half-width punctuation next to a Chinese character (written to start at the punctuation, which
+# the regex engine finds by a fast scan, instead of at every Chinese character)
+_HALFWIDTH_IN_CJK = re.compile(r"[,:;()!?](?:(?<=[\u4e00-\u9fff].)|(?=[\u4e00-\u9fff]))")
 
 
 @dataclass(frozen=True)
@@ -124,6 +145,6 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
         replacement_chars=decoded.text.count("\ufffd"),
         private_use_chars=count_private_use(decoded.text),
         mojibake=looks_mojibake(decoded.text),
-        mixed_width_punctuation=bool(_HALFWIDTH_IN_CJK.search(raw)) and any(ch in raw for ch in "，：；（）"),
+        mixed_width_punctuation=any(ch in raw for ch in "，：；（）") and bool(_HALFWIDTH_IN_CJK.search(raw)),
         was_html=was_html,
     )

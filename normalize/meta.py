@@ -61,8 +61,10 @@ def _doc_number(lines: list[str]) -> str | None:
         if DOC_NUMBER_LINE.match(line):
             return line
     for line in lines[:HEAD_LINES]:
+        if len(line) > 40 or "号" not in line:  # cheap tests first: the search backtracks on long lines
+            continue
         m = DOC_NUMBER.search(line)
-        if m and not re.search(r"[《（(]", line[: m.start()]) and len(line) <= 40:
+        if m and not re.search(r"[《（(]", line[: m.start()]):
             return m.group(0)
     return None
 

@@ -15,9 +15,43 @@ from normalize.script import CJK
 
 _AROUND_CJK = re.compile(f"(?<=[{CJK}])[ \t]+(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t]{2,}")
+_SPACE_RUN = re.compile(r"[ \t]+")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_LATIN = re.compile("[0-9A-Za-z%]")
+
+
+def _drop_cjk_spaces(text: str) -> tuple[str, str, int]:
+    """``_AROUND_CJK.subn("", text)`` with the first removal's context, by visiting the space runs
+    (a text has far fewer of them than characters, where the lookbehinds would be tried).
+
+    A whole run goes when it has Chinese on one side and Chinese or Latin/digits on the other.
+    """
+    pieces: list[str] = []
+    last, n, first = 0, 0, ""
+    for match in _SPACE_RUN.finditer(text):
+        start, end = match.span()
+        if start == 0 or end == len(text):
+            continue
+        before, after = text[start - 1], text[end]
+        if _CJK_CHAR.match(before):
+            drop = bool(_CJK_CHAR.match(after) or _LATIN.match(after))
+        else:
+            drop = bool(_LATIN.match(before) and _CJK_CHAR.match(after))
+        if drop:
+            if not n:
+                first = text[max(0, start - 8) : end + 8].replace("\n", "⏎")
+            pieces.append(text[last:start])
+            last, n = end, n + 1
+    if not n:
+        return text, "", 0
+    pieces.append(text[last:])
+    return "".join(pieces), first, n
 
 
 def _split_issuer_list(line: str) -> list[str]:
+    head = line.split(None, 1)[0]  # most lines fail on their first part: no need to split them all
+    if len(head) < 4 or not ORG_SUFFIX.search(head):
+        return [line]
     parts = line.split()
     if len(parts) >= 2 and all(len(p) >= 4 and ORG_SUFFIX.search(p) for p in parts):
         return parts
@@ -38,11 +72,9 @@ def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
             log.add("issuer-list-split", line)
         out.extend(parts)
     text = "\n".join(out)
-    first = _AROUND_CJK.search(text)
-    if first:
-        fixed, n = _AROUND_CJK.subn("", text)
-        log.add("cjk-spacing", text[max(0, first.start() - 8) : first.end() + 8].replace("\n", "⏎"), n)
-        text = fixed
+    text, first, n = _drop_cjk_spaces(text)
+    if n:
+        log.add("cjk-spacing", first, n)
     if "  " in text or "\t" in text:
         text = _MULTI_SPACE.sub(" ", text)
     return [line for line in text.split("\n") if line]

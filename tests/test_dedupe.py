@@ -272,3 +272,13 @@ def test_passage_pairs_are_the_index_queries():
     expected = {(min(i, j), max(i, j)) for i, a in enumerate(arrays) for j in index.query(a) if j != i}
     assert len(expected) > 10
     assert passage_pairs(arrays) == expected
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 7, 8, 20])
+@pytest.mark.parametrize("length", [20, 21, 50, 333])
+def test_sliding_min_is_the_minimum_of_each_window(window, length):
+    from dedupe.shingle import sliding_min
+
+    values = np.random.default_rng(length * window).integers(0, 2**63, size=length, dtype=np.uint64)
+    expected = np.lib.stride_tricks.sliding_window_view(values, window).min(axis=1)
+    assert np.array_equal(sliding_min(values, window), expected)

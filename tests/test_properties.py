@@ -81,3 +81,73 @@ def test_any_text_normalizes_without_error(text):
     result = normalize(text)
     assert "\r" not in result.text
     assert result.key == result.key.casefold()
+
+
+def _mojibake_by_every_run(text: str) -> bool:
+    """The plain definition: some run of 6+ Chinese characters re-encodes to UTF-8 text."""
+    import re
+
+    for run in re.findall(r"[\u4e00-\u9fff\ue000-\uf8ff]{6,}", text[:5000]):
+        try:
+            back = run.encode("gb18030").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(back) >= 2:
+            return True
+    return False
+
+
+def test_utf8_read_as_gbk_is_mojibake_and_the_seeds_are_not():
+    from normalize import looks_mojibake
+    from tests.conftest import SEED_NAMES, seed_path
+
+    garbled = "关于印发".encode().decode("gb18030")  # 鍏充簬鍗板彂
+    assert looks_mojibake(f"标题：{garbled}，质量提升")
+    assert not looks_mojibake("标题：关于印发，质量提升")
+    for name in SEED_NAMES:
+        text = normalize(seed_path(name).read_bytes()).text
+        assert not looks_mojibake(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["关于印发", "鍏充簬", "鍗版", "实施方案的通知", "锛", "，", "\n", "a"]),
+            st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=12),
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_mojibake_check_agrees_with_checking_every_run(text):
+    from normalize import looks_mojibake
+
+    assert looks_mojibake(text) == _mojibake_by_every_run(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["中", "文", "，", "a", "Z", "7", "%", " ", "  ", "\t", "\n", "-", "𠀀", "é"]), max_size=40
+    ).map("".join)
+)
+def test_space_removal_is_the_regex_definition(text):
+    from normalize.spacing import _AROUND_CJK, _drop_cjk_spaces
+
+    fixed, _, n = _drop_cjk_spaces(text)
+    assert (fixed, n) == _AROUND_CJK.subn("", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(["中", "文", "a", ",", ":", "(", ")", "!", "?", ";", "\n", " ", "，"]), max_size=12).map(
+        "".join
+    )
+)
+def test_mixed_width_check_is_the_plain_definition(text):
+    import re
+
+    from normalize import _HALFWIDTH_IN_CJK
+
+    plain = re.compile(r"[\u4e00-\u9fff][,:;()!?]|[,:;()!?][\u4e00-\u9fff]")
+    assert bool(_HALFWIDTH_IN_CJK.search(text)) == bool(plain.search(text))
