@@ -138,7 +138,7 @@ def dedupe_command(
 ) -> None:
     """Cluster the notices in PATHS (files or folders) and elect a canonical per cluster."""
     try:
-        result = find_duplicates(_read_all(paths, jobs, ncfg, config), config)
+        result = find_duplicates(_read_all(paths, jobs, ncfg, config), config, jobs)
     except DedupeError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

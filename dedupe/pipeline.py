@@ -12,6 +12,7 @@ from dedupe.cluster import UnionFind, cluster
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import elect
+from dedupe.judges import BLOCK, judges
 from dedupe.passages import passage_pairs
 from dedupe.verify import MERGING, STRENGTH, Similarity, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
@@ -114,23 +115,29 @@ def judge(
     return v, None
 
 
-def find_duplicates(documents: Sequence[Document], config: DedupeConfig = DedupeConfig()) -> Result:
+def find_duplicates(documents: Sequence[Document], config: DedupeConfig = DedupeConfig(), jobs: int = 1) -> Result:
     """Cluster near-duplicate notices and elect a canonical per cluster, explaining each decision.
 
-    The result does not depend on the order of ``documents``: they are sorted by (order, path, id).
+    The result does not depend on the order of ``documents`` (they are sorted by (order, path,
+    id)) nor on ``jobs``, the processes that verify candidate pairs.
     """
     docs = sorted(documents, key=lambda d: (d.order, d.path, d.id))
     ignore = boilerplate_shingles(docs, config)
     verified: list[tuple[int, int, Verdict, str | None]] = []
     merged = UnionFind(len(docs))  # a pair already joined through others is not verified again
-    for i, j in sorted(candidate_pairs(docs, config)):
-        if merged.find(i) == merged.find(j):
-            continue
-        v, veto = judge(docs[i], docs[j], config, ignore)
-        if v.relation is not None:
-            verified.append((i, j, v, veto))
-            if v.merges and not veto:
-                merged.union(i, j)
+    candidates = sorted(candidate_pairs(docs, config))
+    with judges(docs, config, ignore, judge, jobs, len(candidates)) as verifier:
+        for start in range(0, len(candidates), BLOCK):
+            block = [(i, j) for i, j in candidates[start : start + BLOCK] if merged.find(i) != merged.find(j)]
+            verifier.prefetch(block)
+            for i, j in block:
+                if merged.find(i) == merged.find(j):
+                    continue
+                v, veto = verifier.get(i, j)
+                if v.relation is not None:
+                    verified.append((i, j, v, veto))
+                    if v.merges and not veto:
+                        merged.union(i, j)
     order = sorted(
         (p for p in verified if p[2].merges),
         key=lambda p: (STRENGTH[p[2].relation], -p[2].similarity.jaccard, docs[p[0]].id, docs[p[1]].id),

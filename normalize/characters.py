@@ -36,7 +36,9 @@ _CLASSES = {
     "fullwidth-alnum": _class_of(_FULLWIDTH_ALNUM),
     "zero-width": _class_of(_ZERO_WIDTH),
 }
-_UNUSUAL_SPACES = _class_of({cp: v for cp, v in _SPACES.items() if cp != 0x3000})
+_UNUSUAL = {cp: v for cp, v in _SPACES.items() if cp != 0x3000}
+_ANY_MAPPED = _class_of({**_KANGXI, **_FULLWIDTH_ALNUM, **_ZERO_WIDTH, **_UNUSUAL})  # U+3000 aside: too common
+_UNUSUAL_SPACES = _class_of(_UNUSUAL)
 
 
 def count_private_use(text: str) -> int:
@@ -62,10 +64,12 @@ def fix_characters(text: str, log: ChangeLog) -> str:
     if nfc != text:
         log.add("nfc", "", sum(1 for a, b in zip(nfc, text, strict=False) if a != b) or 1)
         text = nfc
+    if not _ANY_MAPPED.search(text):  # one scan; most texts have none of these
+        return text.replace("\u3000", " ")
     text = _translate(text, _KANGXI, "kangxi-radicals", log)
     text = _translate(text, _FULLWIDTH_ALNUM, "fullwidth-alnum", log)
     text = _translate(text, _ZERO_WIDTH, "zero-width", log)
     spaces = len(_UNUSUAL_SPACES.findall(text))
     if spaces:
         log.add("unusual-spaces", "", spaces)
-    return text.translate(_SPACES) if spaces or "\u3000" in text else text
+    return text.translate(_SPACES) if spaces else text.replace("\u3000", " ")

@@ -6,17 +6,18 @@ import re
 
 from normalize.changes import ChangeLog
 
-_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("markdown-comment", re.compile(r"^\s*<!--.*?-->\s*$"), ""),
-    ("markdown-rule", re.compile(r"^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:=\s*){3,})$"), ""),
-    ("markdown-heading", re.compile(r"^\s{0,3}(?:#{1,6}\s+)+(.*?)\s*#*\s*$"), r"\1"),
-    ("markdown-quote", re.compile(r"^\s*(?:>\s?)+"), ""),
-    ("markdown-list", re.compile(r"^\s*[*+]\s+"), ""),
-    ("markdown-image", re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
-    ("markdown-link", re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"), r"\1"),
-    ("markdown-bold", re.compile(r"\*\*(.+?)\*\*"), r"\1"),
-    ("markdown-emphasis", re.compile(r"^\s*_{1,2}(?:\s+|$)|(?:^|\s+)_{1,2}\s*$"), ""),
-    ("markdown-bold", re.compile(r"(?<![A-Za-z0-9_])__(.+?)__(?![A-Za-z0-9_])"), r"\1"),
+# (step, a character every match contains, pattern, replacement); the character is tested first
+_RULES: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
+    ("markdown-comment", "<", re.compile(r"^\s*<!--.*?-->\s*$"), ""),
+    ("markdown-rule", "", re.compile(r"^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:=\s*){3,})$"), ""),
+    ("markdown-heading", "#", re.compile(r"^\s{0,3}(?:#{1,6}\s+)+(.*?)\s*#*\s*$"), r"\1"),
+    ("markdown-quote", ">", re.compile(r"^\s*(?:>\s?)+"), ""),
+    ("markdown-list", "", re.compile(r"^\s*[*+]\s+"), ""),
+    ("markdown-image", "![", re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    ("markdown-link", "](", re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"), r"\1"),
+    ("markdown-bold", "**", re.compile(r"\*\*(.+?)\*\*"), r"\1"),
+    ("markdown-emphasis", "_", re.compile(r"^\s*_{1,2}(?:\s+|$)|(?:^|\s+)_{1,2}\s*$"), ""),
+    ("markdown-bold", "__", re.compile(r"(?<![A-Za-z0-9_])__(.+?)__(?![A-Za-z0-9_])"), r"\1"),
 )
 
 
@@ -33,7 +34,9 @@ def strip_markup(lines: list[str], log: ChangeLog) -> list[str]:
         previous = None
         while line != previous:  # nested markup (``**## x**``) unwraps in turn
             previous = line
-            for step, pattern, repl in _RULES:
+            for step, needle, pattern, repl in _RULES:
+                if needle not in line:
+                    continue
                 new, n = pattern.subn(repl, line)
                 if n:
                     log.add(step, line.strip(), n)

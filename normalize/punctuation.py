@@ -21,6 +21,8 @@ _CJK_RE = re.compile(f"[{CJK}]")
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _OPEN, _CLOSE = "(（", ")）"
 _HALFWIDTH = re.compile(r"[,:;!?()]")
+_BRACKET = re.compile(r"[()（）]")
+_MARK = re.compile(r"[,:;!?]")
 
 
 def _neighbour(line: str, i: int, step: int) -> str:
@@ -48,7 +50,8 @@ def _bracket_pairs(line: str, mask: list[bool]) -> tuple[list[tuple[int, int]], 
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
     lone: list[int] = []
-    for i, ch in enumerate(line):
+    for m in _BRACKET.finditer(line):  # the brackets only, not every character
+        i, ch = m.start(), m.group()
         if mask[i]:
             continue
         if ch in _OPEN:
@@ -95,8 +98,9 @@ def _fix_once(line: str, mask: list[bool], log: ChangeLog) -> str:
         if line[i] in "()" and (_chinese(_neighbour(line, i, -1)) or _chinese(_neighbour(line, i, 1))):
             chars[i] = _FULL[line[i]]
             log.add("halfwidth-punctuation", line[max(0, i - 4) : i + 5])
-    for i, ch in enumerate(line):
-        if ch in ",:;!?" and not mask[i] and (_chinese(_neighbour(line, i, -1)) or _chinese(_neighbour(line, i, 1))):
+    for m in _MARK.finditer(line):
+        i, ch = m.start(), m.group()
+        if not mask[i] and (_chinese(_neighbour(line, i, -1)) or _chinese(_neighbour(line, i, 1))):
             chars[i] = _FULL[ch]
             log.add("halfwidth-punctuation", line[max(0, i - 4) : i + 5])
     return "".join(chars)

@@ -34,12 +34,14 @@ TITLE_MAX_CHARS = 40
 _TITLE_BREAKERS = re.compile(r"[，。；：！？,;:!?]")
 OPENERS = ("（", "(", "【", "[", "〔")
 PROSE = re.compile(r"[，、,；;]")  # a sentence in progress; name lists and table rows have none
+_SENTENCE_ENDS, _CLOSERS = tuple(SENTENCE_END), tuple(CLOSERS)
 LABEL = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{0,7}[：:]")
 
 
 def modal_width(lines: list[str]) -> int | None:
     """The page width of a hard-wrapped text, or None when lines are paragraphs."""
-    widths = [w for w in map(display_width, lines) if w >= MIN_WRAP_WIDTH]
+    # a character takes at most two columns: shorter lines cannot reach the minimum width
+    widths = [w for line in lines if 2 * len(line) >= MIN_WRAP_WIDTH and (w := display_width(line)) >= MIN_WRAP_WIDTH]
     if len(widths) < 5:
         return None
     counts = Counter(widths)
@@ -62,7 +64,7 @@ def _title_continues(a: str, b: str) -> bool:
         and not starts_item(a)
         and not starts_item(b)
         and not a.startswith(OPENERS)
-        and not a.endswith(tuple(CLOSERS))
+        and not a.endswith(_CLOSERS)
         and not b.startswith("关于")
     )
 
@@ -73,17 +75,17 @@ def _continues(a: str, last: str, b: str, width: int | None) -> bool:
         return False
     if _title_continues(a, b):
         return True
-    if a.endswith(tuple(SENTENCE_END)) or DATE_LINE.match(a) or DATE_LINE.match(b) or DOC_NUMBER_LINE.match(b):
+    if a.endswith(_SENTENCE_ENDS) or DATE_LINE.match(a) or DATE_LINE.match(b) or DOC_NUMBER_LINE.match(b):
         return False
     if width is not None and display_width(last) >= width - FULL_SLACK:
         # a page-width line closing a bracket may end its paragraph: keep short sign-off lines apart
-        return not a.endswith(tuple(CLOSERS)) or (len(b) >= 10 and ORG_SUFFIX.search(b) is None)
+        return not a.endswith(_CLOSERS) or (len(b) >= 10 and ORG_SUFFIX.search(b) is None)
     if is_heading(a) or (TITLE_SUFFIX.search(a) and len(a) <= TITLE_MAX_CHARS * 2 and not PROSE.search(a)):
         return False
     return (
         len(a) >= SOFT_MIN_CHARS
         and PROSE.search(a) is not None
-        and not a.endswith(tuple(CLOSERS))
+        and not a.endswith(_CLOSERS)
         and (len(a) > 30 or ORG_SUFFIX.search(a) is None)
         and LABEL.match(b) is None
     )

@@ -282,3 +282,39 @@ def test_sliding_min_is_the_minimum_of_each_window(window, length):
     values = np.random.default_rng(length * window).integers(0, 2**63, size=length, dtype=np.uint64)
     expected = np.lib.stride_tricks.sliding_window_view(values, window).min(axis=1)
     assert np.array_equal(sliding_min(values, window), expected)
+
+
+def _decisions(result) -> tuple:
+    pairs = sorted((p.a.id, p.b.id, p.relation, p.merged, p.veto, p.reason) for p in result.pairs)
+    clusters = [(c.id, c.canonical.id, c.reason, [m.id for m in c.members]) for c in result.clusters]
+    return pairs, clusters, sorted((k, m.relation, m.similarity) for k, m in result.membership.items())
+
+
+def test_parallel_verification_makes_the_serial_decisions(seed_docs, monkeypatch):
+    import dedupe.judges as judges
+
+    variants = []
+    for k, d in enumerate(seed_docs):
+        text = d.text
+        variants += [
+            doc(text.replace("。", "。\n", 3), f"v{k}a", 10 + k),
+            doc(text[: len(text) * 2 // 3], f"v{k}b", 20 + k),  # an excerpt: related or contained
+            doc(text.replace("2023", "2024", 1).replace("市", "县", 5), f"v{k}c", 30 + k),  # another notice
+        ]
+    docs = [*seed_docs, *variants]
+    serial = find_duplicates(docs, jobs=1)
+    monkeypatch.setattr(judges, "MIN_PARALLEL", 0)  # fork workers even for this small batch
+    monkeypatch.setattr(judges, "CHUNK", 1)
+    monkeypatch.setattr(judges, "_Recent", type("Small", (judges._Recent,), {"KEEP": 2}))  # and drop shingles
+    fetched: list[int] = []
+    prefetch = judges.Judges.prefetch
+
+    def counting(self, pairs):
+        prefetch(self, pairs)
+        fetched.append(len(self._ready))
+
+    monkeypatch.setattr(judges.Judges, "prefetch", counting)
+    parallel = find_duplicates(docs, jobs=2)
+    assert sum(fetched) >= 10  # verified by the workers
+    assert len(serial.pairs) >= 10 and any(p.merged for p in serial.pairs)
+    assert _decisions(parallel) == _decisions(serial)

@@ -1,0 +1,117 @@
+"""Verification of many candidate pairs, spread over processes, with the serial path's decisions.
+
+The serial loop skips a pair whose notices are already in one cluster. Here pairs go in blocks:
+the pairs of a block not yet joined at its start are verified at once by forked workers (which
+see the documents without copying them through a pipe), then the block is replayed in order,
+dropping a verdict whose pair got joined meanwhile. Every decision is the serial loop's; the
+extra work is bounded by a block.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+
+import numpy as np
+
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from dedupe.verify import Verdict
+
+Judge = Callable[[Document, Document, DedupeConfig, "np.ndarray | None"], tuple[Verdict, "str | None"]]
+Outcome = tuple[Verdict, "str | None"]
+
+BLOCK = 1024  # pairs verified together: larger keeps both cores busy, smaller wastes less work
+CHUNK = 16  # pairs a worker takes at a time: pairs of one notice stay together
+MIN_PARALLEL = 256  # below this many pairs, starting workers costs more than it saves
+
+
+class _Recent:
+    """Shingle sets of the last KEEP notices verified in this process; older ones are dropped
+    (computed again if needed), so memory stays flat however large the batch."""
+
+    KEEP = 512
+
+    def __init__(self, docs: Sequence[Document]) -> None:
+        self.docs = docs
+        self._order: OrderedDict[int, None] = OrderedDict()
+
+    def touch(self, *indexes: int) -> None:
+        for i in indexes:
+            self._order[i] = None
+            self._order.move_to_end(i)
+        while len(self._order) > self.KEEP:
+            old, _ = self._order.popitem(last=False)
+            self.docs[old].fingerprint.__dict__.pop("shingles", None)
+
+
+_shared: tuple[Sequence[Document], DedupeConfig, np.ndarray | None, Judge, _Recent] | None = None
+
+
+def _judge_chunk(pairs: list[tuple[int, int]]) -> list[Outcome]:
+    assert _shared is not None, "workers are forked after the documents are shared"
+    docs, config, ignore, judge, recent = _shared  # this worker's own copy of ``recent``
+    out = []
+    for i, j in pairs:
+        out.append(judge(docs[i], docs[j], config, ignore))
+        recent.touch(i, j)
+    return out
+
+
+class Judges:
+    """``prefetch(pairs)`` verifies pairs ahead (in parallel when there are workers); ``get`` gives
+    the outcome of one pair, verifying it then if it was not fetched."""
+
+    def __init__(
+        self,
+        docs: Sequence[Document],
+        config: DedupeConfig,
+        ignore: np.ndarray | None,
+        judge: Judge,
+        pool: ProcessPoolExecutor | None,
+    ) -> None:
+        self.docs, self.config, self.ignore, self.judge, self.pool = docs, config, ignore, judge, pool
+        self._ready: dict[tuple[int, int], Outcome] = {}
+        self._recent = _Recent(docs)
+
+    def prefetch(self, pairs: list[tuple[int, int]]) -> None:
+        self._ready.clear()
+        if self.pool is None or len(pairs) < 2 * CHUNK:
+            return
+        chunks = [pairs[k : k + CHUNK] for k in range(0, len(pairs), CHUNK)]
+        for chunk, outcomes in zip(chunks, self.pool.map(_judge_chunk, chunks), strict=True):
+            self._ready.update(zip(chunk, outcomes, strict=True))
+
+    def get(self, i: int, j: int) -> Outcome:
+        found = self._ready.get((i, j))
+        if found is None:
+            found = self.judge(self.docs[i], self.docs[j], self.config, self.ignore)
+            self._recent.touch(i, j)
+        return found
+
+
+@contextmanager
+def judges(
+    docs: Sequence[Document],
+    config: DedupeConfig,
+    ignore: np.ndarray | None,
+    judge: Judge,
+    jobs: int,
+    pairs: int,
+) -> Iterator[Judges]:
+    """Judges for ``pairs`` candidate pairs over ``docs``, with ``jobs`` forked workers when that
+    pays (on platforms that fork; elsewhere, and for few pairs, in this process)."""
+    global _shared
+    if jobs <= 1 or pairs < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        yield Judges(docs, config, ignore, judge, None)
+        return
+    _shared = (docs, config, ignore, judge, _Recent(docs))
+    try:
+        # fork: workers inherit the documents; they use numpy and plain Python only, never polars
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield Judges(docs, config, ignore, judge, pool)
+    finally:
+        _shared = None
