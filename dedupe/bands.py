@@ -93,8 +93,16 @@ def pairs_within_groups(values: np.ndarray, owners: np.ndarray, max_group: int |
     """
     if values.size < 2:
         return np.empty(0, dtype=np.int64)
-    order = np.lexsort((owners, values))
-    values, owners = values[order], owners[order].astype(np.int64)
+    order = np.argsort(values, kind="stable")  # owners given in ascending order stay so in a group
+    values, owners = values[order], owners[order]
+    del order
+    same = values[1:] == values[:-1]
+    shared = np.zeros(values.size, dtype=bool)  # most values have one owner: drop them early
+    shared[1:] |= same
+    shared[:-1] |= same
+    values, owners = values[shared], owners[shared].astype(np.int64)
+    if not values.size:
+        return np.empty(0, dtype=np.int64)
     starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
     sizes = np.diff(np.append(starts, values.size))
     out = []

@@ -71,7 +71,9 @@ def passage_pairs(arrays: list[np.ndarray]) -> set[tuple[int, int]]:
     lengths = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
     if not lengths.sum():
         return set()
-    fps = np.concatenate(arrays)
-    owners = np.repeat(np.arange(len(arrays), dtype=np.int64), lengths)
-    codes, counts = np.unique(pairs_within_groups(fps, owners, MAX_POSTINGS), return_counts=True)
-    return {(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes[counts >= MIN_SHARED].tolist()}
+    owners = np.repeat(np.arange(len(arrays), dtype=np.int32), lengths)
+    codes = pairs_within_groups(np.concatenate(arrays), owners, MAX_POSTINGS)
+    codes.sort()
+    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    counts = np.diff(np.append(starts, codes.size))
+    return {(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes[starts[counts >= MIN_SHARED]].tolist()}

@@ -74,8 +74,15 @@ def boilerplate_shingles(docs: Sequence[Document], config: DedupeConfig) -> np.n
         return None
     by_id = sorted(docs, key=lambda d: d.id)
     sample = by_id[:: max(1, len(by_id) // BOILERPLATE_SAMPLE)][:BOILERPLATE_SAMPLE]
-    values, counts = np.unique(np.concatenate([d.fingerprint.shingles for d in sample]), return_counts=True)
-    common = values[counts >= config.boilerplate_df * len(sample)]
+    cached = {id(d) for d in sample if "shingles" in d.fingerprint.__dict__}
+    values = np.concatenate([d.fingerprint.shingles for d in sample])
+    for d in sample:  # not kept: verification computes the few it needs again
+        if id(d) not in cached:
+            d.fingerprint.__dict__.pop("shingles", None)
+    values.sort()
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    counts = np.diff(np.append(starts, values.size))
+    common = values[starts[counts >= config.boilerplate_df * len(sample)]]
     return common if common.size else None
 
 
