@@ -15,37 +15,24 @@ from normalize.script import CJK
 
 _AROUND_CJK = re.compile(f"(?<=[{CJK}])[ \t]+(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t]{2,}")
-_SPACE_RUN = re.compile(r"[ \t]+")
-_CJK_CHAR = re.compile(f"[{CJK}]")
-_LATIN = re.compile("[0-9A-Za-z%]")
+# The same removals, written to start at a space (found by a fast scan) and look back from there.
+_SPACE_NEAR_CJK = re.compile(
+    f"[ \t](?:(?<=[{CJK}][ \t])[ \t]*(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%][ \t])[ \t]*(?=[{CJK}]))"
+)
 
 
 def _drop_cjk_spaces(text: str) -> tuple[str, str, int]:
-    """``_AROUND_CJK.subn("", text)`` with the first removal's context, by visiting the space runs
-    (a text has far fewer of them than characters, where the lookbehinds would be tried).
+    """``_AROUND_CJK.subn("", text)`` with the first removal's context (a test checks they agree).
 
     A whole run goes when it has Chinese on one side and Chinese or Latin/digits on the other.
     """
-    pieces: list[str] = []
-    last, n, first = 0, 0, ""
-    for match in _SPACE_RUN.finditer(text):
-        start, end = match.span()
-        if start == 0 or end == len(text):
-            continue
-        before, after = text[start - 1], text[end]
-        if _CJK_CHAR.match(before):
-            drop = bool(_CJK_CHAR.match(after) or _LATIN.match(after))
-        else:
-            drop = bool(_LATIN.match(before) and _CJK_CHAR.match(after))
-        if drop:
-            if not n:
-                first = text[max(0, start - 8) : end + 8].replace("\n", "⏎")
-            pieces.append(text[last:start])
-            last, n = end, n + 1
-    if not n:
+    first = _SPACE_NEAR_CJK.search(text)
+    if not first:
         return text, "", 0
-    pieces.append(text[last:])
-    return "".join(pieces), first, n
+    context = text[max(0, first.start() - 8) : first.end() + 8].replace("\n", "⏎")
+    keep = first.start() - 1  # nothing to remove before; the lookbehind needs one character
+    fixed, n = _SPACE_NEAR_CJK.subn("", text[keep:])
+    return text[:keep] + fixed, context, n
 
 
 def _split_issuer_list(line: str) -> list[str]:
