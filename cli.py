@@ -358,7 +358,7 @@ def check_report(corpus: Corpus, plan: Plan) -> dict[str, Any]:
     by_id = {a.doc.id: a for a in plan.additions}
     others = {i for p in plan.new_pairs for i in (p.a, p.b)} - set(by_id)
     docs = {**plan.state.fetch(others), **{a.doc.id: a.doc for a in plan.additions}}
-    clusters = dict(zip(plan.state.manifest["id"].to_list(), plan.state.manifest["cluster"].to_list(), strict=True))
+    clusters = plan.state.column(others, "cluster")
 
     def show(doc_id: str) -> str:
         return by_id[doc_id].source if doc_id in by_id else str(Path(corpus.root) / docs[doc_id].path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import random
+import shutil
 import sys
 import time
 import tracemalloc
@@ -52,6 +53,8 @@ def _variants(args: tuple[list[str], int, int]) -> list[Document]:
 
 
 def build(folder: Path, size: int, realdata: Path, jobs: int) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
     rng = random.Random(1)
     sources = rng.sample(lawrefbook_files(realdata), 400)
     texts = [p.read_text(encoding="utf-8") for p in sources]
@@ -86,6 +89,7 @@ def build(folder: Path, size: int, realdata: Path, jobs: int) -> None:
                 for d in docs
             ]
             print(f"  built {len(rows)} notices", file=sys.stderr)
+    cache.merge(cache._part_files())  # one part, as one bulk ingest leaves it
     cache.write_pairs([])
     pl.DataFrame(rows, schema=MANIFEST_SCHEMA).sort("path").write_csv(folder / "manifest.csv")
 
@@ -98,7 +102,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     folder = args.folder
-    if not (folder / "manifest.csv").exists() or pl.read_csv(folder / "manifest.csv").height != args.size:
+    cache = Cache(folder / ".cache", cache_tag(DedupeConfig(), NormalizeConfig()))
+    stale = not cache.parts.is_dir()  # built by another version of the cache format
+    if stale or not (folder / "manifest.csv").exists() or pl.read_csv(folder / "manifest.csv").height != args.size:
         print(f"building a {args.size}-notice corpus in {folder} (once)…", file=sys.stderr)
         start = time.perf_counter()
         build(folder, args.size, args.realdata, args.jobs)
@@ -109,6 +115,8 @@ def main() -> None:
 
     for traced in (False, True):  # time without tracemalloc (it slows allocation), then measure memory
         corpus = Corpus(folder, jobs=1)
+        corpus.load()  # a first load after a rebuild writes the manifest's Parquet copy: not timed
+        parts_before = set(corpus.cache.parts.iterdir())
         if traced:
             tracemalloc.start()
         t0 = time.perf_counter()
@@ -121,9 +129,9 @@ def main() -> None:
         corpus._place_originals(plan)
         corpus._commit(plan)
         t4 = time.perf_counter()
-        undo(folder, plan)
+        undo(corpus, plan, parts_before)
         if not traced:
-            n = len(state.ids)
+            n = state.size
             print(f"one new notice into a corpus of {n} notices ({'a duplicate' if plan.duplicates() else 'new'}):")
             print("| stage | ms |")
             print("|---|---|")
@@ -137,22 +145,33 @@ def main() -> None:
                 print(f"| {name} | {(b - a) * 1000:.0f} |")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    ids_bytes = sum(sys.getsizeof(i) for i in state.ids) + sys.getsizeof(state.ids)
+    signature_bytes = sum(b.signatures.nbytes for b in state.blocks)
+    index_bytes = sum(
+        b.ids.estimated_size()
+        + b.seq.nbytes
+        + b.keyhash.nbytes
+        + b.live.nbytes
+        + (b.bands.nbytes if b.bands is not None else 0)
+        for b in state.blocks
+    )
     print(
-        f"signatures: {state.signatures.nbytes / n:.0f} bytes/notice; index beyond them (ids): "
-        f"{ids_bytes / n:.0f} bytes/notice; Python peak during the ingest: {peak / 1e6:.0f} MB "
-        f"({peak / n:.0f} bytes/notice)"
+        f"signatures: {signature_bytes / n:.0f} bytes/notice (memory-mapped); index beyond them (ids, seqs, "
+        f"key hashes, band hashes): {index_bytes / n:.0f} bytes/notice; Python peak during the ingest: "
+        f"{peak / 1e6:.0f} MB ({peak / n:.0f} bytes/notice)"
     )
 
 
-def undo(folder: Path, plan: object) -> None:
-    """Leave the corpus as it was for the next run (the cache part left behind is ignored)."""
+def undo(corpus: Corpus, plan: object, parts_before: set[Path]) -> None:
+    """Leave the corpus as it was for the next run: the manifest (and its Parquet copy) without
+    the new rows, the new original and cache part removed."""
     additions = plan.additions  # type: ignore[attr-defined]
-    pl.read_csv(folder / "manifest.csv", schema=MANIFEST_SCHEMA).filter(
-        ~pl.col("id").is_in([a.doc.id for a in additions])
-    ).write_csv(folder / "manifest.csv")
+    frame = corpus.read_manifest().filter(~pl.col("id").is_in([a.doc.id for a in additions]))
+    frame.write_csv(corpus.manifest_path)
+    corpus.cache.write_manifest(frame, corpus.manifest_path, None, frame.clear())
+    for path in set(corpus.cache.parts.iterdir()) - parts_before:
+        path.unlink()
     for add in additions:
-        (folder / add.doc.path).unlink(missing_ok=True)
+        (corpus.root / add.doc.path).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ a notice is a candidate exactly when one of its bands equals the query's, as in 
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,46 +42,89 @@ def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return chosen
 
 
+_BAND_MULTIPLIER = np.uint64(0x100000001B3)
+
+
+def band_hashes(matrix: np.ndarray, b: int, r: int) -> np.ndarray:
+    """A 64-bit hash of each band of each signature row: (rows × b) uint64. Equal bands hash
+    equal; a query confirms hits on the values themselves, so a collision changes nothing."""
+    values = np.ascontiguousarray(matrix[:, : b * r], dtype=np.uint32).reshape(-1, b, r).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        out = np.full(values.shape[:2], np.uint64(0xCBF29CE484222325), dtype=np.uint64)
+        for k in range(r):
+            out = (out * _BAND_MULTIPLIER) ^ values[:, :, k]
+    return out
+
+
+@dataclass
+class _Block:
+    keys: Sequence[Hashable]  # a list, or a polars Series read from the cache (indexed per hit)
+    matrix: np.ndarray  # signatures (rows × num_perm), possibly memory-mapped
+    bands: np.ndarray  # band_hashes of the rows
+    live: np.ndarray | None = None  # rows to consider (None: all)
+
+
 class BandIndex:
+    """Candidates sharing a band with a query, as datasketch's MinHashLSH gives them.
+
+    Signatures sit in blocks (a cache part each, memory-mapped, plus one for notices inserted
+    one by one); a query compares its band hashes with each block's and confirms the hits on
+    the band values, so no bucket dictionary is built and loading costs no index memory.
+    """
+
     def __init__(self, config: DedupeConfig) -> None:
         self.b, self.r = band_params(config.candidate_threshold, config.num_perm)
-        self._keys: list[Hashable] = []
-        self._blocks: list[np.ndarray] = []
-        self._matrix: np.ndarray | None = None
+        self._blocks: list[_Block] = []
+        self._pending: list[tuple[Hashable, np.ndarray]] = []
 
     def insert_many(self, items: Iterable[tuple[Hashable, np.ndarray]]) -> None:
-        items = list(items)
-        if items:
-            self._keys.extend(k for k, _ in items)
-            self._blocks.append(np.stack([s for _, s in items]).astype(np.uint32))
-            self._matrix = None
+        self._pending.extend(items)
 
-    def insert_matrix(self, keys: list[Hashable], matrix: np.ndarray) -> None:
-        """Add many signatures at once (rows of ``matrix``), as read from the cache."""
+    def insert_matrix(
+        self,
+        keys: Sequence[Hashable],
+        matrix: np.ndarray,
+        bands: np.ndarray | None = None,
+        live: np.ndarray | None = None,
+    ) -> None:
+        """Add many signatures at once (rows of ``matrix``, as read from the cache), with their
+        band hashes when the cache has them and the rows to consider."""
         if len(keys):
-            self._keys.extend(keys)
-            self._blocks.append(matrix.astype(np.uint32, copy=False))
-            self._matrix = None
+            self._blocks.append(
+                _Block(keys, matrix, band_hashes(matrix, self.b, self.r) if bands is None else bands, live)
+            )
 
     def size(self) -> int:
-        return len(self._keys)
+        self._flush()
+        return sum(len(b.keys) if b.live is None else int(b.live.sum()) for b in self._blocks)
+
+    def _flush(self) -> None:
+        if self._pending:
+            keys = [k for k, _ in self._pending]
+            matrix = np.stack([s for _, s in self._pending]).astype(np.uint32)
+            self._pending = []
+            if self._blocks and isinstance(self._blocks[-1].keys, list) and self._blocks[-1].live is None:
+                last = self._blocks.pop()  # notices inserted one by one grow one block
+                keys = [*last.keys, *keys]
+                matrix = np.concatenate([last.matrix, matrix])
+            self._blocks.append(_Block(keys, matrix, band_hashes(matrix, self.b, self.r)))
 
     def query(self, sig: np.ndarray) -> list[Hashable]:
-        if not self._keys:
-            return []
-        if self._matrix is None:
-            self._matrix = np.concatenate(self._blocks) if len(self._blocks) > 1 else self._blocks[0]
-            self._blocks = [self._matrix]
-        used = self.b * self.r
-        rows, query = self._matrix[:, :used], np.ascontiguousarray(sig[:used], dtype=np.uint32)
-        if self.r % 2 == 0:  # compare two values at a time: half the comparisons
-            rows = np.ascontiguousarray(rows).view(np.uint64)
-            query = query.view(np.uint64)
-        width = rows.shape[1] // self.b
-        same = rows[:, 0::width] == query[0::width]  # (notices × bands): first value of each band
-        for k in range(1, width):
-            same &= rows[:, k::width] == query[k::width]
-        return [self._keys[i] for i in np.flatnonzero(same.any(axis=1))]
+        self._flush()
+        query = np.ascontiguousarray(sig[: self.b * self.r], dtype=np.uint32).reshape(1, -1)
+        wanted = band_hashes(query, self.b, self.r)[0]
+        bands = query.reshape(self.b, self.r)
+        out: list[Hashable] = []
+        for block in self._blocks:
+            hit = (block.bands == wanted).any(axis=1)
+            if block.live is not None:
+                hit &= block.live
+            rows = np.flatnonzero(hit)
+            if rows.size:
+                values = np.asarray(block.matrix[rows, : self.b * self.r]).reshape(rows.size, self.b, self.r)
+                rows = rows[(values == bands).all(axis=2).any(axis=1)]
+                out.extend(block.keys[int(i)] for i in rows)
+        return out
 
 
 def pairs_within_groups(values: np.ndarray, owners: np.ndarray, max_group: int | None = None) -> np.ndarray:

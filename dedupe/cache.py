@@ -2,10 +2,14 @@
 
 - ``parts/<tag>/*.parquet``: one file per ingest, a row per notice: id, seq, path, the normalized
   notice (JSON), a hash of its key and its passage fingerprints; beside it ``*.npy``, the same
-  notices' MinHash signatures as one uint32 matrix, read with a memory map. Appending a part
-  costs what the new notices cost; loading a corpus's signatures reads three small columns and
-  the matrices.
+  notices' MinHash signatures as one uint32 matrix, and ``*.bands.npy``, their LSH band hashes,
+  both read with a memory map. Appending a part costs what the new notices cost; loading a
+  corpus's signatures reads three small columns per part and maps the matrices. Past
+  MAX_PARTS parts, the small ones are merged into one (the largest is left alone).
 - ``pairs.parquet``: every verified pair (relation, similarity, reason, veto).
+- ``manifest/``: the manifest in Parquet (a base and the rows each later ingest changed), named
+  by the size, time and inode of the ``manifest.csv`` they match: reading them costs a fraction
+  of parsing the CSV, and any other change of the CSV (an edit, a checkout) makes them stale.
 
 The tag names the cache format and the configuration the parts were made with; parts under
 another tag are stale and ignored. Rows of notices the manifest does not list (an ingest killed
@@ -25,11 +29,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from dedupe.bands import band_hashes, band_params
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from normalize import Change, Meta, NormalizeConfig, Normalized
 
-CACHE_VERSION = "5"
+CACHE_VERSION = "6"
+MAX_PARTS = 8  # small parts before they are merged
+SMALL_PART = 2_000  # rows: parts of single ingests, cheap to merge
+MAX_DELTAS = 16  # changed-row files of the manifest copy before a new base is written
 PART_SCHEMA = {
     "id": pl.String,
     "seq": pl.Int64,
@@ -60,10 +68,25 @@ def cache_tag(config: DedupeConfig, normalize_config: NormalizeConfig) -> str:
     return f"{CACHE_VERSION}-{config.signature_fingerprint()}-{hashlib.sha1(repr(normalize_config).encode()).hexdigest()[:8]}"
 
 
+@dataclasses.dataclass
+class Block:
+    """One cache part's notices: ids, seqs, key hashes, whether each row counts (``live``), and
+    the signature and band-hash matrices, memory-mapped."""
+
+    name: str
+    ids: pl.Series
+    seq: np.ndarray
+    keyhash: np.ndarray
+    live: np.ndarray
+    signatures: np.ndarray
+    bands: np.ndarray | None
+
+
 class Cache:
-    def __init__(self, folder: Path, tag: str) -> None:
+    def __init__(self, folder: Path, tag: str, config: DedupeConfig = DedupeConfig()) -> None:
         self.folder = folder
         self.tag = tag
+        self.config = config
 
     @property
     def parts(self) -> Path:
@@ -73,34 +96,32 @@ class Cache:
     def _part_files(self) -> list[str]:
         return sorted(str(p) for p in self.parts.glob("*.parquet")) if self.parts.is_dir() else []
 
-    def signature_matrix(self, frame: pl.DataFrame, num_perm: int) -> np.ndarray:
-        """The signatures of a ``signatures()`` frame as one (notices × num_perm) uint32 matrix."""
-        if frame.height == 0:
-            return np.empty((0, num_perm), dtype=np.uint32)
-        matrices = {name: np.load(self.parts / f"{name}.npy", mmap_mode="r") for name in frame["part"].unique()}
-        out = np.empty((frame.height, num_perm), dtype=np.uint32)
-        for name, group in frame.with_row_index("at").group_by("part"):
-            out[group["at"].to_numpy()] = matrices[str(name[0])][group["row"].to_numpy()]
-        return out
-
-    def signatures(self, ids: set[str]) -> pl.DataFrame:
-        """id, seq, keyhash, part and row (where its signature is) of the listed notices found in the
-        cache, latest part first."""
+    def blocks(self, manifest_ids: pl.Series) -> list[Block]:
+        """Every part's signatures (memory-mapped), with which rows count: notices the manifest
+        lists, in the latest part that holds them."""
         files = self._part_files()
         if not files:
-            return pl.DataFrame(
-                schema={"id": pl.String, "seq": pl.Int64, "keyhash": pl.UInt64, "part": pl.String, "row": pl.Int64}
+            return []
+        frames = [pl.read_parquet(f, columns=["id", "seq", "keyhash"]) for f in files]
+        ids = pl.concat([f["id"] for f in frames])
+        live = (ids.is_in(manifest_ids.implode()) & ids.is_last_distinct()).to_numpy()
+        out, start = [], 0
+        for f, frame in zip(files, frames, strict=True):
+            stem = Path(f).with_suffix("")
+            bands = Path(f"{stem}.bands.npy")
+            out.append(
+                Block(
+                    name=stem.name,
+                    ids=frame["id"],
+                    seq=frame["seq"].to_numpy(),
+                    keyhash=frame["keyhash"].to_numpy(),
+                    live=live[start : start + frame.height],
+                    signatures=np.load(f"{stem}.npy", mmap_mode="r"),
+                    bands=np.load(bands, mmap_mode="r") if bands.exists() else None,
+                )
             )
-        frames = [
-            pl.read_parquet(f, columns=["id", "seq", "keyhash"]).with_columns(
-                pl.lit(Path(f).stem).alias("part"), pl.int_range(pl.len(), dtype=pl.Int64).alias("row")
-            )
-            for f in files
-        ]
-        frame = pl.concat(frames)
-        wanted = pl.DataFrame({"id": list(ids)}, schema={"id": pl.String})
-        frame = frame.join(wanted, on="id", how="semi")
-        return frame if frame["id"].n_unique() == frame.height else frame.unique("id", keep="last", maintain_order=True)
+            start += frame.height
+        return out
 
     def passages(self, ids: set[str]) -> tuple[list[str], list[np.ndarray]]:
         """The cached passage fingerprints of the listed notices."""
@@ -147,10 +168,96 @@ class Cache:
             },
             schema=PART_SCHEMA,
         )
-        name = f"{min(d.order for d in docs):012d}-{os.getpid()}-{time.time_ns()}"
         matrix = np.stack([d.fingerprint.signature for d in docs]).astype(np.uint32)
+        self._write_part(f"{min(d.order for d in docs):012d}-{os.getpid()}-{time.time_ns()}", frame, matrix)
+
+    def _write_part(self, name: str, frame: pl.DataFrame, matrix: np.ndarray) -> None:
+        b, r = band_params(self.config.candidate_threshold, self.config.num_perm)
+        bands = band_hashes(matrix, b, r)
         atomic_write(self.parts / f"{name}.npy", lambda p: _save_npy(p, matrix))
+        atomic_write(self.parts / f"{name}.bands.npy", lambda p: _save_npy(p, bands))
         atomic_write(self.parts / f"{name}.parquet", frame.write_parquet)  # the part exists once this is there
+
+    def compact(self, keep: pl.Series) -> None:
+        """Merge the small parts (single ingests) once there are more than MAX_PARTS of them,
+        keeping the rows of ``keep`` (the manifest's ids); parts of bulk ingests stay as they are."""
+        small = [f for f in self._part_files() if pl.scan_parquet(f).select(pl.len()).collect().item() <= SMALL_PART]
+        if len(small) > MAX_PARTS:
+            self.merge(small, keep)
+
+    def merge(self, files: Sequence[str], keep: pl.Series | None = None) -> None:
+        """Replace the parts ``files`` by one holding their rows (of ``keep`` only, when given), each
+        notice in its latest version. The merged part is complete before the old ones go, and a
+        notice found in both meanwhile reads the same."""
+        frames = [
+            pl.scan_parquet(f).with_columns(
+                pl.lit(i, dtype=pl.Int32).alias("_part"), pl.int_range(pl.len()).alias("_row")
+            )
+            for i, f in enumerate(files)
+        ]
+        frame = pl.concat(frames)
+        if keep is not None:
+            frame = frame.filter(pl.col("id").is_in(keep.implode()))
+        frame = frame.filter(pl.col("id").is_last_distinct()).sort("seq").collect()
+        if frame.height:
+            stems = [Path(f).with_suffix("") for f in files]
+            matrix = np.empty((frame.height, self.config.num_perm), dtype=np.uint32)
+            for (part,), group in frame.with_row_index("_at").group_by("_part"):
+                rows = np.load(f"{stems[int(part)]}.npy", mmap_mode="r")[group["_row"].to_numpy()]
+                matrix[group["_at"].to_numpy()] = rows
+            name = f"{int(frame['seq'].min()):012d}-{os.getpid()}-{time.time_ns()}"
+            self._write_part(name, frame.drop("_part", "_row"), matrix)
+        for f in files:
+            stem = Path(f).with_suffix("")
+            for path in (Path(f), Path(f"{stem}.npy"), Path(f"{stem}.bands.npy")):  # the parquet first
+                path.unlink(missing_ok=True)
+
+    # -- the manifest's Parquet copy ---------------------------------------------------------------
+    @property
+    def manifest_folder(self) -> Path:
+        return self.folder / "manifest"
+
+    def read_manifest(self, csv: Path) -> tuple[pl.DataFrame | None, str]:
+        """The manifest from its Parquet copy when that matches ``csv`` (else None), and the CSV's
+        stamp. The copy is a base plus the rows each later ingest changed, chained by stamps."""
+        stamp = manifest_stamp(csv)
+        folder = self.manifest_folder
+        bases = sorted(folder.glob("base-*.parquet")) if folder.is_dir() else []
+        if len(bases) != 1:
+            return None, stamp
+        deltas = {}
+        for path in folder.glob("delta-*.parquet"):
+            before, _, after = path.stem.removeprefix("delta-").partition("~")
+            deltas[before] = (path, after)
+        chain, at = [], bases[0].stem.removeprefix("base-")
+        while at != stamp:
+            if at not in deltas or len(chain) > len(deltas):
+                return None, stamp
+            path, at = deltas[at]
+            chain.append(path)
+        try:
+            frame = pl.read_parquet(bases[0])
+            for path in chain:
+                frame = upsert_sorted(frame, pl.read_parquet(path))
+        except (pl.exceptions.PolarsError, OSError):
+            return None, stamp  # removed or replaced meanwhile: the CSV is the record
+        return frame, stamp
+
+    def write_manifest(self, frame: pl.DataFrame, csv: Path, previous: str | None, changed: pl.DataFrame) -> None:
+        """Record the manifest just written to ``csv``: the rows that changed since the copy
+        stamped ``previous``, or a new base (no usable copy before, or too long a chain)."""
+        folder = self.manifest_folder
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = manifest_stamp(csv)
+        files = list(folder.glob("*.parquet"))
+        has_base = any(f.name.startswith("base-") for f in files)
+        if previous is not None and has_base and len(files) <= MAX_DELTAS:
+            atomic_write(folder / f"delta-{previous}~{stamp}.parquet", changed.write_parquet)
+            return
+        atomic_write(folder / f"base-{stamp}.parquet", frame.write_parquet)
+        for f in files:
+            if f.name != f"base-{stamp}.parquet":
+                f.unlink(missing_ok=True)
 
     def pairs(self) -> pl.DataFrame | None:
         path = self.folder / "pairs.parquet"
@@ -166,6 +273,38 @@ class Cache:
         self.folder.mkdir(parents=True, exist_ok=True)
         frame = pl.DataFrame([{**r, "tag": self.tag} for r in rows], schema=PAIR_SCHEMA)
         atomic_write(self.folder / "pairs.parquet", frame.write_parquet)
+
+
+def manifest_stamp(csv: Path) -> str:
+    """Size, modification time and inode of the manifest: any rewrite or edit changes one."""
+    try:
+        st = csv.stat()
+    except FileNotFoundError:
+        return "none"
+    return f"{st.st_size}_{st.st_mtime_ns}_{st.st_ino}"
+
+
+def upsert_sorted(frame: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (sorted by path, paths unique) with ``rows`` replacing those of the same id, still
+    sorted. The few rows are spliced in between slices of ``frame``: nothing else is copied."""
+    if not rows.height:
+        return frame
+    rows = rows.sort("path")
+    drop = frame.select(pl.arg_where(pl.col("id").is_in(rows["id"].implode()))).to_series().to_list()
+    at = frame["path"].search_sorted(rows["path"], side="left").to_list()
+    # at one position, new rows go in before the old row there is dropped
+    events = sorted([(p, 0, i) for i, p in enumerate(at)] + [(d, 1, 0) for d in drop])
+    pieces, start = [], 0
+    for pos, kind, i in events:
+        if pos > start:
+            pieces.append(frame.slice(start, pos - start))
+            start = pos
+        if kind == 0:
+            pieces.append(rows.slice(i, 1))
+        else:
+            start = pos + 1
+    pieces.append(frame.slice(start))
+    return pl.concat(pieces, rechunk=False)
 
 
 def _save_npy(path: Path, matrix: np.ndarray) -> None:

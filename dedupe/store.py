@@ -15,8 +15,10 @@ change are fetched when needed, so adding one notice to a large corpus stays fas
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -24,12 +26,13 @@ import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 from dedupe.bands import BandIndex
-from dedupe.cache import Cache, atomic_write, cache_tag, key_hash
+from dedupe.cache import Block, Cache, atomic_write, cache_tag, key_hash, manifest_stamp, upsert_sorted
 from dedupe.cluster import cluster
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
@@ -84,24 +87,69 @@ class StoredPair:
 
 class State:
     """What the store holds: the manifest, every notice's signature, the verified pairs; the
-    notices themselves are fetched from the cache (or rebuilt from the originals) on demand."""
+    notices themselves are fetched from the cache (or rebuilt from the originals) on demand.
+
+    Signatures stay in their memory-mapped cache blocks; ``ids``, ``seqs`` and the
+    ``signatures`` matrix in ingestion order are built only when asked for (reports, a shared
+    index to fill, small corpora), not by an incremental ingest.
+    """
 
     def __init__(
-        self, corpus: Corpus, manifest: pl.DataFrame, signatures: pl.DataFrame, pairs: list[StoredPair]
+        self,
+        corpus: Corpus,
+        manifest: pl.DataFrame,
+        blocks: list[Block],
+        pairs: list[StoredPair],
+        stamp: str | None = None,
     ) -> None:
         self.corpus = corpus
         self.manifest = manifest
-        self.ids: list[str] = signatures["id"].to_list()
-        self.seqs: list[int] = signatures["seq"].to_list()
-        self.signatures = corpus.cache.signature_matrix(signatures, corpus.config.num_perm)
-        self._keyhashes = signatures["keyhash"].to_numpy()
+        self.blocks = blocks
         self.pairs = pairs
+        self.stamp = stamp  # the manifest copy this state was read from, if any
         self._docs: dict[str, Document] = {}
+
+    @property
+    def size(self) -> int:
+        return sum(int(b.live.sum()) for b in self.blocks)
+
+    @functools.cached_property
+    def _order(self) -> list[tuple[int, int, int]]:
+        """(seq, block, row) of every counted notice, in ingestion order."""
+        rows = [
+            (int(block.seq[r]), b, int(r)) for b, block in enumerate(self.blocks) for r in np.flatnonzero(block.live)
+        ]
+        return sorted(rows)
+
+    @functools.cached_property
+    def ids(self) -> list[str]:
+        return [str(self.blocks[b].ids[r]) for _, b, r in self._order]
+
+    @functools.cached_property
+    def seqs(self) -> list[int]:
+        return [seq for seq, _, _ in self._order]
+
+    @functools.cached_property
+    def signatures(self) -> np.ndarray:
+        num_perm = self.corpus.config.num_perm
+        if not self._order:
+            return np.empty((0, num_perm), dtype=np.uint32)
+        return np.stack([self.blocks[b].signatures[r] for _, b, r in self._order]).astype(np.uint32)
 
     def same_key(self, key: str) -> str | None:
         """The earliest notice whose comparison key is ``key``, if any."""
-        hits = np.flatnonzero(self._keyhashes == np.uint64(key_hash(key)))
-        return self.ids[int(hits[0])] if hits.size else None
+        wanted = np.uint64(key_hash(key))
+        best: tuple[int, str] | None = None
+        for block in self.blocks:
+            for r in np.flatnonzero((block.keyhash == wanted) & block.live):
+                found = (int(block.seq[r]), str(block.ids[int(r)]))
+                best = found if best is None else min(best, found)
+        return best[1] if best else None
+
+    def column(self, ids: Iterable[str], name: str) -> dict[str, Any]:
+        """One manifest column for the listed notices."""
+        rows = self.manifest.filter(pl.col("id").is_in(list(ids)))
+        return dict(zip(rows["id"].to_list(), rows[name].to_list(), strict=True))
 
     def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
         """The notices with these ids (cached in memory once fetched)."""
@@ -178,7 +226,7 @@ class Corpus:
         self.jobs = jobs
         self.lock_timeout = lock_timeout
         self.progress = progress
-        self.cache = Cache(self.root / ".cache", cache_tag(config, normalize_config))
+        self.cache = Cache(self.root / ".cache", cache_tag(config, normalize_config), config)
         self._shared: CandidateIndex | None = None
 
     @property
@@ -205,12 +253,28 @@ class Corpus:
             )
 
     def read_manifest(self) -> pl.DataFrame:
+        return self._read_manifest()[0]
+
+    def _read_manifest(self) -> tuple[pl.DataFrame, str | None]:
+        """The manifest, from the cache's Parquet copy when it matches the CSV (then also the
+        copy's stamp, which the next commit chains from)."""
         if not self.manifest_path.exists():
-            return pl.DataFrame(schema=MANIFEST_SCHEMA)
+            return pl.DataFrame(schema=MANIFEST_SCHEMA), None
+        frame, stamp = self.cache.read_manifest(self.manifest_path)
+        if frame is not None and frame.schema == pl.Schema(MANIFEST_SCHEMA):
+            return frame, stamp
         try:
-            return pl.read_csv(self.manifest_path, schema=MANIFEST_SCHEMA)
+            frame = pl.read_csv(self.manifest_path, schema=MANIFEST_SCHEMA)
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise CorpusError(f"cannot read {self.manifest_path}: {exc}; restore it from version control") from exc
+        frame = frame.sort("path")
+        if manifest_stamp(self.manifest_path) != stamp:
+            return frame, None  # rewritten while being read: no copy under the old stamp
+        try:
+            self.cache.write_manifest(frame, self.manifest_path, None, frame.clear())
+        except OSError:
+            return frame, None  # a read-only cache: the CSV alone will do
+        return frame, stamp
 
     def load(self) -> State:
         """The store as the manifest records it: signatures and pairs from the cache, rebuilt from
@@ -219,22 +283,26 @@ class Corpus:
             raise CorpusError(
                 f"no corpus at {self.root}: create it with `policy-dedup ingest PATH --corpus {self.root}`"
             )
-        manifest = self.read_manifest()
-        ids = set(manifest["id"].to_list())
-        sigs = self.cache.signatures(ids)
+        manifest, stamp = self._read_manifest()
+        blocks = self.cache.blocks(manifest["id"])
         rebuilt = False
-        if sigs.height < len(ids):
-            self._rebuild(manifest.filter(~pl.col("id").is_in(sigs["id"].to_list())))
-            sigs = self.cache.signatures(ids)
+        if sum(int(b.live.sum()) for b in blocks) < manifest.height:
+            covered = (
+                pl.concat([b.ids.filter(pl.Series(b.live)) for b in blocks])
+                if blocks
+                else pl.Series([], dtype=pl.String)
+            )
+            self._rebuild(manifest.filter(~pl.col("id").is_in(covered.implode())))
+            blocks = self.cache.blocks(manifest["id"])
             rebuilt = True
-        sigs = sigs.sort("seq")  # rows keep their part and row: the matrix follows this order
         frame = None if rebuilt else self.cache.pairs()
-        state = State(self, manifest, sigs, [])
+        state = State(self, manifest, blocks, [], stamp)
         if frame is not None:
+            ids = manifest["id"].implode()
+            frame = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
             state.pairs = [
                 StoredPair(r["a"], r["b"], r["relation"], r["jaccard"], r["containment"], r["reason"], r["veto"])
                 for r in frame.iter_rows(named=True)
-                if r["a"] in ids and r["b"] in ids
             ]
         else:
             state.pairs = self._recompute_pairs(state)
@@ -272,14 +340,8 @@ class Corpus:
         indexes: Sequence[CandidateIndex | BandIndex | PassageIndex | FrozenPassageIndex],
         docs: dict[str, Document] | State,
         by_key: dict[str, str],
-        group_of: dict[str, str] | None = None,
     ) -> list[StoredPair]:
-        """Pairs of ``doc`` with indexed notices (LSH or passage candidates, identical keys).
-
-        With ``group_of`` (notice → cluster), once ``doc`` merges with a notice, the other
-        candidates of that cluster are not verified again: a notice reposted a thousand times costs
-        a thousand verifications, not half a million.
-        """
+        """Pairs of ``doc`` with indexed notices (LSH or passage candidates, identical keys)."""
         candidates: set[str] = set()
         if not doc.fingerprint.empty:
             for index in indexes:
@@ -342,7 +404,9 @@ class Corpus:
         state = state or self.load()
         batch = self.read(paths) if batch is None else batch
         plan = Plan(state)
-        known_sha = dict(zip(state.manifest["sha256"].to_list(), state.manifest["path"].to_list(), strict=True))
+        shas = [sha for _, sha, _, _ in batch if sha]
+        known = state.manifest.filter(pl.col("sha256").is_in(shas))
+        known_sha = dict(zip(known["sha256"].to_list(), known["path"].to_list(), strict=True))
         seq = state.next_seq
         for path, sha, size, res in batch:
             if sha in known_sha:
@@ -372,21 +436,21 @@ class Corpus:
         state = plan.state
         corpus_index = self._index()
         if isinstance(corpus_index, BandIndex):
-            corpus_index.insert_matrix(state.ids, state.signatures)
-        elif corpus_index.size() < len(state.ids):  # a shared index may lag a crash: top it up
+            for block in state.blocks:
+                corpus_index.insert_matrix(block.ids, block.signatures, block.bands, block.live)
+        elif corpus_index.size() < state.size:  # a shared index may lag a crash: top it up
             corpus_index.insert_many(zip(state.ids, state.signatures, strict=True))
         batch_index = BandIndex(self.config)  # additions stay out of a shared index until committed
         batch_passages = PassageIndex()
         corpus_passages = FrozenPassageIndex(
-            *(self.cache.passages(set(state.ids)) if len(state.ids) <= PASSAGE_SEARCH_LIMIT else ([], []))
+            *(self.cache.passages(set(state.ids)) if state.size <= PASSAGE_SEARCH_LIMIT else ([], []))
         )
         batch: dict[str, Document] = {}
         by_key: dict[str, str] = {}
-        group_of = dict(zip(state.manifest["id"].to_list(), state.manifest["cluster"].to_list(), strict=True))
         for add in plan.additions:
             doc = add.doc
-            pairs = self._verify(doc, [corpus_index, corpus_passages], state, {}, group_of)
-            pairs += self._verify(doc, [batch_index, batch_passages], batch, by_key, group_of)
+            pairs = self._verify(doc, [corpus_index, corpus_passages], state, {})
+            pairs += self._verify(doc, [batch_index, batch_passages], batch, by_key)
             plan.new_pairs.extend(pairs)
             batch[doc.id] = doc
             by_key.setdefault(doc.key, doc.id)
@@ -397,9 +461,10 @@ class Corpus:
     def _cluster(self, plan: Plan, batch: dict[str, Document]) -> None:
         """Re-cluster the notices touched by pairs; clusters the batch changes get a canonical."""
         state = plan.state
-        seq = dict(zip(state.ids, state.seqs, strict=True)) | {d.id: d.order for d in batch.values()}
         pairs = [*state.pairs, *plan.new_pairs]
-        nodes = sorted({i for p in pairs for i in (p.a, p.b)} | set(batch), key=lambda i: (seq[i], i))
+        touched = {i for p in pairs for i in (p.a, p.b)} | set(batch)
+        seq = state.column(touched - set(batch), "seq") | {d.id: d.order for d in batch.values()}
+        nodes = sorted(touched, key=lambda i: (seq[i], i))
         pos = {d: i for i, d in enumerate(nodes)}
         merges = sorted((p for p in pairs if p.merges), key=lambda p: (STRENGTH[p.relation], -p.jaccard, p.a, p.b))
         groups, _ = cluster(
@@ -545,6 +610,7 @@ class Corpus:
             old = self.decisions_path.read_text(encoding="utf-8") if self.decisions_path.exists() else ""
             atomic_write(self.decisions_path, lambda p: Path(p).write_text(old + lines, encoding="utf-8"))
         self._write_manifest(plan, now)
+        self.cache.compact(plan.state.manifest["id"].append(pl.Series([a.doc.id for a in plan.additions])))
 
     def _write_canonicals(self, plan: Plan) -> None:
         folder = self.root / "canonical"
@@ -592,7 +658,11 @@ class Corpus:
                     "ingested_at": old_rows[doc_id]["ingested_at"] if doc_id in old_rows else now,
                 }
             )
-        frame = pl.concat(
-            [old.filter(~pl.col("id").is_in(list(plan.membership))), pl.DataFrame(rows, schema=MANIFEST_SCHEMA)]
-        ).sort("path")
+        changed = pl.DataFrame(rows, schema=MANIFEST_SCHEMA)
+        # the state's manifest is sorted by path when read from the cache's copy; a CSV edited by
+        # hand may not be
+        base = old if plan.state.stamp is not None else old.sort("path")
+        frame = upsert_sorted(base, changed)
         atomic_write(self.manifest_path, frame.write_csv)
+        with contextlib.suppress(OSError):  # the copy is an optimisation: the next read parses the CSV
+            self.cache.write_manifest(frame, self.manifest_path, plan.state.stamp, changed)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli import main
 from dedupe.store import Corpus
@@ -223,3 +225,88 @@ def test_two_ingests_at_once_both_land(corpus, tmp_path):
     assert len(rows) == 5 + 8 + 1
     assert len({r["seq"] for r in rows}) == len(rows)
     assert all((corpus / r["path"]).exists() for r in rows)
+
+
+def _state_summary(root: Path) -> tuple:
+    state = Corpus(root).load()
+    rows = state.manifest.sort("path").rows()
+    return rows, state.ids, state.signatures.tobytes(), sorted((p.a, p.b, p.relation) for p in state.pairs)
+
+
+def test_manifest_copy_follows_ingests_and_yields_to_edits(corpus, tmp_path):
+    copy = corpus / ".cache" / "manifest"
+    assert list(copy.glob("base-*.parquet")), "the first ingest leaves a Parquet copy of the manifest"
+    before_csv = (corpus / "manifest.csv").read_bytes()
+    code, _, err = run("ingest", str(rescraped_000(tmp_path)), str(DISTINCT), "--corpus", str(corpus))
+    assert code == 0, err
+    assert list(copy.glob("delta-*.parquet")), "an ingest records the rows it changed"
+    state = Corpus(corpus).load()
+    assert state.stamp is not None  # read from the copy, not the CSV
+    from_csv = __import__("polars").read_csv(corpus / "manifest.csv", schema=state.manifest.schema)
+    assert state.manifest.equals(from_csv.sort("path"))
+    # a hand edit (or a checkout) of the CSV wins over the copy
+    (corpus / "manifest.csv").write_bytes(before_csv)
+    state = Corpus(corpus).load()
+    assert state.manifest.height == 5 and state.stamp is not None  # re-read, and a new copy made
+    assert len(list(copy.glob("*.parquet"))) == 1
+
+
+def test_small_cache_parts_are_merged_without_changing_the_store(corpus, tmp_path, monkeypatch):
+    import dedupe.cache as cache
+
+    monkeypatch.setattr(cache, "MAX_PARTS", 3)
+    for i, text in enumerate(["第一份不同的通知，内容甲。" * 30, "第二份不同的通知，内容乙。" * 30]):
+        path = tmp_path / f"extra{i}.txt"
+        path.write_text(text, encoding="utf-8")
+        assert run("ingest", str(path), "--corpus", str(corpus))[0] == 0
+    parts = corpus / ".cache" / "parts"
+    assert len(list(parts.rglob("*.parquet"))) == 3  # seeds, extra0, extra1: not merged yet
+    expected = _state_summary(corpus)
+    code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
+    assert code == 0, err
+    assert len(list(parts.rglob("*.parquet"))) == 1  # four small parts became one
+    assert len(list(parts.rglob("*.npy"))) == 2  # its signatures and band hashes
+    after = _state_summary(corpus)
+    assert set(expected[1]) < set(after[1]) and len(after[1]) == len(expected[1]) + 1
+    shutil.rmtree(corpus / ".cache")  # the merged cache reads as a rebuilt one
+    assert _state_summary(corpus)[1:] == after[1:]
+
+
+def test_cache_rows_the_manifest_does_not_list_are_not_candidates(corpus, tmp_path):
+    copy = tmp_path / "copy_of_000.txt"
+    copy.write_bytes(seed_path("000").read_bytes() + "\n附件：无".encode())
+    state = Corpus(corpus).load()
+    assert state.size == 5
+    # a part written by an ingest that died before its manifest: present in the cache only
+    from dedupe.files import read_document
+
+    orphan = read_document(str(copy), 99)
+    Corpus(corpus).cache.append([orphan])
+    state = Corpus(corpus).load()
+    assert state.size == 5 and orphan.id not in state.ids
+    code, out, _ = run("check", str(copy), "--corpus", str(corpus), "--json")
+    assert code == 1  # a duplicate of seed 000, not of the orphan row
+    assert orphan.id not in out and SEED_NAMES["000"] in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sets(st.integers(0, 40), max_size=25),
+    st.sets(st.integers(0, 40), max_size=8),
+)
+def test_splicing_rows_into_the_manifest_equals_filter_concat_sort(existing, upserted):
+    import polars as pl
+
+    from dedupe.cache import upsert_sorted
+
+    schema = {"id": pl.String, "path": pl.String, "v": pl.Int64}
+    frame = pl.DataFrame(
+        {"id": [f"i{k}" for k in sorted(existing)], "path": [f"p{k:02d}" for k in sorted(existing)], "v": 0},
+        schema=schema,
+    )
+    rows = pl.DataFrame(
+        {"id": [f"i{k}" for k in upserted], "path": [f"p{k:02d}" for k in upserted], "v": [1] * len(upserted)},
+        schema=schema,
+    )
+    expected = pl.concat([frame.filter(~pl.col("id").is_in(rows["id"].implode())), rows]).sort("path")
+    assert upsert_sorted(frame, rows).equals(expected)
