@@ -62,6 +62,22 @@ class Fingerprint:
     def passages(self) -> np.ndarray:
         return passage_fingerprints(self.key, n=self.config.ngram, positional=self.positional)
 
+    def count_in(self, values: np.ndarray) -> int:
+        """How many of the shingles are in the sorted ``values`` (remembered for the last array
+        asked about: a batch asks about one boilerplate set for every pair)."""
+        from dedupe.verify import in_sorted
+
+        last = self.__dict__.get("_count_in")
+        if last is None or last[0] is not values:
+            last = (values, int(in_sorted(self.shingles, values).sum()))
+            self.__dict__["_count_in"] = last
+        return last[1]
+
+    def forget(self) -> None:
+        """Drop the large derived arrays (computed again when asked for)."""
+        for name in ("shingles", "positional", "_count_in"):
+            self.__dict__.pop(name, None)
+
     def compute(self) -> Fingerprint:
         """Compute the signature and passage fingerprints now (in a worker), then drop the n-gram
         hashes they share: they are large, and sending them back to the parent would cost more

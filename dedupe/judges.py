@@ -30,8 +30,8 @@ MIN_PARALLEL = 256  # below this many pairs, starting workers costs more than it
 
 
 class _Recent:
-    """Shingle sets of the last KEEP notices verified in this process; older ones are dropped
-    (computed again if needed), so memory stays flat however large the batch."""
+    """Shingle sets (and n-gram hashes) of the last KEEP notices verified in this process; older
+    ones are dropped (computed again if needed), so memory stays flat however large the batch."""
 
     KEEP = 512
 
@@ -45,7 +45,7 @@ class _Recent:
             self._order.move_to_end(i)
         while len(self._order) > self.KEEP:
             old, _ = self._order.popitem(last=False)
-            self.docs[old].fingerprint.__dict__.pop("shingles", None)
+            self.docs[old].fingerprint.forget()
 
 
 _shared: tuple[Sequence[Document], DedupeConfig, np.ndarray | None, Judge, _Recent] | None = None

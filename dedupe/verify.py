@@ -51,19 +51,32 @@ def in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
     return sorted_unique[at] == values
 
 
-def shared_passage_chars(key_a: str, shingles_b: np.ndarray, n: int) -> int:
+def _low16_table(values: np.ndarray) -> np.ndarray:
+    """A 64 KB presence table of the values' low 16 bits: rules most non-members out at once."""
+    table = np.zeros(1 << 16, dtype=bool)
+    table[(values & _LOW16).astype(np.intp)] = True
+    return table
+
+
+def in_sorted_filtered(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """``in_sorted``, with the binary search only for values that pass the low-16-bit table."""
+    if not sorted_unique.size:
+        return np.zeros(values.shape, dtype=bool)
+    hits = _low16_table(sorted_unique)[(values & _LOW16).astype(np.intp)]
+    if hits.any():
+        hits[hits] = in_sorted(values[hits], sorted_unique)
+    return hits
+
+
+def shared_passage_chars(key_a: str, shingles_b: np.ndarray, n: int, grams: np.ndarray | None = None) -> int:
     """Characters of ``key_a`` that lie in runs of at least PASSAGE_MIN characters also found in B
-    (``shingles_b``: B's sorted shingles, or only those A shares with B)."""
+    (``shingles_b``: B's sorted shingles, or only those A shares with B; ``grams``: A's n-gram
+    hashes in text order, when the caller has them)."""
     if shingles_b.size < PASSAGE_MIN - n + 1:  # too few shared shingles for a single run
         return 0
-    grams = positional_hashes64(key_a, n)
-    # a 64 KB table of B's low 16 bits rules most of A's n-grams out before the binary search
-    table = np.zeros(1 << 16, dtype=bool)
-    table[(shingles_b & _LOW16).astype(np.intp)] = True
-    hits = table[(grams & _LOW16).astype(np.intp)]
+    hits = in_sorted_filtered(positional_hashes64(key_a, n) if grams is None else grams, shingles_b)
     if not hits.any():
         return 0
-    hits[hits] = in_sorted(grams[hits], shingles_b)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], hits.astype(np.int8), [0]))))
     runs = edges[1::2] - edges[0::2] + (n - 1)  # shingle runs → characters
     return int(runs[runs >= PASSAGE_MIN].sum())
@@ -77,19 +90,20 @@ def measure(a: Document, b: Document, ignore: np.ndarray | None = None, passages
     """
     sa, sb = a.fingerprint.shingles, b.fingerprint.shingles
     small_set, large_set = (sa, sb) if sa.size <= sb.size else (sb, sa)
-    shared = small_set[in_sorted(small_set, large_set)]
+    shared = small_set[in_sorted_filtered(small_set, large_set)]
     size_a, size_b, inter = sa.size, sb.size, shared.size
     if ignore is not None and ignore.size:
-        size_a -= int(in_sorted(sa, ignore).sum())
-        size_b -= int(in_sorted(sb, ignore).sum())
+        size_a -= a.fingerprint.count_in(ignore)
+        size_b -= b.fingerprint.count_in(ignore)
         inter -= int(in_sorted(shared, ignore).sum())
     small, large = sorted((size_a, size_b))
     union = size_a + size_b - inter
+    chars = shared_passage_chars(a.key, shared, a.config.ngram, a.fingerprint.positional) if passages else 0
     return Similarity(
         jaccard=inter / union if union else 0.0,
         containment=inter / small if small else 0.0,
         length_ratio=small / large if large else 0.0,
-        shared_passage_chars=shared_passage_chars(a.key, shared, a.config.ngram) if passages else 0,
+        shared_passage_chars=chars,
         intersection=inter,
         sizes=(int(size_a), int(size_b)),
     )
