@@ -5,7 +5,7 @@
       canonical/<id>.txt   clean text of each cluster's canonical member (named by cluster id)
       manifest.csv         one row per original, sorted by path (the record of decisions)
       decisions.jsonl      append-only log of merges, vetoes, canonical changes and rejections
-      .cache/              signatures, normalized texts, verified pairs: derived (see dedupe.cache)
+      .cache/              signatures, normalized texts, verified pairs, manifest copy: derived (see dedupe.cache)
 
 Every write goes to a temporary file renamed into place, the manifest last: a store interrupted
 mid-ingest still reads as before, and the next ingest completes the work. An ingest reads the
