@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from normalize.artifacts import remove_page_artifacts, remove_web_boilerplate
@@ -90,7 +91,12 @@ class Normalized:
 
 def looks_mojibake(text: str) -> bool:
     """True when runs of Chinese characters are really UTF-8 bytes read as GBK (``鍏充簬``)."""
-    for run in _HAN_RUN.findall(text[:5000]):
+    return any_utf8_run(_HAN_RUN.findall(text[:5000]))
+
+
+def any_utf8_run(runs: Iterable[str]) -> bool:
+    """Does one of these runs re-encode as GB18030 into UTF-8 text of two characters or more?"""
+    for run in runs:
         try:
             back = run.encode("gb18030").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):

@@ -87,14 +87,9 @@ def _mojibake_by_every_run(text: str) -> bool:
     """The plain definition: some run of 6+ Chinese characters re-encodes to UTF-8 text."""
     import re
 
-    for run in re.findall(r"[\u4e00-\u9fff\ue000-\uf8ff]{6,}", text[:5000]):
-        try:
-            back = run.encode("gb18030").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if len(back) >= 2:
-            return True
-    return False
+    from normalize import any_utf8_run
+
+    return any_utf8_run(re.findall(r"[\u4e00-\u9fff\ue000-\uf8ff]{6,}", text[:5000]))
 
 
 def test_utf8_read_as_gbk_is_mojibake_and_the_seeds_are_not():
