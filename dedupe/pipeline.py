@@ -131,6 +131,7 @@ def find_duplicates(documents: Sequence[Document], config: DedupeConfig = Dedupe
     docs = sorted(documents, key=lambda d: (d.order, d.path, d.id))
     ignore = boilerplate_shingles(docs, config)
     verified: list[tuple[int, int, Verdict, str | None]] = []
+    judged: dict[tuple[str, str], tuple[Verdict, str | None]] = {}  # the election reuses these
     merged = UnionFind(len(docs))  # a pair already joined through others is not verified again
     candidates = sorted(candidate_pairs(docs, config))
     with judges(docs, config, ignore, judge, jobs, len(candidates)) as verifier:
@@ -140,7 +141,7 @@ def find_duplicates(documents: Sequence[Document], config: DedupeConfig = Dedupe
             for i, j in block:
                 if merged.find(i) == merged.find(j):
                     continue
-                v, veto = verifier.get(i, j)
+                v, veto = judged[docs[i].id, docs[j].id] = verifier.get(i, j)
                 if v.relation is not None:
                     verified.append((i, j, v, veto))
                     if v.merges and not veto:
@@ -156,7 +157,7 @@ def find_duplicates(documents: Sequence[Document], config: DedupeConfig = Dedupe
         Pair(docs[i], docs[j], v.relation or "", v.similarity, v.reason, veto, v.merges and (i, j) not in refused_set)
         for i, j, v, veto in verified
     )
-    clusters, membership = _elect_all(docs, groups, pairs, config, ignore)
+    clusters, membership = _elect_all(docs, groups, pairs, config, ignore, judged)
     return Result(tuple(docs), pairs, clusters, membership)
 
 
@@ -166,7 +167,10 @@ def _elect_all(
     pairs: Sequence[Pair],
     config: DedupeConfig,
     ignore: np.ndarray | None,
+    judged: dict[tuple[str, str], tuple[Verdict, str | None]],
 ) -> tuple[tuple[Cluster, ...], dict[str, Membership]]:
+    """A canonical per cluster, and each member's relation to it (a pair verified already, in
+    the same order, is not verified again)."""
     via: dict[str, str] = {}
     for p in pairs:
         if p.merged:
@@ -182,7 +186,7 @@ def _elect_all(
         clusters.append(found)
         membership[canonical.id] = Membership(found, "canonical", 1.0)
         for m in ordered[1:]:
-            v, _ = judge(canonical, m, config, ignore)
+            v, _ = judged.get((canonical.id, m.id)) or judge(canonical, m, config, ignore)
             relation = v.relation if v.merges else via.get(m.id, "near")
             membership[m.id] = Membership(found, relation, round(v.similarity.jaccard, 4))
     clusters.sort(key=lambda c: (c.canonical.path, c.id))
