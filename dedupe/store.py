@@ -114,27 +114,35 @@ class State:
         return sum(int(b.live.sum()) for b in self.blocks)
 
     @functools.cached_property
-    def _order(self) -> list[tuple[int, int, int]]:
-        """(seq, block, row) of every counted notice, in ingestion order."""
-        rows = [
-            (int(block.seq[r]), b, int(r)) for b, block in enumerate(self.blocks) for r in np.flatnonzero(block.live)
-        ]
-        return sorted(rows)
+    def _order(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every counted notice in ingestion order: its seq, block and row, and the permutation
+        from block order (blocks one after the other, counted rows only) to ingestion order."""
+        rows = [np.flatnonzero(block.live) for block in self.blocks]
+        empty = [np.empty(0, dtype=np.int64)]
+        seqs = np.concatenate([block.seq[r] for block, r in zip(self.blocks, rows, strict=True)] or empty)
+        where = np.concatenate([np.full(r.size, b) for b, r in enumerate(rows)] or empty)
+        order = np.argsort(seqs, kind="stable")
+        return seqs[order], where[order], np.concatenate(rows or empty)[order], order
 
     @functools.cached_property
     def ids(self) -> list[str]:
-        return [str(self.blocks[b].ids[r]) for _, b, r in self._order]
+        if not self.blocks:
+            return []
+        ids = pl.concat([block.ids.filter(pl.Series(block.live)) for block in self.blocks])
+        return ids.gather(self._order[3]).to_list()
 
     @functools.cached_property
     def seqs(self) -> list[int]:
-        return [seq for seq, _, _ in self._order]
+        return self._order[0].tolist()
 
     @functools.cached_property
     def signatures(self) -> np.ndarray:
-        num_perm = self.corpus.config.num_perm
-        if not self._order:
-            return np.empty((0, num_perm), dtype=np.uint32)
-        return np.stack([self.blocks[b].signatures[r] for _, b, r in self._order]).astype(np.uint32)
+        _, where, rows, _ = self._order
+        out = np.empty((rows.size, self.corpus.config.num_perm), dtype=np.uint32)
+        for b, block in enumerate(self.blocks):
+            at = np.flatnonzero(where == b)
+            out[at] = block.signatures[rows[at]]
+        return out
 
     def same_key(self, key: str) -> str | None:
         """The earliest notice whose comparison key is ``key``, if any."""
