@@ -76,6 +76,8 @@ class BandIndex:
         self.b, self.r = band_params(config.candidate_threshold, config.num_perm)
         self._blocks: list[_Block] = []
         self._pending: list[tuple[Hashable, np.ndarray]] = []
+        self._growing: _Block | None = None  # the block of notices inserted one by one
+        self._storage: tuple[np.ndarray, np.ndarray] = (np.empty((0, 0), np.uint32), np.empty((0, 0), np.uint64))
 
     def insert_many(self, items: Iterable[tuple[Hashable, np.ndarray]]) -> None:
         self._pending.extend(items)
@@ -99,15 +101,32 @@ class BandIndex:
         return sum(len(b.keys) if b.live is None else int(b.live.sum()) for b in self._blocks)
 
     def _flush(self) -> None:
-        if self._pending:
-            keys = [k for k, _ in self._pending]
-            matrix = np.stack([s for _, s in self._pending]).astype(np.uint32)
-            self._pending = []
-            if self._blocks and isinstance(self._blocks[-1].keys, list) and self._blocks[-1].live is None:
-                last = self._blocks.pop()  # notices inserted one by one grow one block
-                keys = [*last.keys, *keys]
-                matrix = np.concatenate([last.matrix, matrix])
-            self._blocks.append(_Block(keys, matrix, band_hashes(matrix, self.b, self.r)))
+        """Move notices inserted one by one into the growing block (capacity doubles, so a batch
+        of n notices costs O(n) copying, and each row's band hashes are computed once)."""
+        if not self._pending:
+            return
+        keys = [k for k, _ in self._pending]
+        matrix = np.stack([s for _, s in self._pending]).astype(np.uint32)
+        bands = band_hashes(matrix, self.b, self.r)
+        self._pending = []
+        grow = self._growing
+        if grow is None:
+            grow = self._growing = _Block(
+                [], np.empty((0, matrix.shape[1]), np.uint32), np.empty((0, self.b), np.uint64)
+            )
+            self._blocks.append(grow)
+            self._storage = (grow.matrix, grow.bands)
+        size = len(grow.keys)
+        store_m, store_b = self._storage
+        if size + len(keys) > store_m.shape[0]:
+            capacity = max(64, 2 * (size + len(keys)))
+            store_m = np.concatenate([store_m[:size], np.empty((capacity - size, matrix.shape[1]), np.uint32)])
+            store_b = np.concatenate([store_b[:size], np.empty((capacity - size, self.b), np.uint64)])
+            self._storage = (store_m, store_b)
+        store_m[size : size + len(keys)] = matrix
+        store_b[size : size + len(keys)] = bands
+        grow.keys.extend(keys)  # type: ignore[attr-defined]
+        grow.matrix, grow.bands = store_m[: len(grow.keys)], store_b[: len(grow.keys)]
 
     def query(self, sig: np.ndarray) -> list[Hashable]:
         self._flush()

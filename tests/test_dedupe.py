@@ -318,3 +318,22 @@ def test_parallel_verification_makes_the_serial_decisions(seed_docs, monkeypatch
     assert sum(fetched) >= 10  # verified by the workers
     assert len(serial.pairs) >= 10 and any(p.merged for p in serial.pairs)
     assert _decisions(parallel) == _decisions(serial)
+
+
+def test_band_index_grown_one_notice_at_a_time_answers_like_datasketch():
+    from datasketch import MinHashLSH
+
+    from dedupe.bands import BandIndex
+    from dedupe.signature import to_minhash
+
+    sigs = _related_signatures(np.random.default_rng(12), 50)
+    config = DedupeConfig()
+    ours, lsh = BandIndex(config), MinHashLSH(threshold=config.candidate_threshold, num_perm=128)
+    found = 0
+    for i, s in enumerate(sigs):  # query, then insert: as an ingest matches a batch
+        expected = sorted(lsh.query(to_minhash(s)))
+        assert sorted(ours.query(s)) == expected
+        found += len(expected)
+        ours.insert_many([(i, s)])
+        lsh.insert(i, to_minhash(s))
+    assert found > 20
