@@ -111,14 +111,17 @@ class Document:
         return self.normalized.text
 
     def moved(self, path: str, id: str | None = None, order: int | None = None) -> Document:
-        """The same notice under another path (and id, order), keeping its computed signature."""
-        return dataclasses.replace(
+        """The same notice under another path (and id, order), sharing its fingerprint (which
+        depends on the text alone: signature and passages are not computed again)."""
+        moved = dataclasses.replace(
             self,
             path=path,
             id=self.id if id is None else id,
             order=self.order if order is None else order,
             cached_signature=self.fingerprint.signature,
         )
+        moved.__dict__["fingerprint"] = self.fingerprint
+        return moved
 
     @cached_property
     def fingerprint(self) -> Fingerprint:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
 from dedupe.document import Document
 
 FLAGS: dict[str, str] = {
@@ -33,13 +35,48 @@ ARTIFACT_STEPS = {  # normalization steps that remove page or site furniture
     "html-main-content",
 }
 _REPEAT = re.compile(r"([^。；\n]{8,}?[，、；])\1")
+_DELIMITERS = np.array([ord(c) for c in "，、；"], dtype=np.uint32)  # what ends a clause of _REPEAT
+_STOPS = np.array([ord(c) for c in "。；\n"], dtype=np.uint32)  # what a clause of _REPEAT cannot hold
 _ENDINGS = (*"。！？；：”）》」』】…", "日")
 
 
 def repeated_passage(text: str) -> str | None:
     """A clause of eight or more characters repeated back to back, if any."""
+    if not _may_repeat(text):  # the regex tries every start and length: slow on long texts
+        return None
     m = _REPEAT.search(text)
     return m.group(1) if m else None
+
+
+def _may_repeat(text: str) -> bool:
+    """Is there an X X as ``_REPEAT`` means it? The second X starts right after a delimiter (the
+    first X's last character) and ends on one, with no 。；or line break inside. Pairs of
+    delimiters k < k + j of one sentence are walked j by j in numpy, ruling out those whose last
+    clauses differ in length; only the rest are compared as text."""
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    delims = np.flatnonzero(np.isin(chars, _DELIMITERS))
+    if delims.size < 2:
+        return False
+    stops = np.append(np.flatnonzero(np.isin(chars, _STOPS)), len(text))
+    limit = stops[np.searchsorted(stops, delims + 1)]  # the sentence's end: no second X goes past it
+    clause = np.diff(delims, prepend=-1)  # each clause's length, its delimiter included
+    active = np.arange(delims.size - 1)
+    for j in range(1, delims.size):
+        active = active[active + j < delims.size]
+        active = active[delims[active + j] <= limit[active]]  # k + j still in k's sentence
+        if not active.size:
+            return False
+        length = delims[active + j] - delims[active]
+        ok = (length >= 9) & (length <= delims[active] + 1)
+        # both copies end with a clause of the same length; a one-clause X fits in the clause before
+        ok &= (clause[active + j] == clause[active]) if j > 1 else (clause[active] >= length)
+        starts = delims[active] + 1
+        ok[ok] &= chars[starts[ok]] == chars[starts[ok] - length[ok]]  # their first characters agree
+        for first in active[ok].tolist():
+            start, size = int(delims[first]) + 1, int(delims[first + j] - delims[first])
+            if text[start - size : start] == text[start : start + size]:
+                return True
+    return False
 
 
 def quality_flags(doc: Document, cluster: Sequence[Document] = ()) -> list[str]:

@@ -44,7 +44,7 @@ from dedupe.lock import corpus_lock
 from dedupe.passages import FrozenPassageIndex, PassageIndex
 from dedupe.pipeline import judge
 from dedupe.quality import quality_flags
-from dedupe.verify import MERGING, STRENGTH
+from dedupe.verify import MERGING, STRENGTH, Verdict
 from normalize import NormalizeConfig
 
 MANIFEST_SCHEMA = {
@@ -236,6 +236,9 @@ class Corpus:
         self.progress = progress
         self.cache = Cache(self.root / ".cache", cache_tag(config, normalize_config), config)
         self._shared: CandidateIndex | None = None
+        # verdicts of the pairs verified by this Corpus, by (first id, second id): electing a
+        # canonical reuses them rather than diffing the same two notices again
+        self._verdicts: dict[tuple[str, str], tuple[Verdict, str | None]] = {}
 
     @property
     def raw(self) -> Path:
@@ -364,7 +367,7 @@ class Corpus:
         out = []
         for other_id in sorted(found):
             first, second = sorted((found[other_id], doc), key=lambda d: d.order)
-            v, veto = judge(first, second, self.config)
+            v, veto = self._verdicts[first.id, second.id] = judge(first, second, self.config)
             if v.relation is not None:
                 out.append(
                     StoredPair(
@@ -409,6 +412,7 @@ class Corpus:
 
     def plan(self, paths: Sequence[str], state: State | None = None, batch: Batch | None = None) -> Plan:
         """Compare ``paths`` with the corpus and with each other; change nothing."""
+        self._verdicts.clear()
         state = state or self.load()
         batch = self.read(paths) if batch is None else batch
         plan = Plan(state)
@@ -509,7 +513,7 @@ class Corpus:
                 elif m.id in recorded and recorded[m.id][0] == canonical.id:
                     plan.membership[m.id] = (cid, *recorded[m.id][1:])  # same canonical: as recorded
                 else:
-                    v, _ = judge(canonical, m, self.config)
+                    v, _ = self._verdicts.get((canonical.id, m.id)) or judge(canonical, m, self.config)
                     plan.membership[m.id] = (cid, v.relation if v.merges else "near", round(v.similarity.jaccard, 4))
                 if m.id in old_cluster and old_cluster[m.id] != cid:
                     plan.decisions.append(

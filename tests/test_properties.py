@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from normalize import comparison_key, normalize
@@ -146,3 +146,20 @@ def test_mixed_width_check_is_the_plain_definition(text):
 
     plain = re.compile(r"[\u4e00-\u9fff][,:;()!?]|[,:;()!?][\u4e00-\u9fff]")
     assert bool(_HALFWIDTH_IN_CJK.search(text)) == bool(plain.search(text))
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["甲乙丙丁", "戊己庚辛", "壬癸", "，", "、", "；", "。", "\n", "子丑寅卯辰巳"]), max_size=24
+    ).map("".join)
+)
+@example("前甲乙丙丁戊己庚辛，甲乙丙丁戊己庚辛，后")  # the first copy starts inside a clause
+@example("甲乙丙丁，戊己庚辛，甲乙丙丁，戊己庚辛，")  # a copy of two clauses
+@example("甲乙丙丁戊己庚辛；甲乙丙丁戊己庚辛；")
+@example("甲乙丙丁戊己庚辛。甲乙丙丁戊己庚辛。")  # sentences, not clauses: not flagged
+def test_repeated_passage_finds_what_the_regex_finds(text):
+    from dedupe.quality import _REPEAT, repeated_passage
+
+    m = _REPEAT.search(text)
+    assert repeated_passage(text) == (m.group(1) if m else None)
