@@ -29,26 +29,25 @@ CHUNK = 16  # pairs a worker takes at a time: pairs of one notice stay together
 MIN_PARALLEL = 256  # below this many pairs, starting workers costs more than it saves
 
 
-class _Recent:
+class Recent:
     """Shingle sets (and n-gram hashes) of the last KEEP notices verified in this process; older
     ones are dropped (computed again if needed), so memory stays flat however large the batch."""
 
     KEEP = 512
 
-    def __init__(self, docs: Sequence[Document]) -> None:
-        self.docs = docs
-        self._order: OrderedDict[int, None] = OrderedDict()
+    def __init__(self) -> None:
+        self._order: OrderedDict[int, Document] = OrderedDict()
 
-    def touch(self, *indexes: int) -> None:
-        for i in indexes:
-            self._order[i] = None
-            self._order.move_to_end(i)
+    def touch(self, *docs: Document) -> None:
+        for doc in docs:
+            self._order[id(doc)] = doc
+            self._order.move_to_end(id(doc))
         while len(self._order) > self.KEEP:
-            old, _ = self._order.popitem(last=False)
-            self.docs[old].fingerprint.forget()
+            _, old = self._order.popitem(last=False)
+            old.fingerprint.forget()
 
 
-_shared: tuple[Sequence[Document], DedupeConfig, np.ndarray | None, Judge, _Recent] | None = None
+_shared: tuple[Sequence[Document], DedupeConfig, np.ndarray | None, Judge, Recent] | None = None
 
 
 def _judge_chunk(pairs: list[tuple[int, int]]) -> list[Outcome]:
@@ -57,7 +56,7 @@ def _judge_chunk(pairs: list[tuple[int, int]]) -> list[Outcome]:
     out = []
     for i, j in pairs:
         out.append(judge(docs[i], docs[j], config, ignore))
-        recent.touch(i, j)
+        recent.touch(docs[i], docs[j])
     return out
 
 
@@ -75,7 +74,7 @@ class Judges:
     ) -> None:
         self.docs, self.config, self.ignore, self.judge, self.pool = docs, config, ignore, judge, pool
         self._ready: dict[tuple[int, int], Outcome] = {}
-        self._recent = _Recent(docs)
+        self._recent = Recent()
 
     def prefetch(self, pairs: list[tuple[int, int]]) -> None:
         self._ready.clear()
@@ -89,7 +88,7 @@ class Judges:
         found = self._ready.get((i, j))
         if found is None:
             found = self.judge(self.docs[i], self.docs[j], self.config, self.ignore)
-            self._recent.touch(i, j)
+            self._recent.touch(self.docs[i], self.docs[j])
         return found
 
 
@@ -108,7 +107,7 @@ def judges(
     if jobs <= 1 or pairs < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         yield Judges(docs, config, ignore, judge, None)
         return
-    _shared = (docs, config, ignore, judge, _Recent(docs))
+    _shared = (docs, config, ignore, judge, Recent())
     try:
         # fork: workers inherit the documents; they use numpy and plain Python only, never polars
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:

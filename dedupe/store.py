@@ -40,6 +40,7 @@ from dedupe.elect import elect, quality, strictly_better
 from dedupe.errors import CorpusError
 from dedupe.files import Rejected, discover, read_documents
 from dedupe.index import CandidateIndex
+from dedupe.judges import Recent
 from dedupe.lock import corpus_lock
 from dedupe.passages import FrozenPassageIndex, PassageIndex
 from dedupe.pipeline import judge
@@ -239,6 +240,7 @@ class Corpus:
         # verdicts of the pairs verified by this Corpus, by (first id, second id): electing a
         # canonical reuses them rather than diffing the same two notices again
         self._verdicts: dict[tuple[str, str], tuple[Verdict, str | None]] = {}
+        self._recent = Recent()  # keeps the shingle sets of a large batch from piling up
 
     @property
     def raw(self) -> Path:
@@ -368,6 +370,7 @@ class Corpus:
         for other_id in sorted(found):
             first, second = sorted((found[other_id], doc), key=lambda d: d.order)
             v, veto = self._verdicts[first.id, second.id] = judge(first, second, self.config)
+            self._recent.touch(first, second)
             if v.relation is not None:
                 out.append(
                     StoredPair(

@@ -305,7 +305,7 @@ def test_parallel_verification_makes_the_serial_decisions(seed_docs, monkeypatch
     serial = find_duplicates(docs, jobs=1)
     monkeypatch.setattr(judges, "MIN_PARALLEL", 0)  # fork workers even for this small batch
     monkeypatch.setattr(judges, "CHUNK", 1)
-    monkeypatch.setattr(judges, "_Recent", type("Small", (judges._Recent,), {"KEEP": 2}))  # and drop shingles
+    monkeypatch.setattr(judges.Recent, "KEEP", 2)  # and drop shingle sets early
     fetched: list[int] = []
     prefetch = judges.Judges.prefetch
 
