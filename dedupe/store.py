@@ -40,7 +40,7 @@ from dedupe.elect import elect, quality, strictly_better
 from dedupe.errors import CorpusError
 from dedupe.files import Rejected, discover, read_documents
 from dedupe.index import CandidateIndex
-from dedupe.judges import Recent
+from dedupe.judges import BLOCK, judges
 from dedupe.lock import corpus_lock
 from dedupe.passages import FrozenPassageIndex, PassageIndex
 from dedupe.pipeline import judge
@@ -240,7 +240,6 @@ class Corpus:
         # verdicts of the pairs verified by this Corpus, by (first id, second id): electing a
         # canonical reuses them rather than diffing the same two notices again
         self._verdicts: dict[tuple[str, str], tuple[Verdict, str | None]] = {}
-        self._recent = Recent()  # keeps the shingle sets of a large batch from piling up
 
     @property
     def raw(self) -> Path:
@@ -355,6 +354,16 @@ class Corpus:
         by_key: dict[str, str],
     ) -> list[StoredPair]:
         """Pairs of ``doc`` with indexed notices (LSH or passage candidates, identical keys)."""
+        return self._judge_all(self._pairs_of(doc, self._candidates(doc, indexes, docs, by_key)))
+
+    def _candidates(
+        self,
+        doc: Document,
+        indexes: Sequence[CandidateIndex | BandIndex | PassageIndex | FrozenPassageIndex],
+        docs: dict[str, Document] | State,
+        by_key: dict[str, str],
+    ) -> dict[str, Document]:
+        """The indexed notices ``doc`` is to be compared with, by id."""
         candidates: set[str] = set()
         if not doc.fingerprint.empty:
             for index in indexes:
@@ -365,24 +374,48 @@ class Corpus:
         if same:
             candidates.add(same)
         candidates.discard(doc.id)
-        found = docs.fetch(candidates) if isinstance(docs, State) else {c: docs[c] for c in candidates if c in docs}
+        return docs.fetch(candidates) if isinstance(docs, State) else {c: docs[c] for c in candidates if c in docs}
+
+    @staticmethod
+    def _pairs_of(doc: Document, found: dict[str, Document]) -> list[tuple[Document, Document]]:
+        """(earlier, later) pairs of ``doc`` with each found notice, by the other's id."""
+        return [
+            (first, second)
+            for other_id in sorted(found)
+            for first, second in [sorted((found[other_id], doc), key=lambda d: d.order)]
+        ]
+
+    def _judge_all(self, pairs: Sequence[tuple[Document, Document]]) -> list[StoredPair]:
+        """Verify the pairs (spread over ``jobs`` processes when there are many) and keep those
+        with a relation, in the order given."""
+        docs: list[Document] = []
+        at: dict[int, int] = {}
+        for pair in pairs:
+            for d in pair:
+                if id(d) not in at:
+                    at[id(d)] = len(docs)
+                    docs.append(d)
+        index_pairs = [(at[id(a)], at[id(b)]) for a, b in pairs]
         out = []
-        for other_id in sorted(found):
-            first, second = sorted((found[other_id], doc), key=lambda d: d.order)
-            v, veto = self._verdicts[first.id, second.id] = judge(first, second, self.config)
-            self._recent.touch(first, second)
-            if v.relation is not None:
-                out.append(
-                    StoredPair(
-                        first.id,
-                        second.id,
-                        v.relation,
-                        round(v.similarity.jaccard, 6),
-                        round(v.similarity.containment, 6),
-                        v.reason,
-                        veto,
-                    )
-                )
+        with judges(docs, self.config, None, judge, self.jobs, len(index_pairs)) as verifier:
+            for start in range(0, len(index_pairs), BLOCK):
+                block = index_pairs[start : start + BLOCK]
+                verifier.prefetch(block)
+                for i, j in block:
+                    first, second = docs[i], docs[j]
+                    v, veto = self._verdicts[first.id, second.id] = verifier.get(i, j)
+                    if v.relation is not None:
+                        out.append(
+                            StoredPair(
+                                first.id,
+                                second.id,
+                                v.relation,
+                                round(v.similarity.jaccard, 6),
+                                round(v.similarity.containment, 6),
+                                v.reason,
+                                veto,
+                            )
+                        )
         return out
 
     def read(self, paths: Sequence[str]) -> list[tuple[str, str, int, Document | Rejected]]:
@@ -462,15 +495,16 @@ class Corpus:
         )
         batch: dict[str, Document] = {}
         by_key: dict[str, str] = {}
-        for add in plan.additions:
+        pairs: list[tuple[Document, Document]] = []
+        for add in plan.additions:  # each addition against the corpus and the additions before it
             doc = add.doc
-            pairs = self._verify(doc, [corpus_index, corpus_passages], state, {})
-            pairs += self._verify(doc, [batch_index, batch_passages], batch, by_key)
-            plan.new_pairs.extend(pairs)
+            pairs += self._pairs_of(doc, self._candidates(doc, [corpus_index, corpus_passages], state, {}))
+            pairs += self._pairs_of(doc, self._candidates(doc, [batch_index, batch_passages], batch, by_key))
             batch[doc.id] = doc
             by_key.setdefault(doc.key, doc.id)
             batch_index.insert_many([(doc.id, doc.fingerprint.signature)])
             batch_passages.insert_many([(doc.id, doc.fingerprint.passages)])
+        plan.new_pairs.extend(self._judge_all(pairs))  # candidates do not depend on verdicts
         self._cluster(plan, batch)
 
     def _cluster(self, plan: Plan, batch: dict[str, Document]) -> None:
