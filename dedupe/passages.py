@@ -7,7 +7,6 @@ boilerplate such as 根据《中华人民共和国立法法》) are ignored.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 
 import numpy as np
@@ -17,22 +16,74 @@ MAX_POSTINGS = 50  # a fingerprint in more notices than this is boilerplate
 
 
 class PassageIndex:
+    """Notices inserted one by one, queried between inserts (an ingest's batch).
+
+    Fingerprints sit in sorted numpy runs, 12 bytes each (a dictionary of Python lists took
+    about 170): new ones gather in a small buffer, which becomes a run once it holds FLUSH
+    fingerprints; runs of similar size are merged, so there are few of them (as in an LSM tree).
+    A fingerprint's postings are counted over all runs, so a query answers as a dictionary of
+    postings would.
+    """
+
+    FLUSH = 4096
+
     def __init__(self) -> None:
-        self._postings: defaultdict[int, list[Hashable]] = defaultdict(list)
+        self._keys: list[Hashable] = []
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted fingerprints, owners)
+        self._buffer: list[tuple[np.ndarray, int]] = []
+        self._buffered = 0
 
     def insert_many(self, items: Iterable[tuple[Hashable, np.ndarray]]) -> None:
         for key, fingerprints in items:
-            for fp in fingerprints.tolist():
-                self._postings[fp].append(key)
+            self._buffer.append((np.asarray(fingerprints, dtype=np.uint64), len(self._keys)))
+            self._keys.append(key)
+            self._buffered += len(fingerprints)
+        if self._buffered >= self.FLUSH:
+            self._runs.append(self._take_buffer())
+            while len(self._runs) > 1 and self._runs[-2][0].size <= 2 * self._runs[-1][0].size:
+                newer = self._runs.pop()
+                older = self._runs.pop()
+                self._runs.append(_merge(older, newer))
+
+    def _take_buffer(self) -> tuple[np.ndarray, np.ndarray]:
+        run = _sorted_run(self._buffer)
+        self._buffer, self._buffered = [], 0
+        return run
 
     def query(self, fingerprints: np.ndarray) -> list[Hashable]:
         """Keys sharing at least MIN_SHARED non-boilerplate fingerprints with ``fingerprints``."""
-        shared: Counter[Hashable] = Counter()
-        for fp in fingerprints.tolist():
-            posting = self._postings.get(fp)
-            if posting and len(posting) <= MAX_POSTINGS:
-                shared.update(set(posting))
-        return [key for key, n in shared.items() if n >= MIN_SHARED]
+        query = np.asarray(fingerprints, dtype=np.uint64)
+        if not query.size:
+            return []
+        runs = [*self._runs, _sorted_run(self._buffer)] if self._buffer else self._runs
+        spans = [(np.searchsorted(fps, query, "left"), np.searchsorted(fps, query, "right")) for fps, _ in runs]
+        postings = sum((hi - lo for lo, hi in spans), np.zeros(query.size, dtype=np.int64))
+        keep = (postings > 0) & (postings <= MAX_POSTINGS)
+        if not keep.any():
+            return []
+        pairs = []
+        for (_, owners), (lo, hi) in zip(runs, spans, strict=True):
+            for q in np.flatnonzero(keep & (hi > lo)).tolist():
+                pairs.append(owners[lo[q] : hi[q]].astype(np.int64) * query.size + q)
+        # a notice counts once per shared fingerprint, however often it was inserted with it
+        shared = np.unique(np.concatenate(pairs)) // query.size
+        owners, counts = np.unique(shared, return_counts=True)
+        return [self._keys[i] for i in owners[counts >= MIN_SHARED].tolist()]
+
+
+def _sorted_run(buffer: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+    if not buffer:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32)
+    fps = np.concatenate([f for f, _ in buffer])
+    owners = np.repeat(np.array([o for _, o in buffer], dtype=np.int32), [f.size for f, _ in buffer])
+    order = np.argsort(fps, kind="stable")
+    return fps[order], owners[order]
+
+
+def _merge(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    fps = np.concatenate([older[0], newer[0]])
+    order = np.argsort(fps, kind="stable")
+    return fps[order], np.concatenate([older[1], newer[1]])[order]
 
 
 class FrozenPassageIndex:

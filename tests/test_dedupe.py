@@ -337,3 +337,29 @@ def test_band_index_grown_one_notice_at_a_time_answers_like_datasketch():
         ours.insert_many([(i, s)])
         lsh.insert(i, to_minhash(s))
     assert found > 20
+
+
+def test_growing_passage_index_answers_as_a_dictionary_of_postings(monkeypatch):
+    from collections import Counter, defaultdict
+
+    from dedupe.passages import MAX_POSTINGS, MIN_SHARED, PassageIndex
+
+    monkeypatch.setattr(PassageIndex, "FLUSH", 16)  # many runs and merges in a small test
+    rng = np.random.default_rng(21)
+    pool = rng.integers(0, 2**63, size=300, dtype=np.uint64)
+    common = pool[:3]  # in every notice: past MAX_POSTINGS it stops counting
+    ours, postings = PassageIndex(), defaultdict(list)
+    hits = 0
+    for k in range(MAX_POSTINGS + 30):
+        fps = np.unique(np.concatenate([rng.choice(pool[3:], size=int(rng.integers(0, 12)), replace=False), common]))
+        shared: Counter[int] = Counter()
+        for fp in fps.tolist():
+            if postings.get(fp) and len(postings[fp]) <= MAX_POSTINGS:
+                shared.update(set(postings[fp]))
+        expected = sorted(key for key, n in shared.items() if n >= MIN_SHARED)
+        assert sorted(ours.query(fps)) == expected
+        hits += len(expected)
+        ours.insert_many([(k, fps)])
+        for fp in fps.tolist():
+            postings[fp].append(k)
+    assert hits > 50 and len(ours._runs) >= 2
