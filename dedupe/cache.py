@@ -37,6 +37,7 @@ from normalize import Change, Meta, NormalizeConfig, Normalized
 CACHE_VERSION = "6"
 MAX_PARTS = 8  # small parts before they are merged
 SMALL_PART = 2_000  # rows: parts of single ingests, cheap to merge
+PART_ROWS = 5_000  # rows a part holds at most: bounds the memory of writing one (never merged)
 MAX_DELTAS = 16  # changed-row files of the manifest copy before a new base is written
 PART_SCHEMA = {
     "id": pl.String,
@@ -152,9 +153,12 @@ class Cache:
         }
 
     def append(self, docs: Sequence[Document]) -> None:
-        """Write the notices as a new part (through a temporary file)."""
-        if not docs:
-            return
+        """Write the notices as new parts of at most PART_ROWS notices each (through temporary
+        files): a large batch's normalized texts are encoded a slice at a time."""
+        for start in range(0, len(docs), PART_ROWS):
+            self._append_part(docs[start : start + PART_ROWS])
+
+    def _append_part(self, docs: Sequence[Document]) -> None:
         self.parts.mkdir(parents=True, exist_ok=True)
         frame = pl.DataFrame(
             {

@@ -310,3 +310,18 @@ def test_splicing_rows_into_the_manifest_equals_filter_concat_sort(existing, ups
     )
     expected = pl.concat([frame.filter(~pl.col("id").is_in(rows["id"].implode())), rows]).sort("path")
     assert upsert_sorted(frame, rows).equals(expected)
+
+
+def test_a_batch_written_in_several_parts_reads_as_one(tmp_path, monkeypatch):
+    import dedupe.cache as cache
+
+    one = tmp_path / "one"
+    assert run("ingest", str(SEEDS), "--corpus", str(one), "--jobs", "1")[0] == 0
+    monkeypatch.setattr(cache, "PART_ROWS", 2)
+    several = tmp_path / "several"
+    assert run("ingest", str(SEEDS), "--corpus", str(several), "--jobs", "1")[0] == 0
+    parts = list((several / ".cache" / "parts").rglob("*.parquet"))
+    assert len(parts) == 3  # 5 notices, 2 a part
+    a, b = Corpus(one).load(), Corpus(several).load()
+    assert a.ids == b.ids and (a.signatures == b.signatures).all()
+    assert a.manifest.drop("ingested_at").equals(b.manifest.drop("ingested_at"))
