@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REALDATA ?= ../shared/realdata
 
-.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental clean
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental bench-ingest clean
 
 $(BIN)/policy-dedup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,10 @@ bench-speed: $(BIN)/policy-dedup
 bench-incremental: $(BIN)/policy-dedup
 	$(BIN)/python bench/incremental.py --realdata $(REALDATA)
 
-bench: bench-accuracy bench-speed bench-incremental
+bench-ingest: $(BIN)/policy-dedup
+	$(BIN)/python bench/ingest.py --realdata $(REALDATA)
+
+bench: bench-accuracy bench-speed bench-incremental bench-ingest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis corpus/.cache

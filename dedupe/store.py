@@ -336,26 +336,16 @@ class Corpus:
         docs = state.documents
         index, passages = BandIndex(self.config), PassageIndex()
         by_key: dict[str, str] = {}
-        pairs: list[StoredPair] = []
-        for doc_id in state.ids:
+        pairs: list[tuple[Document, Document]] = []
+        for doc_id in state.ids:  # each notice against those before it, as they were ingested
             doc = docs[doc_id]
-            pairs.extend(self._verify(doc, [index, passages], docs, by_key))
+            pairs += self._pairs_of(doc, self._candidates(doc, [index, passages], docs, by_key))
             index.insert_many([(doc.id, doc.fingerprint.signature)])
             passages.insert_many([(doc.id, doc.fingerprint.passages)])
             by_key.setdefault(doc.key, doc.id)
-        return pairs
+        return self._judge_all(pairs)
 
     # -- planning --------------------------------------------------------------------------------
-    def _verify(
-        self,
-        doc: Document,
-        indexes: Sequence[CandidateIndex | BandIndex | PassageIndex | FrozenPassageIndex],
-        docs: dict[str, Document] | State,
-        by_key: dict[str, str],
-    ) -> list[StoredPair]:
-        """Pairs of ``doc`` with indexed notices (LSH or passage candidates, identical keys)."""
-        return self._judge_all(self._pairs_of(doc, self._candidates(doc, indexes, docs, by_key)))
-
     def _candidates(
         self,
         doc: Document,
