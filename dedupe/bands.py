@@ -25,21 +25,14 @@ def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     b·r ≤ num_perm, which Gauss–Legendre quadrature with enough nodes integrates exactly, so this
     needs neither datasketch nor scipy at startup (a test compares it with datasketch)."""
     nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
-
-    def area(lo: float, hi: float, f: np.ndarray) -> float:
-        return float((hi - lo) / 2 * (weights * f).sum())
-
     below = threshold / 2 * (nodes + 1)  # nodes mapped to [0, threshold] and [threshold, 1]
     above = threshold + (1 - threshold) / 2 * (nodes + 1)
-    best, chosen = float("inf"), (0, 0)
-    for b in range(1, num_perm + 1):
-        for r in range(1, num_perm // b + 1):
-            false_positive = area(0.0, threshold, 1 - (1 - below**r) ** b)
-            false_negative = area(threshold, 1.0, (1 - above**r) ** b)
-            error = false_positive + false_negative
-            if error < best:
-                best, chosen = error, (b, r)
-    return chosen
+    pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]  # datasketch's order
+    bands = np.array([b for b, _ in pairs], dtype=np.float64)[:, None]
+    rows = np.array([r for _, r in pairs], dtype=np.float64)[:, None]
+    false_positive = threshold / 2 * ((1 - (1 - below**rows) ** bands) * weights).sum(axis=1)
+    false_negative = (1 - threshold) / 2 * (((1 - above**rows) ** bands) * weights).sum(axis=1)
+    return pairs[int(np.argmin(false_positive + false_negative))]  # the first of equal minima, as its loop
 
 
 _BAND_MULTIPLIER = np.uint64(0x100000001B3)
