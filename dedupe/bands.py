@@ -89,10 +89,6 @@ class BandIndex:
                 _Block(keys, matrix, band_hashes(matrix, self.b, self.r) if bands is None else bands, live)
             )
 
-    def size(self) -> int:
-        self._flush()
-        return sum(len(b.keys) if b.live is None else int(b.live.sum()) for b in self._blocks)
-
     def _flush(self) -> None:
         """Move notices inserted one by one into the growing block (capacity doubles, so a batch
         of n notices costs O(n) copying, and each row's band hashes are computed once)."""
