@@ -115,7 +115,7 @@ def main() -> None:
 
     for traced in (False, True):  # time without tracemalloc (it slows allocation), then measure memory
         corpus = Corpus(folder, jobs=1)
-        corpus.load()  # a first load after a rebuild writes the manifest's Parquet copy: not timed
+        corpus.load()  # not timed: writes the manifest's Parquet copy after a rebuild, starts polars's threads
         parts_before = set(corpus.cache.parts.iterdir())
         if traced:
             tracemalloc.start()

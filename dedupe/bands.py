@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedupe.config import DedupeConfig
+from dedupe.shingle import runs
 
 
 @functools.cache
@@ -75,19 +76,11 @@ class BandIndex:
     def insert_many(self, items: Iterable[tuple[Hashable, np.ndarray]]) -> None:
         self._pending.extend(items)
 
-    def insert_matrix(
-        self,
-        keys: Sequence[Hashable],
-        matrix: np.ndarray,
-        bands: np.ndarray | None = None,
-        live: np.ndarray | None = None,
-    ) -> None:
-        """Add many signatures at once (rows of ``matrix``, as read from the cache), with their
-        band hashes when the cache has them and the rows to consider."""
+    def insert_matrix(self, keys: Sequence[Hashable], matrix: np.ndarray, bands: np.ndarray, live: np.ndarray) -> None:
+        """Add a cache part's signatures at once: rows of ``matrix``, their ``band_hashes`` and
+        which rows count."""
         if len(keys):
-            self._blocks.append(
-                _Block(keys, matrix, band_hashes(matrix, self.b, self.r) if bands is None else bands, live)
-            )
+            self._blocks.append(_Block(keys, matrix, bands, live))
 
     def _flush(self) -> None:
         """Move notices inserted one by one into the growing block (capacity doubles, so a batch
@@ -153,10 +146,7 @@ def pairs_within_groups(values: np.ndarray, owners: np.ndarray, max_group: int |
     shared[1:] |= same
     shared[:-1] |= same
     values, owners = values[shared], owners[shared].astype(np.int64)
-    if not values.size:
-        return np.empty(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    sizes = np.diff(np.append(starts, values.size))
+    starts, sizes = runs(values)
     out = []
     for size in np.unique(sizes[sizes > 1]).tolist():
         if max_group is not None and size > max_group:
@@ -178,5 +168,9 @@ def band_pairs(matrix: np.ndarray, config: DedupeConfig) -> set[tuple[int, int]]
         block = np.ascontiguousarray(matrix[:, band * r : (band + 1) * r], dtype=np.uint32)
         _, ids = np.unique(block.view(np.dtype((np.void, 4 * r))).ravel(), return_inverse=True)
         codes.append(pairs_within_groups(ids.ravel(), rows))
-    found = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
-    return {(int(c >> 32), int(c & 0xFFFFFFFF)) for c in found.tolist()}
+    return decode_pairs(np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64))
+
+
+def decode_pairs(codes: np.ndarray) -> set[tuple[int, int]]:
+    """The (i, j) pairs of ``i * 2**32 + j`` codes."""
+    return {(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes.tolist()}

@@ -74,13 +74,12 @@ class Block:
     """One cache part's notices: ids, seqs, key hashes, whether each row counts (``live``), and
     the signature and band-hash matrices, memory-mapped."""
 
-    name: str
     ids: pl.Series
     seq: np.ndarray
     keyhash: np.ndarray
     live: np.ndarray
     signatures: np.ndarray
-    bands: np.ndarray | None
+    bands: np.ndarray
 
 
 class Cache:
@@ -109,16 +108,14 @@ class Cache:
         out, start = [], 0
         for f, frame in zip(files, frames, strict=True):
             stem = Path(f).with_suffix("")
-            bands = Path(f"{stem}.bands.npy")
             out.append(
                 Block(
-                    name=stem.name,
                     ids=frame["id"],
                     seq=frame["seq"].to_numpy(),
                     keyhash=frame["keyhash"].to_numpy(),
                     live=live[start : start + frame.height],
                     signatures=np.load(f"{stem}.npy", mmap_mode="r"),
-                    bands=np.load(bands, mmap_mode="r") if bands.exists() else None,
+                    bands=np.load(f"{stem}.bands.npy", mmap_mode="r"),  # written before the part's Parquet
                 )
             )
             start += frame.height

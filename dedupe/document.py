@@ -30,17 +30,12 @@ def reference_signature(key: str, config: DedupeConfig) -> np.ndarray:
 
 
 class Fingerprint:
-    """Sorted unique 64-bit shingle hashes and the MinHash signature of a key.
+    """A key's shingle hashes, MinHash signature and passage fingerprints, each computed when first
+    asked for (a corpus's signatures come from its cache, not from here)."""
 
-    Either may be given (a signature read from the corpus cache); what is missing is computed
-    when first asked for, so loading a large corpus does not re-shingle every notice.
-    """
-
-    def __init__(self, key: str, config: DedupeConfig, sig: np.ndarray | None = None) -> None:
+    def __init__(self, key: str, config: DedupeConfig) -> None:
         self.key = key
         self.config = config
-        if sig is not None:
-            self.__dict__["signature"] = sig
 
     @cached_property
     def shingles(self) -> np.ndarray:
@@ -100,7 +95,6 @@ class Document:
     normalized: Normalized
     order: int = 0
     config: DedupeConfig = field(default_factory=DedupeConfig, compare=False, repr=False)
-    cached_signature: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -118,11 +112,10 @@ class Document:
             path=path,
             id=self.id if id is None else id,
             order=self.order if order is None else order,
-            cached_signature=self.fingerprint.signature,
         )
         moved.__dict__["fingerprint"] = self.fingerprint
         return moved
 
     @cached_property
     def fingerprint(self) -> Fingerprint:
-        return Fingerprint(self.key, self.config, self.cached_signature)
+        return Fingerprint(self.key, self.config)

@@ -61,8 +61,8 @@ def _judge_chunk(pairs: list[tuple[int, int]]) -> list[Outcome]:
 
 
 class Judges:
-    """``prefetch(pairs)`` verifies pairs ahead (in parallel when there are workers); ``get`` gives
-    the outcome of one pair, verifying it then if it was not fetched."""
+    """``each(pairs)`` gives the outcome of each pair in order; blocks of pairs are verified ahead
+    by ``prefetch`` (in parallel when there are workers), ``get`` verifies a pair not fetched."""
 
     def __init__(
         self,
@@ -75,6 +75,18 @@ class Judges:
         self.docs, self.config, self.ignore, self.judge, self.pool = docs, config, ignore, judge, pool
         self._ready: dict[tuple[int, int], Outcome] = {}
         self._recent = Recent()
+
+    def each(
+        self, pairs: Sequence[tuple[int, int]], skip: Callable[[int, int], bool] = lambda i, j: False
+    ) -> Iterator[tuple[int, int, Outcome]]:
+        """Each pair with its outcome, in order, leaving out those ``skip`` rules out when their
+        turn comes (``skip`` may change as the caller acts on earlier outcomes)."""
+        for start in range(0, len(pairs), BLOCK):
+            block = [(i, j) for i, j in pairs[start : start + BLOCK] if not skip(i, j)]
+            self.prefetch(block)
+            for i, j in block:
+                if not skip(i, j):
+                    yield i, j, self.get(i, j)
 
     def prefetch(self, pairs: list[tuple[int, int]]) -> None:
         self._ready.clear()

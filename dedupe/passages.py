@@ -7,9 +7,11 @@ boilerplate such as 根据《中华人民共和国立法法》) are ignored.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
+
+from dedupe.shingle import runs
 
 MIN_SHARED = 4  # fingerprints two notices must share to be compared: about 80 characters of shared text
 MAX_POSTINGS = 50  # a fingerprint in more notices than this is boilerplate
@@ -32,6 +34,15 @@ class PassageIndex:
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted fingerprints, owners)
         self._buffer: list[tuple[np.ndarray, int]] = []
         self._buffered = 0
+
+    @classmethod
+    def of(cls, keys: Sequence[Hashable], arrays: Sequence[np.ndarray]) -> PassageIndex:
+        """An index of many notices at once (the corpus side of an ingest): one run, one sort."""
+        index = cls()
+        index._keys = list(keys)
+        if index._keys:
+            index._runs = [_sorted_run([(np.asarray(a, dtype=np.uint64), i) for i, a in enumerate(arrays)])]
+        return index
 
     def insert_many(self, items: Iterable[tuple[Hashable, np.ndarray]]) -> None:
         for key, fingerprints in items:
@@ -86,38 +97,11 @@ def _merge(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.nda
     return fps[order], np.concatenate([older[1], newer[1]])[order]
 
 
-class FrozenPassageIndex:
-    """The same queries over many notices at once: one sorted array of (fingerprint, notice).
-
-    Built in one sort from cached fingerprints, 12 bytes a fingerprint, with no Python object per
-    fingerprint; used for the corpus side of an ingest.
-    """
-
-    def __init__(self, keys: list[Hashable], arrays: list[np.ndarray]) -> None:
-        self._keys = keys
-        lengths = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
-        fps = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.uint64)
-        owners = np.repeat(np.arange(len(arrays), dtype=np.int32), lengths)
-        order = np.argsort(fps, kind="stable")
-        self._fps, self._owners = fps[order], owners[order]
-
-    def query(self, fingerprints: np.ndarray) -> list[Hashable]:
-        if not self._fps.size or not fingerprints.size:
-            return []
-        lo = np.searchsorted(self._fps, fingerprints, side="left")
-        hi = np.searchsorted(self._fps, fingerprints, side="right")
-        keep = (hi > lo) & (hi - lo <= MAX_POSTINGS)
-        if not keep.any():
-            return []
-        owners = np.concatenate([self._owners[a:b] for a, b in zip(lo[keep], hi[keep], strict=True)])
-        ids, counts = np.unique(owners, return_counts=True)
-        return [self._keys[i] for i in ids[counts >= MIN_SHARED]]
-
-
 def passage_pairs(arrays: list[np.ndarray]) -> set[tuple[int, int]]:
     """Index pairs (i < j) of notices sharing at least MIN_SHARED non-boilerplate fingerprints:
-    the pairs :meth:`FrozenPassageIndex.query` gives for each notice, found in one self-join."""
-    from dedupe.bands import pairs_within_groups
+    the pairs :meth:`PassageIndex.query` gives for each notice of ``PassageIndex.of``, found in one
+    self-join."""
+    from dedupe.bands import decode_pairs, pairs_within_groups
 
     lengths = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
     if not lengths.sum():
@@ -125,6 +109,5 @@ def passage_pairs(arrays: list[np.ndarray]) -> set[tuple[int, int]]:
     owners = np.repeat(np.arange(len(arrays), dtype=np.int32), lengths)
     codes = pairs_within_groups(np.concatenate(arrays), owners, MAX_POSTINGS)
     codes.sort()
-    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
-    counts = np.diff(np.append(starts, codes.size))
-    return {(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes[starts[counts >= MIN_SHARED]].tolist()}
+    starts, counts = runs(codes)
+    return decode_pairs(codes[starts[counts >= MIN_SHARED]])

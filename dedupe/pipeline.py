@@ -12,8 +12,9 @@ from dedupe.cluster import UnionFind, cluster
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import elect
-from dedupe.judges import BLOCK, judges
+from dedupe.judges import judges
 from dedupe.passages import passage_pairs
+from dedupe.shingle import runs, shingle_hashes64
 from dedupe.verify import MERGING, STRENGTH, Similarity, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
 
@@ -74,14 +75,9 @@ def boilerplate_shingles(docs: Sequence[Document], config: DedupeConfig) -> np.n
         return None
     by_id = sorted(docs, key=lambda d: d.id)
     sample = by_id[:: max(1, len(by_id) // BOILERPLATE_SAMPLE)][:BOILERPLATE_SAMPLE]
-    cached = {id(d) for d in sample if "shingles" in d.fingerprint.__dict__}
-    values = np.concatenate([d.fingerprint.shingles for d in sample])
-    for d in sample:  # not kept: verification computes the few it needs again
-        if id(d) not in cached:
-            d.fingerprint.__dict__.pop("shingles", None)
-    values.sort()
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    counts = np.diff(np.append(starts, values.size))
+    # computed here, not cached on the notices: verification computes the few it needs again
+    values = np.sort(np.concatenate([shingle_hashes64(d.key, config.ngram) for d in sample]))
+    starts, counts = runs(values)
     common = values[starts[counts >= config.boilerplate_df * len(sample)]]
     return common if common.size else None
 
@@ -135,17 +131,12 @@ def find_duplicates(documents: Sequence[Document], config: DedupeConfig = Dedupe
     merged = UnionFind(len(docs))  # a pair already joined through others is not verified again
     candidates = sorted(candidate_pairs(docs, config))
     with judges(docs, config, ignore, judge, jobs, len(candidates)) as verifier:
-        for start in range(0, len(candidates), BLOCK):
-            block = [(i, j) for i, j in candidates[start : start + BLOCK] if merged.find(i) != merged.find(j)]
-            verifier.prefetch(block)
-            for i, j in block:
-                if merged.find(i) == merged.find(j):
-                    continue
-                v, veto = judged[docs[i].id, docs[j].id] = verifier.get(i, j)
-                if v.relation is not None:
-                    verified.append((i, j, v, veto))
-                    if v.merges and not veto:
-                        merged.union(i, j)
+        for i, j, (v, veto) in verifier.each(candidates, skip=lambda i, j: merged.find(i) == merged.find(j)):
+            judged[docs[i].id, docs[j].id] = (v, veto)
+            if v.relation is not None:
+                verified.append((i, j, v, veto))
+                if v.merges and not veto:
+                    merged.union(i, j)
     order = sorted(
         (p for p in verified if p[2].merges),
         key=lambda p: (STRENGTH[p[2].relation], -p[2].similarity.jaccard, docs[p[0]].id, docs[p[1]].id),

@@ -45,6 +45,14 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
+def runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values of a sorted array starts, and how long it is."""
+    if not ordered.size:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return starts, np.diff(np.append(starts, ordered.size))
+
+
 def shingle_hashes64(key: str, n: int = 5) -> np.ndarray:
     """Sorted unique 64-bit hashes of the key's character n-grams.
 

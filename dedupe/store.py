@@ -40,9 +40,9 @@ from dedupe.elect import elect, quality, strictly_better
 from dedupe.errors import CorpusError
 from dedupe.files import Rejected, discover, read_documents
 from dedupe.index import CandidateIndex
-from dedupe.judges import BLOCK, judges
+from dedupe.judges import judges
 from dedupe.lock import corpus_lock
-from dedupe.passages import FrozenPassageIndex, PassageIndex
+from dedupe.passages import PassageIndex
 from dedupe.pipeline import judge
 from dedupe.quality import quality_flags
 from dedupe.verify import MERGING, STRENGTH, Verdict
@@ -279,7 +279,7 @@ class Corpus:
             frame = pl.read_csv(self.manifest_path, schema=MANIFEST_SCHEMA)
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise CorpusError(f"cannot read {self.manifest_path}: {exc}; restore it from version control") from exc
-        frame = frame.sort("path")
+        frame = frame.sort("path")  # as written; a hand-edited CSV may not be
         if manifest_stamp(self.manifest_path) != stamp:
             return frame, None  # rewritten while being read: no copy under the old stamp
         try:
@@ -291,24 +291,14 @@ class Corpus:
     def load(self) -> State:
         """The store as the manifest records it: signatures and pairs from the cache, rebuilt from
         the originals where the cache is missing or stale."""
-        if not self.root.is_dir():
-            raise CorpusError(
-                f"no corpus at {self.root}: create it with `policy-dedup ingest PATH --corpus {self.root}`"
-            )
+        self.require()
         manifest, stamp = self._read_manifest()
-        blocks = self.cache.blocks(manifest["id"])
-        rebuilt = False
-        if sum(int(b.live.sum()) for b in blocks) < manifest.height:
-            covered = (
-                pl.concat([b.ids.filter(pl.Series(b.live)) for b in blocks])
-                if blocks
-                else pl.Series([], dtype=pl.String)
-            )
-            self._rebuild(manifest.filter(~pl.col("id").is_in(covered.implode())))
-            blocks = self.cache.blocks(manifest["id"])
-            rebuilt = True
+        state = State(self, manifest, self.cache.blocks(manifest["id"]), [], stamp)
+        rebuilt = state.size < manifest.height
+        if rebuilt:
+            self._rebuild(manifest.filter(~pl.col("id").is_in(state.ids)))
+            state = State(self, manifest, self.cache.blocks(manifest["id"]), [], stamp)
         frame = None if rebuilt else self.cache.pairs()
-        state = State(self, manifest, blocks, [], stamp)
         if frame is not None:
             ids = manifest["id"].implode()
             frame = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
@@ -349,7 +339,7 @@ class Corpus:
     def _candidates(
         self,
         doc: Document,
-        indexes: Sequence[CandidateIndex | BandIndex | PassageIndex | FrozenPassageIndex],
+        indexes: Sequence[CandidateIndex | BandIndex | PassageIndex],
         docs: dict[str, Document] | State,
         by_key: dict[str, str],
     ) -> dict[str, Document]:
@@ -357,7 +347,7 @@ class Corpus:
         candidates: set[str] = set()
         if not doc.fingerprint.empty:
             for index in indexes:
-                passages = isinstance(index, PassageIndex | FrozenPassageIndex)
+                passages = isinstance(index, PassageIndex)
                 query = doc.fingerprint.passages if passages else doc.fingerprint.signature
                 candidates.update(str(c) for c in index.query(query))
         same = docs.same_key(doc.key) if isinstance(docs, State) else by_key.get(doc.key)
@@ -388,24 +378,21 @@ class Corpus:
         index_pairs = [(at[id(a)], at[id(b)]) for a, b in pairs]
         out = []
         with judges(docs, self.config, None, judge, self.jobs, len(index_pairs)) as verifier:
-            for start in range(0, len(index_pairs), BLOCK):
-                block = index_pairs[start : start + BLOCK]
-                verifier.prefetch(block)
-                for i, j in block:
-                    first, second = docs[i], docs[j]
-                    v, veto = self._verdicts[first.id, second.id] = verifier.get(i, j)
-                    if v.relation is not None:
-                        out.append(
-                            StoredPair(
-                                first.id,
-                                second.id,
-                                v.relation,
-                                round(v.similarity.jaccard, 6),
-                                round(v.similarity.containment, 6),
-                                v.reason,
-                                veto,
-                            )
+            for i, j, (v, veto) in verifier.each(index_pairs):
+                first, second = docs[i], docs[j]
+                self._verdicts[first.id, second.id] = (v, veto)
+                if v.relation is not None:
+                    out.append(
+                        StoredPair(
+                            first.id,
+                            second.id,
+                            v.relation,
+                            round(v.similarity.jaccard, 6),
+                            round(v.similarity.containment, 6),
+                            v.reason,
+                            veto,
                         )
+                    )
         return out
 
     def read(self, paths: Sequence[str]) -> list[tuple[str, str, int, Document | Rejected]]:
@@ -480,7 +467,7 @@ class Corpus:
             corpus_index.insert_many(zip(state.ids, state.signatures, strict=True))
         batch_index = BandIndex(self.config)  # additions stay out of a shared index until committed
         batch_passages = PassageIndex()
-        corpus_passages = FrozenPassageIndex(
+        corpus_passages = PassageIndex.of(
             *(self.cache.passages(set(state.ids)) if state.size <= PASSAGE_SEARCH_LIMIT else ([], []))
         )
         batch: dict[str, Document] = {}
@@ -698,10 +685,7 @@ class Corpus:
                 }
             )
         changed = pl.DataFrame(rows, schema=MANIFEST_SCHEMA)
-        # the state's manifest is sorted by path when read from the cache's copy; a CSV edited by
-        # hand may not be
-        base = old if plan.state.stamp is not None else old.sort("path")
-        frame = upsert_sorted(base, changed)
+        frame = upsert_sorted(old, changed)  # _read_manifest gives it sorted by path
         atomic_write(self.manifest_path, frame.write_csv)
         with contextlib.suppress(OSError):  # the copy is an optimisation: the next read parses the CSV
             self.cache.write_manifest(frame, self.manifest_path, plan.state.stamp, changed)

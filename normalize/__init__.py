@@ -48,16 +48,9 @@ _RUN_CHARS = "\u4e00-\u9fff\ue000-\uf8ff"
 def _utf8_lead_chars() -> str:
     """The run characters whose GB18030 bytes open a UTF-8 sequence (a lead byte, then a
     continuation byte): only a run starting with one of them can re-encode to valid UTF-8."""
-    found = []
-    for lead in range(0xC2, 0xF5):
-        for trail in range(0x80, 0xC0):
-            try:
-                ch = bytes((lead, trail)).decode("gb18030")
-            except UnicodeDecodeError:
-                continue
-            if re.fullmatch(f"[{_RUN_CHARS}]", ch):
-                found.append(ch)
-    return "".join(found)
+    pairs = bytes(b for lead in range(0xC2, 0xF5) for trail in range(0x80, 0xC0) for b in (lead, trail))
+    chars = pairs.decode("gb18030", errors="replace")  # two bytes a character: GB18030 has them all
+    return "".join(ch for ch in chars if "\u4e00" <= ch <= "\u9fff" or "\ue000" <= ch <= "\uf8ff")
 
 
 # whole runs of 6+ such characters that start with a possible UTF-8 lead: the others cannot decode

@@ -259,7 +259,7 @@ def test_batch_band_pairs_are_datasketchs_candidate_pairs():
 
 
 def test_passage_pairs_are_the_index_queries():
-    from dedupe.passages import MAX_POSTINGS, FrozenPassageIndex, passage_pairs
+    from dedupe.passages import MAX_POSTINGS, PassageIndex, passage_pairs
 
     rng = np.random.default_rng(9)
     pool = rng.integers(0, 2**63, size=400, dtype=np.uint64)
@@ -268,7 +268,7 @@ def test_passage_pairs_are_the_index_queries():
     common = rng.integers(0, 2**63, size=4, dtype=np.uint64)  # boilerplate: in more notices than allowed
     for k in range(MAX_POSTINGS + 1):
         arrays[k] = np.unique(np.concatenate([arrays[k], common]))
-    index = FrozenPassageIndex(list(range(len(arrays))), arrays)
+    index = PassageIndex.of(list(range(len(arrays))), arrays)
     expected = {(min(i, j), max(i, j)) for i, a in enumerate(arrays) for j in index.query(a) if j != i}
     assert len(expected) > 10
     assert passage_pairs(arrays) == expected

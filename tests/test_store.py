@@ -233,22 +233,29 @@ def _state_summary(root: Path) -> tuple:
     return rows, state.ids, state.signatures.tobytes(), sorted((p.a, p.b, p.relation) for p in state.pairs)
 
 
-def test_manifest_copy_follows_ingests_and_yields_to_edits(corpus, tmp_path):
+def test_manifest_copy_follows_ingests_and_yields_to_edits(corpus, tmp_path, monkeypatch):
+    import polars as pl
+
     copy = corpus / ".cache" / "manifest"
     assert list(copy.glob("base-*.parquet")), "the first ingest leaves a Parquet copy of the manifest"
     before_csv = (corpus / "manifest.csv").read_bytes()
     code, _, err = run("ingest", str(rescraped_000(tmp_path)), str(DISTINCT), "--corpus", str(corpus))
     assert code == 0, err
     assert list(copy.glob("delta-*.parquet")), "an ingest records the rows it changed"
+    from_csv = pl.read_csv(corpus / "manifest.csv", schema=Corpus(corpus).read_manifest().schema).sort("path")
+    csv_reads: list[object] = []
+    read_csv = pl.read_csv
+    monkeypatch.setattr(pl, "read_csv", lambda *a, **k: csv_reads.append(a) or read_csv(*a, **k))
     state = Corpus(corpus).load()
-    assert state.stamp is not None  # read from the copy, not the CSV
-    from_csv = __import__("polars").read_csv(corpus / "manifest.csv", schema=state.manifest.schema)
-    assert state.manifest.equals(from_csv.sort("path"))
+    assert not csv_reads  # base + delta, not the CSV
+    assert state.manifest.equals(from_csv)
     # a hand edit (or a checkout) of the CSV wins over the copy
     (corpus / "manifest.csv").write_bytes(before_csv)
     state = Corpus(corpus).load()
-    assert state.manifest.height == 5 and state.stamp is not None  # re-read, and a new copy made
-    assert len(list(copy.glob("*.parquet"))) == 1
+    assert len(csv_reads) == 1 and state.manifest.height == 5
+    assert len(list(copy.glob("*.parquet"))) == 1  # a new base for the edited CSV, the old chain gone
+    Corpus(corpus).load()
+    assert len(csv_reads) == 1  # and the next read uses it
 
 
 def test_small_cache_parts_are_merged_without_changing_the_store(corpus, tmp_path, monkeypatch):
