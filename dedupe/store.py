@@ -32,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from dedupe.bands import BandIndex
-from dedupe.cache import Block, Cache, atomic_write, cache_tag, key_hash, manifest_stamp, upsert_sorted
+from dedupe.cache import Block, Cache, atomic_write, cache_tag, key_hash, manifest_stamp
 from dedupe.cluster import cluster
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
@@ -45,6 +45,7 @@ from dedupe.lock import corpus_lock
 from dedupe.passages import PassageIndex
 from dedupe.pipeline import judge
 from dedupe.quality import quality_flags
+from dedupe.splice import splice_csv, upsert_sorted
 from dedupe.verify import MERGING, STRENGTH, Verdict
 from normalize import NormalizeConfig
 
@@ -279,7 +280,8 @@ class Corpus:
             frame = pl.read_csv(self.manifest_path, schema=MANIFEST_SCHEMA)
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise CorpusError(f"cannot read {self.manifest_path}: {exc}; restore it from version control") from exc
-        frame = frame.sort("path")  # as written; a hand-edited CSV may not be
+        if not frame["path"].is_sorted():  # as written; a hand-edited CSV may not be, and the
+            return frame.sort("path"), None  # next ingest then writes it whole, sorted (no copy)
         if manifest_stamp(self.manifest_path) != stamp:
             return frame, None  # rewritten while being read: no copy under the old stamp
         try:
@@ -686,6 +688,13 @@ class Corpus:
             )
         changed = pl.DataFrame(rows, schema=MANIFEST_SCHEMA)
         frame = upsert_sorted(old, changed)  # _read_manifest gives it sorted by path
-        atomic_write(self.manifest_path, frame.write_csv)
+        # the CSV as read, unchanged since: copy its bytes around the changed rows
+        unchanged = plan.state.stamp is not None and manifest_stamp(self.manifest_path) == plan.state.stamp
+
+        def write(tmp: Path) -> None:
+            if not (unchanged and splice_csv(self.manifest_path, old, changed, tmp)):
+                frame.write_csv(tmp)
+
+        atomic_write(self.manifest_path, write)
         with contextlib.suppress(OSError):  # the copy is an optimisation: the next read parses the CSV
             self.cache.write_manifest(frame, self.manifest_path, plan.state.stamp, changed)

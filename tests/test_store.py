@@ -304,7 +304,7 @@ def test_cache_rows_the_manifest_does_not_list_are_not_candidates(corpus, tmp_pa
 def test_splicing_rows_into_the_manifest_equals_filter_concat_sort(existing, upserted):
     import polars as pl
 
-    from dedupe.cache import upsert_sorted
+    from dedupe.splice import upsert_sorted
 
     schema = {"id": pl.String, "path": pl.String, "v": pl.Int64}
     frame = pl.DataFrame(
@@ -332,3 +332,93 @@ def test_a_batch_written_in_several_parts_reads_as_one(tmp_path, monkeypatch):
     a, b = Corpus(one).load(), Corpus(several).load()
     assert a.ids == b.ids and (a.signatures == b.signatures).all()
     assert a.manifest.drop("ingested_at").equals(b.manifest.drop("ingested_at"))
+
+
+_FIELD = st.one_of(st.none(), st.text(alphabet=st.sampled_from(list('ab,"\n\r 通知、（）\\')), max_size=6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.integers(0, 30), st.tuples(_FIELD, st.floats(allow_nan=False), st.booleans()), max_size=20),
+    st.dictionaries(st.integers(0, 30), st.tuples(_FIELD, st.floats(allow_nan=False), st.booleans()), max_size=6),
+    st.sampled_from(["p{:02d}", 'p"{:02d}', "p,{:02d}", "路径/{:02d}.txt"]),
+)
+def test_a_spliced_manifest_is_the_whole_write_or_declined(tmp_path_factory, existing, upserted, path_form):
+    """Copying the old CSV's bytes around the changed rows writes exactly what writing the whole
+    frame would, whatever the fields hold (commas, quotes, line breaks, nulls, floats); when it
+    cannot be sure of a row's place it declines."""
+    import polars as pl
+
+    from dedupe.splice import splice_csv, upsert_sorted
+
+    folder = tmp_path_factory.mktemp("splice")
+    schema = {"id": pl.String, "path": pl.String, "title": pl.String, "similarity": pl.Float64, "ok": pl.Boolean}
+
+    def frame_of(items: dict[int, tuple[str | None, float, bool]]) -> pl.DataFrame:
+        keys = sorted(items)
+        return pl.DataFrame(
+            {
+                "id": [f"{k:016x}" for k in keys],
+                "path": [path_form.format(k) for k in keys],
+                "title": [items[k][0] for k in keys],
+                "similarity": [items[k][1] for k in keys],
+                "ok": [items[k][2] for k in keys],
+            },
+            schema=schema,
+        ).sort("path")
+
+    frame, rows = frame_of(existing), frame_of(upserted)
+    csv, target = folder / "manifest.csv", folder / "new.csv"
+    frame.write_csv(csv)
+    whole = upsert_sorted(frame, rows).write_csv().encode()
+    if splice_csv(csv, frame, rows, target):
+        assert target.read_bytes() == whole
+    else:  # only when a line break in a field hides where rows start, or nothing to splice into
+        broken = any("\n" in (t or "") or "\r" in (t or "") for t, _, _ in [*existing.values(), *upserted.values()])
+        assert broken or not frame.height or not rows.height
+
+
+def test_a_splice_declines_a_manifest_that_is_not_the_frame(tmp_path):
+    import polars as pl
+
+    from dedupe.splice import splice_csv
+
+    frame = pl.DataFrame({"id": [f"{k:016x}" for k in range(50)], "path": [f"p{k:03d}" for k in range(50)]})
+    rows = pl.DataFrame({"id": ["ffffffffffffffff"], "path": ["p0255"]})
+    csv, target = tmp_path / "manifest.csv", tmp_path / "new.csv"
+    # it checks the rows around each change (the store's stamp vouches for the rest of the file)
+    frame.filter(pl.col("id") != f"{26:016x}").write_csv(csv)  # the row where p0255 goes is gone
+    assert not splice_csv(csv, frame, rows, target)
+    frame.reverse().write_csv(csv)  # unsorted
+    assert not splice_csv(csv, frame, rows, target)
+    frame.select("path", "id").write_csv(csv)  # columns swapped
+    assert not splice_csv(csv, frame, rows, target)
+    frame.write_csv(csv)
+    assert splice_csv(csv, frame, rows, target)
+
+
+def test_ingests_splice_the_manifest_and_leave_it_as_a_whole_write(corpus, tmp_path, monkeypatch):
+    import polars as pl
+
+    import dedupe.splice as splice
+    import dedupe.store as store
+
+    spliced: list[bool] = []
+    real = splice.splice_csv
+    monkeypatch.setattr(store, "splice_csv", lambda *a: spliced.append(real(*a)) or spliced[-1])
+    for path in (rescraped_000(tmp_path), DISTINCT):
+        code, _, err = run("ingest", str(path), "--corpus", str(corpus))
+        assert code == 0, err
+    assert spliced == [True, True]
+    written = (corpus / "manifest.csv").read_bytes()
+    assert written == Corpus(corpus).read_manifest().write_csv().encode()
+    frame = pl.read_csv(corpus / "manifest.csv", schema=store.MANIFEST_SCHEMA)
+    assert frame["path"].is_sorted() and frame.height == 7
+    # an unsorted hand edit is not spliced into: the next ingest writes the whole file, sorted
+    (corpus / "manifest.csv").write_bytes(frame.reverse().write_csv().encode())
+    extra = tmp_path / "extra.md"
+    extra.write_bytes((DATA / "东营市制定地方性法规条例(2016-03-30).md").read_bytes() + "\n附则\n".encode())
+    code, _, err = run("ingest", str(extra), "--corpus", str(corpus))
+    assert code == 0, err
+    assert spliced == [True, True]
+    assert pl.read_csv(corpus / "manifest.csv", schema=store.MANIFEST_SCHEMA)["path"].is_sorted()
