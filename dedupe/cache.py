@@ -273,9 +273,10 @@ class Cache:
             return None
         return frame if frame.height == 0 or frame["tag"][0] == self.tag else None
 
-    def write_pairs(self, rows: Sequence[dict[str, object]]) -> None:
+    def write_pairs(self, pairs: pl.DataFrame) -> None:
+        """Record every verified pair (columns a, b, relation, jaccard, containment, reason, veto)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        frame = pl.DataFrame([{**r, "tag": self.tag} for r in rows], schema=PAIR_SCHEMA)
+        frame = pairs.with_columns(tag=pl.lit(self.tag)).select(*PAIR_SCHEMA).cast(PAIR_SCHEMA)  # type: ignore[arg-type]
         atomic_write(self.folder / "pairs.parquet", frame.write_parquet)
 
 

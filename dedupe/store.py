@@ -16,7 +16,6 @@ change are fetched when needed, so adding one notice to a large corpus stays fas
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -32,7 +31,7 @@ import numpy as np
 import polars as pl
 
 from dedupe.bands import BandIndex
-from dedupe.cache import Block, Cache, atomic_write, cache_tag, key_hash, manifest_stamp
+from dedupe.cache import PAIR_SCHEMA, Block, Cache, atomic_write, cache_tag, key_hash, manifest_stamp
 from dedupe.cluster import cluster
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
@@ -87,6 +86,21 @@ class StoredPair:
         return self.relation in MERGING and not self.veto
 
 
+PAIR_COLUMNS = {k: v for k, v in PAIR_SCHEMA.items() if k != "tag"}
+
+
+def pair_frame(pairs: Iterable[StoredPair]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [(p.a, p.b, p.relation, p.jaccard, p.containment, p.reason, p.veto) for p in pairs],
+        schema=PAIR_COLUMNS,
+        orient="row",
+    )
+
+
+def stored_pairs(frame: pl.DataFrame) -> list[StoredPair]:
+    return [StoredPair(*row) for row in frame.select(*PAIR_COLUMNS).iter_rows()]
+
+
 class State:
     """What the store holds: the manifest, every notice's signature, the verified pairs; the
     notices themselves are fetched from the cache (or rebuilt from the originals) on demand.
@@ -101,19 +115,39 @@ class State:
         corpus: Corpus,
         manifest: pl.DataFrame,
         blocks: list[Block],
-        pairs: list[StoredPair],
+        pairs: pl.DataFrame | None = None,
         stamp: str | None = None,
     ) -> None:
         self.corpus = corpus
         self.manifest = manifest
         self.blocks = blocks
-        self.pairs = pairs
+        self.pair_frame = pl.DataFrame(schema=PAIR_COLUMNS) if pairs is None else pairs  # verified pairs
         self.stamp = stamp  # the manifest copy this state was read from, if any
         self._docs: dict[str, Document] = {}
 
     @property
     def size(self) -> int:
         return sum(int(b.live.sum()) for b in self.blocks)
+
+    @functools.cached_property
+    def pairs(self) -> list[StoredPair]:
+        """Every verified pair (reports; an ingest reads only those it needs, see :meth:`linked`)."""
+        return stored_pairs(self.pair_frame)
+
+    def linked(self, seeds: Iterable[str], more: Sequence[StoredPair] = ()) -> list[StoredPair]:
+        """The stored pairs that merge notices or keep them apart, among the notices connected by
+        such pairs (stored, or ``more``) to ``seeds``: all that clustering them again depends on."""
+        links = self.pair_frame.filter(pl.col("relation").is_in(MERGING) | pl.col("veto").is_not_null())
+        reached = set(seeds)
+        for p in more:
+            if p.merges or p.veto:
+                reached |= {p.a, p.b}
+        frontier = reached
+        while frontier and links.height:
+            near = links.filter(pl.col("a").is_in(list(frontier)) | pl.col("b").is_in(list(frontier)))
+            frontier = (set(near["a"].to_list()) | set(near["b"].to_list())) - reached
+            reached |= frontier
+        return stored_pairs(links.filter(pl.col("a").is_in(list(reached))))
 
     @functools.cached_property
     def _order(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -295,22 +329,18 @@ class Corpus:
         the originals where the cache is missing or stale."""
         self.require()
         manifest, stamp = self._read_manifest()
-        state = State(self, manifest, self.cache.blocks(manifest["id"]), [], stamp)
+        state = State(self, manifest, self.cache.blocks(manifest["id"]), stamp=stamp)
         rebuilt = state.size < manifest.height
         if rebuilt:
             self._rebuild(manifest.filter(~pl.col("id").is_in(state.ids)))
-            state = State(self, manifest, self.cache.blocks(manifest["id"]), [], stamp)
+            state = State(self, manifest, self.cache.blocks(manifest["id"]), stamp=stamp)
         frame = None if rebuilt else self.cache.pairs()
-        if frame is not None:
+        if frame is not None:  # without pairs of notices the manifest does not list (a killed ingest)
             ids = manifest["id"].implode()
-            frame = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
-            state.pairs = [
-                StoredPair(r["a"], r["b"], r["relation"], r["jaccard"], r["containment"], r["reason"], r["veto"])
-                for r in frame.iter_rows(named=True)
-            ]
+            state.pair_frame = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids)).select(*PAIR_COLUMNS)
         else:
-            state.pairs = self._recompute_pairs(state)
-            self.cache.write_pairs([dataclasses.asdict(p) for p in state.pairs])
+            state.pair_frame = pair_frame(self._recompute_pairs(state))
+            self.cache.write_pairs(state.pair_frame)
         return state
 
     def _rebuild(self, rows: pl.DataFrame) -> None:
@@ -331,7 +361,8 @@ class Corpus:
         pairs: list[tuple[Document, Document]] = []
         for doc_id in state.ids:  # each notice against those before it, as they were ingested
             doc = docs[doc_id]
-            pairs += self._pairs_of(doc, self._candidates(doc, [index, passages], docs, by_key))
+            found = self._candidates(doc, [index, passages], by_key.get(doc.key))
+            pairs += self._pairs_of(doc, {c: docs[c] for c in found})
             index.insert_many([(doc.id, doc.fingerprint.signature)])
             passages.insert_many([(doc.id, doc.fingerprint.passages)])
             by_key.setdefault(doc.key, doc.id)
@@ -339,24 +370,20 @@ class Corpus:
 
     # -- planning --------------------------------------------------------------------------------
     def _candidates(
-        self,
-        doc: Document,
-        indexes: Sequence[CandidateIndex | BandIndex | PassageIndex],
-        docs: dict[str, Document] | State,
-        by_key: dict[str, str],
-    ) -> dict[str, Document]:
-        """The indexed notices ``doc`` is to be compared with, by id."""
+        self, doc: Document, indexes: Sequence[CandidateIndex | BandIndex | PassageIndex], same: str | None
+    ) -> set[str]:
+        """The ids of the indexed notices ``doc`` is to be compared with (``same``: one whose key
+        is ``doc``'s, if any)."""
         candidates: set[str] = set()
         if not doc.fingerprint.empty:
             for index in indexes:
                 passages = isinstance(index, PassageIndex)
                 query = doc.fingerprint.passages if passages else doc.fingerprint.signature
                 candidates.update(str(c) for c in index.query(query))
-        same = docs.same_key(doc.key) if isinstance(docs, State) else by_key.get(doc.key)
         if same:
             candidates.add(same)
         candidates.discard(doc.id)
-        return docs.fetch(candidates) if isinstance(docs, State) else {c: docs[c] for c in candidates if c in docs}
+        return candidates
 
     @staticmethod
     def _pairs_of(doc: Document, found: dict[str, Document]) -> list[tuple[Document, Document]]:
@@ -474,22 +501,31 @@ class Corpus:
         )
         batch: dict[str, Document] = {}
         by_key: dict[str, str] = {}
-        pairs: list[tuple[Document, Document]] = []
+        found: list[tuple[Document, set[str], set[str]]] = []
         for add in plan.additions:  # each addition against the corpus and the additions before it
             doc = add.doc
-            pairs += self._pairs_of(doc, self._candidates(doc, [corpus_index, corpus_passages], state, {}))
-            pairs += self._pairs_of(doc, self._candidates(doc, [batch_index, batch_passages], batch, by_key))
+            in_corpus = self._candidates(doc, [corpus_index, corpus_passages], state.same_key(doc.key))
+            in_batch = self._candidates(doc, [batch_index, batch_passages], by_key.get(doc.key))
+            found.append((doc, in_corpus, in_batch))
             batch[doc.id] = doc
             by_key.setdefault(doc.key, doc.id)
             batch_index.insert_many([(doc.id, doc.fingerprint.signature)])
             batch_passages.insert_many([(doc.id, doc.fingerprint.passages)])
+        known = state.fetch(sorted(set().union(*(ids for _, ids, _ in found))))  # one read of the cache
+        pairs: list[tuple[Document, Document]] = []
+        for doc, in_corpus, in_batch in found:
+            pairs += self._pairs_of(doc, {c: known[c] for c in in_corpus if c in known})
+            pairs += self._pairs_of(doc, {c: batch[c] for c in in_batch})
         plan.new_pairs.extend(self._judge_all(pairs))  # candidates do not depend on verdicts
         self._cluster(plan, batch)
 
     def _cluster(self, plan: Plan, batch: dict[str, Document]) -> None:
         """Re-cluster the notices touched by pairs; clusters the batch changes get a canonical."""
         state = plan.state
-        pairs = [*state.pairs, *plan.new_pairs]
+        # only pairs that merge or keep apart decide clusters: a notice that is merely related to
+        # an addition keeps its cluster as recorded, so it is not clustered again
+        links = [p for p in plan.new_pairs if p.merges or p.veto]
+        pairs = [*state.linked(batch, links), *links]
         touched = {i for p in pairs for i in (p.a, p.b)} | set(batch)
         seq = state.column(touched - set(batch), "seq") | {d.id: d.order for d in batch.values()}
         nodes = sorted(touched, key=lambda i: (seq[i], i))
@@ -630,7 +666,7 @@ class Corpus:
 
     def _commit(self, plan: Plan) -> None:
         self.cache.append([a.doc for a in plan.additions])
-        self.cache.write_pairs([dataclasses.asdict(p) for p in [*plan.state.pairs, *plan.new_pairs]])
+        self.cache.write_pairs(pl.concat([plan.state.pair_frame, pair_frame(plan.new_pairs)]))
         self._write_canonicals(plan)
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if plan.decisions:

@@ -422,3 +422,51 @@ def test_ingests_splice_the_manifest_and_leave_it_as_a_whole_write(corpus, tmp_p
     assert code == 0, err
     assert spliced == [True, True]
     assert pl.read_csv(corpus / "manifest.csv", schema=store.MANIFEST_SCHEMA)["path"].is_sorted()
+
+
+def test_a_notice_merely_related_to_a_cluster_leaves_it_as_recorded(corpus, tmp_path):
+    """Only pairs that merge or keep apart decide clusters: a newcomer sharing some paragraphs
+    with the Weihai notice (002 and 003, one cluster) is related to it, and the cluster stays."""
+    import polars as pl
+
+    before = {r["id"]: (r["cluster"], r["relation"], r["is_canonical"]) for r in manifest_rows(corpus)}
+    weihai = seed_path("002").read_text(encoding="utf-8").split("\n")
+    related = tmp_path / "related.txt"
+    related.write_text("\n".join(weihai[: len(weihai) // 2]) + "\n" + DISTINCT.read_text(encoding="utf-8"))
+    code, _, err = run("ingest", str(related), "--corpus", str(corpus))
+    assert code == 0, err
+    pairs = pl.read_parquet(corpus / ".cache" / "pairs.parquet")
+    new_id = next(r["id"] for r in manifest_rows(corpus) if r["path"].endswith("related.txt"))
+    weihai_ids = {r["id"] for r in manifest_rows(corpus) if Path(r["path"]).name[:3] in ("002", "003")}
+    assert len(weihai_ids) == 2 and len({before[i][0] for i in weihai_ids}) == 1  # one cluster before
+    mine = pairs.filter((pl.col("a") == new_id) | (pl.col("b") == new_id))
+    assert set(mine["relation"]) == {"related"} and weihai_ids & set([*mine["a"], *mine["b"]])
+    after = {r["id"]: (r["cluster"], r["relation"], r["is_canonical"]) for r in manifest_rows(corpus)}
+    assert {k: after[k] for k in before} == before
+
+
+def test_one_notice_at_a_time_gives_the_clusters_of_one_batch(tmp_path):
+    """An ingest re-clusters only the notices linked to its additions; the clusters it leaves
+    are those of ingesting everything at once (duplicates, a veto, related notices)."""
+    files = [*sorted(SEEDS.iterdir()), rescraped_000(tmp_path), *sorted(DATA.iterdir())]
+    weihai = seed_path("002").read_text(encoding="utf-8").split("\n")
+    related = tmp_path / "related.txt"
+    related.write_text("\n".join(weihai[: len(weihai) // 2]) + "\n" + DISTINCT.read_text(encoding="utf-8"))
+    files.append(related)
+
+    def partition(root: Path) -> set[frozenset[str]]:
+        groups: dict[str, set[str]] = {}
+        for r in manifest_rows(root):
+            groups.setdefault(r["cluster"], set()).add(r["sha256"])
+        return {frozenset(g) for g in groups.values()}
+
+    code, _, err = run("ingest", *map(str, files), "--corpus", str(tmp_path / "batch"))
+    assert code == 0, err
+    for f in files:
+        code, _, err = run("ingest", str(f), "--corpus", str(tmp_path / "single"))
+        assert code == 0, err
+    together = partition(tmp_path / "batch")
+    assert partition(tmp_path / "single") == together
+    assert sum(len(g) > 1 for g in together) >= 2  # Weihai's two copies, seed 000 and its rescrape
+    log = (tmp_path / "single" / "decisions.jsonl").read_text(encoding="utf-8")
+    assert '"decision": "veto"' in log and '"decision": "related"' in log
