@@ -2,23 +2,29 @@
 
     python bench/incremental.py [--realdata ../shared/realdata] [--size 100000] [--folder /tmp/policy-dedup-100k]
 
-Builds (once; reused while it exists) a corpus of ``--size`` notices made from lawrefbook
-notices, each with its own numbered opening line, written straight into the corpus's manifest
-and cache as an ingest would leave them (the originals themselves are not written: an
-incremental ingest does not read them). Then ingests one re-rendered lawrefbook notice and
-prints the time of each stage, excluding interpreter start, and the memory the index needs.
+Builds (once; reused while it exists) a corpus of ``--size`` notices as an archive holds them,
+by ingesting them with ``policy-dedup ingest`` in batches of 10,000: distinct notices (each a
+span of a real lawrefbook notice, about 6 KB, with a few dozen common characters exchanged for
+others, so that 100,000 of them are distinct without 3,000 texts each repeated 30 times), and,
+for about one in four of them, one to three other renderings arriving later (PDF text, a web
+page, OCR noise, truncated, reposted, UTF-16). The corpus then holds clusters, canonical
+choices, vetoes and the verified pairs of a real archive.
+
+Then it ingests, one at a time, a new notice and a copy of a notice the corpus already holds,
+and prints the time of each stage, excluding interpreter start, and the memory the index needs.
+Each ingest is undone afterwards, so every run measures the same corpus.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import random
 import shutil
+import subprocess
 import sys
 import time
 import tracemalloc
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 
 import datasketch  # noqa: F401  (imported up front: its load is part of interpreter start)
@@ -27,71 +33,155 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.renderings import RENDERINGS, lawrefbook_files  # noqa: E402
-from dedupe.cache import Cache, cache_tag  # noqa: E402
+from bench.renderings import RENDERINGS, SUFFIX, lawrefbook_files, paragraphs  # noqa: E402
+from dedupe.cache import cache_tag  # noqa: E402
 from dedupe.config import DedupeConfig  # noqa: E402
-from dedupe.document import Document  # noqa: E402
-from dedupe.files import document_id  # noqa: E402
-from dedupe.store import MANIFEST_SCHEMA, Corpus  # noqa: E402
-from normalize import NormalizeConfig, comparison_key, normalize  # noqa: E402
+from dedupe.store import Corpus, Plan  # noqa: E402
+from normalize import NormalizeConfig  # noqa: E402
 
-CHUNK = 5000
+BATCH = 10_000
+KINDS = ["pdf", "web", "ocr", "truncated", "repost", "utf16"]
+# frequent characters of the notices' wording (not of their dates, numbers and titles)
+COMMON = "的和与在是为对及等市县区省人民政府部门工作管理规定法应当有关单位机构组织实施办公会议事项务服建设发展社保障"
+REPLACEMENTS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土山川河海林森石玉田禾米竹丝衣食住行云雨风雪"
 
 
-def _variants(args: tuple[list[str], int, int]) -> list[Document]:
-    texts, start, count = args
-    bases = [normalize(t) for t in texts]
+def notice_text(sources: list[Path], n: int, seed: int) -> str:
+    """Distinct notice ``n``: a span of a real notice under a numbered title, its common wording
+    characters exchanged by a mapping of its own."""
+    pick = random.Random(seed * 1_000_003 + n)
+    paras = paragraphs(pick.choice(sources).read_text(encoding="utf-8"))
+    body = paras[1:] or paras
+    span = max(3, int(len(body) * pick.uniform(0.2, 0.5)))
+    start = pick.randrange(max(1, len(body) - span + 1))
+    table = str.maketrans({c: pick.choice(REPLACEMENTS) for c in COMMON if pick.random() < 0.7})
+    return "\n\n".join([f"# {paras[0]}（第{n}号）", *(p.translate(table) for p in body[start : start + span])])
+
+
+def archive(realdata: Path, count: int, seed: int = 11) -> list[tuple[str, int, Callable[[], bytes]]]:
+    """``count`` notices in the order they arrive: (file name, distinct notice, the file's bytes
+    made when asked for)."""
+    sources = lawrefbook_files(realdata)
+    rng = random.Random(seed)
+    entries: list[tuple[int, str]] = []
+    notice = 0
+    while len(entries) < count:
+        entries.append((notice, "md"))
+        if rng.random() < 0.25:
+            entries += [(notice, rng.choice(KINDS)) for _ in range(rng.randint(1, 3))]
+        notice += 1
+    entries = entries[:count]
+    rng.shuffle(entries)
     out = []
-    for i in range(start, start + count):
-        base = bases[i % len(bases)]
-        text = f"第{i}号汇编件\n{base.text}"
-        n = dataclasses.replace(base, text=text, key=comparison_key(text))
-        doc = Document(document_id(text.encode()), f"raw/n{i:07d}.txt", n, i + 1)
-        _ = doc.fingerprint.signature
-        out.append(doc)
+    for at, (n, kind) in enumerate(entries):
+
+        def make(n: int = n, kind: str = kind, at: int = at) -> bytes:
+            text = notice_text(sources, n, seed)
+            return text.encode() if kind == "md" else RENDERINGS[kind](text, random.Random(at))
+
+        out.append((f"a{at:07d}_{n:06d}_{kind}{SUFFIX.get(kind, '.md' if kind == 'md' else '.txt')}", n, make))
     return out
 
 
 def build(folder: Path, size: int, realdata: Path, jobs: int) -> None:
     if folder.exists():
         shutil.rmtree(folder)
-    rng = random.Random(1)
-    sources = rng.sample(lawrefbook_files(realdata), 400)
-    texts = [p.read_text(encoding="utf-8") for p in sources]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "raw").mkdir(exist_ok=True)
-    cache = Cache(folder / ".cache", cache_tag(DedupeConfig(), NormalizeConfig()))
-    rows = []
-    with ProcessPoolExecutor(jobs) as pool:
-        for docs in pool.map(_variants, [(texts, s, min(CHUNK, size - s)) for s in range(0, size, CHUNK)]):
-            cache.append(docs)
-            rows += [
-                {
-                    "id": d.id,
-                    "path": d.path,
-                    "sha256": d.id * 4,
-                    "bytes": len(d.text.encode()),
-                    "encoding": "utf-8",
-                    "confidence": 1.0,
-                    "title": d.normalized.meta.title,
-                    "doc_number": None,
-                    "issuer": None,
-                    "date": d.normalized.meta.date,
-                    "chars": len(d.text),
-                    "flags": "",
-                    "cluster": d.id,
-                    "is_canonical": True,
-                    "relation": "canonical",
-                    "similarity": 1.0,
-                    "seq": d.order,
-                    "ingested_at": "2026-01-01T00:00:00Z",
-                }
-                for d in docs
-            ]
-            print(f"  built {len(rows)} notices", file=sys.stderr)
-    cache.merge(cache._part_files())  # one part, as one bulk ingest leaves it
-    cache.write_pairs([])
-    pl.DataFrame(rows, schema=MANIFEST_SCHEMA).sort("path").write_csv(folder / "manifest.csv")
+    incoming = folder.parent / f"{folder.name}-incoming"
+    files = archive(realdata, size)
+    for start in range(0, size, BATCH):
+        shutil.rmtree(incoming, ignore_errors=True)
+        incoming.mkdir(parents=True)
+        for name, _, make in files[start : start + BATCH]:
+            (incoming / name).write_bytes(make())
+        begin = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "cli", "ingest", str(incoming), "--corpus", str(folder), "--jobs", str(jobs)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise SystemExit(f"building the corpus failed:\n{done.stderr}")
+        summary = done.stdout.strip().splitlines()[-1]
+        print(f"  {min(start + BATCH, size)} notices ({time.perf_counter() - begin:.0f} s): {summary}", file=sys.stderr)
+    shutil.rmtree(incoming, ignore_errors=True)
+
+
+def arrivals(realdata: Path, size: int, folder: Path) -> dict[str, Path]:
+    """A new notice, and another rendering of a notice the corpus holds with a copy already."""
+    sources = lawrefbook_files(realdata)
+    files = archive(realdata, size)
+    copies: dict[int, int] = {}
+    for _, n, _ in files:
+        copies[n] = copies.get(n, 0) + 1
+    held = min(n for n, c in copies.items() if c >= 2)
+    out = {}
+    for label, n in (("a new notice", max(copies) + 1), ("a copy of a held notice", held)):
+        path = folder.parent / f"policy-dedup-incoming-{n}.txt"
+        path.write_bytes(RENDERINGS["pdf"](notice_text(sources, n, 11), random.Random(int(time.time()))))
+        out[label] = path
+    return out
+
+
+class Snapshot:
+    """What an ingest rewrites, kept so that the ingest can be undone for the next measurement."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        root = corpus.root
+        self.files = {
+            p: p.read_bytes()
+            for p in [root / "manifest.csv", root / "decisions.jsonl", corpus.cache.folder / "pairs.parquet"]
+            if p.exists()
+        }
+        self.parts = set(corpus.cache.parts.iterdir())
+        self.pair_parts = set(corpus.cache.pair_parts.glob("*"))
+        self.canonical: dict[Path, bytes | None] = {}
+
+    def before_commit(self, plan: Plan) -> None:
+        folder = self.corpus.root / "canonical"
+        for cid in [*plan.canonical, *plan.gone_clusters]:
+            path = folder / f"{cid}.txt"
+            self.canonical[path] = path.read_bytes() if path.exists() else None
+
+    def restore(self, plan: Plan) -> None:
+        for path, data in [*self.files.items(), *self.canonical.items()]:
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(data)
+        for path in set(self.corpus.cache.parts.iterdir()) - self.parts:
+            path.unlink()
+        for path in set(self.corpus.cache.pair_parts.glob("*")) - self.pair_parts:
+            path.unlink()
+        for add in plan.additions:
+            (self.corpus.root / add.doc.path).unlink(missing_ok=True)
+        # a new base for the restored CSV (a new inode): the ingest's delta goes
+        self.corpus.cache.write_manifest(
+            self.corpus.read_manifest(), self.corpus.manifest_path, None, pl.DataFrame(schema={})
+        )
+
+
+def measure(folder: Path, new: Path, traced: bool) -> tuple[list[float], Plan]:
+    corpus = Corpus(folder, jobs=1)
+    corpus.load()  # not timed: writes the manifest's Parquet copy after a rebuild, starts polars's threads
+    snapshot = Snapshot(corpus)
+    if traced:
+        tracemalloc.start()
+    t0 = time.perf_counter()
+    batch = corpus.read([str(new)])
+    t1 = time.perf_counter()
+    state = corpus.load()
+    t2 = time.perf_counter()
+    plan = corpus.plan([str(new)], state, batch)
+    t3 = time.perf_counter()
+    snapshot.before_commit(plan)  # not timed
+    t3b = time.perf_counter()
+    corpus._place_originals(plan)
+    corpus._commit(plan)
+    t4 = time.perf_counter()
+    snapshot.restore(plan)
+    return [t1 - t0, t2 - t1, t3 - t2, t4 - t3b], plan
 
 
 def main() -> None:
@@ -102,76 +192,46 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     folder = args.folder
-    cache = Cache(folder / ".cache", cache_tag(DedupeConfig(), NormalizeConfig()))
-    stale = not cache.parts.is_dir()  # built by another version of the cache format
-    if stale or not (folder / "manifest.csv").exists() or pl.read_csv(folder / "manifest.csv").height != args.size:
-        print(f"building a {args.size}-notice corpus in {folder} (once)…", file=sys.stderr)
+    tag = cache_tag(DedupeConfig(), NormalizeConfig())
+    manifest = folder / "manifest.csv"
+    if not (folder / ".cache" / "parts" / tag).is_dir() or not manifest.exists() or not (folder / "BUILT").exists():
+        print(f"building a {args.size}-notice corpus in {folder} (once; about 15 minutes)…", file=sys.stderr)
         start = time.perf_counter()
         build(folder, args.size, args.realdata, args.jobs)
+        (folder / "BUILT").write_text(f"{args.size}\n")
         print(f"  built in {time.perf_counter() - start:.0f} s", file=sys.stderr)
-    new = folder.parent / "policy-dedup-incoming.txt"
-    source = lawrefbook_files(args.realdata)[7]
-    new.write_bytes(RENDERINGS["pdf"](source.read_text(encoding="utf-8"), random.Random(int(time.time()))))
-
-    for traced in (False, True):  # time without tracemalloc (it slows allocation), then measure memory
-        corpus = Corpus(folder, jobs=1)
-        corpus.load()  # not timed: writes the manifest's Parquet copy after a rebuild, starts polars's threads
-        parts_before = set(corpus.cache.parts.iterdir())
-        if traced:
-            tracemalloc.start()
-        t0 = time.perf_counter()
-        batch = corpus.read([str(new)])
-        t1 = time.perf_counter()
-        state = corpus.load()
-        t2 = time.perf_counter()
-        plan = corpus.plan([str(new)], state, batch)
-        t3 = time.perf_counter()
-        corpus._place_originals(plan)
-        corpus._commit(plan)
-        t4 = time.perf_counter()
-        undo(corpus, plan, parts_before)
-        if not traced:
-            n = state.size
-            print(f"one new notice into a corpus of {n} notices ({'a duplicate' if plan.duplicates() else 'new'}):")
-            print("| stage | ms |")
-            print("|---|---|")
-            for name, a, b in (
-                ("read + normalize + sign the new file", t0, t1),
-                ("load manifest, signatures, pairs", t1, t2),
-                ("LSH query + verify + cluster", t2, t3),
-                ("write original, cache part, manifest", t3, t4),
-                ("total", t0, t4),
-            ):
-                print(f"| {name} | {(b - a) * 1000:.0f} |")
+    elif (folder / "BUILT").read_text().strip() != str(args.size):
+        raise SystemExit(f"{folder} holds a corpus of another size: remove it or pass another --folder")
+    rows = pl.read_csv(manifest, columns=["cluster", "relation"])
+    clusters = rows["cluster"].n_unique()
+    print(
+        f"corpus: {rows.height} notices in {clusters} clusters ({rows.height - clusters} duplicates), "
+        f"{Corpus(folder).load().pair_frame.height} verified pairs, "
+        f"manifest.csv {manifest.stat().st_size / 1e6:.0f} MB"
+    )
+    print(
+        "| one ingest of | read + normalize + sign | load | query + verify + cluster | write | total | check (read + load + query) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, new in arrivals(args.realdata, args.size, folder).items():
+        times, plan = measure(folder, new, traced=False)
+        ms = [round(t * 1000) for t in times]
+        kind = "a duplicate" if plan.duplicates() else "new"
+        print(f"| {label} ({kind}) | {ms[0]} | {ms[1]} | {ms[2]} | {ms[3]} | {sum(ms)} | {sum(ms[:3])} |")
+    _, plan = measure(folder, new, traced=True)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    state = plan.state
+    n = state.size
     signature_bytes = sum(b.signatures.nbytes for b in state.blocks)
     index_bytes = sum(
-        b.ids.estimated_size()
-        + b.seq.nbytes
-        + b.keyhash.nbytes
-        + b.live.nbytes
-        + (b.bands.nbytes if b.bands is not None else 0)
-        for b in state.blocks
+        b.ids.estimated_size() + b.seq.nbytes + b.keyhash.nbytes + b.live.nbytes + b.bands.nbytes for b in state.blocks
     )
     print(
         f"signatures: {signature_bytes / n:.0f} bytes/notice (memory-mapped); index beyond them (ids, seqs, "
-        f"key hashes, band hashes): {index_bytes / n:.0f} bytes/notice; Python peak during the ingest: "
+        f"key hashes, band hashes): {index_bytes / n:.0f} bytes/notice; Python peak during the last ingest: "
         f"{peak / 1e6:.0f} MB ({peak / n:.0f} bytes/notice)"
     )
-
-
-def undo(corpus: Corpus, plan: object, parts_before: set[Path]) -> None:
-    """Leave the corpus as it was for the next run: the manifest (and its Parquet copy) without
-    the new rows, the new original and cache part removed."""
-    additions = plan.additions  # type: ignore[attr-defined]
-    frame = corpus.read_manifest().filter(~pl.col("id").is_in([a.doc.id for a in additions]))
-    frame.write_csv(corpus.manifest_path)
-    corpus.cache.write_manifest(frame, corpus.manifest_path, None, frame.clear())
-    for path in set(corpus.cache.parts.iterdir()) - parts_before:
-        path.unlink()
-    for add in additions:
-        (corpus.root / add.doc.path).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

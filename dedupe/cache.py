@@ -6,7 +6,8 @@
   both read with a memory map. Appending a part costs what the new notices cost; loading a
   corpus's signatures reads three small columns per part and maps the matrices. Past
   MAX_PARTS parts, the small ones are merged into one (the largest is left alone).
-- ``pairs.parquet``: every verified pair (relation, similarity, reason, veto).
+- ``pairs.parquet``: every verified pair (relation, similarity, reason, veto), and ``pairs/``, the
+  pairs of each later ingest (up to MAX_PARTS files, then written into ``pairs.parquet``).
 - ``manifest/``: the manifest in Parquet (a base and the rows each later ingest changed), named
   by the size, time and inode of the ``manifest.csv`` they match: reading them costs a fraction
   of parsing the CSV, and any other change of the CSV (an edit, a checkout) makes them stale.
@@ -23,7 +24,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,7 @@ class Block:
     live: np.ndarray
     signatures: np.ndarray
     bands: np.ndarray
+    part: str  # the part's Parquet file
 
 
 class Cache:
@@ -103,20 +105,30 @@ class Cache:
         files = self._part_files()
         if not files:
             return []
-        frames = [pl.read_parquet(f, columns=["id", "seq", "keyhash"]) for f in files]
+        stems = [Path(f).with_suffix("") for f in files]
+        signatures = [np.load(f"{stem}.npy", mmap_mode="r") for stem in stems]  # written before the Parquet
+        columns = ["id", "seq", "keyhash"]
+        whole = pl.scan_parquet(files).select(columns).collect()  # one scan: parts are read in parallel
+        if whole.height == sum(m.shape[0] for m in signatures):
+            frames, start = [], 0
+            for m in signatures:
+                frames.append(whole.slice(start, m.shape[0]))
+                start += m.shape[0]
+        else:  # a part whose matrix and rows disagree: read each on its own
+            frames = [pl.read_parquet(f, columns=columns) for f in files]
         ids = pl.concat([f["id"] for f in frames])
         live = (ids.is_in(manifest_ids.implode()) & ids.is_last_distinct()).to_numpy()
         out, start = [], 0
-        for f, frame in zip(files, frames, strict=True):
-            stem = Path(f).with_suffix("")
+        for stem, frame, matrix in zip(stems, frames, signatures, strict=True):
             out.append(
                 Block(
                     ids=frame["id"],
                     seq=frame["seq"].to_numpy(),
                     keyhash=frame["keyhash"].to_numpy(),
                     live=live[start : start + frame.height],
-                    signatures=np.load(f"{stem}.npy", mmap_mode="r"),
-                    bands=np.load(f"{stem}.bands.npy", mmap_mode="r"),  # written before the part's Parquet
+                    signatures=matrix,
+                    bands=np.load(f"{stem}.bands.npy", mmap_mode="r"),
+                    part=f"{stem}.parquet",
                 )
             )
             start += frame.height
@@ -133,9 +145,13 @@ class Cache:
         )
         return frame["id"].to_list(), [np.frombuffer(b, dtype=np.uint64) for b in frame["passages"].to_list()]
 
-    def documents(self, ids: Iterable[str], config: DedupeConfig) -> dict[str, Document]:
+    def documents(
+        self, ids: Iterable[str], config: DedupeConfig, parts: Sequence[str] | None = None
+    ) -> dict[str, Document]:
+        """The cached notices with these ids, read from ``parts`` (the part files holding them,
+        when known) or from every part."""
         wanted = list(dict.fromkeys(ids))
-        files = self._part_files()
+        files = self._part_files() if parts is None else list(parts)
         if not wanted or not files:
             return {}
         frame = (
@@ -183,7 +199,10 @@ class Cache:
     def compact(self, keep: pl.Series) -> None:
         """Merge the small parts (single ingests) once there are more than MAX_PARTS of them,
         keeping the rows of ``keep`` (the manifest's ids); parts of bulk ingests stay as they are."""
-        small = [f for f in self._part_files() if pl.scan_parquet(f).select(pl.len()).collect().item() <= SMALL_PART]
+        # a part's row count is its signature matrix's first dimension (read from the .npy header)
+        small = [
+            f for f in self._part_files() if np.load(Path(f).with_suffix(".npy"), mmap_mode="r").shape[0] <= SMALL_PART
+        ]
         if len(small) > MAX_PARTS:
             self.merge(small, keep)
 
@@ -264,20 +283,44 @@ class Cache:
                 f.unlink(missing_ok=True)
 
     def pairs(self) -> pl.DataFrame | None:
-        path = self.folder / "pairs.parquet"
-        if not path.exists():
+        """Every verified pair: ``pairs.parquet`` and the pairs each later ingest added (None when
+        there are none of this configuration: they are verified again)."""
+        base = self.folder / "pairs.parquet"
+        files = [str(f) for f in [base] if f.exists()] + sorted(str(f) for f in self.pair_parts.glob("*.parquet"))
+        if not files:
             return None
         try:
-            frame = pl.read_parquet(path)
+            frame = pl.scan_parquet(files).collect()
         except (pl.exceptions.PolarsError, OSError):
             return None
-        return frame if frame.height == 0 or frame["tag"][0] == self.tag else None
+        return frame if frame.height == 0 or frame["tag"].unique().to_list() == [self.tag] else None
+
+    @property
+    def pair_parts(self) -> Path:
+        return self.folder / "pairs"
 
     def write_pairs(self, pairs: pl.DataFrame) -> None:
-        """Record every verified pair (columns a, b, relation, jaccard, containment, reason, veto)."""
+        """Record every verified pair (columns a, b, relation, jaccard, containment, reason, veto)
+        as ``pairs.parquet``, replacing the pairs added since."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        frame = pairs.with_columns(tag=pl.lit(self.tag)).select(*PAIR_SCHEMA).cast(PAIR_SCHEMA)  # type: ignore[arg-type]
-        atomic_write(self.folder / "pairs.parquet", frame.write_parquet)
+        added = list(self.pair_parts.glob("*.parquet"))
+        atomic_write(self.folder / "pairs.parquet", self._tagged(pairs).write_parquet)
+        for f in added:
+            f.unlink(missing_ok=True)
+
+    def add_pairs(self, pairs: pl.DataFrame, every: Callable[[], pl.DataFrame]) -> None:
+        """Record the pairs an ingest verified, as a file of their own (rewriting every pair for
+        each ingest would cost more than the ingest); past MAX_PARTS such files, ``every()``
+        pairs are written as one ``pairs.parquet``."""
+        if len(list(self.pair_parts.glob("*.parquet"))) >= MAX_PARTS:
+            self.write_pairs(every())
+        elif pairs.height:
+            self.pair_parts.mkdir(parents=True, exist_ok=True)
+            name = f"{time.time_ns()}-{os.getpid()}.parquet"
+            atomic_write(self.pair_parts / name, self._tagged(pairs).write_parquet)
+
+    def _tagged(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        return pairs.with_columns(tag=pl.lit(self.tag)).select(*PAIR_SCHEMA).cast(PAIR_SCHEMA)  # type: ignore[arg-type]
 
 
 def manifest_stamp(csv: Path) -> str:

@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import polars as pl
 
+SPLICE_ROWS = 256  # changed rows up to which splicing beats filtering and sorting again
 # (position in the old frame, 0 = insert new row i before it | 1 = drop the old row there, i)
 Event = tuple[int, int, int]
 
@@ -34,6 +35,8 @@ def upsert_sorted(frame: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     sorted. The few rows are spliced in between slices of ``frame``: nothing else is copied."""
     if not rows.height:
         return frame
+    if rows.height > SPLICE_ROWS:  # a slice per row would cost more than sorting once
+        return pl.concat([frame.filter(~pl.col("id").is_in(rows["id"].implode())), rows]).sort("path")
     rows, events = splice_events(frame, rows)
     pieces, start = [], 0
     for pos, kind, i in events:
@@ -53,12 +56,12 @@ def splice_csv(csv: Path, frame: pl.DataFrame, rows: pl.DataFrame, target: Path)
     ``csv`` holds ``frame`` as written by polars: the old file's bytes between the changed rows
     are copied, not formatted again.
 
-    Returns False, having written nothing useful, when ``csv`` does not start with the frame's
-    header, or a row the splice needs is not where the frame says it is (an edited, unsorted or
+    Returns False, having written nothing useful, when there are more than SPLICE_ROWS rows, when
+    ``csv`` does not start with the frame's header, or a row the splice needs is not where the frame says it is (an edited, unsorted or
     reformatted file): the caller then writes the file whole.
     """
-    if not rows.height or not frame.height:
-        return False
+    if not rows.height or not frame.height or rows.height > SPLICE_ROWS:
+        return False  # many rows (a batch): formatting the whole file is quicker than finding them
     rows, events = splice_events(frame, rows)
     new_lines = rows.write_csv(include_header=False).encode().splitlines(keepends=True)
     if len(new_lines) != rows.height:  # a field with a line break: not one line a row

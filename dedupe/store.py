@@ -7,8 +7,9 @@
       decisions.jsonl      append-only log of merges, vetoes, canonical changes and rejections
       .cache/              signatures, normalized texts, verified pairs, manifest copy: derived (see dedupe.cache)
 
-Every write goes to a temporary file renamed into place, the manifest last: a store interrupted
-mid-ingest still reads as before, and the next ingest completes the work. An ingest reads the
+Every write goes to a temporary file renamed into place, the manifest last, except the decision
+log, which is appended to in place just before (and cut back if the manifest cannot be written):
+a store interrupted mid-ingest still reads as before, and the next ingest completes the work. An ingest reads the
 corpus's signatures, not its texts: the texts of candidate notices and of the clusters that
 change are fetched when needed, so adding one notice to a large corpus stays fast.
 """
@@ -25,7 +26,7 @@ import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import polars as pl
@@ -101,6 +102,11 @@ def stored_pairs(frame: pl.DataFrame) -> list[StoredPair]:
     return [StoredPair(*row) for row in frame.select(*PAIR_COLUMNS).iter_rows()]
 
 
+def _byte_at(handle: BinaryIO, offset: int) -> bytes:
+    handle.seek(offset)
+    return handle.read(1)
+
+
 class State:
     """What the store holds: the manifest, every notice's signature, the verified pairs; the
     notices themselves are fetched from the cache (or rebuilt from the originals) on demand.
@@ -121,13 +127,45 @@ class State:
         self.corpus = corpus
         self.manifest = manifest
         self.blocks = blocks
-        self.pair_frame = pl.DataFrame(schema=PAIR_COLUMNS) if pairs is None else pairs  # verified pairs
+        if pairs is not None:  # else read from the cache when first asked for
+            self.__dict__["_pairs"] = (pairs, 0)
         self.stamp = stamp  # the manifest copy this state was read from, if any
         self._docs: dict[str, Document] = {}
 
     @property
     def size(self) -> int:
         return sum(int(b.live.sum()) for b in self.blocks)
+
+    @functools.cached_property
+    def _pairs(self) -> tuple[pl.DataFrame, int]:
+        """The verified pairs from the cache (verified again when it has none of this
+        configuration), and how many cached pairs were left out as stale."""
+        frame = self.corpus.cache.pairs()
+        if frame is None:
+            fresh = pair_frame(self.corpus._recompute_pairs(self))
+            self.corpus.cache.write_pairs(fresh)
+            return fresh, 0
+        frame = frame.select(*PAIR_COLUMNS)
+        if not self.unlisted:  # the cache holds no notice the manifest does not list, so no pair of
+            return frame, 0  # one either (an ingest that does not land leaves both; the next drops both)
+        ids = self.manifest["id"].implode()
+        kept = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
+        return kept, frame.height - kept.height
+
+    @property
+    def pair_frame(self) -> pl.DataFrame:
+        """Every verified pair (a, b, relation, jaccard, containment, reason, veto)."""
+        return self._pairs[0]
+
+    @property
+    def stale_pairs(self) -> int:
+        """Cached pairs of notices the manifest does not list (an ingest that did not land)."""
+        return self._pairs[1] if self.unlisted else 0
+
+    @functools.cached_property
+    def unlisted(self) -> int:
+        """Cached rows that do not count: of notices the manifest does not list, or superseded."""
+        return sum(len(b.ids) for b in self.blocks) - self.size
 
     @functools.cached_property
     def pairs(self) -> list[StoredPair]:
@@ -137,11 +175,13 @@ class State:
     def linked(self, seeds: Iterable[str], more: Sequence[StoredPair] = ()) -> list[StoredPair]:
         """The stored pairs that merge notices or keep them apart, among the notices connected by
         such pairs (stored, or ``more``) to ``seeds``: all that clustering them again depends on."""
-        links = self.pair_frame.filter(pl.col("relation").is_in(MERGING) | pl.col("veto").is_not_null())
         reached = set(seeds)
         for p in more:
             if p.merges or p.veto:
                 reached |= {p.a, p.b}
+        if reached <= set(seeds):  # seeds new to the corpus, linked to nothing it holds
+            return []
+        links = self.pair_frame.filter(pl.col("relation").is_in(MERGING) | pl.col("veto").is_not_null())
         frontier = reached
         while frontier and links.height:
             near = links.filter(pl.col("a").is_in(list(frontier)) | pl.col("b").is_in(list(frontier)))
@@ -190,6 +230,25 @@ class State:
                 best = found if best is None else min(best, found)
         return best[1] if best else None
 
+    @functools.cached_property
+    def _rows(self) -> tuple[pl.Series, np.ndarray, np.ndarray]:
+        """Every cached row's id, whether it counts, and where each block's rows start."""
+        ids = pl.concat([b.ids for b in self.blocks])
+        live = np.concatenate([b.live for b in self.blocks])
+        starts = np.cumsum([0] + [len(b.ids) for b in self.blocks])[:-1]
+        return ids, live, starts
+
+    def _parts_holding(self, ids: list[str]) -> list[str] | None:
+        """The cache parts holding these notices (reading a part costs milliseconds: only those
+        are read); None when some are in none of them."""
+        if not self.blocks:
+            return None
+        all_ids, live, starts = self._rows
+        hit = np.flatnonzero(all_ids.is_in(pl.Series(ids, dtype=pl.String).implode()).to_numpy() & live)
+        if hit.size < len(set(ids)):
+            return None
+        return sorted({self.blocks[k].part for k in np.searchsorted(starts, hit, side="right") - 1})
+
     def column(self, ids: Iterable[str], name: str) -> dict[str, Any]:
         """One manifest column for the listed notices."""
         rows = self.manifest.filter(pl.col("id").is_in(list(ids)))
@@ -200,7 +259,7 @@ class State:
         ids = list(dict.fromkeys(ids))
         missing = [i for i in ids if i not in self._docs]
         if missing:
-            self._docs.update(self.corpus.cache.documents(missing, self.corpus.config))
+            self._docs.update(self.corpus.cache.documents(missing, self.corpus.config, self._parts_holding(missing)))
         return {i: self._docs[i] for i in ids if i in self._docs}
 
     @property
@@ -334,13 +393,10 @@ class Corpus:
         if rebuilt:
             self._rebuild(manifest.filter(~pl.col("id").is_in(state.ids)))
             state = State(self, manifest, self.cache.blocks(manifest["id"]), stamp=stamp)
-        frame = None if rebuilt else self.cache.pairs()
-        if frame is not None:  # without pairs of notices the manifest does not list (a killed ingest)
-            ids = manifest["id"].implode()
-            state.pair_frame = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids)).select(*PAIR_COLUMNS)
-        else:
-            state.pair_frame = pair_frame(self._recompute_pairs(state))
-            self.cache.write_pairs(state.pair_frame)
+        if rebuilt:
+            fresh = pair_frame(self._recompute_pairs(state))
+            self.cache.write_pairs(fresh)
+            state.__dict__["_pairs"] = (fresh, 0)
         return state
 
     def _rebuild(self, rows: pl.DataFrame) -> None:
@@ -666,15 +722,41 @@ class Corpus:
 
     def _commit(self, plan: Plan) -> None:
         self.cache.append([a.doc for a in plan.additions])
-        self.cache.write_pairs(pl.concat([plan.state.pair_frame, pair_frame(plan.new_pairs)]))
+        new_pairs = pair_frame(plan.new_pairs)
+
+        def every() -> pl.DataFrame:
+            return pl.concat([plan.state.pair_frame, new_pairs])
+
+        if plan.state.stale_pairs:  # left by an ingest that did not land, perhaps of these very notices
+            self.cache.write_pairs(every())
+        else:
+            self.cache.add_pairs(new_pairs, every)
         self._write_canonicals(plan)
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        logged = None
         if plan.decisions:
             lines = "".join(json.dumps({"time": now, **d}, ensure_ascii=False) + "\n" for d in plan.decisions)
-            old = self.decisions_path.read_text(encoding="utf-8") if self.decisions_path.exists() else ""
-            atomic_write(self.decisions_path, lambda p: Path(p).write_text(old + lines, encoding="utf-8"))
-        self._write_manifest(plan, now)
+            logged = self._log(lines.encode())
+        try:
+            self._write_manifest(plan, now)
+        except BaseException:
+            if logged is not None:  # the ingest did not land: neither do its lines
+                os.truncate(self.decisions_path, logged)
+            raise
         self.cache.compact(plan.state.manifest["id"].append(pl.Series([a.doc.id for a in plan.additions])))
+
+    def _log(self, lines: bytes) -> int:
+        """Append ``lines`` to the decision log in place (rewriting a large log for every ingest
+        would cost more than the ingest); returns the log's size before, to cut it back to."""
+        with open(self.decisions_path, "ab+") as log:
+            size = log.seek(0, os.SEEK_END)
+            end = size
+            while end and _byte_at(log, end - 1) != b"\n":
+                end -= 1  # a line cut short by a killed ingest (whose manifest never landed)
+            if end != size:
+                log.truncate(end)
+            log.write(lines)
+        return end
 
     def _write_canonicals(self, plan: Plan) -> None:
         folder = self.root / "canonical"

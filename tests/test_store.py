@@ -435,7 +435,7 @@ def test_a_notice_merely_related_to_a_cluster_leaves_it_as_recorded(corpus, tmp_
     related.write_text("\n".join(weihai[: len(weihai) // 2]) + "\n" + DISTINCT.read_text(encoding="utf-8"))
     code, _, err = run("ingest", str(related), "--corpus", str(corpus))
     assert code == 0, err
-    pairs = pl.read_parquet(corpus / ".cache" / "pairs.parquet")
+    pairs = Corpus(corpus).load().pair_frame
     new_id = next(r["id"] for r in manifest_rows(corpus) if r["path"].endswith("related.txt"))
     weihai_ids = {r["id"] for r in manifest_rows(corpus) if Path(r["path"]).name[:3] in ("002", "003")}
     assert len(weihai_ids) == 2 and len({before[i][0] for i in weihai_ids}) == 1  # one cluster before
@@ -470,3 +470,60 @@ def test_one_notice_at_a_time_gives_the_clusters_of_one_batch(tmp_path):
     assert sum(len(g) > 1 for g in together) >= 2  # Weihai's two copies, seed 000 and its rescrape
     log = (tmp_path / "single" / "decisions.jsonl").read_text(encoding="utf-8")
     assert '"decision": "veto"' in log and '"decision": "related"' in log
+
+
+def test_the_decision_log_is_appended_to_and_cut_back_when_the_ingest_fails(corpus, tmp_path, monkeypatch):
+    log = corpus / "decisions.jsonl"
+    before, manifest = log.read_bytes(), (corpus / "manifest.csv").read_bytes()
+
+    def fail(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Corpus, "_write_manifest", fail)
+    code, _, _ = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
+    assert code != 0
+    assert log.read_bytes() == before and (corpus / "manifest.csv").read_bytes() == manifest
+    monkeypatch.undo()
+    # a line cut short by a killed ingest is dropped before the next ingest's lines
+    log.write_bytes(before + b'{"time": "2026-01-01T00:00:00Z", "decision": "mer')
+    code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
+    assert code == 0, err
+    after = log.read_bytes()
+    assert after.startswith(before) and len(after) > len(before)
+    assert all(json.loads(line) for line in after.decode().splitlines())
+
+
+def test_pairs_of_each_ingest_are_added_then_written_together(tmp_path, monkeypatch):
+    import dedupe.cache as cache
+
+    monkeypatch.setattr(cache, "MAX_PARTS", 2)
+    files = [*sorted(SEEDS.iterdir()), rescraped_000(tmp_path), *sorted(DATA.iterdir())]
+
+    def pairs(root: Path) -> list[tuple[str, ...]]:
+        frame = Corpus(root).load().pair_frame
+        return sorted(frame.select("a", "b", "relation").iter_rows())
+
+    code, _, err = run("ingest", *map(str, files), "--corpus", str(tmp_path / "batch"))
+    assert code == 0, err
+    seen = []
+    for f in files:
+        code, _, err = run("ingest", str(f), "--corpus", str(tmp_path / "single"))
+        assert code == 0, err
+        seen.append(len(list((tmp_path / "single" / ".cache" / "pairs").glob("*.parquet"))))
+    assert max(seen) == 2 and 0 in seen[2:]  # files added, then written into pairs.parquet
+    assert pairs(tmp_path / "single") == pairs(tmp_path / "batch") and pairs(tmp_path / "batch")
+
+
+def test_pairs_of_an_ingest_that_did_not_land_are_not_kept_twice(corpus, tmp_path, monkeypatch):
+    again = rescraped_000(tmp_path)
+    monkeypatch.setattr(Corpus, "_write_manifest", lambda *_: (_ for _ in ()).throw(OSError("disk full")))
+    code, _, _ = run("ingest", str(again), "--corpus", str(corpus))
+    assert code != 0
+    assert list((corpus / ".cache" / "pairs").glob("*.parquet"))  # its pairs were written first
+    monkeypatch.undo()
+    assert Corpus(corpus).load().stale_pairs > 0
+    code, _, err = run("ingest", str(again), "--corpus", str(corpus))
+    assert code == 0, err
+    frame = Corpus(corpus).load().pair_frame
+    assert frame.height == frame.unique(["a", "b"]).height > 0
+    assert not list((corpus / ".cache" / "pairs").glob("*.parquet"))  # written whole, without them
