@@ -629,7 +629,7 @@ class Corpus:
                     )
         plan.gone_clusters -= set(plan.canonical)
         ends = {i for p in plan.new_pairs for i in (p.a, p.b)}
-        paths = {i: d.path for i, d in {**state.fetch(ends - set(docs)), **docs}.items()}
+        paths = {**state.column(ends - set(docs), "path"), **{i: d.path for i, d in docs.items()}}
         for p in plan.new_pairs:
             plan.decisions.append(
                 {
