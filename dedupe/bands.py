@@ -127,6 +127,44 @@ class BandIndex:
                 out.extend(block.keys[int(i)] for i in rows)
         return out
 
+    def query_many(self, sigs: np.ndarray) -> list[list[Hashable]]:
+        """``[self.query(s) for s in sigs]``, found by one sorted lookup per block and band
+        instead of comparing every query with every row: a batch of n notices into a corpus of N
+        costs O((n + N) log N), not O(n N)."""
+        self._flush()
+        n = sigs.shape[0]
+        queries = np.ascontiguousarray(sigs[:, : self.b * self.r], dtype=np.uint32)
+        wanted = band_hashes(queries, self.b, self.r)  # (n, b)
+        out: list[list[Hashable]] = [[] for _ in range(n)]
+        for block in self._blocks:
+            found_q, found_row = [], []
+            for k in range(self.b):
+                column = np.asarray(block.bands[:, k])
+                order = np.argsort(column, kind="stable")
+                ranked = column[order]
+                lo = np.searchsorted(ranked, wanted[:, k], side="left")
+                hi = np.searchsorted(ranked, wanted[:, k], side="right")
+                counts = hi - lo
+                if not counts.any():
+                    continue
+                found_q.append(np.repeat(np.arange(n), counts))
+                starts = np.repeat(lo - np.cumsum(counts) + counts, counts)  # each range's first index
+                found_row.append(order[starts + np.arange(int(counts.sum()))])
+            if not found_q:
+                continue
+            codes = np.unique(np.concatenate(found_q).astype(np.int64) << 32 | np.concatenate(found_row))
+            q, rows = codes >> 32, codes & 0xFFFFFFFF
+            if block.live is not None:
+                keep = block.live[rows]
+                q, rows = q[keep], rows[keep]
+            if not rows.size:
+                continue
+            values = np.asarray(block.matrix[rows, : self.b * self.r]).reshape(rows.size, self.b, self.r)
+            confirmed = (values == queries[q].reshape(q.size, self.b, self.r)).all(axis=2).any(axis=1)
+            for qi, row in zip(q[confirmed].tolist(), rows[confirmed].tolist(), strict=True):
+                out[qi].append(block.keys[row])
+        return out
+
 
 def pairs_within_groups(values: np.ndarray, owners: np.ndarray, max_group: int | None = None) -> np.ndarray:
     """Pairs (i < j) of owners that share a value, as int64 codes ``i * 2**32 + j``, one per shared

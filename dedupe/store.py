@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -558,9 +558,16 @@ class Corpus:
         batch: dict[str, Document] = {}
         by_key: dict[str, str] = {}
         found: list[tuple[Document, set[str], set[str]]] = []
+        banded: dict[str, list[Hashable]] = {}  # the corpus's band candidates, looked up together
+        signed = [add.doc for add in plan.additions if not add.doc.fingerprint.empty]
+        if isinstance(corpus_index, BandIndex) and len(signed) > 1:
+            hits = corpus_index.query_many(np.stack([d.fingerprint.signature for d in signed]))
+            banded = {d.id: h for d, h in zip(signed, hits, strict=True)}
         for add in plan.additions:  # each addition against the corpus and the additions before it
             doc = add.doc
-            in_corpus = self._candidates(doc, [corpus_index, corpus_passages], state.same_key(doc.key))
+            indexes = [corpus_passages] if doc.id in banded else [corpus_index, corpus_passages]
+            in_corpus = self._candidates(doc, indexes, state.same_key(doc.key))
+            in_corpus |= {str(c) for c in banded.get(doc.id, ())} - {doc.id}
             in_batch = self._candidates(doc, [batch_index, batch_passages], by_key.get(doc.key))
             found.append((doc, in_corpus, in_batch))
             batch[doc.id] = doc

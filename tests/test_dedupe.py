@@ -339,6 +339,27 @@ def test_band_index_grown_one_notice_at_a_time_answers_like_datasketch():
     assert found > 20
 
 
+def test_band_index_looks_up_a_batch_as_it_answers_each_query():
+    """query_many (sorted lookups, for a batch into a large corpus) returns exactly what query
+    returns for each signature: same candidates, same order, live rows only, over cache-like
+    blocks and notices inserted one by one."""
+    from dedupe.bands import BandIndex, band_hashes
+
+    rng = np.random.default_rng(31)
+    sigs = _related_signatures(rng, 90)
+    config = DedupeConfig()
+    index = BandIndex(config)
+    for start in (0, 30):  # two cache parts, some rows not counting
+        part = sigs[start : start + 30]
+        live = rng.random(30) < 0.8
+        index.insert_matrix([f"p{start + i}" for i in range(30)], part, band_hashes(part, index.b, index.r), live)
+    index.insert_many((f"g{i}", s) for i, s in enumerate(sigs[60:80]))
+    queries = np.concatenate([sigs[::3], sigs[80:]])
+    expected = [index.query(q) for q in queries]
+    assert index.query_many(queries) == expected
+    assert sum(len(e) for e in expected) > 20
+
+
 def test_growing_passage_index_answers_as_a_dictionary_of_postings(monkeypatch):
     from collections import Counter, defaultdict
 
