@@ -286,9 +286,9 @@ class Cache:
         """Every verified pair: ``pairs.parquet`` and the pairs each later ingest added (None when
         there are none of this configuration: they are verified again)."""
         base = self.folder / "pairs.parquet"
-        files = [str(f) for f in [base] if f.exists()] + sorted(str(f) for f in self.pair_parts.glob("*.parquet"))
-        if not files:
+        if not base.exists():  # (removed by hand: the pairs added since are not all of them)
             return None
+        files = [str(base), *sorted(str(f) for f in self.pair_parts.glob("*.parquet"))]
         try:
             frame = pl.scan_parquet(files).collect()
         except (pl.exceptions.PolarsError, OSError):
@@ -310,9 +310,9 @@ class Cache:
 
     def add_pairs(self, pairs: pl.DataFrame, every: Callable[[], pl.DataFrame]) -> None:
         """Record the pairs an ingest verified, as a file of their own (rewriting every pair for
-        each ingest would cost more than the ingest); past MAX_PARTS such files, ``every()``
-        pairs are written as one ``pairs.parquet``."""
-        if len(list(self.pair_parts.glob("*.parquet"))) >= MAX_PARTS:
+        each ingest would cost more than the ingest); past MAX_PARTS such files, or when there is
+        no ``pairs.parquet`` yet, ``every()`` pair is written into ``pairs.parquet``."""
+        if not (self.folder / "pairs.parquet").exists() or len(list(self.pair_parts.glob("*.parquet"))) >= MAX_PARTS:
             self.write_pairs(every())
         elif pairs.height:
             self.pair_parts.mkdir(parents=True, exist_ok=True)

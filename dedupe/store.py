@@ -9,9 +9,10 @@
 
 Every write goes to a temporary file renamed into place, the manifest last, except the decision
 log, which is appended to in place just before (and cut back if the manifest cannot be written):
-a store interrupted mid-ingest still reads as before, and the next ingest completes the work. An ingest reads the
-corpus's signatures, not its texts: the texts of candidate notices and of the clusters that
-change are fetched when needed, so adding one notice to a large corpus stays fast.
+a store interrupted mid-ingest still reads as before, and the next ingest completes the work.
+An ingest reads the corpus's signatures, not its texts: the texts of candidate notices and of
+the clusters that change are fetched when needed, so adding one notice to a large corpus stays
+fast.
 """
 
 from __future__ import annotations
@@ -393,7 +394,6 @@ class Corpus:
         if rebuilt:
             self._rebuild(manifest.filter(~pl.col("id").is_in(state.ids)))
             state = State(self, manifest, self.cache.blocks(manifest["id"]), stamp=stamp)
-        if rebuilt:
             fresh = pair_frame(self._recompute_pairs(state))
             self.cache.write_pairs(fresh)
             state.__dict__["_pairs"] = (fresh, 0)

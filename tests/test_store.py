@@ -527,3 +527,15 @@ def test_pairs_of_an_ingest_that_did_not_land_are_not_kept_twice(corpus, tmp_pat
     frame = Corpus(corpus).load().pair_frame
     assert frame.height == frame.unique(["a", "b"]).height > 0
     assert not list((corpus / ".cache" / "pairs").glob("*.parquet"))  # written whole, without them
+
+
+def test_pairs_removed_by_hand_are_verified_again_even_by_an_ingest_that_needs_none(corpus):
+    def pairs() -> list[tuple[str, ...]]:
+        return sorted(Corpus(corpus).load().pair_frame.select("a", "b", "relation").iter_rows())
+
+    before = pairs()
+    assert any(r[2] == "near" for r in before)
+    (corpus / ".cache" / "pairs.parquet").unlink()
+    code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))  # a new notice, linked to nothing
+    assert code == 0, err
+    assert set(before) <= set(pairs())
