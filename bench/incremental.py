@@ -111,12 +111,13 @@ def arrivals(realdata: Path, size: int, folder: Path) -> dict[str, Path]:
     """A new notice, and another rendering of a notice the corpus holds with a copy already."""
     sources = lawrefbook_files(realdata)
     files = archive(realdata, size)
-    copies: dict[int, int] = {}
-    for _, n, _ in files:
-        copies[n] = copies.get(n, 0) + 1
-    held = min(n for n, c in copies.items() if c >= 2)
+    kinds: dict[int, set[str]] = {}
+    for name, n, _ in files:
+        kinds.setdefault(n, set()).add(name.rsplit("_", 1)[1].split(".")[0])
+    # held as a cluster of two or more: two renderings whose bytes differ (a repost is the original)
+    held = min(n for n, k in kinds.items() if len(k - {"repost"}) >= 2)
     out = {}
-    for label, n in (("a new notice", max(copies) + 1), ("a copy of a held notice", held)):
+    for label, n in (("a new notice", max(kinds) + 1), ("a copy of a held notice", held)):
         path = folder.parent / f"policy-dedup-incoming-{n}.txt"
         path.write_bytes(RENDERINGS["pdf"](notice_text(sources, n, 11), random.Random(int(time.time()))))
         out[label] = path
