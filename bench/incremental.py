@@ -151,8 +151,10 @@ class Snapshot:
                 path.unlink(missing_ok=True)
             else:
                 path.write_bytes(data)
-        for path in set(self.corpus.cache.parts.iterdir()) - self.parts:
-            path.unlink()
+        new_parts = {p.name.split(".")[0] for p in set(self.corpus.cache.parts.iterdir()) - self.parts}
+        for path in list(self.corpus.cache.parts.iterdir()):
+            if path.name.split(".")[0] in new_parts:
+                path.unlink()
         for path in set(self.corpus.cache.pair_parts.glob("*")) - self.pair_parts:
             path.unlink()
         for add in plan.additions:
@@ -165,7 +167,9 @@ class Snapshot:
 
 def measure(folder: Path, new: Path, traced: bool) -> tuple[list[float], Plan]:
     corpus = Corpus(folder, jobs=1)
-    corpus.load()  # not timed: writes the manifest's Parquet copy after a rebuild, starts polars's threads
+    # not timed: writes the manifest's Parquet copy after a rebuild, starts polars's threads, and
+    # gives parts written by an older version their sorted passages (once per corpus)
+    corpus.cache.passage_runs(corpus.load().blocks)
     snapshot = Snapshot(corpus)
     if traced:
         tracemalloc.start()

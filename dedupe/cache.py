@@ -2,8 +2,9 @@
 
 - ``parts/<tag>/*.parquet``: one file per ingest, a row per notice: id, seq, path, the normalized
   notice (JSON), a hash of its key and its passage fingerprints; beside it ``*.npy``, the same
-  notices' MinHash signatures as one uint32 matrix, and ``*.bands.npy``, their LSH band hashes,
-  both read with a memory map. Appending a part costs what the new notices cost; loading a
+  notices' MinHash signatures as one uint32 matrix, ``*.bands.npy``, their LSH band hashes, and
+  ``*.fps.npy`` / ``*.fpo.npy``, their passage fingerprints sorted with the row of each, all read
+  with a memory map. Appending a part costs what the new notices cost; loading a
   corpus's signatures reads three small columns per part and maps the matrices. Past
   MAX_PARTS parts, the small ones are merged into one (the largest is left alone).
 - ``pairs.parquet``: every verified pair (relation, similarity, reason, veto), and ``pairs/``, the
@@ -33,6 +34,7 @@ import polars as pl
 from dedupe.bands import band_hashes, band_params
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
+from dedupe.passages import sorted_run
 from dedupe.splice import upsert_sorted
 from normalize import Change, Meta, NormalizeConfig, Normalized
 
@@ -134,17 +136,6 @@ class Cache:
             start += frame.height
         return out
 
-    def passages(self, ids: set[str]) -> tuple[list[str], list[np.ndarray]]:
-        """The cached passage fingerprints of the listed notices."""
-        files = self._part_files()
-        if not files:
-            return [], []
-        wanted = pl.DataFrame({"id": list(ids)}, schema={"id": pl.String})
-        frame = (pl.scan_parquet(files).select("id", "passages").collect().join(wanted, on="id", how="semi")).unique(
-            "id", keep="last"
-        )
-        return frame["id"].to_list(), [np.frombuffer(b, dtype=np.uint64) for b in frame["passages"].to_list()]
-
     def documents(
         self, ids: Iterable[str], config: DedupeConfig, parts: Sequence[str] | None = None
     ) -> dict[str, Document]:
@@ -194,7 +185,35 @@ class Cache:
         bands = band_hashes(matrix, b, r)
         atomic_write(self.parts / f"{name}.npy", lambda p: _save_npy(p, matrix))
         atomic_write(self.parts / f"{name}.bands.npy", lambda p: _save_npy(p, bands))
+        self._write_passage_run(self.parts / name, frame["passages"])
         atomic_write(self.parts / f"{name}.parquet", frame.write_parquet)  # the part exists once this is there
+
+    def _write_passage_run(self, stem: Path, passages: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+        fps, owners = sorted_run([np.frombuffer(b, dtype=np.uint64) for b in passages.to_list()])
+        atomic_write(Path(f"{stem}.fpo.npy"), lambda p: _save_npy(p, owners))
+        atomic_write(Path(f"{stem}.fps.npy"), lambda p: _save_npy(p, fps))  # the run exists once this is there
+        return fps, owners
+
+    def passage_runs(self, blocks: Sequence[Block]) -> list[tuple[pl.Series, np.ndarray, np.ndarray]]:
+        """Each part's passage fingerprints, sorted, with the rows they belong to (rows that do not
+        count left out), memory-mapped; written from the part's Parquet for a part without them."""
+        out = []
+        for block in blocks:
+            stem = Path(block.part).with_suffix("")
+            try:
+                fps = np.load(f"{stem}.fps.npy", mmap_mode="r")
+                owners = np.load(f"{stem}.fpo.npy", mmap_mode="r")
+            except FileNotFoundError:  # a part written before parts had them
+                column = pl.read_parquet(block.part, columns=["passages"])["passages"]
+                try:
+                    fps, owners = self._write_passage_run(stem, column)
+                except OSError:  # a read-only cache: use them without keeping them
+                    fps, owners = sorted_run([np.frombuffer(b, dtype=np.uint64) for b in column.to_list()])
+            if not block.live.all():
+                keep = block.live[owners]
+                fps, owners = fps[keep], owners[keep]
+            out.append((block.ids, fps, owners))
+        return out
 
     def compact(self, keep: pl.Series) -> None:
         """Merge the small parts (single ingests) once there are more than MAX_PARTS of them,
@@ -230,7 +249,10 @@ class Cache:
             self._write_part(name, frame.drop("_part", "_row"), matrix)
         for f in files:
             stem = Path(f).with_suffix("")
-            for path in (Path(f), Path(f"{stem}.npy"), Path(f"{stem}.bands.npy")):  # the parquet first
+            for path in (  # the parquet first
+                Path(f),
+                *(Path(f"{stem}{suffix}") for suffix in (".npy", ".bands.npy", ".fps.npy", ".fpo.npy")),
+            ):
                 path.unlink(missing_ok=True)
 
     # -- the manifest's Parquet copy ---------------------------------------------------------------

@@ -44,6 +44,18 @@ class PassageIndex:
             index._runs = [_sorted_run([(np.asarray(a, dtype=np.uint64), i) for i, a in enumerate(arrays)])]
         return index
 
+    @classmethod
+    def of_runs(cls, parts: Sequence[tuple[Sequence[Hashable], np.ndarray, np.ndarray]]) -> PassageIndex:
+        """An index of notices whose fingerprints are already sorted, a run per cache part:
+        (the part's keys, its sorted fingerprints, their owners as rows of the part). It answers
+        as ``of`` over the same notices, without sorting them again."""
+        index = cls()
+        for keys, fps, owners in parts:
+            if len(fps):
+                index._runs.append((fps, owners.astype(np.int32) + len(index._keys)))
+            index._keys.extend(keys)
+        return index
+
     def insert_many(self, items: Iterable[tuple[Hashable, np.ndarray]]) -> None:
         for key, fingerprints in items:
             self._buffer.append((np.asarray(fingerprints, dtype=np.uint64), len(self._keys)))
@@ -80,6 +92,11 @@ class PassageIndex:
         shared = np.unique(np.concatenate(pairs)) // query.size
         owners, counts = np.unique(shared, return_counts=True)
         return [self._keys[i] for i in owners[counts >= MIN_SHARED].tolist()]
+
+
+def sorted_run(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The fingerprints of ``arrays`` sorted, and the index of the array each came from."""
+    return _sorted_run([(np.asarray(a, dtype=np.uint64), i) for i, a in enumerate(arrays)])
 
 
 def _sorted_run(buffer: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:

@@ -552,8 +552,8 @@ class Corpus:
             corpus_index.insert_many(zip(state.ids, state.signatures, strict=True))
         batch_index = BandIndex(self.config)  # additions stay out of a shared index until committed
         batch_passages = PassageIndex()
-        corpus_passages = PassageIndex.of(
-            *(self.cache.passages(set(state.ids)) if state.size <= PASSAGE_SEARCH_LIMIT else ([], []))
+        corpus_passages = PassageIndex.of_runs(
+            self.cache.passage_runs(state.blocks) if state.size <= PASSAGE_SEARCH_LIMIT else []
         )
         batch: dict[str, Document] = {}
         by_key: dict[str, str] = {}

@@ -360,6 +360,36 @@ def test_band_index_looks_up_a_batch_as_it_answers_each_query():
     assert sum(len(e) for e in expected) > 20
 
 
+def test_passage_index_of_sorted_runs_answers_as_one_built_at_once():
+    """The corpus side of an ingest: a run per cache part (sorted when the part was written),
+    rows that do not count left out, answers as PassageIndex.of over the notices that count."""
+    from dedupe.passages import MAX_POSTINGS, PassageIndex, sorted_run
+
+    rng = np.random.default_rng(8)
+    pool = rng.integers(0, 2**63, size=200, dtype=np.uint64)
+    common = pool[:2]  # in every notice: boilerplate past MAX_POSTINGS
+    arrays = [
+        np.unique(np.concatenate([rng.choice(pool[2:], size=int(rng.integers(4, 24)), replace=False), common]))
+        for _ in range(MAX_POSTINGS + 40)
+    ]
+    keys = [f"n{i}" for i in range(len(arrays))]
+    live = rng.random(len(arrays)) < 0.85
+    parts = []
+    for start in range(0, len(arrays), 25):
+        fps, owners = sorted_run(arrays[start : start + 25])
+        keep = live[start : start + 25][owners]
+        parts.append((keys[start : start + 25], fps[keep], owners[keep]))
+    ours = PassageIndex.of_runs(parts)
+    counted = [i for i in range(len(arrays)) if live[i]]
+    reference = PassageIndex.of([keys[i] for i in counted], [arrays[i] for i in counted])
+    hits = 0
+    for query in [*arrays[::3], rng.choice(pool, size=12, replace=False)]:
+        expected = sorted(reference.query(query))
+        assert sorted(ours.query(query)) == expected
+        hits += len(expected)
+    assert hits > 60  # each query finds itself and others
+
+
 def test_growing_passage_index_answers_as_a_dictionary_of_postings(monkeypatch):
     from collections import Counter, defaultdict
 

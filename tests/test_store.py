@@ -272,7 +272,7 @@ def test_small_cache_parts_are_merged_without_changing_the_store(corpus, tmp_pat
     code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
     assert code == 0, err
     assert len(list(parts.rglob("*.parquet"))) == 1  # four small parts became one
-    assert len(list(parts.rglob("*.npy"))) == 2  # its signatures and band hashes
+    assert len(list(parts.rglob("*.npy"))) == 4  # its signatures, band hashes, sorted passages and their rows
     after = _state_summary(corpus)
     assert set(expected[1]) < set(after[1]) and len(after[1]) == len(expected[1]) + 1
     shutil.rmtree(corpus / ".cache")  # the merged cache reads as a rebuilt one
@@ -539,3 +539,20 @@ def test_pairs_removed_by_hand_are_verified_again_even_by_an_ingest_that_needs_n
     code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))  # a new notice, linked to nothing
     assert code == 0, err
     assert set(before) <= set(pairs())
+
+
+def test_parts_keep_their_sorted_passages_and_older_parts_get_them(corpus, tmp_path):
+    """Related notices are looked for in each part's sorted passage fingerprints (written with the
+    part); a part from before has them written on first use, with the same candidates."""
+    weihai = seed_path("002").read_text(encoding="utf-8").split("\n")
+    related = tmp_path / "related.txt"
+    related.write_text("\n".join(weihai[: len(weihai) // 2]) + "\n" + DISTINCT.read_text(encoding="utf-8"))
+    runs = sorted((corpus / ".cache" / "parts").rglob("*.fps.npy"))
+    assert runs and len(runs) == len(list((corpus / ".cache" / "parts").rglob("*.parquet")))
+    for path in (corpus / ".cache" / "parts").rglob("*.fp?.npy"):
+        path.unlink()  # as a cache written before them
+    code, _, err = run("check", str(related), "--corpus", str(corpus), "--format", "json")
+    assert code == 0, err
+    assert sorted((corpus / ".cache" / "parts").rglob("*.fps.npy")) == runs
+    plan = Corpus(corpus).plan([str(related)])
+    assert any(p.relation == "related" for p in plan.new_pairs)
