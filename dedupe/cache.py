@@ -3,8 +3,8 @@
 - ``parts/<tag>/*.parquet``: one file per ingest, a row per notice: id, seq, path, the normalized
   notice (JSON), a hash of its key and its passage fingerprints; beside it ``*.npy``, the same
   notices' MinHash signatures as one uint32 matrix, ``*.bands.npy``, their LSH band hashes, and
-  ``*.fps.npy`` / ``*.fpo.npy``, their passage fingerprints sorted with the row of each, all read
-  with a memory map. Appending a part costs what the new notices cost; loading a
+  ``*.fps.npy`` / ``*.fpo.npy``, their passage fingerprints sorted with the row of each (while
+  the corpus is small enough to use them), all read with a memory map. Appending a part costs what the new notices cost; loading a
   corpus's signatures reads three small columns per part and maps the matrices. Past
   MAX_PARTS parts, the small ones are merged into one (the largest is left alone).
 - ``pairs.parquet``: every verified pair (relation, similarity, reason, veto), and ``pairs/``, the
@@ -157,13 +157,14 @@ class Cache:
             for row in frame.iter_rows(named=True)
         }
 
-    def append(self, docs: Sequence[Document]) -> None:
+    def append(self, docs: Sequence[Document], passages: bool = True) -> None:
         """Write the notices as new parts of at most PART_ROWS notices each (through temporary
-        files): a large batch's normalized texts are encoded a slice at a time."""
+        files): a large batch's normalized texts are encoded a slice at a time. ``passages``:
+        with their sorted passage fingerprints (see :meth:`passage_runs`)."""
         for start in range(0, len(docs), PART_ROWS):
-            self._append_part(docs[start : start + PART_ROWS])
+            self._append_part(docs[start : start + PART_ROWS], passages)
 
-    def _append_part(self, docs: Sequence[Document]) -> None:
+    def _append_part(self, docs: Sequence[Document], passages: bool) -> None:
         self.parts.mkdir(parents=True, exist_ok=True)
         frame = pl.DataFrame(
             {
@@ -178,14 +179,16 @@ class Cache:
             schema=PART_SCHEMA,
         )
         matrix = np.stack([d.fingerprint.signature for d in docs]).astype(np.uint32)
-        self._write_part(f"{min(d.order for d in docs):012d}-{os.getpid()}-{time.time_ns()}", frame, matrix)
+        name = f"{min(d.order for d in docs):012d}-{os.getpid()}-{time.time_ns()}"
+        self._write_part(name, frame, matrix, passages)
 
-    def _write_part(self, name: str, frame: pl.DataFrame, matrix: np.ndarray) -> None:
+    def _write_part(self, name: str, frame: pl.DataFrame, matrix: np.ndarray, passages: bool = True) -> None:
         b, r = band_params(self.config.candidate_threshold, self.config.num_perm)
         bands = band_hashes(matrix, b, r)
         atomic_write(self.parts / f"{name}.npy", lambda p: _save_npy(p, matrix))
         atomic_write(self.parts / f"{name}.bands.npy", lambda p: _save_npy(p, bands))
-        self._write_passage_run(self.parts / name, frame["passages"])
+        if passages:
+            self._write_passage_run(self.parts / name, frame["passages"])
         atomic_write(self.parts / f"{name}.parquet", frame.write_parquet)  # the part exists once this is there
 
     def _write_passage_run(self, stem: Path, passages: pl.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -196,14 +199,16 @@ class Cache:
 
     def passage_runs(self, blocks: Sequence[Block]) -> list[tuple[pl.Series, np.ndarray, np.ndarray]]:
         """Each part's passage fingerprints, sorted, with the rows they belong to (rows that do not
-        count left out), memory-mapped; written from the part's Parquet for a part without them."""
+        count left out), memory-mapped. A part is written with them while its corpus is small
+        enough to be searched whole for related notices (see PASSAGE_SEARCH_LIMIT); a part
+        without them (from a larger corpus, or an older version) gets them when first asked."""
         out = []
         for block in blocks:
             stem = Path(block.part).with_suffix("")
             try:
                 fps = np.load(f"{stem}.fps.npy", mmap_mode="r")
                 owners = np.load(f"{stem}.fpo.npy", mmap_mode="r")
-            except FileNotFoundError:  # a part written before parts had them
+            except FileNotFoundError:
                 column = pl.read_parquet(block.part, columns=["passages"])["passages"]
                 try:
                     fps, owners = self._write_passage_run(stem, column)

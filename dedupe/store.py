@@ -728,7 +728,8 @@ class Corpus:
                     d[k] = moved[str(d[k])]
 
     def _commit(self, plan: Plan) -> None:
-        self.cache.append([a.doc for a in plan.additions])
+        small = plan.state.size + len(plan.additions) <= PASSAGE_SEARCH_LIMIT  # searched whole for related
+        self.cache.append([a.doc for a in plan.additions], passages=small)
         new_pairs = pair_frame(plan.new_pairs)
 
         def every() -> pl.DataFrame:

@@ -542,8 +542,8 @@ def test_pairs_removed_by_hand_are_verified_again_even_by_an_ingest_that_needs_n
 
 
 def test_parts_keep_their_sorted_passages_and_older_parts_get_them(corpus, tmp_path):
-    """Related notices are looked for in each part's sorted passage fingerprints (written with the
-    part); a part from before has them written on first use, with the same candidates."""
+    """Related notices are looked for in each part's sorted passage fingerprints, written with
+    the part (and when first needed, if missing), with the same candidates."""
     weihai = seed_path("002").read_text(encoding="utf-8").split("\n")
     related = tmp_path / "related.txt"
     related.write_text("\n".join(weihai[: len(weihai) // 2]) + "\n" + DISTINCT.read_text(encoding="utf-8"))
@@ -556,3 +556,14 @@ def test_parts_keep_their_sorted_passages_and_older_parts_get_them(corpus, tmp_p
     assert sorted((corpus / ".cache" / "parts").rglob("*.fps.npy")) == runs
     plan = Corpus(corpus).plan([str(related)])
     assert any(p.relation == "related" for p in plan.new_pairs)
+
+
+def test_parts_of_a_corpus_too_large_for_the_whole_passage_search_are_written_without_runs(corpus, monkeypatch):
+    import dedupe.store as store
+
+    monkeypatch.setattr(store, "PASSAGE_SEARCH_LIMIT", 5)  # the seeds fill it
+    parts = corpus / ".cache" / "parts"
+    before = set(parts.rglob("*.fps.npy"))
+    code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 0, err
+    assert len(list(parts.rglob("*.parquet"))) == 2 and set(parts.rglob("*.fps.npy")) == before
