@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
+import polars as pl
 
 from dedupe.shingle import runs
 
@@ -30,8 +31,9 @@ class PassageIndex:
     FLUSH = 4096
 
     def __init__(self) -> None:
-        self._keys: list[Hashable] = []
+        self._keys: list[Hashable] | pl.Series = []
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted fingerprints, owners)
+        self._offsets: list[int] = []  # added to a run's owners (runs of cache parts: rows of the part)
         self._buffer: list[tuple[np.ndarray, int]] = []
         self._buffered = 0
 
@@ -48,15 +50,24 @@ class PassageIndex:
     def of_runs(cls, parts: Sequence[tuple[Sequence[Hashable], np.ndarray, np.ndarray]]) -> PassageIndex:
         """An index of notices whose fingerprints are already sorted, a run per cache part:
         (the part's keys, its sorted fingerprints, their owners as rows of the part). It answers
-        as ``of`` over the same notices, without sorting them again."""
+        as ``of`` over the same notices, without sorting them again. Such an index is only
+        queried: nothing is inserted into it."""
         index = cls()
+        offset = 0
         for keys, fps, owners in parts:
             if len(fps):
-                index._runs.append((fps, owners.astype(np.int32) + len(index._keys)))
-            index._keys.extend(keys)
+                index._runs.append((fps, owners))
+                index._offsets.append(offset)
+            offset += len(keys)
+        # the keys stay in their Series (polars, from the cache) until a query names a few
+        index._keys = (
+            pl.concat([pl.Series(k) if not isinstance(k, pl.Series) else k for k, _, _ in parts]) if parts else []
+        )
         return index
 
     def insert_many(self, items: Iterable[tuple[Hashable, np.ndarray]]) -> None:
+        if self._offsets:
+            raise TypeError("an index of cache parts (PassageIndex.of_runs) is only queried")
         for key, fingerprints in items:
             self._buffer.append((np.asarray(fingerprints, dtype=np.uint64), len(self._keys)))
             self._keys.append(key)
@@ -85,9 +96,10 @@ class PassageIndex:
         if not keep.any():
             return []
         pairs = []
-        for (_, owners), (lo, hi) in zip(runs, spans, strict=True):
+        offsets = self._offsets or [0] * len(runs)  # of_runs indexes have no buffer
+        for (_, owners), (lo, hi), offset in zip(runs, spans, offsets, strict=True):
             for q in np.flatnonzero(keep & (hi > lo)).tolist():
-                pairs.append(owners[lo[q] : hi[q]].astype(np.int64) * query.size + q)
+                pairs.append((owners[lo[q] : hi[q]].astype(np.int64) + offset) * query.size + q)
         # a notice counts once per shared fingerprint, however often it was inserted with it
         shared = np.unique(np.concatenate(pairs)) // query.size
         owners, counts = np.unique(shared, return_counts=True)
