@@ -214,6 +214,7 @@ class Cache:
                     fps, owners = self._write_passage_run(stem, column)
                 except OSError:  # a read-only cache: use them without keeping them
                     fps, owners = sorted_run([np.frombuffer(b, dtype=np.uint64) for b in column.to_list()])
+            fps, owners = np.asarray(fps), np.asarray(owners)  # plain views: slicing a memmap costs more
             if not block.live.all():
                 keep = block.live[owners]
                 fps, owners = fps[keep], owners[keep]

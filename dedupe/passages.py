@@ -98,8 +98,13 @@ class PassageIndex:
         pairs = []
         offsets = self._offsets or [0] * len(runs)  # of_runs indexes have no buffer
         for (_, owners), (lo, hi), offset in zip(runs, spans, offsets, strict=True):
-            for q in np.flatnonzero(keep & (hi > lo)).tolist():
-                pairs.append((owners[lo[q] : hi[q]].astype(np.int64) + offset) * query.size + q)
+            hit = np.flatnonzero(keep & (hi > lo))  # the query fingerprints found in this run
+            counts = (hi - lo)[hit]
+            if not counts.size:
+                continue
+            # every posting of every hit at once: range k covers owners[lo[k] : hi[k]]
+            at = np.repeat(lo[hit] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+            pairs.append((owners[at].astype(np.int64) + offset) * query.size + np.repeat(hit, counts))
         # a notice counts once per shared fingerprint, however often it was inserted with it
         shared = np.unique(np.concatenate(pairs)) // query.size
         owners, counts = np.unique(shared, return_counts=True)
