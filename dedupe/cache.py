@@ -314,14 +314,18 @@ class Cache:
         """Every verified pair: ``pairs.parquet`` and the pairs each later ingest added (None when
         there are none of this configuration: they are verified again)."""
         base = self.folder / "pairs.parquet"
-        if not base.exists():  # (removed by hand: the pairs added since are not all of them)
-            return None
-        files = [str(base), *sorted(str(f) for f in self.pair_parts.glob("*.parquet"))]
-        try:
-            frame = pl.scan_parquet(files).collect()
-        except (pl.exceptions.PolarsError, OSError):
-            return None
-        return frame if frame.height == 0 or frame["tag"].unique().to_list() == [self.tag] else None
+        for _ in range(3):  # an ingest merging the added files meanwhile (a reader holds no lock): list again
+            if not base.exists():  # (removed by hand: the pairs added since are not all of them)
+                return None
+            files = [str(base), *sorted(str(f) for f in self.pair_parts.glob("*.parquet"))]
+            try:
+                frame = pl.scan_parquet(files).collect()
+            except FileNotFoundError:
+                continue
+            except (pl.exceptions.PolarsError, OSError):
+                return None
+            return frame if frame.height == 0 or frame["tag"].unique().to_list() == [self.tag] else None
+        return None
 
     @property
     def pair_parts(self) -> Path:

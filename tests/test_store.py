@@ -567,3 +567,22 @@ def test_parts_of_a_corpus_too_large_for_the_whole_passage_search_are_written_wi
     code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))
     assert code == 0, err
     assert len(list(parts.rglob("*.parquet"))) == 2 and set(parts.rglob("*.fps.npy")) == before
+
+
+def test_pairs_read_while_an_ingest_merges_the_added_files_are_listed_again(corpus, monkeypatch):
+    import polars as pl
+
+    import dedupe.cache as cache
+
+    expected = Corpus(corpus).load().pair_frame
+    real, calls = pl.scan_parquet, []
+
+    def vanishing(files, **kwargs):  # the first listing names a file another process just merged away
+        calls.append(files)
+        if len(calls) == 1:
+            raise FileNotFoundError(2, "No such file or directory", "pairs/gone.parquet")
+        return real(files, **kwargs)
+
+    monkeypatch.setattr(cache.pl, "scan_parquet", vanishing)
+    frame = Corpus(corpus).cache.pairs()
+    assert len(calls) == 2 and frame is not None and frame.drop("tag").equals(expected)
