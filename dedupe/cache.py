@@ -35,7 +35,7 @@ from dedupe.bands import band_hashes, band_params
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.passages import sorted_run
-from dedupe.splice import upsert_sorted
+from dedupe.splice import SPLICE_ROWS, upsert_sorted
 from normalize import Change, Meta, NormalizeConfig, Normalized
 
 CACHE_VERSION = "6"
@@ -294,13 +294,15 @@ class Cache:
 
     def write_manifest(self, frame: pl.DataFrame, csv: Path, previous: str | None, changed: pl.DataFrame) -> None:
         """Record the manifest just written to ``csv``: the rows that changed since the copy
-        stamped ``previous``, or a new base (no usable copy before, or too long a chain)."""
+        stamped ``previous``, or a new base (no usable copy before, too long a chain, or more than
+        SPLICE_ROWS changed rows)."""
         folder = self.manifest_folder
         folder.mkdir(parents=True, exist_ok=True)
         stamp = manifest_stamp(csv)
         files = list(folder.glob("*.parquet"))
         has_base = any(f.name.startswith("base-") for f in files)
-        if previous is not None and has_base and len(files) <= MAX_DELTAS:
+        # a batch's many rows make a new base: merging a large delta at every load costs more
+        if previous is not None and has_base and len(files) <= MAX_DELTAS and changed.height <= SPLICE_ROWS:
             atomic_write(folder / f"delta-{previous}~{stamp}.parquet", changed.write_parquet)
             return
         # uncompressed: read at every load, where decompressing would double the time (the base

@@ -586,3 +586,17 @@ def test_pairs_read_while_an_ingest_merges_the_added_files_are_listed_again(corp
     monkeypatch.setattr(cache.pl, "scan_parquet", vanishing)
     frame = Corpus(corpus).cache.pairs()
     assert len(calls) == 2 and frame is not None and frame.drop("tag").equals(expected)
+
+
+def test_a_batch_ingest_leaves_a_new_manifest_base_not_a_large_delta(corpus, tmp_path, monkeypatch):
+    import dedupe.cache as cache
+
+    monkeypatch.setattr(cache, "SPLICE_ROWS", 1)
+    copy = corpus / ".cache" / "manifest"
+    code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 0, err
+    assert len(list(copy.glob("delta-*.parquet"))) == 1  # one changed row: a delta
+    code, _, err = run("ingest", *map(str, sorted(DATA.iterdir())[:3]), "--corpus", str(corpus))
+    assert code == 0, err
+    assert [p.name.split("-")[0] for p in copy.glob("*.parquet")] == ["base"]  # three rows: a new base
+    assert Corpus(corpus).load().manifest.height == 9
