@@ -4,9 +4,10 @@
   notice (JSON), a hash of its key and its passage fingerprints; beside it ``*.npy``, the same
   notices' MinHash signatures as one uint32 matrix, ``*.bands.npy``, their LSH band hashes, and
   ``*.fps.npy`` / ``*.fpo.npy``, their passage fingerprints sorted with the row of each (while
-  the corpus is small enough to use them), all read with a memory map. Appending a part costs what the new notices cost; loading a
-  corpus's signatures reads three small columns per part and maps the matrices. Past
-  MAX_PARTS parts, the small ones are merged into one (the largest is left alone).
+  the corpus is small enough to use them), all read with a memory map. Appending a part costs
+  what the new notices cost; loading a corpus's signatures reads three small columns of every
+  part in one scan and maps the matrices. Past MAX_PARTS parts, the small ones are merged into
+  one (the largest is left alone).
 - ``pairs.parquet``: every verified pair (relation, similarity, reason, veto), and ``pairs/``, the
   pairs of each later ingest (up to MAX_PARTS files, then written into ``pairs.parquet``).
 - ``manifest/``: the manifest in Parquet (a base and the rows each later ingest changed), named

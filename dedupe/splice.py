@@ -57,8 +57,10 @@ def splice_csv(csv: Path, frame: pl.DataFrame, rows: pl.DataFrame, target: Path)
     are copied, not formatted again.
 
     Returns False, having written nothing useful, when there are more than SPLICE_ROWS rows, when
-    ``csv`` does not start with the frame's header, or a row the splice needs is not where the frame says it is (an edited, unsorted or
-    reformatted file): the caller then writes the file whole.
+    ``csv`` does not start with the frame's header, or when a row the splice needs is not where
+    the frame says it is (an edited, unsorted or reformatted file): the caller then writes the
+    file whole. Only the rows around each change are checked; the caller vouches for the rest
+    (the store splices only a file whose size, time and inode are those it read).
     """
     if not rows.height or not frame.height or rows.height > SPLICE_ROWS:
         return False  # many rows (a batch): formatting the whole file is quicker than finding them
