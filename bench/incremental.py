@@ -2,13 +2,14 @@
 
     python bench/incremental.py [--realdata ../shared/realdata] [--size 100000] [--folder /tmp/policy-dedup-100k]
 
-Builds (once; reused while it exists) a corpus of ``--size`` notices as an archive holds them,
+Builds (once; reused while it exists) a corpus from ``--size`` files as an archive holds them,
 by ingesting them with ``policy-dedup ingest`` in batches of 10,000: distinct notices (each a
 span of a real lawrefbook notice, about 6 KB, with a few dozen common characters exchanged for
 others, so that 100,000 of them are distinct without 3,000 texts each repeated 30 times), and,
 for about one in four of them, one to three other renderings arriving later (PDF text, a web
-page, OCR noise, truncated, reposted, UTF-16). The corpus then holds clusters, canonical
-choices, vetoes and the verified pairs of a real archive.
+page, OCR noise, truncated, reposted, UTF-16; a repost is the original's bytes, so it is not a
+new notice). The corpus then holds clusters, canonical choices, verified pairs (merges, related
+notices, a few vetoes) and a decision log, as a real archive does.
 
 Then it ingests, one at a time, a new notice and a copy of a notice the corpus already holds,
 and prints the time of each stage, excluding interpreter start, and the memory the index needs.
