@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedupe.config import DedupeConfig
-from dedupe.shingle import runs
+from dedupe.shingle import ranges, runs
 
 
 @functools.cache
@@ -148,8 +148,7 @@ class BandIndex:
                 if not counts.any():
                     continue
                 found_q.append(np.repeat(np.arange(n), counts))
-                starts = np.repeat(lo - np.cumsum(counts) + counts, counts)  # each range's first index
-                found_row.append(order[starts + np.arange(int(counts.sum()))])
+                found_row.append(order[ranges(lo, counts)])
             if not found_q:
                 continue
             codes = np.unique(np.concatenate(found_q).astype(np.int64) << 32 | np.concatenate(found_row))

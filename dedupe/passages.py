@@ -12,10 +12,14 @@ from collections.abc import Hashable, Iterable, Sequence
 import numpy as np
 import polars as pl
 
-from dedupe.shingle import runs
+from dedupe.shingle import ranges, runs
 
 MIN_SHARED = 4  # fingerprints two notices must share to be compared: about 80 characters of shared text
 MAX_POSTINGS = 50  # a fingerprint in more notices than this is boilerplate
+
+
+# a run: sorted fingerprints, their owners, and what to add to an owner to get its key's index
+Run = tuple[np.ndarray, np.ndarray, int]
 
 
 class PassageIndex:
@@ -32,41 +36,27 @@ class PassageIndex:
 
     def __init__(self) -> None:
         self._keys: list[Hashable] | pl.Series = []
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted fingerprints, owners)
-        self._offsets: list[int] = []  # added to a run's owners (runs of cache parts: rows of the part)
+        self._runs: list[Run] = []
         self._buffer: list[tuple[np.ndarray, int]] = []
         self._buffered = 0
-
-    @classmethod
-    def of(cls, keys: Sequence[Hashable], arrays: Sequence[np.ndarray]) -> PassageIndex:
-        """An index of many notices at once (the corpus side of an ingest): one run, one sort."""
-        index = cls()
-        index._keys = list(keys)
-        if index._keys:
-            index._runs = [_sorted_run([(np.asarray(a, dtype=np.uint64), i) for i, a in enumerate(arrays)])]
-        return index
 
     @classmethod
     def of_runs(cls, parts: Sequence[tuple[Sequence[Hashable], np.ndarray, np.ndarray]]) -> PassageIndex:
         """An index of notices whose fingerprints are already sorted, a run per cache part:
         (the part's keys, its sorted fingerprints, their owners as rows of the part). It answers
-        as ``of`` over the same notices, without sorting them again. Such an index is only
-        queried: nothing is inserted into it."""
-        index = cls()
-        offset = 0
+        as inserting the same notices would, without sorting them again. Its keys stay in their
+        polars Series until a query names a few, so nothing can be inserted into it."""
+        index, offset = cls(), 0
         for keys, fps, owners in parts:
             if len(fps):
-                index._runs.append((fps, owners))
-                index._offsets.append(offset)
+                index._runs.append((fps, owners, offset))
             offset += len(keys)
-        # the keys stay in their Series (polars, from the cache) until a query names a few
-        index._keys = (
-            pl.concat([pl.Series(k) if not isinstance(k, pl.Series) else k for k, _, _ in parts]) if parts else []
-        )
+        if parts:
+            index._keys = pl.concat([k if isinstance(k, pl.Series) else pl.Series(k) for k, _, _ in parts])
         return index
 
     def insert_many(self, items: Iterable[tuple[Hashable, np.ndarray]]) -> None:
-        if self._offsets:
+        if not isinstance(self._keys, list):
             raise TypeError("an index of cache parts (PassageIndex.of_runs) is only queried")
         for key, fingerprints in items:
             self._buffer.append((np.asarray(fingerprints, dtype=np.uint64), len(self._keys)))
@@ -79,7 +69,7 @@ class PassageIndex:
                 older = self._runs.pop()
                 self._runs.append(_merge(older, newer))
 
-    def _take_buffer(self) -> tuple[np.ndarray, np.ndarray]:
+    def _take_buffer(self) -> Run:
         run = _sorted_run(self._buffer)
         self._buffer, self._buffered = [], 0
         return run
@@ -90,21 +80,18 @@ class PassageIndex:
         if not query.size:
             return []
         runs = [*self._runs, _sorted_run(self._buffer)] if self._buffer else self._runs
-        spans = [(np.searchsorted(fps, query, "left"), np.searchsorted(fps, query, "right")) for fps, _ in runs]
+        spans = [(np.searchsorted(fps, query, "left"), np.searchsorted(fps, query, "right")) for fps, _, _ in runs]
         postings = sum((hi - lo for lo, hi in spans), np.zeros(query.size, dtype=np.int64))
         keep = (postings > 0) & (postings <= MAX_POSTINGS)
         if not keep.any():
             return []
         pairs = []
-        offsets = self._offsets or [0] * len(runs)  # of_runs indexes have no buffer
-        for (_, owners), (lo, hi), offset in zip(runs, spans, offsets, strict=True):
+        for (_, owners, offset), (lo, hi) in zip(runs, spans, strict=True):
             hit = np.flatnonzero(keep & (hi > lo))  # the query fingerprints found in this run
             counts = (hi - lo)[hit]
-            if not counts.size:
-                continue
-            # every posting of every hit at once: range k covers owners[lo[k] : hi[k]]
-            at = np.repeat(lo[hit] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
-            pairs.append((owners[at].astype(np.int64) + offset) * query.size + np.repeat(hit, counts))
+            if counts.size:  # every posting of every hit at once
+                at = ranges(lo[hit], counts)
+                pairs.append((owners[at].astype(np.int64) + offset) * query.size + np.repeat(hit, counts))
         # a notice counts once per shared fingerprint, however often it was inserted with it
         shared = np.unique(np.concatenate(pairs)) // query.size
         owners, counts = np.unique(shared, return_counts=True)
@@ -113,28 +100,29 @@ class PassageIndex:
 
 def sorted_run(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The fingerprints of ``arrays`` sorted, and the index of the array each came from."""
-    return _sorted_run([(np.asarray(a, dtype=np.uint64), i) for i, a in enumerate(arrays)])
+    fps, owners, _ = _sorted_run([(np.asarray(a, dtype=np.uint64), i) for i, a in enumerate(arrays)])
+    return fps, owners
 
 
-def _sorted_run(buffer: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+def _sorted_run(buffer: list[tuple[np.ndarray, int]]) -> Run:
     if not buffer:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32)
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32), 0
     fps = np.concatenate([f for f, _ in buffer])
     owners = np.repeat(np.array([o for _, o in buffer], dtype=np.int32), [f.size for f, _ in buffer])
     order = np.argsort(fps, kind="stable")
-    return fps[order], owners[order]
+    return fps[order], owners[order], 0
 
 
-def _merge(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _merge(older: Run, newer: Run) -> Run:
     fps = np.concatenate([older[0], newer[0]])
     order = np.argsort(fps, kind="stable")
-    return fps[order], np.concatenate([older[1], newer[1]])[order]
+    return fps[order], np.concatenate([older[1] + older[2], newer[1] + newer[2]])[order], 0
 
 
 def passage_pairs(arrays: list[np.ndarray]) -> set[tuple[int, int]]:
     """Index pairs (i < j) of notices sharing at least MIN_SHARED non-boilerplate fingerprints:
-    the pairs :meth:`PassageIndex.query` gives for each notice of ``PassageIndex.of``, found in one
-    self-join."""
+    the pairs :meth:`PassageIndex.query` gives for each notice of an index holding them all, found
+    in one self-join."""
     from dedupe.bands import decode_pairs, pairs_within_groups
 
     lengths = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))

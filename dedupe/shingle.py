@@ -53,6 +53,12 @@ def runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, np.diff(np.append(starts, ordered.size))
 
 
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indices ``starts[k], …, starts[k] + counts[k] - 1`` for every k, one after the other."""
+    total = int(counts.sum())
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+
+
 def shingle_hashes64(key: str, n: int = 5) -> np.ndarray:
     """Sorted unique 64-bit hashes of the key's character n-grams.
 

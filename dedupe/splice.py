@@ -77,13 +77,16 @@ def splice_csv(csv: Path, frame: pl.DataFrame, rows: pl.DataFrame, target: Path)
             if data[: len(header)] != header or data[-1:] != b"\n":
                 return False
             rows_of = _RowFinder(data, len(header), frame)
-            starts = {0: len(header)}
+            starts: dict[int, int] = {}
             for pos, kind, _ in events:
                 for k in (pos, pos + 1) if kind == 1 else (pos,):
+                    if k in starts:
+                        continue
                     found = rows_of.start(k)
                     if found is None:
                         return False
                     starts[k] = found
+            starts.setdefault(0, len(header))  # copying starts from the first row, checked or not
             for pos, kind, _ in events:  # a dropped row is one whole line
                 if kind == 1 and data.find(b"\n", starts[pos]) != starts[pos + 1] - 1:
                     return False

@@ -27,7 +27,7 @@ import shutil
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -101,11 +101,6 @@ def pair_frame(pairs: Iterable[StoredPair]) -> pl.DataFrame:
 
 def stored_pairs(frame: pl.DataFrame) -> list[StoredPair]:
     return [StoredPair(*row) for row in frame.select(*PAIR_COLUMNS).iter_rows()]
-
-
-def _byte_at(handle: BinaryIO, offset: int) -> bytes:
-    handle.seek(offset)
-    return handle.read(1)
 
 
 class State:
@@ -757,10 +752,15 @@ class Corpus:
         """Append ``lines`` to the decision log in place (rewriting a large log for every ingest
         would cost more than the ingest); returns the log's size before, to cut it back to."""
         with open(self.decisions_path, "ab+") as log:
-            size = log.seek(0, os.SEEK_END)
-            end = size
-            while end and _byte_at(log, end - 1) != b"\n":
-                end -= 1  # a line cut short by a killed ingest (whose manifest never landed)
+            size = end = log.seek(0, os.SEEK_END)
+            while end:  # after the last line break: a line cut short by a killed ingest (never landed)
+                start = max(0, end - 65536)
+                log.seek(start)
+                cut = log.read(end - start).rfind(b"\n")
+                if cut >= 0:
+                    end = start + cut + 1
+                    break
+                end = start
             if end != size:
                 log.truncate(end)
             log.write(lines)

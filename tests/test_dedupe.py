@@ -268,7 +268,8 @@ def test_passage_pairs_are_the_index_queries():
     common = rng.integers(0, 2**63, size=4, dtype=np.uint64)  # boilerplate: in more notices than allowed
     for k in range(MAX_POSTINGS + 1):
         arrays[k] = np.unique(np.concatenate([arrays[k], common]))
-    index = PassageIndex.of(list(range(len(arrays))), arrays)
+    index = PassageIndex()
+    index.insert_many(enumerate(arrays))
     expected = {(min(i, j), max(i, j)) for i, a in enumerate(arrays) for j in index.query(a) if j != i}
     assert len(expected) > 10
     assert passage_pairs(arrays) == expected
@@ -362,7 +363,7 @@ def test_band_index_looks_up_a_batch_as_it_answers_each_query():
 
 def test_passage_index_of_sorted_runs_answers_as_one_built_at_once():
     """The corpus side of an ingest: a run per cache part (sorted when the part was written),
-    rows that do not count left out, answers as PassageIndex.of over the notices that count."""
+    rows that do not count left out, answers as an index the notices that count were inserted into."""
     from dedupe.passages import MAX_POSTINGS, PassageIndex, sorted_run
 
     rng = np.random.default_rng(8)
@@ -380,8 +381,8 @@ def test_passage_index_of_sorted_runs_answers_as_one_built_at_once():
         keep = live[start : start + 25][owners]
         parts.append((keys[start : start + 25], fps[keep], owners[keep]))
     ours = PassageIndex.of_runs(parts)
-    counted = [i for i in range(len(arrays)) if live[i]]
-    reference = PassageIndex.of([keys[i] for i in counted], [arrays[i] for i in counted])
+    reference = PassageIndex()  # inserted one by one (tested against a dictionary of postings)
+    reference.insert_many((keys[i], arrays[i]) for i in range(len(arrays)) if live[i])
     hits = 0
     for query in [*arrays[::3], rng.choice(pool, size=12, replace=False)]:
         expected = sorted(reference.query(query))
