@@ -118,7 +118,10 @@ def passage_fingerprints(
             hashes = hashes * MULTIPLIER + grams[j : j + count]
     if hashes.size <= window:
         return hashes.min(keepdims=True)
-    return sorted_unique(sliding_min(hashes, window))
+    minima = sliding_min(hashes, window)
+    # one minimum holds over many windows in a row: drop those repeats (a tenth of the values is
+    # left) before the sort, which gives the same set for about a tenth of the cost
+    return sorted_unique(minima[np.concatenate(([True], minima[1:] != minima[:-1]))])
 
 
 def sliding_min(values: np.ndarray, window: int) -> np.ndarray:

@@ -285,6 +285,38 @@ def test_sliding_min_is_the_minimum_of_each_window(window, length):
     assert np.array_equal(sliding_min(values, window), expected)
 
 
+def _plain_passage_fingerprints(key: str, k: int, window: int, n: int) -> set[int]:
+    """Winnowing written out: each passage's hash chains its k/n n-gram hashes; keep each window's minimum."""
+    mask = (1 << 64) - 1
+
+    def gram(i: int) -> int:
+        h = 0xCBF29CE484222325
+        for ch in key[i : i + n]:
+            h = (h * 0x100000001B3 + ord(ch)) & mask
+        return h
+
+    hashes = []
+    for i in range(len(key) - k + 1):
+        h = gram(i)
+        for j in range(n, k, n):
+            h = (h * 0x100000001B3 + gram(i + j)) & mask
+        hashes.append(h)
+    if len(hashes) <= window:
+        return {min(hashes)} if hashes else set()
+    return {min(hashes[i : i + window]) for i in range(len(hashes) - window + 1)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="通知各单位一二三", max_size=160), st.sampled_from([(10, 4), (40, 20), (15, 1)]))
+def test_passage_fingerprints_are_the_winnowed_minima(key, params):
+    from dedupe.shingle import passage_fingerprints
+
+    k, window = params
+    got = passage_fingerprints(key, k=k, window=window, n=5)
+    assert np.all(got[1:] > got[:-1])  # sorted, each once
+    assert set(got.tolist()) == _plain_passage_fingerprints(key, k, window, 5)
+
+
 def _decisions(result) -> tuple:
     pairs = sorted((p.a.id, p.b.id, p.relation, p.merged, p.veto, p.reason) for p in result.pairs)
     clusters = [(c.id, c.canonical.id, c.reason, [m.id for m in c.members]) for c in result.clusters]
