@@ -9,6 +9,7 @@ is not the frame's rows one line each, in order, it declines and the caller writ
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 from pathlib import Path
@@ -51,12 +52,12 @@ def upsert_sorted(frame: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(pieces, rechunk=False)
 
 
-def splice_csv(csv: Path, frame: pl.DataFrame, rows: pl.DataFrame, target: Path) -> bool:
-    """Write to ``target`` what ``upsert_sorted(frame, rows).write_csv()`` would write, given that
-    ``csv`` holds ``frame`` as written by polars: the old file's bytes between the changed rows
-    are copied, not formatted again.
+def splice_csv(csv: Path, frame: pl.DataFrame, rows: pl.DataFrame, target: Path | BinaryIO) -> bool:
+    """Write to ``target`` (a path, or an unbuffered file open for writing, from its position) what
+    ``upsert_sorted(frame, rows).write_csv()`` would write, given that ``csv`` holds ``frame`` as
+    written by polars: the old file's bytes between the changed rows are copied, not formatted again.
 
-    Returns False, having written nothing useful, when there are more than SPLICE_ROWS rows, when
+    Returns False, having written nothing, when there are more than SPLICE_ROWS rows, when
     ``csv`` does not start with the frame's header, or when a row the splice needs is not where
     the frame says it is (an edited, unsorted or reformatted file): the caller then writes the
     file whole. Only the rows around each change are checked; the caller vouches for the rest
@@ -90,7 +91,7 @@ def splice_csv(csv: Path, frame: pl.DataFrame, rows: pl.DataFrame, target: Path)
             for pos, kind, _ in events:  # a dropped row is one whole line
                 if kind == 1 and data.find(b"\n", starts[pos]) != starts[pos + 1] - 1:
                     return False
-            with open(target, "wb", buffering=0) as out:
+            with open(target, "wb", buffering=0) if isinstance(target, Path) else contextlib.nullcontext(target) as out:
                 _copy(source, out, 0, len(header))
                 at = 0  # the next old row to copy
                 for pos, kind, i in events:

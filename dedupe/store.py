@@ -27,7 +27,7 @@ import shutil
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import polars as pl
@@ -46,6 +46,7 @@ from dedupe.lock import corpus_lock
 from dedupe.passages import PassageIndex
 from dedupe.pipeline import judge
 from dedupe.quality import quality_flags
+from dedupe.rewrite import read_locked, replace_reusing
 from dedupe.splice import splice_csv, upsert_sorted
 from dedupe.verify import MERGING, STRENGTH, Verdict
 from normalize import NormalizeConfig
@@ -366,7 +367,7 @@ class Corpus:
         if frame is not None and frame.schema == pl.Schema(MANIFEST_SCHEMA):
             return frame, stamp
         try:
-            frame = pl.read_csv(self.manifest_path, schema=MANIFEST_SCHEMA)
+            frame = pl.read_csv(read_locked(self.manifest_path), schema=MANIFEST_SCHEMA)
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise CorpusError(f"cannot read {self.manifest_path}: {exc}; restore it from version control") from exc
         if not frame["path"].is_sorted():  # as written; a hand-edited CSV may not be, and the
@@ -817,10 +818,15 @@ class Corpus:
         # the CSV as read, unchanged since: copy its bytes around the changed rows
         unchanged = plan.state.stamp is not None and manifest_stamp(self.manifest_path) == plan.state.stamp
 
+        def splice(out: Path | BinaryIO) -> bool:
+            return unchanged and splice_csv(self.manifest_path, old, changed, out)
+
         def write(tmp: Path) -> None:
-            if not (unchanged and splice_csv(self.manifest_path, old, changed, tmp)):
+            if not splice(tmp):
                 frame.write_csv(tmp)
 
-        atomic_write(self.manifest_path, write)
+        # over the file the last ingest replaced (see dedupe.rewrite), else as a new file
+        if not replace_reusing(self.manifest_path, self.cache.manifest_folder / "spare.csv", splice):
+            atomic_write(self.manifest_path, write)
         with contextlib.suppress(OSError):  # the copy is an optimisation: the next read parses the CSV
             self.cache.write_manifest(frame, self.manifest_path, plan.state.stamp, changed)

@@ -600,3 +600,81 @@ def test_a_batch_ingest_leaves_a_new_manifest_base_not_a_large_delta(corpus, tmp
     assert code == 0, err
     assert [p.name.split("-")[0] for p in copy.glob("*.parquet")] == ["base"]  # three rows: a new base
     assert Corpus(corpus).load().manifest.height == 9
+
+
+def _writer(content: bytes):
+    def write(out) -> bool:
+        out.write(content)
+        return True
+
+    return write
+
+
+def test_a_replacement_writes_over_the_file_the_last_one_retired(tmp_path):
+    from dedupe.rewrite import replace_reusing
+
+    target, spare = tmp_path / "manifest.csv", tmp_path / "cache" / "spare.csv"
+    spare.parent.mkdir()
+    target.write_bytes(b"first version, the longest of the three\n")
+    first = target.stat().st_ino
+    assert replace_reusing(target, spare, _writer(b"second\n"))
+    assert target.read_bytes() == b"second\n"
+    assert spare.read_bytes() == b"first version, the longest of the three\n" and spare.stat().st_ino == first
+    assert replace_reusing(target, spare, _writer(b"third\n"))
+    assert target.read_bytes() == b"third\n"  # written over the first file's blocks, cut to length
+    assert target.stat().st_ino == first and spare.read_bytes() == b"second\n"
+    assert not replace_reusing(target, spare, lambda out: False)  # declined: nothing changes
+    assert target.read_bytes() == b"third\n" and spare.read_bytes() == b"second\n"
+    assert not (tmp_path / "cache" / "spare.csv.retired").exists()
+
+
+def test_a_spare_someone_still_reads_or_links_is_left_alone(tmp_path):
+    import fcntl
+
+    from dedupe.rewrite import read_locked, replace_reusing
+
+    target, spare = tmp_path / "manifest.csv", tmp_path / "spare.csv"
+    target.write_bytes(b"v1\n")
+    assert replace_reusing(target, spare, _writer(b"v2\n"))
+    with open(spare, "rb") as reader:  # a reader that opened v1 before it was replaced, still reading
+        fcntl.flock(reader.fileno(), fcntl.LOCK_SH)
+        assert replace_reusing(target, spare, _writer(b"v3\n"))
+        assert reader.read() == b"v1\n"
+    assert read_locked(target) == b"v3\n" and spare.read_bytes() == b"v2\n"
+    os.link(spare, tmp_path / "kept-by-hand.csv")  # a second name: not ours to write over
+    assert replace_reusing(target, spare, _writer(b"v4\n"))
+    assert (tmp_path / "kept-by-hand.csv").read_bytes() == b"v2\n" and target.read_bytes() == b"v4\n"
+    os.link(target, tmp_path / "other.csv")  # the spare made a second name of the live file
+    os.replace(tmp_path / "other.csv", spare)
+    assert replace_reusing(target, spare, _writer(b"v5\n"))
+    assert target.read_bytes() == b"v5\n" and spare.read_bytes() == b"v4\n"
+
+
+def test_a_replacement_cut_short_is_settled_by_the_next(tmp_path):
+    from dedupe.rewrite import replace_reusing
+
+    target, spare = tmp_path / "manifest.csv", tmp_path / "spare.csv"
+    retired = tmp_path / "spare.csv.retired"
+    target.write_bytes(b"live\n")
+    os.link(target, retired)  # killed after linking the live file, before the rename
+    spare.write_bytes(b"an unfinished write\n")
+    assert replace_reusing(target, spare, _writer(b"next\n"))
+    assert target.read_bytes() == b"next\n" and spare.read_bytes() == b"live\n" and not retired.exists()
+    os.replace(spare, retired)  # killed after the rename, before the retired file became the spare
+    with open(retired, "rb") as kept:  # open, but not locked as a reader would: a view of that file
+        assert replace_reusing(target, spare, _writer(b"after\n"))
+        assert target.read_bytes() == b"after\n" and spare.read_bytes() == b"next\n"
+        assert kept.read() == b"after\n"  # the retired file was written over, not dropped
+
+
+def test_ingests_keep_the_manifest_they_replaced_as_the_spare(corpus, tmp_path):
+    spare = corpus / ".cache" / "manifest" / "spare.csv"
+    before = (corpus / "manifest.csv").read_bytes()
+    code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
+    assert code == 0, err
+    assert spare.read_bytes() == before
+    middle = (corpus / "manifest.csv").read_bytes()
+    code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 0, err
+    assert spare.read_bytes() == middle != (corpus / "manifest.csv").read_bytes()
+    assert (corpus / "manifest.csv").read_bytes() == Corpus(corpus).read_manifest().write_csv().encode()
