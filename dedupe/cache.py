@@ -313,16 +313,18 @@ class Cache:
             if f.name != f"base-{stamp}.parquet":
                 f.unlink(missing_ok=True)
 
-    def pairs(self) -> pl.DataFrame | None:
+    def pairs(self, columns: Sequence[str] | None = None) -> pl.DataFrame | None:
         """Every verified pair: ``pairs.parquet`` and the pairs each later ingest added (None when
-        there are none of this configuration: they are verified again)."""
+        there are none of this configuration: they are verified again); only ``columns`` (and the
+        tag) when given."""
         base = self.folder / "pairs.parquet"
         for _ in range(3):  # an ingest merging the added files meanwhile (a reader holds no lock): list again
             if not base.exists():  # (removed by hand: the pairs added since are not all of them)
                 return None
             files = [str(base), *sorted(str(f) for f in self.pair_parts.glob("*.parquet"))]
             try:
-                frame = pl.scan_parquet(files).collect()
+                scan = pl.scan_parquet(files)
+                frame = (scan if columns is None else scan.select(*dict.fromkeys([*columns, "tag"]))).collect()
             except FileNotFoundError:
                 continue
             except (pl.exceptions.PolarsError, OSError):

@@ -25,7 +25,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -90,6 +90,24 @@ class StoredPair:
 
 
 PAIR_COLUMNS = {k: v for k, v in PAIR_SCHEMA.items() if k != "tag"}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A stored pair as clustering sees it: whether it merges or keeps apart, and its strength."""
+
+    a: str
+    b: str
+    relation: str
+    jaccard: float
+    veto: str | None
+
+    @property
+    def merges(self) -> bool:
+        return self.relation in MERGING and not self.veto
+
+
+LINK_COLUMNS = [f.name for f in fields(Link)]
 
 
 def pair_frame(pairs: Iterable[StoredPair]) -> pl.DataFrame:
@@ -169,7 +187,7 @@ class State:
         """Every verified pair (reports; an ingest reads only those it needs, see :meth:`linked`)."""
         return stored_pairs(self.pair_frame)
 
-    def linked(self, seeds: Iterable[str], more: Sequence[StoredPair] = ()) -> list[StoredPair]:
+    def linked(self, seeds: Iterable[str], more: Sequence[StoredPair] = ()) -> list[Link]:
         """The stored pairs that merge notices or keep them apart, among the notices connected by
         such pairs (stored, or ``more``) to ``seeds``: all that clustering them again depends on."""
         reached = set(seeds)
@@ -178,13 +196,25 @@ class State:
                 reached |= {p.a, p.b}
         if reached <= set(seeds):  # seeds new to the corpus, linked to nothing it holds
             return []
-        links = self.pair_frame.filter(pl.col("relation").is_in(MERGING) | pl.col("veto").is_not_null())
+        links = self._links
         frontier = reached
         while frontier and links.height:
             near = links.filter(pl.col("a").is_in(list(frontier)) | pl.col("b").is_in(list(frontier)))
             frontier = (set(near["a"].to_list()) | set(near["b"].to_list())) - reached
             reached |= frontier
-        return stored_pairs(links.filter(pl.col("a").is_in(list(reached))))
+        return [Link(*row) for row in links.filter(pl.col("a").is_in(list(reached))).iter_rows()]
+
+    @functools.cached_property
+    def _links(self) -> pl.DataFrame:
+        """The stored pairs that merge or keep apart, without the columns clustering does not read
+        (the reasons are most of the pairs' bytes): from the pairs in memory, or read on their own."""
+        frame = None if "_pairs" in self.__dict__ else self.corpus.cache.pairs(LINK_COLUMNS)
+        if frame is None:  # read already, or to be verified again
+            frame = self.pair_frame
+        elif self.unlisted:  # as in _pairs: no pair of a notice the manifest does not list
+            ids = self.manifest["id"].implode()
+            frame = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
+        return frame.filter(pl.col("relation").is_in(MERGING) | pl.col("veto").is_not_null()).select(LINK_COLUMNS)
 
     @functools.cached_property
     def _order(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -584,7 +614,7 @@ class Corpus:
         # only pairs that merge or keep apart decide clusters: a notice that is merely related to
         # an addition keeps its cluster as recorded, so it is not clustered again
         links = [p for p in plan.new_pairs if p.merges or p.veto]
-        pairs = [*state.linked(batch, links), *links]
+        pairs: list[Link | StoredPair] = [*state.linked(batch, links), *links]
         touched = {i for p in pairs for i in (p.a, p.b)} | set(batch)
         seq = state.column(touched - set(batch), "seq") | {d.id: d.order for d in batch.values()}
         nodes = sorted(touched, key=lambda i: (seq[i], i))

@@ -522,6 +522,7 @@ def test_pairs_of_an_ingest_that_did_not_land_are_not_kept_twice(corpus, tmp_pat
     assert list((corpus / ".cache" / "pairs").glob("*.parquet"))  # its pairs were written first
     monkeypatch.undo()
     assert Corpus(corpus).load().stale_pairs > 0
+    assert_links_read_alone_are_those_of_all_pairs(corpus)
     code, _, err = run("ingest", str(again), "--corpus", str(corpus))
     assert code == 0, err
     frame = Corpus(corpus).load().pair_frame
@@ -678,3 +679,29 @@ def test_ingests_keep_the_manifest_they_replaced_as_the_spare(corpus, tmp_path):
     assert code == 0, err
     assert spare.read_bytes() == middle != (corpus / "manifest.csv").read_bytes()
     assert (corpus / "manifest.csv").read_bytes() == Corpus(corpus).read_manifest().write_csv().encode()
+
+
+def assert_links_read_alone_are_those_of_all_pairs(root: Path) -> None:
+    """Clustering reads only the merging and vetoed pairs, and not their reasons: it finds what
+    it would find among every pair, stale pairs left out."""
+    from dedupe.store import Link, StoredPair
+
+    every = Corpus(root).load()
+    frame = every.pair_frame
+    expected = {
+        Link(r["a"], r["b"], r["relation"], r["jaccard"], r["veto"])
+        for r in frame.iter_rows(named=True)
+        if r["relation"] in ("exact", "near", "contained") or r["veto"]
+    }
+    # a newcomer that merges with every notice listed reaches every link
+    more = [StoredPair("newcomer", i, "near", 1.0, 1.0, "", None) for i in every.manifest["id"]]
+    alone = Corpus(root).load()
+    assert expected and set(alone.linked(["newcomer"], more)) == expected
+    assert "_pairs" not in alone.__dict__  # the whole pairs were never read
+    assert set(every.linked(["newcomer"], more)) == expected
+
+
+def test_clustering_reads_the_links_alone(corpus, tmp_path):
+    code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
+    assert code == 0, err
+    assert_links_read_alone_are_those_of_all_pairs(corpus)
