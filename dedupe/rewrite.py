@@ -62,13 +62,14 @@ def replace_reusing(target: Path, spare: Path, write: Callable[[BinaryIO], bool]
         try:
             os.link(target, retired)  # keeps the old file alive: the rename frees nothing
         except OSError:
-            return False  # no hard links here: the spare written for nothing is dropped next time
+            return False  # no hard links here: the caller writes a new file
         try:
             os.replace(spare, target)
         except BaseException:
             retired.unlink(missing_ok=True)  # a second name of the live file: nothing is lost
             raise
-        os.replace(retired, spare)
+        with contextlib.suppress(OSError):  # the target is replaced: that must not fail now
+            os.replace(retired, spare)  # (if this does, the next call settles it)
     return True
 
 
