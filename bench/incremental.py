@@ -161,9 +161,8 @@ class Snapshot:
         for add in plan.additions:
             (self.corpus.root / add.doc.path).unlink(missing_ok=True)
         # a new base for the restored CSV (a new inode): the ingest's delta goes
-        self.corpus.cache.write_manifest(
-            self.corpus.read_manifest(), self.corpus.manifest_path, None, pl.DataFrame(schema={})
-        )
+        whole = self.corpus.read_manifest()
+        self.corpus.cache.write_manifest(lambda: whole, self.corpus.manifest_path, None, pl.DataFrame(schema={}))
 
 
 def measure(folder: Path, new: Path, traced: bool) -> tuple[list[float], Plan]:

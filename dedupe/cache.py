@@ -267,14 +267,19 @@ class Cache:
     def manifest_folder(self) -> Path:
         return self.folder / "manifest"
 
-    def read_manifest(self, csv: Path) -> tuple[pl.DataFrame | None, str]:
-        """The manifest from its Parquet copy when that matches ``csv`` (else None), and the CSV's
-        stamp. The copy is a base plus the rows each later ingest changed, chained by stamps."""
+    def read_manifest(self, csv: Path, columns: Sequence[str] | None = None) -> tuple[pl.DataFrame | None, str]:
+        """The manifest (only ``columns``, when given) from its Parquet copy when that matches
+        ``csv`` (else None), and the CSV's stamp."""
         stamp = manifest_stamp(csv)
+        return self.manifest_copy(stamp, columns), stamp
+
+    def manifest_copy(self, stamp: str, columns: Sequence[str] | None = None) -> pl.DataFrame | None:
+        """The copy of the manifest stamped ``stamp`` (only ``columns``, when given), if there is
+        one: a base plus the rows each later ingest changed, chained by stamps."""
         folder = self.manifest_folder
         bases = sorted(folder.glob("base-*.parquet")) if folder.is_dir() else []
         if len(bases) != 1:
-            return None, stamp
+            return None
         deltas = {}
         for path in folder.glob("delta-*.parquet"):
             before, _, after = path.stem.removeprefix("delta-").partition("~")
@@ -282,21 +287,23 @@ class Cache:
         chain, at = [], bases[0].stem.removeprefix("base-")
         while at != stamp:
             if at not in deltas or len(chain) > len(deltas):
-                return None, stamp
+                return None
             path, at = deltas[at]
             chain.append(path)
         try:
-            frame = pl.read_parquet(bases[0])
+            frame = pl.read_parquet(bases[0], columns=columns)
             for path in chain:
-                frame = upsert_sorted(frame, pl.read_parquet(path))
+                frame = upsert_sorted(frame, pl.read_parquet(path, columns=columns))
         except (pl.exceptions.PolarsError, OSError):
-            return None, stamp  # removed or replaced meanwhile: the CSV is the record
-        return frame, stamp
+            return None  # removed or replaced meanwhile: the CSV is the record
+        return frame
 
-    def write_manifest(self, frame: pl.DataFrame, csv: Path, previous: str | None, changed: pl.DataFrame) -> None:
+    def write_manifest(
+        self, frame: Callable[[], pl.DataFrame], csv: Path, previous: str | None, changed: pl.DataFrame
+    ) -> None:
         """Record the manifest just written to ``csv``: the rows that changed since the copy
-        stamped ``previous``, or a new base (no usable copy before, too long a chain, or more than
-        SPLICE_ROWS changed rows)."""
+        stamped ``previous``, or a new base, the whole ``frame()`` (no usable copy before, too
+        long a chain, or more than SPLICE_ROWS changed rows)."""
         folder = self.manifest_folder
         folder.mkdir(parents=True, exist_ok=True)
         stamp = manifest_stamp(csv)
@@ -308,7 +315,8 @@ class Cache:
             return
         # uncompressed: read at every load, where decompressing would double the time (the base
         # is about 150 bytes a notice on disk this way, a third of the CSV)
-        atomic_write(folder / f"base-{stamp}.parquet", lambda p: frame.write_parquet(p, compression="uncompressed"))
+        whole = frame()
+        atomic_write(folder / f"base-{stamp}.parquet", lambda p: whole.write_parquet(p, compression="uncompressed"))
         for f in files:
             if f.name != f"base-{stamp}.parquet":
                 f.unlink(missing_ok=True)

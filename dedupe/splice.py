@@ -54,11 +54,12 @@ def upsert_sorted(frame: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
 
 def splice_csv(csv: Path, frame: pl.DataFrame, rows: pl.DataFrame, target: Path | BinaryIO) -> bool:
     """Write to ``target`` (a path, or an unbuffered file open for writing, from its position) what
-    ``upsert_sorted(frame, rows).write_csv()`` would write, given that ``csv`` holds ``frame`` as
-    written by polars: the old file's bytes between the changed rows are copied, not formatted again.
+    ``upsert_sorted(frame, rows).write_csv()`` would write, given that ``csv`` holds the rows of
+    ``frame`` as written by polars (of the frame, only the id and path columns are read, so it may
+    hold only those): the old file's bytes between the changed rows are copied, not formatted again.
 
     Returns False, having written nothing, when there are more than SPLICE_ROWS rows, when
-    ``csv`` does not start with the frame's header, or when a row the splice needs is not where
+    ``csv`` does not start with the rows' header, or when a row the splice needs is not where
     the frame says it is (an edited, unsorted or reformatted file): the caller then writes the
     file whole. Only the rows around each change are checked; the caller vouches for the rest
     (the store splices only a file whose size, time and inode are those it read).
@@ -69,7 +70,7 @@ def splice_csv(csv: Path, frame: pl.DataFrame, rows: pl.DataFrame, target: Path 
     new_lines = rows.write_csv(include_header=False).encode().splitlines(keepends=True)
     if len(new_lines) != rows.height:  # a field with a line break: not one line a row
         return False
-    header = frame.clear().write_csv().encode()
+    header = rows.clear().write_csv().encode()  # the frame may hold only some columns (id and path)
     with open(csv, "rb") as source:
         size = os.fstat(source.fileno()).st_size
         if size <= len(header):

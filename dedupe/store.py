@@ -71,6 +71,20 @@ MANIFEST_SCHEMA = {
     "seq": pl.Int64,
     "ingested_at": pl.String,
 }
+# the manifest's columns that an ingest reads: the others (titles, flags, …) are read only to
+# write the whole manifest, or for reports
+INDEX_COLUMNS = [
+    "id",
+    "path",
+    "sha256",
+    "bytes",
+    "cluster",
+    "is_canonical",
+    "relation",
+    "similarity",
+    "seq",
+    "ingested_at",
+]
 PASSAGE_SEARCH_LIMIT = 20_000  # notices: above, related notices are looked for among LSH candidates only
 
 
@@ -128,7 +142,8 @@ class State:
 
     Signatures stay in their memory-mapped cache blocks; ``ids``, ``seqs`` and the
     ``signatures`` matrix in ingestion order are built only when asked for (reports, a shared
-    index to fill, small corpora), not by an incremental ingest.
+    index to fill, small corpora), not by an incremental ingest. Likewise ``index`` holds the
+    manifest's INDEX_COLUMNS, and the whole ``manifest`` is read when first asked for.
     """
 
     def __init__(
@@ -140,7 +155,9 @@ class State:
         stamp: str | None = None,
     ) -> None:
         self.corpus = corpus
-        self.manifest = manifest
+        self.index = manifest.select(INDEX_COLUMNS)
+        if manifest.width == len(MANIFEST_SCHEMA):  # else read whole when first asked for
+            self.__dict__["manifest"] = manifest
         self.blocks = blocks
         if pairs is not None:  # else read from the cache when first asked for
             self.__dict__["_pairs"] = (pairs, 0)
@@ -150,6 +167,20 @@ class State:
     @property
     def size(self) -> int:
         return sum(int(b.live.sum()) for b in self.blocks)
+
+    @functools.cached_property
+    def manifest(self) -> pl.DataFrame:
+        """The whole manifest, of the same version as ``index`` (which alone was read, from the
+        copy stamped ``stamp``)."""
+        frame = self.corpus.cache.manifest_copy(self.stamp) if self.stamp is not None else None
+        if frame is None:  # the copy went meanwhile: the CSV, if it is still that version
+            frame, stamp = self.corpus._read_manifest()
+            if (stamp or manifest_stamp(self.corpus.manifest_path)) != self.stamp:
+                raise CorpusError(
+                    f"{self.corpus.manifest_path} changed while it was being read (another ingest?): "
+                    "run the command again"
+                )
+        return frame
 
     @functools.cached_property
     def _pairs(self) -> tuple[pl.DataFrame, int]:
@@ -163,7 +194,7 @@ class State:
         frame = frame.select(*PAIR_COLUMNS)
         if not self.unlisted:  # the cache holds no notice the manifest does not list, so no pair of
             return frame, 0  # one either (an ingest that does not land leaves both; the next drops both)
-        ids = self.manifest["id"].implode()
+        ids = self.index["id"].implode()
         kept = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
         return kept, frame.height - kept.height
 
@@ -212,7 +243,7 @@ class State:
         if frame is None:  # read already, or to be verified again
             frame = self.pair_frame
         elif self.unlisted:  # as in _pairs: no pair of a notice the manifest does not list
-            ids = self.manifest["id"].implode()
+            ids = self.index["id"].implode()
             frame = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
         return frame.filter(pl.col("relation").is_in(MERGING) | pl.col("veto").is_not_null()).select(LINK_COLUMNS)
 
@@ -278,7 +309,8 @@ class State:
 
     def column(self, ids: Iterable[str], name: str) -> dict[str, Any]:
         """One manifest column for the listed notices."""
-        rows = self.manifest.filter(pl.col("id").is_in(list(ids)))
+        frame = self.index if name in self.index.columns else self.manifest
+        rows = frame.filter(pl.col("id").is_in(list(ids)))
         return dict(zip(rows["id"].to_list(), rows[name].to_list(), strict=True))
 
     def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
@@ -296,7 +328,7 @@ class State:
 
     @property
     def next_seq(self) -> int:
-        return int(self.manifest["seq"].max() or 0) + 1 if self.manifest.height else 1
+        return int(self.index["seq"].max() or 0) + 1 if self.index.height else 1
 
 
 @dataclass
@@ -388,13 +420,15 @@ class Corpus:
     def read_manifest(self) -> pl.DataFrame:
         return self._read_manifest()[0]
 
-    def _read_manifest(self) -> tuple[pl.DataFrame, str | None]:
+    def _read_manifest(self, columns: Sequence[str] | None = None) -> tuple[pl.DataFrame, str | None]:
         """The manifest, from the cache's Parquet copy when it matches the CSV (then also the
-        copy's stamp, which the next commit chains from)."""
+        copy's stamp, which the next commit chains from); from the copy, only ``columns`` when
+        given (read from the CSV, it comes whole)."""
         if not self.manifest_path.exists():
             return pl.DataFrame(schema=MANIFEST_SCHEMA), None
-        frame, stamp = self.cache.read_manifest(self.manifest_path)
-        if frame is not None and frame.schema == pl.Schema(MANIFEST_SCHEMA):
+        frame, stamp = self.cache.read_manifest(self.manifest_path, columns)
+        wanted = pl.Schema({k: v for k, v in MANIFEST_SCHEMA.items() if columns is None or k in columns})
+        if frame is not None and frame.schema == wanted:
             return frame, stamp
         try:
             frame = pl.read_csv(read_locked(self.manifest_path), schema=MANIFEST_SCHEMA)
@@ -405,7 +439,7 @@ class Corpus:
         if manifest_stamp(self.manifest_path) != stamp:
             return frame, None  # rewritten while being read: no copy under the old stamp
         try:
-            self.cache.write_manifest(frame, self.manifest_path, None, frame.clear())
+            self.cache.write_manifest(lambda: frame, self.manifest_path, None, frame.clear())
         except OSError:
             return frame, None  # a read-only cache: the CSV alone will do
         return frame, stamp
@@ -414,7 +448,7 @@ class Corpus:
         """The store as the manifest records it: signatures and pairs from the cache, rebuilt from
         the originals where the cache is missing or stale."""
         self.require()
-        manifest, stamp = self._read_manifest()
+        manifest, stamp = self._read_manifest(INDEX_COLUMNS)
         state = State(self, manifest, self.cache.blocks(manifest["id"]), stamp=stamp)
         rebuilt = state.size < manifest.height
         if rebuilt:
@@ -541,7 +575,7 @@ class Corpus:
         batch = self.read(paths) if batch is None else batch
         plan = Plan(state)
         shas = [sha for _, sha, _, _ in batch if sha]
-        known = state.manifest.filter(pl.col("sha256").is_in(shas))
+        known = state.index.filter(pl.col("sha256").is_in(shas))
         known_sha = dict(zip(known["sha256"].to_list(), known["path"].to_list(), strict=True))
         seq = state.next_seq
         for path, sha, size, res in batch:
@@ -623,8 +657,8 @@ class Corpus:
         groups, _ = cluster(
             len(nodes), ((pos[p.a], pos[p.b]) for p in merges), [(pos[p.a], pos[p.b]) for p in pairs if p.veto]
         )
-        concerned = state.manifest.join(pl.DataFrame({"id": nodes}, schema={"id": pl.String}), on="id", how="semi")
-        clusters = state.manifest.join(concerned.select("cluster").unique(), on="cluster", how="semi")
+        concerned = state.index.join(pl.DataFrame({"id": nodes}, schema={"id": pl.String}), on="id", how="semi")
+        clusters = state.index.join(concerned.select("cluster").unique(), on="cluster", how="semi")
         old_cluster = dict(zip(clusters["id"].to_list(), clusters["cluster"].to_list(), strict=True))
         old_members: dict[str, set[str]] = {}
         for doc_id, cid in old_cluster.items():
@@ -777,7 +811,7 @@ class Corpus:
             if logged is not None:  # the ingest did not land: neither do its lines
                 os.truncate(self.decisions_path, logged)
             raise
-        self.cache.compact(plan.state.manifest["id"].append(pl.Series([a.doc.id for a in plan.additions])))
+        self.cache.compact(plan.state.index["id"].append(pl.Series([a.doc.id for a in plan.additions])))
 
     def _log(self, lines: bytes) -> int:
         """Append ``lines`` to the decision log in place (rewriting a large log for every ingest
@@ -811,7 +845,7 @@ class Corpus:
                 stale.unlink()  # derived text of a cluster that merged into another
 
     def _write_manifest(self, plan: Plan, now: str) -> None:
-        old = plan.state.manifest
+        old = plan.state.index  # the whole manifest is read only if it is written whole
         sizes = {a.doc.id: (a.sha256, a.size) for a in plan.additions}
         old_rows = {r["id"]: r for r in old.filter(pl.col("id").is_in(list(plan.membership))).iter_rows(named=True)}
         members: dict[str, list[Document]] = {}
@@ -844,19 +878,22 @@ class Corpus:
                 }
             )
         changed = pl.DataFrame(rows, schema=MANIFEST_SCHEMA)
-        frame = upsert_sorted(old, changed)  # _read_manifest gives it sorted by path
         # the CSV as read, unchanged since: copy its bytes around the changed rows
         unchanged = plan.state.stamp is not None and manifest_stamp(self.manifest_path) == plan.state.stamp
+
+        @functools.cache
+        def frame() -> pl.DataFrame:
+            return upsert_sorted(plan.state.manifest, changed)  # _read_manifest gives it sorted by path
 
         def splice(out: Path | BinaryIO) -> bool:
             return unchanged and splice_csv(self.manifest_path, old, changed, out)
 
         def write(tmp: Path) -> None:
             if not splice(tmp):
-                frame.write_csv(tmp)
+                frame().write_csv(tmp)
 
         # over the file the last ingest replaced (see dedupe.rewrite), else as a new file
         if not replace_reusing(self.manifest_path, self.cache.manifest_folder / "spare.csv", splice):
             atomic_write(self.manifest_path, write)
         with contextlib.suppress(OSError):  # the copy is an optimisation: the next read parses the CSV
-            self.cache.write_manifest(frame, self.manifest_path, plan.state.stamp, changed)
+            self.cache.write_manifest(frame, self.manifest_path, plan.state.stamp, changed)  # frame(): if a base

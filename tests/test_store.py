@@ -705,3 +705,33 @@ def test_clustering_reads_the_links_alone(corpus, tmp_path):
     code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
     assert code == 0, err
     assert_links_read_alone_are_those_of_all_pairs(corpus)
+
+
+def test_an_ingest_reads_the_manifest_index_and_the_whole_only_to_write_it(corpus, tmp_path, monkeypatch):
+    """A load reads the manifest's INDEX_COLUMNS from its copy; the whole manifest, of the same
+    version, is read only when it is written whole (a new base of the copy, here after a chain of
+    deltas), and the copy then still matches the CSV."""
+    import polars as pl
+
+    import dedupe.cache as cache
+    from dedupe.errors import CorpusError
+    from dedupe.store import INDEX_COLUMNS, MANIFEST_SCHEMA
+
+    state = Corpus(corpus).load()
+    assert state.index.columns == INDEX_COLUMNS and "manifest" not in state.__dict__
+    assert state.manifest.equals(Corpus(corpus).read_manifest()) and state.manifest.width == len(MANIFEST_SCHEMA)
+    old = Corpus(corpus).load()
+    monkeypatch.setattr(cache, "MAX_DELTAS", 1)
+    copy = corpus / ".cache" / "manifest"
+    for i in range(3):
+        extra = tmp_path / f"extra{i}.txt"
+        extra.write_text(f"第{i}份不同的通知，内容{i}。" * 30, encoding="utf-8")
+        code, _, err = run("ingest", str(extra), "--corpus", str(corpus))
+        assert code == 0, err
+        from_csv = pl.read_csv(corpus / "manifest.csv", schema=MANIFEST_SCHEMA)
+        assert Corpus(corpus).load().manifest.equals(from_csv)  # from the copy: base and deltas
+    assert len(list(copy.glob("delta-*.parquet"))) <= 1  # a new base came after the chain limit
+    # a state read before those ingests gives its own version (its copy is gone: from the CSV,
+    # which has changed since, so it says to run again rather than mix two versions)
+    with pytest.raises(CorpusError, match="changed while it was being read"):
+        _ = old.manifest
