@@ -230,7 +230,7 @@ def main() -> None:
     n = state.size
     signature_bytes = sum(b.signatures.nbytes for b in state.blocks)
     index_bytes = sum(
-        b.ids.estimated_size() + b.seq.nbytes + b.keyhash.nbytes + b.live.nbytes + b.bands.nbytes for b in state.blocks
+        b.numbers.nbytes + b.seq.nbytes + b.keyhash.nbytes + b.live.nbytes + b.bands.nbytes for b in state.blocks
     )
     print(
         f"signatures: {signature_bytes / n:.0f} bytes/notice (memory-mapped); index beyond them (ids, seqs, "

@@ -2,11 +2,12 @@
 
 - ``parts/<tag>/*.parquet``: one file per ingest, a row per notice: id, seq, path, the normalized
   notice (JSON), a hash of its key and its passage fingerprints; beside it ``*.npy``, the same
-  notices' MinHash signatures as one uint32 matrix, ``*.bands.npy``, their LSH band hashes, and
-  ``*.fps.npy`` / ``*.fpo.npy``, their passage fingerprints sorted with the row of each (while
-  the corpus is small enough to use them), all read with a memory map. Appending a part costs
-  what the new notices cost; loading a corpus's signatures reads three small columns of every
-  part in one scan and maps the matrices. Past MAX_PARTS parts, the small ones are merged into
+  notices' MinHash signatures as one uint32 matrix, ``*.bands.npy``, their LSH band hashes,
+  ``*.rows.npy``, their ids (16 hex digits, as uint64), seqs and key hashes, and ``*.fps.npy`` /
+  ``*.fpo.npy``, their passage fingerprints sorted with the row of each (while the corpus is
+  small enough to use them), all read with a memory map. Appending a part costs what the new
+  notices cost; loading a corpus's signatures maps these files (a part without ``*.rows.npy``,
+  from an older version, gets it from its Parquet when first loaded). Past MAX_PARTS parts, the small ones are merged into
   one (the largest is left alone).
 - ``pairs.parquet``: every verified pair (relation, similarity, reason, veto), and ``pairs/``, the
   pairs of each later ingest (up to MAX_PARTS files, then written into ``pairs.parquet``).
@@ -21,7 +22,9 @@ before its manifest was written) are ignored too.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -74,18 +77,53 @@ def cache_tag(config: DedupeConfig, normalize_config: NormalizeConfig) -> str:
     return f"{CACHE_VERSION}-{config.signature_fingerprint()}-{hashlib.sha1(repr(normalize_config).encode()).hexdigest()[:8]}"
 
 
+def id_numbers(ids: pl.Series) -> pl.Series:
+    """Notice ids (16 hex digits) as uint64; null where an id is not of that form."""
+    numbers = ids.str.to_integer(base=16, dtype=pl.UInt64, strict=False)
+    return numbers.set(ids.str.len_bytes() != 16, None)  # type: ignore[arg-type]
+
+
+def id_texts(numbers: np.ndarray) -> pl.Series:
+    """The ids (16 lowercase hex digits) of uint64 id numbers."""
+    digits = np.ascontiguousarray(numbers, dtype=">u8").tobytes().hex()
+    return pl.Series([digits[k : k + 16] for k in range(0, len(digits), 16)], dtype=pl.String)
+
+
+class HexIds(Sequence[str]):
+    """A part's ids held as numbers, each turned into its text only when read (a query names a
+    few of a corpus's ids)."""
+
+    def __init__(self, numbers: np.ndarray) -> None:
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, row: int) -> str:  # type: ignore[override]
+        return f"{int(self.numbers[row]):016x}"
+
+
 @dataclasses.dataclass
 class Block:
-    """One cache part's notices: ids, seqs, key hashes, whether each row counts (``live``), and
-    the signature and band-hash matrices, memory-mapped."""
+    """One cache part's notices: ids (as numbers, see :func:`id_numbers`), seqs, key hashes,
+    whether each row counts (``live``), and the signature and band-hash matrices, memory-mapped."""
 
-    ids: pl.Series
+    numbers: np.ndarray
     seq: np.ndarray
     keyhash: np.ndarray
     live: np.ndarray
     signatures: np.ndarray
     bands: np.ndarray
     part: str  # the part's Parquet file
+
+    @functools.cached_property
+    def ids(self) -> pl.Series:
+        """The ids as text (reports, small corpora): an ingest reads only those it names."""
+        return id_texts(self.numbers)
+
+    @property
+    def keys(self) -> HexIds:
+        return HexIds(self.numbers)
 
 
 class Cache:
@@ -102,39 +140,58 @@ class Cache:
     def _part_files(self) -> list[str]:
         return sorted(str(p) for p in self.parts.glob("*.parquet")) if self.parts.is_dir() else []
 
-    def blocks(self, manifest_ids: pl.Series) -> list[Block]:
+    def blocks(self, listed: pl.Series) -> list[Block]:
         """Every part's signatures (memory-mapped), with which rows count: notices the manifest
-        lists, in the latest part that holds them."""
+        lists (``listed``: their id numbers), in the latest part that holds them."""
         files = self._part_files()
         if not files:
             return []
         stems = [Path(f).with_suffix("") for f in files]
         signatures = [np.load(f"{stem}.npy", mmap_mode="r") for stem in stems]  # written before the Parquet
-        columns = ["id", "seq", "keyhash"]
-        whole = pl.scan_parquet(files).select(columns).collect()  # one scan: parts are read in parallel
-        if whole.height == sum(m.shape[0] for m in signatures):
-            frames, start = [], 0
-            for m in signatures:
-                frames.append(whole.slice(start, m.shape[0]))
-                start += m.shape[0]
-        else:  # a part whose matrix and rows disagree: read each on its own
-            frames = [pl.read_parquet(f, columns=columns) for f in files]
-        ids = pl.concat([f["id"] for f in frames])
-        live = (ids.is_in(manifest_ids.implode()) & ids.is_last_distinct()).to_numpy()
+        rows = self._rows(stems)
+        usable = [k for k, r in enumerate(rows) if r is not None and r.shape[0] == signatures[k].shape[0]]
+        if not usable:  # (a part whose rows and matrix disagree is left out: its notices are rebuilt)
+            return []
+        numbers = pl.Series(np.concatenate([rows[k][:, 0] for k in usable]))  # type: ignore[index]
+        live = (numbers.is_in(listed.implode()) & numbers.is_last_distinct()).to_numpy()
         out, start = [], 0
-        for stem, frame, matrix in zip(stems, frames, signatures, strict=True):
+        for k in usable:
+            table = np.array(rows[k])  # three small columns: contiguous copies
             out.append(
                 Block(
-                    ids=frame["id"],
-                    seq=frame["seq"].to_numpy(),
-                    keyhash=frame["keyhash"].to_numpy(),
-                    live=live[start : start + frame.height],
-                    signatures=matrix,
-                    bands=np.load(f"{stem}.bands.npy", mmap_mode="r"),
-                    part=f"{stem}.parquet",
+                    numbers=table[:, 0].copy(),
+                    seq=table[:, 1].view(np.int64).copy(),
+                    keyhash=table[:, 2].copy(),
+                    live=live[start : start + table.shape[0]],
+                    signatures=signatures[k],
+                    bands=np.load(f"{stems[k]}.bands.npy", mmap_mode="r"),
+                    part=f"{stems[k]}.parquet",
                 )
             )
-            start += frame.height
+            start += table.shape[0]
+        return out
+
+    def _rows(self, stems: Sequence[Path]) -> list[np.ndarray | None]:
+        """Each part's (id number, seq, key hash) rows, memory-mapped; a part without them (from
+        an older version) gets them from its Parquet; None for a part whose ids are not all 16
+        hex digits (not a part this version wrote)."""
+        out: list[np.ndarray | None] = []
+        missing = []
+        for stem in stems:
+            try:
+                out.append(np.load(f"{stem}.rows.npy", mmap_mode="r"))
+            except FileNotFoundError:
+                out.append(None)
+                missing.append(len(out) - 1)
+        if missing:
+            files = [f"{stems[k]}.parquet" for k in missing]
+            frames = [pl.read_parquet(f, columns=["id", "seq", "keyhash"]) for f in files]
+            for k, frame in zip(missing, frames, strict=True):
+                table = _row_table(frame)
+                if table is not None:
+                    with contextlib.suppress(OSError):  # a read-only cache: use them without keeping them
+                        atomic_write(Path(f"{stems[k]}.rows.npy"), lambda p, t=table: _save_npy(p, t))
+                out[k] = table
         return out
 
     def documents(
@@ -186,6 +243,10 @@ class Cache:
     def _write_part(self, name: str, frame: pl.DataFrame, matrix: np.ndarray, passages: bool = True) -> None:
         b, r = band_params(self.config.candidate_threshold, self.config.num_perm)
         bands = band_hashes(matrix, b, r)
+        table = _row_table(frame)
+        if table is None:
+            raise ValueError("a cache part's ids must be 16 hex digits each (the notices' sha256 prefixes)")
+        atomic_write(self.parts / f"{name}.rows.npy", lambda p: _save_npy(p, table))
         atomic_write(self.parts / f"{name}.npy", lambda p: _save_npy(p, matrix))
         atomic_write(self.parts / f"{name}.bands.npy", lambda p: _save_npy(p, bands))
         if passages:
@@ -258,7 +319,7 @@ class Cache:
             stem = Path(f).with_suffix("")
             for path in (  # the parquet first
                 Path(f),
-                *(Path(f"{stem}{suffix}") for suffix in (".npy", ".bands.npy", ".fps.npy", ".fpo.npy")),
+                *(Path(f"{stem}{suffix}") for suffix in (".npy", ".bands.npy", ".rows.npy", ".fps.npy", ".fpo.npy")),
             ):
                 path.unlink(missing_ok=True)
 
@@ -375,6 +436,15 @@ def manifest_stamp(csv: Path) -> str:
     except FileNotFoundError:
         return "none"
     return f"{st.st_size}_{st.st_mtime_ns}_{st.st_ino}"
+
+
+def _row_table(frame: pl.DataFrame) -> np.ndarray | None:
+    """A part's rows as (id number, seq, key hash) uint64 triples; None if an id is not 16 hex digits."""
+    numbers = id_numbers(frame["id"])
+    if numbers.null_count():
+        return None
+    seq = frame["seq"].cast(pl.Int64).to_numpy().view(np.uint64)
+    return np.column_stack([numbers.to_numpy(), seq, frame["keyhash"].cast(pl.UInt64).to_numpy()])
 
 
 def _save_npy(path: Path, matrix: np.ndarray) -> None:

@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 
 from dedupe.bands import BandIndex
-from dedupe.cache import PAIR_SCHEMA, Block, Cache, atomic_write, cache_tag, key_hash, manifest_stamp
+from dedupe.cache import PAIR_SCHEMA, Block, Cache, atomic_write, cache_tag, id_numbers, key_hash, manifest_stamp
 from dedupe.cluster import cluster
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
@@ -211,7 +211,7 @@ class State:
     @functools.cached_property
     def unlisted(self) -> int:
         """Cached rows that do not count: of notices the manifest does not list, or superseded."""
-        return sum(len(b.ids) for b in self.blocks) - self.size
+        return sum(len(b.numbers) for b in self.blocks) - self.size
 
     @functools.cached_property
     def pairs(self) -> list[StoredPair]:
@@ -284,25 +284,28 @@ class State:
         best: tuple[int, str] | None = None
         for block in self.blocks:
             for r in np.flatnonzero((block.keyhash == wanted) & block.live):
-                found = (int(block.seq[r]), str(block.ids[int(r)]))
+                found = (int(block.seq[r]), block.keys[int(r)])
                 best = found if best is None else min(best, found)
         return best[1] if best else None
 
     @functools.cached_property
-    def _rows(self) -> tuple[pl.Series, np.ndarray, np.ndarray]:
-        """Every cached row's id, whether it counts, and where each block's rows start."""
-        ids = pl.concat([b.ids for b in self.blocks])
+    def _rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every cached row's id number, whether it counts, and where each block's rows start."""
+        numbers = np.concatenate([b.numbers for b in self.blocks])
         live = np.concatenate([b.live for b in self.blocks])
-        starts = np.cumsum([0] + [len(b.ids) for b in self.blocks])[:-1]
-        return ids, live, starts
+        starts = np.cumsum([0] + [len(b.numbers) for b in self.blocks])[:-1]
+        return numbers, live, starts
 
     def _parts_holding(self, ids: list[str]) -> list[str] | None:
         """The cache parts holding these notices (reading a part costs milliseconds: only those
         are read); None when some are in none of them."""
         if not self.blocks:
             return None
-        all_ids, live, starts = self._rows
-        hit = np.flatnonzero(all_ids.is_in(pl.Series(ids, dtype=pl.String).implode()).to_numpy() & live)
+        numbers, live, starts = self._rows
+        wanted = id_numbers(pl.Series(ids, dtype=pl.String))
+        if wanted.null_count():
+            return None
+        hit = np.flatnonzero(np.isin(numbers, wanted.to_numpy()) & live)
         if hit.size < len(set(ids)):
             return None
         return sorted({self.blocks[k].part for k in np.searchsorted(starts, hit, side="right") - 1})
@@ -449,11 +452,18 @@ class Corpus:
         the originals where the cache is missing or stale."""
         self.require()
         manifest, stamp = self._read_manifest(INDEX_COLUMNS)
-        state = State(self, manifest, self.cache.blocks(manifest["id"]), stamp=stamp)
+        numbers = id_numbers(manifest["id"])
+        if numbers.null_count():
+            bad = manifest.filter(numbers.is_null()).row(0, named=True)
+            raise CorpusError(
+                f"{self.manifest_path}: the id {bad['id']!r} of {bad['path']} is not 16 hex digits (a notice's id "
+                "is the start of the SHA-256 of its bytes); restore the manifest from version control"
+            )
+        state = State(self, manifest, self.cache.blocks(numbers), stamp=stamp)
         rebuilt = state.size < manifest.height
         if rebuilt:
             self._rebuild(manifest.filter(~pl.col("id").is_in(state.ids)))
-            state = State(self, manifest, self.cache.blocks(manifest["id"]), stamp=stamp)
+            state = State(self, manifest, self.cache.blocks(numbers), stamp=stamp)
             fresh = pair_frame(self._recompute_pairs(state))
             self.cache.write_pairs(fresh)
             state.__dict__["_pairs"] = (fresh, 0)
@@ -607,7 +617,7 @@ class Corpus:
         corpus_index = self._index()
         if isinstance(corpus_index, BandIndex):
             for block in state.blocks:
-                corpus_index.insert_matrix(block.ids, block.signatures, block.bands, block.live)
+                corpus_index.insert_matrix(block.keys, block.signatures, block.bands, block.live)
         elif corpus_index.size() < state.size:  # a shared index may lag a crash: top it up
             corpus_index.insert_many(zip(state.ids, state.signatures, strict=True))
         batch_index = BandIndex(self.config)  # additions stay out of a shared index until committed

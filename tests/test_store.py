@@ -272,7 +272,9 @@ def test_small_cache_parts_are_merged_without_changing_the_store(corpus, tmp_pat
     code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
     assert code == 0, err
     assert len(list(parts.rglob("*.parquet"))) == 1  # four small parts became one
-    assert len(list(parts.rglob("*.npy"))) == 4  # its signatures, band hashes, sorted passages and their rows
+    assert (
+        len(list(parts.rglob("*.npy"))) == 5
+    )  # its ids, seqs and key hashes, signatures, band hashes, sorted passages and their rows
     after = _state_summary(corpus)
     assert set(expected[1]) < set(after[1]) and len(after[1]) == len(expected[1]) + 1
     shutil.rmtree(corpus / ".cache")  # the merged cache reads as a rebuilt one
@@ -735,3 +737,45 @@ def test_an_ingest_reads_the_manifest_index_and_the_whole_only_to_write_it(corpu
     # which has changed since, so it says to run again rather than mix two versions)
     with pytest.raises(CorpusError, match="changed while it was being read"):
         _ = old.manifest
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=30))
+def test_ids_as_numbers_and_back(values):
+    import numpy as np
+    import polars as pl
+
+    from dedupe.cache import HexIds, id_numbers, id_texts
+
+    numbers = np.array(values, dtype=np.uint64)
+    texts = id_texts(numbers)
+    assert texts.to_list() == [f"{v:016x}" for v in values] == list(HexIds(numbers))
+    assert id_numbers(texts).to_list() == values
+    odd = pl.Series(["abc", "0123456789abcdefg", "0123456789abcdeX", "", None], dtype=pl.String)
+    assert id_numbers(odd).null_count() == 5  # not 16 hex digits: no number
+
+
+def test_parts_without_their_rows_file_get_it_and_read_the_same(corpus, tmp_path):
+    """A part from before ``*.rows.npy`` is read from its Parquet and given the file; the
+    corpus reads the same either way."""
+    code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
+    assert code == 0, err
+    expected = _state_summary(corpus)
+    state = Corpus(corpus).load()
+    expected_blocks = [(list(b.ids), b.seq.tolist(), b.keyhash.tolist(), b.live.tolist()) for b in state.blocks]
+    rows_files = list((corpus / ".cache" / "parts").rglob("*.rows.npy"))
+    assert len(rows_files) == len(state.blocks) == 2
+    for f in rows_files:
+        f.unlink()
+    state = Corpus(corpus).load()
+    assert [(list(b.ids), b.seq.tolist(), b.keyhash.tolist(), b.live.tolist()) for b in state.blocks] == expected_blocks
+    assert len(list((corpus / ".cache" / "parts").rglob("*.rows.npy"))) == 2
+    assert _state_summary(corpus) == expected
+
+
+def test_a_manifest_id_that_is_not_a_hash_prefix_is_a_clear_error(corpus):
+    text = (corpus / "manifest.csv").read_text(encoding="utf-8")
+    first = text.splitlines()[1].split(",")[0]
+    (corpus / "manifest.csv").write_text(text.replace(first, "not-an-id", 1), encoding="utf-8")
+    code, _, err = run("check", str(DISTINCT), "--corpus", str(corpus))
+    assert code != 0 and "'not-an-id'" in err and "16 hex digits" in err and "restore the manifest" in err
