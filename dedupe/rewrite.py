@@ -9,7 +9,7 @@ link, so that nothing is freed: 4 ms for the same write.
 
 The replacement stays atomic (a reader sees the old file or the new one, never a mix, and a crash
 at any point leaves the old or the new file in place), and the spare is written only when nobody
-holds it: readers of the file take a shared ``flock`` (:func:`read_locked`), and the writer takes
+holds it: readers of the file take a shared ``flock`` (:func:`locked`), and the writer takes
 the spare only with an exclusive one that it can get at once. A spare that is in use, linked
 elsewhere or is the live file itself is left to whoever holds it, and a new one is written instead.
 A program that keeps the file open without the lock (an editor, ``less``) across two replacements
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,12 +30,16 @@ except ImportError:  # no flock: every replacement writes a new file
     fcntl = None  # type: ignore[assignment]
 
 
-def read_locked(path: Path) -> bytes:
-    """The file's bytes, read under a shared lock, so that it is not taken as a spare meanwhile."""
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[Path | bytes]:
+    """The file held under a shared lock, so that it is not taken as a spare while it is read:
+    a name of that very file (``/proc/self/fd/N``, which a reader can map), or its bytes where
+    the system has no such name."""
     with open(path, "rb") as handle:
         if fcntl is not None:
             fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
-        return handle.read()
+        same = Path(f"/proc/self/fd/{handle.fileno()}")
+        yield same if same.exists() else handle.read()
 
 
 def replace_reusing(target: Path, spare: Path, write: Callable[[BinaryIO], bool]) -> bool:

@@ -46,7 +46,7 @@ from dedupe.lock import corpus_lock
 from dedupe.passages import PassageIndex
 from dedupe.pipeline import judge
 from dedupe.quality import quality_flags
-from dedupe.rewrite import read_locked, replace_reusing
+from dedupe.rewrite import locked, replace_reusing
 from dedupe.splice import splice_csv, upsert_sorted
 from dedupe.verify import MERGING, STRENGTH, Verdict
 from normalize import NormalizeConfig
@@ -434,7 +434,8 @@ class Corpus:
         if frame is not None and frame.schema == wanted:
             return frame, stamp
         try:
-            frame = pl.read_csv(read_locked(self.manifest_path), schema=MANIFEST_SCHEMA)
+            with locked(self.manifest_path) as source:
+                frame = pl.read_csv(source, schema=MANIFEST_SCHEMA)
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise CorpusError(f"cannot read {self.manifest_path}: {exc}; restore it from version control") from exc
         if not frame["path"].is_sorted():  # as written; a hand-edited CSV may not be, and the

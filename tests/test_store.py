@@ -634,7 +634,7 @@ def test_a_replacement_writes_over_the_file_the_last_one_retired(tmp_path):
 def test_a_spare_someone_still_reads_or_links_is_left_alone(tmp_path):
     import fcntl
 
-    from dedupe.rewrite import read_locked, replace_reusing
+    from dedupe.rewrite import locked, replace_reusing
 
     target, spare = tmp_path / "manifest.csv", tmp_path / "spare.csv"
     target.write_bytes(b"v1\n")
@@ -643,14 +643,19 @@ def test_a_spare_someone_still_reads_or_links_is_left_alone(tmp_path):
         fcntl.flock(reader.fileno(), fcntl.LOCK_SH)
         assert replace_reusing(target, spare, _writer(b"v3\n"))
         assert reader.read() == b"v1\n"
-    assert read_locked(target) == b"v3\n" and spare.read_bytes() == b"v2\n"
+    assert spare.read_bytes() == b"v2\n"
+    with locked(target) as source:  # the store's own reader of v3: two replacements meanwhile
+        assert replace_reusing(target, spare, _writer(b"v4\n"))  # v3 becomes the spare
+        assert replace_reusing(target, spare, _writer(b"v5\n"))  # and is not written over
+        assert (source if isinstance(source, bytes) else source.read_bytes()) == b"v3\n"
+    assert target.read_bytes() == b"v5\n" and spare.read_bytes() == b"v4\n"
     os.link(spare, tmp_path / "kept-by-hand.csv")  # a second name: not ours to write over
-    assert replace_reusing(target, spare, _writer(b"v4\n"))
-    assert (tmp_path / "kept-by-hand.csv").read_bytes() == b"v2\n" and target.read_bytes() == b"v4\n"
+    assert replace_reusing(target, spare, _writer(b"v6\n"))
+    assert (tmp_path / "kept-by-hand.csv").read_bytes() == b"v4\n" and target.read_bytes() == b"v6\n"
     os.link(target, tmp_path / "other.csv")  # the spare made a second name of the live file
     os.replace(tmp_path / "other.csv", spare)
-    assert replace_reusing(target, spare, _writer(b"v5\n"))
-    assert target.read_bytes() == b"v5\n" and spare.read_bytes() == b"v4\n"
+    assert replace_reusing(target, spare, _writer(b"v7\n"))
+    assert target.read_bytes() == b"v7\n" and spare.read_bytes() == b"v6\n"
 
 
 def test_a_replacement_cut_short_is_settled_by_the_next(tmp_path):
