@@ -1,7 +1,9 @@
 """The corpus cache (``corpus/.cache``): derived data, rebuilt from the originals when missing.
 
-- ``parts/<tag>/*.parquet``: one file per ingest, a row per notice: id, seq, path, the normalized
-  notice (JSON), a hash of its key and its passage fingerprints; beside it ``*.npy``, the same
+- ``parts/<tag>/*.parquet``: one file per ingest, a row per notice: id, seq, path, a hash of its
+  key and its passage fingerprints; beside it ``*.texts``, each notice's path and normalized form
+  (JSON, zlib-compressed, one record after another) and ``*.texts.npy``, where each record
+  starts, so that a query reads only the notices it names, ``*.npy``, the same
   notices' MinHash signatures as one uint32 matrix, ``*.bands.npy``, their LSH band hashes,
   ``*.rows.npy``, their ids (16 hex digits, as uint64), seqs and key hashes, and ``*.fps.npy`` /
   ``*.fpo.npy``, their passage fingerprints sorted with the row of each (while the corpus is
@@ -29,6 +31,7 @@ import hashlib
 import json
 import os
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -42,7 +45,7 @@ from dedupe.passages import sorted_run
 from dedupe.splice import SPLICE_ROWS, upsert_sorted
 from normalize import Change, Meta, NormalizeConfig, Normalized
 
-CACHE_VERSION = "6"
+CACHE_VERSION = "7"
 MAX_PARTS = 8  # small parts before they are merged
 SMALL_PART = 2_000  # rows: parts of single ingests, cheap to merge
 PART_ROWS = 5_000  # rows a part holds at most: bounds the memory of writing one (never merged)
@@ -51,7 +54,6 @@ PART_SCHEMA = {
     "id": pl.String,
     "seq": pl.Int64,
     "path": pl.String,
-    "normalized": pl.String,
     "keyhash": pl.UInt64,
     "passages": pl.Binary,
     "tag": pl.String,
@@ -149,8 +151,12 @@ class Cache:
         stems = [Path(f).with_suffix("") for f in files]
         signatures = [np.load(f"{stem}.npy", mmap_mode="r") for stem in stems]  # written before the Parquet
         rows = self._rows(stems)
-        usable = [k for k, r in enumerate(rows) if r is not None and r.shape[0] == signatures[k].shape[0]]
-        if not usable:  # (a part whose rows and matrix disagree is left out: its notices are rebuilt)
+        usable = [
+            k
+            for k, r in enumerate(rows)
+            if r is not None and r.shape[0] == signatures[k].shape[0] and Path(f"{stems[k]}.texts.npy").exists()
+        ]
+        if not usable:  # (a part whose rows and matrix disagree, or without its texts, is left out: rebuilt)
             return []
         numbers = pl.Series(np.concatenate([rows[k][:, 0] for k in usable]))  # type: ignore[index]
         live = (numbers.is_in(listed.implode()) & numbers.is_last_distinct()).to_numpy()
@@ -194,26 +200,26 @@ class Cache:
                 out[k] = table
         return out
 
-    def documents(
-        self, ids: Iterable[str], config: DedupeConfig, parts: Sequence[str] | None = None
-    ) -> dict[str, Document]:
-        """The cached notices with these ids, read from ``parts`` (the part files holding them,
-        when known) or from every part."""
-        wanted = list(dict.fromkeys(ids))
-        files = self._part_files() if parts is None else list(parts)
-        if not wanted or not files:
-            return {}
-        frame = (
-            pl.scan_parquet(files)
-            .filter(pl.col("id").is_in(wanted))
-            .select("id", "seq", "path", "normalized")
-            .collect()
-            .unique("id", keep="last")
-        )
-        return {
-            row["id"]: Document(row["id"], row["path"], normalized_from_json(row["normalized"]), row["seq"], config)
-            for row in frame.iter_rows(named=True)
-        }
+    def documents(self, rows: Iterable[tuple[Block, int]], config: DedupeConfig) -> dict[str, Document]:
+        """The cached notices at these rows of these blocks: each record is read on its own."""
+        out = {}
+        by_part: dict[str, tuple[Block, list[int]]] = {}
+        for block, row in rows:
+            by_part.setdefault(block.part, (block, []))[1].append(row)
+        for block, wanted in by_part.values():
+            for row, record in zip(wanted, self._records(block.part, wanted), strict=True):
+                path, normalized = _from_record(record)
+                doc_id = block.keys[row]
+                out[doc_id] = Document(doc_id, path, normalized, int(block.seq[row]), config)
+        return out
+
+    def _records(self, part: str, rows: Sequence[int]) -> list[bytes]:
+        """The text records at these rows of a part."""
+        stem = Path(part).with_suffix("")
+        starts = np.load(f"{stem}.texts.npy", mmap_mode="r")
+        with open(f"{stem}.texts", "rb") as handle:
+            fd = handle.fileno()
+            return [os.pread(fd, int(starts[r + 1] - starts[r]), int(starts[r])) for r in rows]
 
     def append(self, docs: Sequence[Document], passages: bool = True) -> None:
         """Write the notices as new parts of at most PART_ROWS notices each (through temporary
@@ -229,7 +235,6 @@ class Cache:
                 "id": [d.id for d in docs],
                 "seq": [d.order for d in docs],
                 "path": [d.path for d in docs],
-                "normalized": [normalized_to_json(d.normalized) for d in docs],
                 "keyhash": [key_hash(d.key) for d in docs],
                 "passages": [d.fingerprint.passages.astype(np.uint64).tobytes() for d in docs],
                 "tag": [self.tag] * len(docs),
@@ -238,14 +243,19 @@ class Cache:
         )
         matrix = np.stack([d.fingerprint.signature for d in docs]).astype(np.uint32)
         name = f"{min(d.order for d in docs):012d}-{os.getpid()}-{time.time_ns()}"
-        self._write_part(name, frame, matrix, passages)
+        self._write_part(name, frame, matrix, [_to_record(d) for d in docs], passages)
 
-    def _write_part(self, name: str, frame: pl.DataFrame, matrix: np.ndarray, passages: bool = True) -> None:
+    def _write_part(
+        self, name: str, frame: pl.DataFrame, matrix: np.ndarray, records: Sequence[bytes], passages: bool = True
+    ) -> None:
         b, r = band_params(self.config.candidate_threshold, self.config.num_perm)
         bands = band_hashes(matrix, b, r)
         table = _row_table(frame)
         if table is None:
             raise ValueError("a cache part's ids must be 16 hex digits each (the notices' sha256 prefixes)")
+        starts = np.cumsum([0, *map(len, records)], dtype=np.uint64)
+        atomic_write(self.parts / f"{name}.texts", lambda p: Path(p).write_bytes(b"".join(records)))
+        atomic_write(self.parts / f"{name}.texts.npy", lambda p: _save_npy(p, starts))
         atomic_write(self.parts / f"{name}.rows.npy", lambda p: _save_npy(p, table))
         atomic_write(self.parts / f"{name}.npy", lambda p: _save_npy(p, matrix))
         atomic_write(self.parts / f"{name}.bands.npy", lambda p: _save_npy(p, bands))
@@ -310,16 +320,22 @@ class Cache:
         if frame.height:
             stems = [Path(f).with_suffix("") for f in files]
             matrix = np.empty((frame.height, self.config.num_perm), dtype=np.uint32)
+            records: list[bytes] = [b""] * frame.height
             for (part,), group in frame.with_row_index("_at").group_by("_part"):
-                rows = np.load(f"{stems[int(part)]}.npy", mmap_mode="r")[group["_row"].to_numpy()]
-                matrix[group["_at"].to_numpy()] = rows
+                at, rows = group["_at"].to_list(), group["_row"].to_list()
+                matrix[at] = np.load(f"{stems[int(part)]}.npy", mmap_mode="r")[rows]
+                for k, record in zip(at, self._records(files[int(part)], rows), strict=True):
+                    records[k] = record  # copied as they are: not decompressed
             name = f"{int(frame['seq'].min()):012d}-{os.getpid()}-{time.time_ns()}"
-            self._write_part(name, frame.drop("_part", "_row"), matrix)
+            self._write_part(name, frame.drop("_part", "_row"), matrix, records)
         for f in files:
             stem = Path(f).with_suffix("")
             for path in (  # the parquet first
                 Path(f),
-                *(Path(f"{stem}{suffix}") for suffix in (".npy", ".bands.npy", ".rows.npy", ".fps.npy", ".fpo.npy")),
+                *(
+                    Path(f"{stem}{suffix}")
+                    for suffix in (".npy", ".bands.npy", ".rows.npy", ".texts", ".texts.npy", ".fps.npy", ".fpo.npy")
+                ),
             ):
                 path.unlink(missing_ok=True)
 
@@ -461,6 +477,18 @@ def atomic_write(target: Path, write: object) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _to_record(doc: Document) -> bytes:
+    """A notice's text record: its path, a line break, its normalized form (JSON), compressed."""
+    return zlib.compress(
+        f"{json.dumps(doc.path, ensure_ascii=False)}\n{normalized_to_json(doc.normalized)}".encode(), 3
+    )
+
+
+def _from_record(record: bytes) -> tuple[str, Normalized]:
+    path, _, normalized = zlib.decompress(record).decode().partition("\n")
+    return json.loads(path), normalized_from_json(normalized)
 
 
 def normalized_to_json(n: Normalized) -> str:

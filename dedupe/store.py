@@ -296,19 +296,15 @@ class State:
         starts = np.cumsum([0] + [len(b.numbers) for b in self.blocks])[:-1]
         return numbers, live, starts
 
-    def _parts_holding(self, ids: list[str]) -> list[str] | None:
-        """The cache parts holding these notices (reading a part costs milliseconds: only those
-        are read); None when some are in none of them."""
+    def _locate(self, ids: list[str]) -> list[tuple[Block, int]]:
+        """The block and row of each of these notices that the cache holds and that counts."""
         if not self.blocks:
-            return None
+            return []
         numbers, live, starts = self._rows
-        wanted = id_numbers(pl.Series(ids, dtype=pl.String))
-        if wanted.null_count():
-            return None
-        hit = np.flatnonzero(np.isin(numbers, wanted.to_numpy()) & live)
-        if hit.size < len(set(ids)):
-            return None
-        return sorted({self.blocks[k].part for k in np.searchsorted(starts, hit, side="right") - 1})
+        wanted = id_numbers(pl.Series(ids, dtype=pl.String)).drop_nulls()
+        hits = np.flatnonzero(np.isin(numbers, wanted.to_numpy()) & live)
+        blocks = np.searchsorted(starts, hits, side="right") - 1
+        return [(self.blocks[b], int(h - starts[b])) for b, h in zip(blocks.tolist(), hits.tolist(), strict=True)]
 
     def column(self, ids: Iterable[str], name: str) -> dict[str, Any]:
         """One manifest column for the listed notices."""
@@ -321,7 +317,7 @@ class State:
         ids = list(dict.fromkeys(ids))
         missing = [i for i in ids if i not in self._docs]
         if missing:
-            self._docs.update(self.corpus.cache.documents(missing, self.corpus.config, self._parts_holding(missing)))
+            self._docs.update(self.corpus.cache.documents(self._locate(missing), self.corpus.config))
         return {i: self._docs[i] for i in ids if i in self._docs}
 
     @property

@@ -269,12 +269,16 @@ def test_small_cache_parts_are_merged_without_changing_the_store(corpus, tmp_pat
     parts = corpus / ".cache" / "parts"
     assert len(list(parts.rglob("*.parquet"))) == 3  # seeds, extra0, extra1: not merged yet
     expected = _state_summary(corpus)
+    texts = {i: (d.path, d.normalized) for i, d in Corpus(corpus).load().documents.items()}
     code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
     assert code == 0, err
     assert len(list(parts.rglob("*.parquet"))) == 1  # four small parts became one
-    assert (
-        len(list(parts.rglob("*.npy"))) == 5
-    )  # its ids, seqs and key hashes, signatures, band hashes, sorted passages and their rows
+    merged = {i: (d.path, d.normalized) for i, d in Corpus(corpus).load().documents.items()}
+    assert len(merged) == len(texts) + 1 and all(merged[i] == texts[i] for i in texts)
+    # and nothing of the four left: its rows (ids, seqs, key hashes), texts and where each starts,
+    # signatures, band hashes, sorted passages and their rows
+    suffixes = sorted(p.name.split(".", 1)[1] for p in parts.rglob("*") if p.is_file())
+    assert suffixes == sorted(["parquet", "rows.npy", "texts", "texts.npy", "npy", "bands.npy", "fps.npy", "fpo.npy"])
     after = _state_summary(corpus)
     assert set(expected[1]) < set(after[1]) and len(after[1]) == len(expected[1]) + 1
     shutil.rmtree(corpus / ".cache")  # the merged cache reads as a rebuilt one
@@ -784,3 +788,21 @@ def test_a_manifest_id_that_is_not_a_hash_prefix_is_a_clear_error(corpus):
     (corpus / "manifest.csv").write_text(text.replace(first, "not-an-id", 1), encoding="utf-8")
     code, _, err = run("check", str(DISTINCT), "--corpus", str(corpus))
     assert code != 0 and "'not-an-id'" in err and "16 hex digits" in err and "restore the manifest" in err
+
+
+def test_notices_read_back_from_their_text_records(corpus, tmp_path):
+    """A notice fetched from the cache is the notice as normalized at ingest, path included; a
+    part whose texts are gone is rebuilt from the originals."""
+    from normalize import normalize
+
+    state = Corpus(corpus).load()
+    paths = dict(zip(state.index["id"].to_list(), state.index["path"].to_list(), strict=True))
+    docs = state.fetch(sorted(paths)[:3])
+    assert len(docs) == 3
+    for doc_id, doc in docs.items():
+        assert doc.path == paths[doc_id]
+        assert doc.normalized == normalize((corpus / doc.path).read_bytes())
+    for f in (corpus / ".cache" / "parts").rglob("*.texts*"):
+        f.unlink()
+    again = Corpus(corpus).load().fetch(list(docs))
+    assert {i: d.normalized for i, d in again.items()} == {i: d.normalized for i, d in docs.items()}
