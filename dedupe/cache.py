@@ -154,7 +154,9 @@ class Cache:
         usable = [
             k
             for k, r in enumerate(rows)
-            if r is not None and r.shape[0] == signatures[k].shape[0] and Path(f"{stems[k]}.texts.npy").exists()
+            if r is not None
+            and r.shape[0] == signatures[k].shape[0]
+            and all(Path(f"{stems[k]}{suffix}").exists() for suffix in (".texts", ".texts.npy"))
         ]
         if not usable:  # (a part whose rows and matrix disagree, or without its texts, is left out: rebuilt)
             return []
