@@ -200,7 +200,7 @@ def main() -> None:
     tag = cache_tag(DedupeConfig(), NormalizeConfig())
     manifest = folder / "manifest.csv"
     if not (folder / ".cache" / "parts" / tag).is_dir() or not manifest.exists() or not (folder / "BUILT").exists():
-        print(f"building a {args.size}-notice corpus in {folder} (once; about 6 minutes on 2 cores)…", file=sys.stderr)
+        print(f"building a {args.size}-notice corpus in {folder} (once; about 7 minutes on 2 cores)…", file=sys.stderr)
         start = time.perf_counter()
         build(folder, args.size, args.realdata, args.jobs)
         (folder / "BUILT").write_text(f"{args.size}\n")
