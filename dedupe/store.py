@@ -317,7 +317,13 @@ class State:
         ids = list(dict.fromkeys(ids))
         missing = [i for i in ids if i not in self._docs]
         if missing:
-            self._docs.update(self.corpus.cache.documents(self._locate(missing), self.corpus.config))
+            try:
+                found = self.corpus.cache.documents(self._locate(missing), self.corpus.config)
+            except FileNotFoundError:  # parts merged meanwhile by an ingest (a reader holds no lock):
+                self.blocks = self.corpus.cache.blocks(id_numbers(self.index["id"]))  # where they are now
+                self.__dict__.pop("_rows", None)
+                found = self.corpus.cache.documents(self._locate(missing), self.corpus.config)
+            self._docs.update(found)
         return {i: self._docs[i] for i in ids if i in self._docs}
 
     @property

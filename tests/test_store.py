@@ -806,3 +806,17 @@ def test_notices_read_back_from_their_text_records(corpus, tmp_path):
         f.unlink()
     again = Corpus(corpus).load().fetch(list(docs))
     assert {i: d.normalized for i, d in again.items()} == {i: d.normalized for i, d in docs.items()}
+
+
+def test_a_reader_finds_notices_in_parts_merged_since_it_loaded(corpus, tmp_path):
+    """A reader (``check``, a report) holds no lock: an ingest may merge the parts it loaded."""
+    for i in range(2):
+        extra = tmp_path / f"extra{i}.txt"
+        extra.write_text(f"第{i}份不同的通知，内容{i}。" * 30, encoding="utf-8")
+        assert run("ingest", str(extra), "--corpus", str(corpus))[0] == 0
+    state = Corpus(corpus).load()
+    assert len(state.blocks) == 3
+    cache = Corpus(corpus).cache
+    cache.merge(cache._part_files(), state.index["id"])  # what compaction does
+    docs = state.fetch(state.index["id"].to_list())
+    assert len(docs) == 7 and len(state.blocks) == 1
