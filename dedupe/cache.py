@@ -1,16 +1,16 @@
 """The corpus cache (``corpus/.cache``): derived data, rebuilt from the originals when missing.
 
 - ``parts/<tag>/*.parquet``: one file per ingest, a row per notice: id, seq, path, a hash of its
-  key and its passage fingerprints; beside it ``*.texts``, each notice's path and normalized form
-  (JSON, zlib-compressed, one record after another) and ``*.texts.npy``, where each record
-  starts, so that a query reads only the notices it names, ``*.npy``, the same
-  notices' MinHash signatures as one uint32 matrix, ``*.bands.npy``, their LSH band hashes,
-  ``*.rows.npy``, their ids (16 hex digits, as uint64), seqs and key hashes, and ``*.fps.npy`` /
-  ``*.fpo.npy``, their passage fingerprints sorted with the row of each (while the corpus is
-  small enough to use them), all read with a memory map. Appending a part costs what the new
-  notices cost; loading a corpus's signatures maps these files (a part without ``*.rows.npy``,
-  from an older version, gets it from its Parquet when first loaded). Past MAX_PARTS parts, the small ones are merged into
-  one (the largest is left alone).
+  key and its passage fingerprints. Beside it: ``*.texts``, each notice's path and normalized
+  form (JSON, zlib-compressed, one record after another), and ``*.texts.npy``, where each record
+  starts, so that a query reads only the notices it names; ``*.rows.npy``, the ids (16 hex
+  digits, as uint64), seqs and key hashes; ``*.npy``, the MinHash signatures as one uint32
+  matrix; ``*.bands.npy``, their LSH band hashes; ``*.fps.npy`` / ``*.fpo.npy``, the passage
+  fingerprints sorted with the row of each (while the corpus is small enough to use them). The
+  ``.npy`` files are read with a memory map. Appending a part costs what the new notices cost;
+  loading a corpus maps these files and reads no Parquet (a part whose ``*.rows.npy`` is missing
+  gets it again from its Parquet). Past MAX_PARTS parts, the small ones are merged into one (the
+  largest is left alone).
 - ``pairs.parquet``: every verified pair (relation, similarity, reason, veto), and ``pairs/``, the
   pairs of each later ingest (up to MAX_PARTS files, then written into ``pairs.parquet``).
 - ``manifest/``: the manifest in Parquet (a base and the rows each later ingest changed), named
@@ -180,9 +180,9 @@ class Cache:
         return out
 
     def _rows(self, stems: Sequence[Path]) -> list[np.ndarray | None]:
-        """Each part's (id number, seq, key hash) rows, memory-mapped; a part without them (from
-        an older version) gets them from its Parquet; None for a part whose ids are not all 16
-        hex digits (not a part this version wrote)."""
+        """Each part's (id number, seq, key hash) rows, memory-mapped; a part without them gets
+        them again from its Parquet; None for a part whose ids are not all 16 hex digits (not a
+        part this version wrote)."""
         out: list[np.ndarray | None] = []
         missing = []
         for stem in stems:

@@ -908,5 +908,7 @@ class Corpus:
         # over the file the last ingest replaced (see dedupe.rewrite), else as a new file
         if not replace_reusing(self.manifest_path, self.cache.manifest_folder / "spare.csv", splice):
             atomic_write(self.manifest_path, write)
-        with contextlib.suppress(OSError):  # the copy is an optimisation: the next read parses the CSV
-            self.cache.write_manifest(frame, self.manifest_path, plan.state.stamp, changed)  # frame(): if a base
+        # the copy is an optimisation: the next read parses the CSV. Nothing here may fail the
+        # ingest, which has landed (a new base reads the whole manifest of the state's version)
+        with contextlib.suppress(OSError, CorpusError, pl.exceptions.PolarsError):
+            self.cache.write_manifest(frame, self.manifest_path, plan.state.stamp, changed)

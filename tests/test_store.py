@@ -820,3 +820,26 @@ def test_a_reader_finds_notices_in_parts_merged_since_it_loaded(corpus, tmp_path
     cache.merge(cache._part_files(), state.index["id"])  # what compaction does
     docs = state.fetch(state.index["id"].to_list())
     assert len(docs) == 7 and len(state.blocks) == 1
+
+
+def test_an_ingest_that_landed_is_not_undone_by_its_manifest_copy(corpus, tmp_path, monkeypatch):
+    """The Parquet copy is written after manifest.csv: when it cannot be (here its new base cannot
+    read the whole manifest), the ingest has still landed, decisions included."""
+    import dedupe.cache as cache
+    import dedupe.store as store
+    from dedupe.errors import CorpusError
+
+    def unreadable(self):
+        raise CorpusError("gone")
+
+    monkeypatch.setattr(cache, "MAX_DELTAS", 0)  # a new base at every ingest: it needs the whole manifest
+    monkeypatch.setattr(store.State, "manifest", property(unreadable))
+    log = corpus / "decisions.jsonl"
+    before = log.read_bytes()
+    code, _, err = run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
+    assert code == 0, err
+    assert len(log.read_bytes()) > len(before)  # its decisions stay
+    monkeypatch.undo()
+    rows = manifest_rows(corpus)
+    assert len(rows) == 6
+    assert Corpus(corpus).load().manifest.height == 6
