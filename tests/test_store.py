@@ -843,3 +843,53 @@ def test_an_ingest_that_landed_is_not_undone_by_its_manifest_copy(corpus, tmp_pa
     rows = manifest_rows(corpus)
     assert len(rows) == 6
     assert Corpus(corpus).load().manifest.height == 6
+
+
+def _as_previous_format(root: Path) -> None:
+    """Rewrite a corpus's cache as format 6 wrote it: the normalized notices in the parts' Parquet,
+    no text records or row files, and that format's tag on the parts and the pairs."""
+    import polars as pl
+
+    from dedupe.cache import _from_record, normalized_to_json
+
+    parts = root / ".cache" / "parts"
+    (current,) = [p for p in parts.iterdir() if p.is_dir()]
+    previous = parts / ("6-" + current.name.split("-", 1)[1])
+    previous.mkdir()
+    cache = Corpus(root).cache
+    for part in sorted(current.glob("*.parquet")):
+        frame = pl.read_parquet(part)
+        records = cache._records(str(part), list(range(frame.height)))
+        normalized = [normalized_to_json(_from_record(r)[1]) for r in records]
+        frame = frame.with_columns(normalized=pl.Series(normalized), tag=pl.lit(previous.name))
+        frame.select("id", "seq", "path", "normalized", "keyhash", "passages", "tag").write_parquet(
+            previous / part.name
+        )
+        for suffix in (".npy", ".bands.npy", ".fps.npy", ".fpo.npy"):
+            if (current / f"{part.stem}{suffix}").exists():
+                shutil.copy(current / f"{part.stem}{suffix}", previous / f"{part.stem}{suffix}")
+    shutil.rmtree(current)
+    for pairs in [root / ".cache" / "pairs.parquet", *(root / ".cache" / "pairs").glob("*.parquet")]:
+        pl.read_parquet(pairs).with_columns(tag=pl.lit(previous.name)).write_parquet(pairs)
+
+
+def test_a_cache_of_the_previous_format_is_converted_not_rebuilt(corpus, tmp_path, monkeypatch):
+    import dedupe.store as store
+
+    code, _, err = run("ingest", str(rescraped_000(tmp_path)), str(DISTINCT), "--corpus", str(corpus))
+    assert code == 0, err
+    expected = _state_summary(corpus)
+    texts = {i: (d.path, d.normalized) for i, d in Corpus(corpus).load().documents.items()}
+    pairs = Corpus(corpus).load().pair_frame.sort("a", "b")
+    _as_previous_format(corpus)
+
+    def no_rebuild(*_a, **_k):
+        raise AssertionError("the originals were read again")
+
+    monkeypatch.setattr(store, "read_documents", no_rebuild)
+    state = Corpus(corpus).load()
+    assert state.pair_frame.sort("a", "b").equals(pairs)  # as recorded, reasons included
+    assert {i: (d.path, d.normalized) for i, d in state.documents.items()} == texts
+    assert _state_summary(corpus) == expected
+    names = [p.name for p in (corpus / ".cache" / "parts").iterdir()]
+    assert len(names) == 1 and names[0].startswith("7-")  # the previous format's folder is gone
