@@ -284,18 +284,18 @@ class Cache:
             return False
         staging = self.folder / "parts" / f".{self.tag}.{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        for part in sorted(previous.glob("*.parquet")):
-            frame = pl.read_parquet(part)
-            paths, texts = frame["path"].to_list(), frame["normalized"].to_list()
-            records = [_record(p, n) for p, n in zip(paths, texts, strict=True)]
-            frame = frame.drop("normalized").with_columns(tag=pl.lit(self.tag)).select(*PART_SCHEMA)
-            stem = part.with_suffix("")
-            passages = Path(f"{stem}.fps.npy").exists()
-            self._write_part(part.stem, frame, np.load(f"{stem}.npy"), records, passages, staging)
         try:
-            os.rename(staging, self.parts)
-        except OSError:  # converted meanwhile by another process
+            staging.mkdir(parents=True)
+            for part in sorted(previous.glob("*.parquet")):
+                frame = pl.read_parquet(part)
+                paths, texts = frame["path"].to_list(), frame["normalized"].to_list()
+                records = [_record(p, n) for p, n in zip(paths, texts, strict=True)]
+                frame = frame.drop("normalized").with_columns(tag=pl.lit(self.tag)).select(*PART_SCHEMA)
+                stem = part.with_suffix("")
+                passages = Path(f"{stem}.fps.npy").exists()
+                self._write_part(part.stem, frame, np.load(f"{stem}.npy"), records, passages, staging)
+            os.rename(staging, self.parts)  # fails if another process converted it meanwhile
+        except (OSError, ValueError, pl.exceptions.PolarsError):  # read-only, damaged: rebuilt from the originals
             shutil.rmtree(staging, ignore_errors=True)
             return False
         for pairs in [self.folder / "pairs.parquet", *self.pair_parts.glob("*.parquet")]:

@@ -454,8 +454,7 @@ class Corpus:
         """The store as the manifest records it: signatures and pairs from the cache, rebuilt from
         the originals where the cache is missing or stale."""
         self.require()
-        with contextlib.suppress(OSError):  # a read-only cache of the previous format: rebuilt below
-            self.cache.migrate()
+        self.cache.migrate()  # a cache of the previous format that cannot be converted is rebuilt below
         manifest, stamp = self._read_manifest(INDEX_COLUMNS)
         numbers = id_numbers(manifest["id"])
         if numbers.null_count():

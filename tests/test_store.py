@@ -893,3 +893,12 @@ def test_a_cache_of_the_previous_format_is_converted_not_rebuilt(corpus, tmp_pat
     assert _state_summary(corpus) == expected
     names = [p.name for p in (corpus / ".cache" / "parts").iterdir()]
     assert len(names) == 1 and names[0].startswith("7-")  # the previous format's folder is gone
+
+
+def test_a_damaged_cache_of_the_previous_format_is_rebuilt(corpus):
+    expected = _state_summary(corpus)
+    _as_previous_format(corpus)
+    (part,) = (corpus / ".cache" / "parts").rglob("*.parquet")
+    part.write_bytes(b"not parquet")
+    assert _state_summary(corpus) == expected  # from the originals
+    assert not [p for p in (corpus / ".cache" / "parts").iterdir() if p.name.startswith(".")]  # no staging left
