@@ -151,21 +151,20 @@ class Cache:
             return []
         stems = [Path(f).with_suffix("") for f in files]
         signatures = [np.load(f"{stem}.npy", mmap_mode="r") for stem in stems]  # written before the Parquet
-        rows = self._rows(stems)
-        usable = [
-            k
-            for k, r in enumerate(rows)
-            if r is not None
-            and r.shape[0] == signatures[k].shape[0]
+        # a part whose rows and matrix disagree, or without its texts, is left out (rebuilt)
+        tables = {
+            k: np.array(t)  # three small columns: read into memory
+            for k, t in enumerate(self._row_tables(stems))
+            if t is not None
+            and t.shape[0] == signatures[k].shape[0]
             and all(Path(f"{stems[k]}{suffix}").exists() for suffix in (".texts", ".texts.npy"))
-        ]
-        if not usable:  # (a part whose rows and matrix disagree, or without its texts, is left out: rebuilt)
+        }
+        if not tables:
             return []
-        numbers = pl.Series(np.concatenate([rows[k][:, 0] for k in usable]))  # type: ignore[index]
+        numbers = pl.Series(np.concatenate([t[:, 0] for t in tables.values()]))
         live = (numbers.is_in(listed.implode()) & numbers.is_last_distinct()).to_numpy()
         out, start = [], 0
-        for k in usable:
-            table = np.array(rows[k])  # three small columns: contiguous copies
+        for k, table in tables.items():
             out.append(
                 Block(
                     numbers=table[:, 0].copy(),
@@ -180,7 +179,7 @@ class Cache:
             start += table.shape[0]
         return out
 
-    def _rows(self, stems: Sequence[Path]) -> list[np.ndarray | None]:
+    def _row_tables(self, stems: Sequence[Path]) -> list[np.ndarray | None]:
         """Each part's (id number, seq, key hash) rows, memory-mapped; a part without them gets
         them again from its Parquet; None for a part whose ids are not all 16 hex digits (not a
         part this version wrote)."""

@@ -1,8 +1,8 @@
 """Replacing a large file that changes a little at each write, by writing over a spare.
 
 Writing a new 27 MB ``manifest.csv`` and renaming it over the old one makes the file system
-allocate the new file's blocks and free the old one's. On ext4 (more so with online discard) that
-took 21–31 ms of an ingest's 35–60 ms write, for a file of which a few rows changed. Here the new
+allocate the new file's blocks and free the old one's. On ext4 here that took 21–31 ms of an
+ingest's 35–59 ms write, for a file of which a few rows changed. Here the new
 content is written over the *spare*, the file that the previous replacement retired, whose blocks
 are already there; the rename then retires the current file as the next spare, through a second
 link, so that nothing is freed: 4 ms for the same write.

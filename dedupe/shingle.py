@@ -46,7 +46,8 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 
 def runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each run of equal values of a sorted array starts, and how long it is."""
+    """Where each run of equal neighbouring values starts, and how long it is (of a sorted array:
+    each distinct value's first place and count)."""
     if not ordered.size:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
@@ -119,9 +120,9 @@ def passage_fingerprints(
     if hashes.size <= window:
         return hashes.min(keepdims=True)
     minima = sliding_min(hashes, window)
-    # one minimum holds over many windows in a row: drop those repeats (a tenth of the values is
-    # left) before the sort, which gives the same set for about a tenth of the cost
-    return sorted_unique(minima[np.concatenate(([True], minima[1:] != minima[:-1]))])
+    # one minimum holds over many windows in a row: keep the first of each run (a tenth of the
+    # values) before the sort, which gives the same set for about a tenth of the cost
+    return sorted_unique(minima[runs(minima)[0]])
 
 
 def sliding_min(values: np.ndarray, window: int) -> np.ndarray:

@@ -88,8 +88,19 @@ INDEX_COLUMNS = [
 PASSAGE_SEARCH_LIMIT = 20_000  # notices: above, related notices are looked for among LSH candidates only
 
 
+class _Merging:
+    """A pair's part in clustering: it merges (a merging relation, not vetoed) or keeps apart."""
+
+    relation: str
+    veto: str | None
+
+    @property
+    def merges(self) -> bool:
+        return self.relation in MERGING and not self.veto
+
+
 @dataclass(frozen=True)
-class StoredPair:
+class StoredPair(_Merging):
     a: str
     b: str
     relation: str
@@ -98,16 +109,12 @@ class StoredPair:
     reason: str
     veto: str | None
 
-    @property
-    def merges(self) -> bool:
-        return self.relation in MERGING and not self.veto
-
 
 PAIR_COLUMNS = {k: v for k, v in PAIR_SCHEMA.items() if k != "tag"}
 
 
 @dataclass(frozen=True)
-class Link:
+class Link(_Merging):
     """A stored pair as clustering sees it: whether it merges or keeps apart, and its strength."""
 
     a: str
@@ -115,10 +122,6 @@ class Link:
     relation: str
     jaccard: float
     veto: str | None
-
-    @property
-    def merges(self) -> bool:
-        return self.relation in MERGING and not self.veto
 
 
 LINK_COLUMNS = [f.name for f in fields(Link)]
@@ -192,11 +195,16 @@ class State:
             self.corpus.cache.write_pairs(fresh)
             return fresh, 0
         frame = frame.select(*PAIR_COLUMNS)
-        if not self.unlisted:  # the cache holds no notice the manifest does not list, so no pair of
-            return frame, 0  # one either (an ingest that does not land leaves both; the next drops both)
-        ids = self.index["id"].implode()
-        kept = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
+        kept = self._listed(frame)
         return kept, frame.height - kept.height
+
+    def _listed(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """The pairs of notices the manifest lists (an ingest that does not land leaves its cache
+        rows and its pairs; the next drops both): all of them when the cache holds no other notice."""
+        if not self.unlisted:
+            return pairs
+        ids = self.index["id"].implode()
+        return pairs.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
 
     @property
     def pair_frame(self) -> pl.DataFrame:
@@ -239,12 +247,8 @@ class State:
     def _links(self) -> pl.DataFrame:
         """The stored pairs that merge or keep apart, without the columns clustering does not read
         (the reasons are most of the pairs' bytes): from the pairs in memory, or read on their own."""
-        frame = None if "_pairs" in self.__dict__ else self.corpus.cache.pairs(LINK_COLUMNS)
-        if frame is None:  # read already, or to be verified again
-            frame = self.pair_frame
-        elif self.unlisted:  # as in _pairs: no pair of a notice the manifest does not list
-            ids = self.index["id"].implode()
-            frame = frame.filter(pl.col("a").is_in(ids) & pl.col("b").is_in(ids))
+        alone = None if "_pairs" in self.__dict__ else self.corpus.cache.pairs(LINK_COLUMNS)
+        frame = self.pair_frame if alone is None else self._listed(alone)  # None: read, or to verify again
         return frame.filter(pl.col("relation").is_in(MERGING) | pl.col("veto").is_not_null()).select(LINK_COLUMNS)
 
     @functools.cached_property
@@ -906,8 +910,9 @@ class Corpus:
             if not splice(tmp):
                 frame().write_csv(tmp)
 
-        # over the file the last ingest replaced (see dedupe.rewrite), else as a new file
-        if not replace_reusing(self.manifest_path, self.cache.manifest_folder / "spare.csv", splice):
+        # spliced over the file the last ingest replaced (see dedupe.rewrite), else as a new file
+        spare = self.cache.manifest_folder / "spare.csv"
+        if not (unchanged and replace_reusing(self.manifest_path, spare, splice)):
             atomic_write(self.manifest_path, write)
         # the copy is an optimisation: the next read parses the CSV. Nothing here may fail the
         # ingest, which has landed (a new base reads the whole manifest of the state's version)
