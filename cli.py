@@ -39,6 +39,13 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
+class Unusable(click.ClickException):
+    """The corpus or the shared index could not be used (locked, damaged, unreachable): exit code 3,
+    so that ``check`` in CI never reports such trouble with its "duplicates found" code, 1."""
+
+    exit_code = 3
+
+
 def _jobs_default() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -140,7 +147,7 @@ def dedupe_command(
     try:
         result = find_duplicates(_read_all(paths, jobs, ncfg, config), config, jobs)
     except DedupeError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Unusable(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
         return
@@ -210,7 +217,7 @@ def corpus_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except DedupeError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise Unusable(str(exc)) from exc
 
     return wrapper
 

@@ -81,7 +81,7 @@ def test_unreachable_redis_says_what_to_do(tmp_path):
     result = CliRunner().invoke(
         main, ["ingest", str(seed_path("000")), "--corpus", str(tmp_path / "c"), "--index", "redis://127.0.0.1:1/0"]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # the index could not be used: not a finding
     assert "cannot reach the index at redis://127.0.0.1:1/0" in result.stderr
     assert not (tmp_path / "c" / "manifest.csv").exists()
 
@@ -90,5 +90,5 @@ def test_bad_index_url(tmp_path):
     result = CliRunner().invoke(
         main, ["ingest", str(seed_path("000")), "--corpus", str(tmp_path / "c"), "--index", "mongodb://x"]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "use redis://HOST:PORT/DB" in result.stderr

@@ -157,7 +157,7 @@ def test_report_formats(corpus):
 
 def test_report_on_a_missing_corpus_says_what_to_do(tmp_path):
     code, _, err = run("report", "--corpus", str(tmp_path / "nothing"))
-    assert code == 1
+    assert code == 3
     assert "policy-dedup ingest" in err
 
 
@@ -787,7 +787,8 @@ def test_a_manifest_id_that_is_not_a_hash_prefix_is_a_clear_error(corpus):
     first = text.splitlines()[1].split(",")[0]
     (corpus / "manifest.csv").write_text(text.replace(first, "not-an-id", 1), encoding="utf-8")
     code, _, err = run("check", str(DISTINCT), "--corpus", str(corpus))
-    assert code != 0 and "'not-an-id'" in err and "16 hex digits" in err and "restore the manifest" in err
+    # 3, never check's "duplicates found" (1): a CI must not read a broken corpus as a finding
+    assert code == 3 and "'not-an-id'" in err and "16 hex digits" in err and "restore the manifest" in err
 
 
 def test_notices_read_back_from_their_text_records(corpus, tmp_path):
