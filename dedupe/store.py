@@ -85,6 +85,8 @@ INDEX_COLUMNS = [
     "seq",
     "ingested_at",
 ]
+PAIR_DECISIONS = ("merge", "related", "veto")  # the decision log's lines that name a verified pair
+_PAIR_TAGS = tuple(f'"{d}"'.encode() for d in PAIR_DECISIONS)
 PASSAGE_SEARCH_LIMIT = 20_000  # notices: above, related notices are looked for among LSH candidates only
 
 
@@ -489,6 +491,18 @@ class Corpus:
         self.cache.append(docs)
 
     def _recompute_pairs(self, state: State) -> list[StoredPair]:
+        """The verified pairs, for a cache that lost them: the pairs the decision log records,
+        verified again; without a log, each notice against those before it, searched anew.
+
+        The log is the record: which pairs an ingest verified depends on what it was ingested
+        with (a batch's passages are counted apart from the corpus's, and a large corpus is not
+        searched whole for them), which a search over the whole corpus cannot repeat. Pairs taken
+        from the log make a rebuilt cache give the same related notices and the same links for
+        later clustering as the one that was lost."""
+        logged = self._logged_pairs(state)
+        if logged is not None:
+            found = state.fetch(i for pair in logged for i in pair)
+            return self._judge_all([(found[a], found[b]) for a, b in logged if a in found and b in found])
         docs = state.documents
         index, passages = BandIndex(self.config), PassageIndex()
         by_key: dict[str, str] = {}
@@ -501,6 +515,34 @@ class Corpus:
             passages.insert_many([(doc.id, doc.fingerprint.passages)])
             by_key.setdefault(doc.key, doc.id)
         return self._judge_all(pairs)
+
+    def _logged_pairs(self, state: State) -> list[tuple[str, str]] | None:
+        """The pairs the decision log says were verified (merged, related or vetoed), as ids of
+        notices the manifest lists, earlier first, each once, in the log's order; None without a
+        log. Lines of notices the manifest does not list (an ingest that did not land) and a line
+        cut short are passed over."""
+        try:
+            lines = self.decisions_path.read_bytes().splitlines()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise CorpusError(f"cannot read {self.decisions_path}: {exc}; restore it from version control") from exc
+        listed = dict(zip(state.index["path"].to_list(), state.index["id"].to_list(), strict=True))
+        seq = dict(zip(state.index["id"].to_list(), state.index["seq"].to_list(), strict=True))
+        pairs: dict[tuple[str, str], None] = {}
+        for line in lines:
+            if not any(tag in line for tag in _PAIR_TAGS):  # most lines are of other decisions
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("decision") not in PAIR_DECISIONS:
+                continue
+            a, b = listed.get(entry.get("a")), listed.get(entry.get("b"))
+            if a is not None and b is not None and a != b:
+                pairs[(a, b) if (seq[a], a) <= (seq[b], b) else (b, a)] = None
+        return list(pairs)
 
     # -- planning --------------------------------------------------------------------------------
     def _candidates(

@@ -168,6 +168,43 @@ def test_cache_is_rebuilt_when_missing(corpus):
     assert any(p.relation == "near" for p in state.pairs)
 
 
+def _pair_set(root: Path) -> set[tuple[str, str, str, str | None]]:
+    return {(p.a, p.b, p.relation, p.veto) for p in Corpus(root).load().pairs}
+
+
+def test_a_rebuilt_cache_has_the_pairs_the_ingests_verified(tmp_path, monkeypatch):
+    """Which pairs an ingest verifies depends on what it was ingested with: here a corpus too
+    large (a limit of 0) to be searched whole for shared passages, so the second ingest never
+    compares 004 with 000, which only share paragraphs. A rebuilt cache takes its pairs from the
+    decision log, not from a search of the whole corpus, which would find that pair."""
+    monkeypatch.setattr("dedupe.store.PASSAGE_SEARCH_LIMIT", 0)
+    root = tmp_path / "c"
+    for name in ("000", "004", "002", "003"):
+        Corpus(root, jobs=1).ingest([str(seed_path(name))])
+    recorded = _pair_set(root)
+    ids = {r["path"]: r["id"] for r in manifest_rows(root)}
+    weihai = tuple(ids[f"raw/{SEED_NAMES[n]}"] for n in ("002", "003"))
+    jining = {ids[f"raw/{SEED_NAMES[n]}"] for n in ("000", "004")}
+    assert {(a, b) for a, b, _, _ in recorded} == {weihai}  # the premise: 000 ~ 004 was never verified
+    shutil.rmtree(root / ".cache")
+    assert _pair_set(root) == recorded
+    # without a log, the notices are searched anew, whole: the pair shows up
+    shutil.rmtree(root / ".cache")
+    (root / "decisions.jsonl").rename(tmp_path / "log")
+    assert any({a, b} == jining for a, b, _, _ in _pair_set(root))
+
+
+def test_a_rebuild_passes_over_log_lines_of_notices_not_listed(corpus):
+    recorded = _pair_set(corpus)
+    assert recorded
+    with (corpus / "decisions.jsonl").open("a", encoding="utf-8") as log:
+        other = {"decision": "related", "a": f"raw/{SEED_NAMES['000']}", "b": "raw/never-landed.txt"}
+        log.write(json.dumps(other, ensure_ascii=False) + "\n")
+        log.write('{"decision": "merge", "a": "raw/')  # cut short by a killed ingest
+    shutil.rmtree(corpus / ".cache")
+    assert _pair_set(corpus) == recorded
+
+
 def test_the_repository_corpus_is_consistent():
     """corpus/ is this repository's own corpus: every original is recorded."""
     code, out, err = run("check", str(ROOT / "corpus" / "raw"), "--corpus", str(ROOT / "corpus"))
