@@ -285,6 +285,17 @@ def test_sliding_min_is_the_minimum_of_each_window(window, length):
     assert np.array_equal(sliding_min(values, window), expected)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.integers(0, 2**64 - 1)), st.sets(st.integers(0, 2**64 - 1)), st.sets(st.integers(0, 2**64 - 1)))
+def test_intersect_sorted_is_the_set_intersection(a, b, common):
+    from dedupe.verify import intersect_sorted
+
+    left = np.array(sorted(a | common), dtype=np.uint64)
+    right = np.array(sorted(b | common), dtype=np.uint64)
+    shared = intersect_sorted(left, right)
+    assert shared.dtype == np.uint64 and shared.tolist() == sorted((a | common) & (b | common))
+
+
 def _plain_passage_fingerprints(key: str, k: int, window: int, n: int) -> set[int]:
     """Winnowing written out: each passage's hash chains its k/n n-gram hashes; keep each window's minimum."""
     mask = (1 << 64) - 1
