@@ -103,7 +103,17 @@ def _read_all(paths: tuple[str, ...], jobs: int, ncfg: NormalizeConfig, config: 
     return docs
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands, each with the same exit code (3) for a corpus or index it cannot use."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DedupeError as exc:
+            raise Unusable(str(exc)) from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="policy-dedup")
 def main() -> None:
     """Normalize and deduplicate scraped Chinese government policy notices."""
@@ -144,10 +154,7 @@ def dedupe_command(
     paths: tuple[str, ...], as_json: bool, config: DedupeConfig, jobs: int, ncfg: NormalizeConfig
 ) -> None:
     """Cluster the notices in PATHS (files or folders) and elect a canonical per cluster."""
-    try:
-        result = find_duplicates(_read_all(paths, jobs, ncfg, config), config, jobs)
-    except DedupeError as exc:
-        raise Unusable(str(exc)) from exc
+    result = find_duplicates(_read_all(paths, jobs, ncfg, config), config, jobs)
     if as_json:
         click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
         return
@@ -203,23 +210,14 @@ def explain_command(a: str, b: str, encoding: str | None) -> None:
 
 def corpus_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by the commands that work on a corpus folder."""
-
-    @click.option(
+    return click.option(
         "--corpus",
         "corpus_dir",
         type=click.Path(file_okay=False),
         default="corpus",
         show_default=True,
         help="The corpus folder.",
-    )
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except DedupeError as exc:
-            raise Unusable(str(exc)) from exc
-
-    return wrapper
+    )(fn)
 
 
 @main.command("ingest")
