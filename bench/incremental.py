@@ -11,34 +11,30 @@ page, OCR noise, truncated, reposted, UTF-16; a repost is the original's bytes, 
 new notice). The corpus then holds clusters, canonical choices, verified pairs (merges, related
 notices, a few vetoes) and a decision log, as a real archive does.
 
-Then it ingests, one at a time, a new notice and a copy of a notice the corpus already holds,
-and prints the time of each stage, excluding interpreter start, and the memory the index needs.
-Each ingest is undone afterwards, so every run measures the same corpus.
+Then it runs ``policy-dedup check`` and ``policy-dedup ingest`` of one file, a new notice and a
+copy of a notice the corpus already holds, as a user would (a process each, its start included),
+and prints wall time and peak memory. Each ingest is undone afterwards, so every run measures the
+same corpus.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-import datasketch  # noqa: F401  (imported up front: its load is part of interpreter start)
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.renderings import RENDERINGS, SUFFIX, lawrefbook_files, paragraphs  # noqa: E402
-from dedupe.cache import cache_tag  # noqa: E402
-from dedupe.config import DedupeConfig  # noqa: E402
-from dedupe.store import Corpus, Plan  # noqa: E402
-from normalize import NormalizeConfig  # noqa: E402
 
 BATCH = 10_000
 KINDS = ["pdf", "web", "ocr", "truncated", "repost", "utf16"]
@@ -125,68 +121,51 @@ def arrivals(realdata: Path, size: int, folder: Path) -> dict[str, Path]:
     return out
 
 
-class Snapshot:
-    """What an ingest rewrites, kept so that the ingest can be undone for the next measurement."""
+def timed(*args: str) -> tuple[float, float, int]:
+    """Wall seconds (process start included), peak RSS in MB and exit code of ``policy-dedup ARGS``."""
+    begin = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)  # fmt: skip
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - begin
+    if proc.stderr:
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"policy-dedup {' '.join(args)} failed:\n{err}")
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode
 
-    def __init__(self, corpus: Corpus) -> None:
-        self.corpus = corpus
-        root = corpus.root
-        self.files = {
-            p: p.read_bytes()
-            for p in [root / "manifest.csv", root / "decisions.jsonl", corpus.cache.folder / "pairs.parquet"]
-            if p.exists()
-        }
-        self.parts = set(corpus.cache.parts.iterdir())
-        self.pair_parts = set(corpus.cache.pair_parts.glob("*"))
-        self.canonical: dict[Path, bytes | None] = {}
 
-    def before_commit(self, plan: Plan) -> None:
-        folder = self.corpus.root / "canonical"
-        for cid in [*plan.canonical, *plan.gone_clusters]:
-            path = folder / f"{cid}.txt"
-            self.canonical[path] = path.read_bytes() if path.exists() else None
-
-    def restore(self, plan: Plan) -> None:
-        for path, data in [*self.files.items(), *self.canonical.items()]:
-            if data is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(data)
-        new_parts = {p.name.split(".")[0] for p in set(self.corpus.cache.parts.iterdir()) - self.parts}
-        for path in list(self.corpus.cache.parts.iterdir()):
-            if path.name.split(".")[0] in new_parts:
-                path.unlink()
-        for path in set(self.corpus.cache.pair_parts.glob("*")) - self.pair_parts:
+def undo(folder: Path, saved: dict[Path, bytes], raw_before: set[str], canonical: dict[Path, bytes]) -> None:
+    """Put the corpus back as it was before a measured ingest; the cache follows on the next command."""
+    for path, data in saved.items():
+        path.write_bytes(data)
+    for path in set((folder / "raw").iterdir()):
+        if path.name not in raw_before:
             path.unlink()
-        for add in plan.additions:
-            (self.corpus.root / add.doc.path).unlink(missing_ok=True)
-        # a new base for the restored CSV (a new inode): the ingest's delta goes
-        whole = self.corpus.read_manifest()
-        self.corpus.cache.write_manifest(lambda: whole, self.corpus.manifest_path, None, pl.DataFrame(schema={}))
+    for path in set((folder / "canonical").iterdir()) - set(canonical):
+        path.unlink()
+    for path, data in canonical.items():
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
 
 
-def measure(folder: Path, new: Path, traced: bool) -> tuple[list[float], Plan]:
-    corpus = Corpus(folder, jobs=1)
-    # not timed: writes the manifest's Parquet copy after a rebuild, starts polars's threads, and
-    # gives parts written by an older version their sorted passages (once per corpus)
-    corpus.cache.passage_runs(corpus.load().blocks)
-    snapshot = Snapshot(corpus)
-    if traced:
-        tracemalloc.start()
-    t0 = time.perf_counter()
-    batch = corpus.read([str(new)])
-    t1 = time.perf_counter()
-    state = corpus.load()
-    t2 = time.perf_counter()
-    plan = corpus.plan([str(new)], state, batch)
-    t3 = time.perf_counter()
-    snapshot.before_commit(plan)  # not timed
-    t3b = time.perf_counter()
-    corpus._place_originals(plan)
-    corpus._commit(plan)
-    t4 = time.perf_counter()
-    snapshot.restore(plan)
-    return [t1 - t0, t2 - t1, t3 - t2, t4 - t3b], plan
+def measure(folder: Path, new: Path, runs: int) -> list[tuple[float, float, float, float]]:
+    """(ingest s, ingest MB, check s, check MB) of ``runs`` runs, each ingest undone afterwards."""
+    out = []
+    corpus = str(folder)
+    timed("check", str(new), "--corpus", corpus, "--jobs", "1")  # not timed: brings the cache in line
+    for _ in range(runs):
+        saved = {p: p.read_bytes() for p in (folder / "manifest.csv", folder / "decisions.jsonl")}
+        raw_before = {p.name for p in (folder / "raw").iterdir()}
+        canonical = {p: p.read_bytes() for p in (folder / "canonical").iterdir()}
+        check_s, check_mb, _ = timed("check", str(new), "--corpus", corpus, "--jobs", "1")
+        ingest_s, ingest_mb, _ = timed("ingest", str(new), "--corpus", corpus, "--jobs", "1")
+        undo(folder, saved, raw_before, canonical)
+        timed("check", str(new), "--corpus", corpus, "--jobs", "1")  # not timed: the cache forgets the ingest
+        out.append((ingest_s, ingest_mb, check_s, check_mb))
+    return out
 
 
 def main() -> None:
@@ -195,48 +174,35 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/policy-dedup-100k"))
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     folder = args.folder
-    tag = cache_tag(DedupeConfig(), NormalizeConfig())
     manifest = folder / "manifest.csv"
-    if not (folder / ".cache" / "parts" / tag).is_dir() or not manifest.exists() or not (folder / "BUILT").exists():
-        print(f"building a {args.size}-notice corpus in {folder} (once; about 7 minutes on 2 cores)…", file=sys.stderr)
+    built = folder / "BUILT"
+    if not manifest.exists() or not built.exists() or built.read_text().split()[0] != "v2":
+        print(f"building a {args.size}-notice corpus in {folder} (once)…", file=sys.stderr)
         start = time.perf_counter()
         build(folder, args.size, args.realdata, args.jobs)
-        (folder / "BUILT").write_text(f"{args.size}\n")
+        built.write_text(f"v2 {args.size}\n")
         print(f"  built in {time.perf_counter() - start:.0f} s", file=sys.stderr)
-    elif (folder / "BUILT").read_text().strip() != str(args.size):
+    elif built.read_text().split()[1] != str(args.size):
         raise SystemExit(f"{folder} holds a corpus of another size: remove it or pass another --folder")
-    rows = pl.read_csv(manifest, columns=["cluster", "relation"])
+    rows = pl.read_csv(manifest, columns=["cluster"])
     clusters = rows["cluster"].n_unique()
+    cache = folder / ".cache" / "index.sqlite"
     print(
         f"corpus: {rows.height} notices in {clusters} clusters ({rows.height - clusters} duplicates), "
-        f"{Corpus(folder).load().pair_frame.height} verified pairs, "
-        f"manifest.csv {manifest.stat().st_size / 1e6:.0f} MB"
+        f"manifest.csv {manifest.stat().st_size / 1e6:.0f} MB, decisions.jsonl "
+        f"{(folder / 'decisions.jsonl').stat().st_size / 1e6:.0f} MB, cache {cache.stat().st_size / 1e6:.0f} MB"
     )
-    print(
-        "| one ingest of | read + normalize + sign | load | query + verify + cluster | write | total | check (read + load + query) |"
-    )
-    print("|---|---|---|---|---|---|---|")
+    print("| one file | ingest wall s | ingest peak MB | check wall s | check peak MB |")
+    print("|---|---|---|---|---|")
     for label, new in arrivals(args.realdata, args.size, folder).items():
-        times, plan = measure(folder, new, traced=False)
-        ms = [round(t * 1000) for t in times]
-        kind = "a duplicate" if plan.duplicates() else "new"
-        print(f"| {label} ({kind}) | {ms[0]} | {ms[1]} | {ms[2]} | {ms[3]} | {sum(ms)} | {sum(ms[:3])} |")
-    _, plan = measure(folder, new, traced=True)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    state = plan.state
-    n = state.size
-    signature_bytes = sum(b.signatures.nbytes for b in state.blocks)
-    index_bytes = sum(
-        b.numbers.nbytes + b.seq.nbytes + b.keyhash.nbytes + b.live.nbytes + b.bands.nbytes for b in state.blocks
-    )
-    print(
-        f"signatures: {signature_bytes / n:.0f} bytes/notice (memory-mapped); index beyond them (ids, seqs, "
-        f"key hashes, band hashes): {index_bytes / n:.0f} bytes/notice; Python peak during the last ingest: "
-        f"{peak / 1e6:.0f} MB ({peak / n:.0f} bytes/notice)"
-    )
+        for ingest_s, ingest_mb, check_s, check_mb in measure(folder, new, args.runs):
+            print(f"| {label} | {ingest_s:.2f} | {ingest_mb:.0f} | {check_s:.2f} | {check_mb:.0f} |")
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", "import cli"], cwd=ROOT)
+    print(f"process start and imports alone: {time.perf_counter() - start:.2f} s (exit {proc.returncode})")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.renderings import RENDERINGS, SUFFIX  # noqa: E402
-from dedupe.html_report import render_html  # noqa: E402
-from dedupe.report import corpus_report, format_csv  # noqa: E402
+from dedupe.reports.html import render_html  # noqa: E402
+from dedupe.reports.table import corpus_report, format_csv  # noqa: E402
 from dedupe.store import Corpus  # noqa: E402
 
 

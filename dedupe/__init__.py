@@ -1,13 +1,17 @@
 """Near-duplicate detection for normalized notices: MinHash + LSH (datasketch), exact
-verification, a template/revision veto, union-find clusters and canonical election."""
+verification, a template/revision veto, union-find clusters and canonical election.
+
+Layers: this package is the engine (``dedupe.engine`` and the modules it uses); ``dedupe.store``
+keeps a corpus folder and runs the engine over it; ``dedupe.reports`` formats what both found.
+The engine imports neither."""
 
 from __future__ import annotations
 
 from dedupe.config import DedupeConfig
 from dedupe.document import Document, Fingerprint
+from dedupe.engine import Cluster, Known, Link, Membership, Pair, Result, find_duplicates, judge
 from dedupe.errors import CorpusError, DedupeError, IndexUnavailable
 from dedupe.files import Rejected, discover, read_document, read_documents
-from dedupe.pipeline import Cluster, Membership, Pair, Result, find_duplicates, judge
 
 __all__ = [
     "Cluster",
@@ -17,6 +21,8 @@ __all__ = [
     "Document",
     "Fingerprint",
     "IndexUnavailable",
+    "Known",
+    "Link",
     "Membership",
     "Pair",
     "Rejected",

@@ -8,14 +8,10 @@ from functools import cached_property
 
 import numpy as np
 
+from dedupe.arrays import in_sorted
 from dedupe.config import DedupeConfig
-from dedupe.shingle import (
-    passage_fingerprints,
-    positional_hashes64,
-    shingle_hash32,
-    shingle_hashes64,
-    shingle_strings,
-)
+from dedupe.passages import kept_passages
+from dedupe.shingle import positional_hashes64, shingle_hash32, shingle_hashes64, shingle_strings
 from dedupe.signature import signature
 from normalize import Normalized
 
@@ -55,13 +51,11 @@ class Fingerprint:
 
     @cached_property
     def passages(self) -> np.ndarray:
-        return passage_fingerprints(self.key, n=self.config.ngram, positional=self.positional)
+        return kept_passages(self.key, n=self.config.ngram, positional=self.positional)
 
     def count_in(self, values: np.ndarray) -> int:
         """How many of the shingles are in the sorted ``values`` (remembered for the last array
         asked about: a batch asks about one boilerplate set for every pair)."""
-        from dedupe.verify import in_sorted
-
         last = self.__dict__.get("_count_in")
         if last is None or last[0] is not values:
             last = (values, int(in_sorted(self.shingles, values).sum()))

@@ -57,15 +57,20 @@ def read_document(
     order: int = 0,
     normalize_config: NormalizeConfig = NormalizeConfig(),
     config: DedupeConfig = DedupeConfig(),
-    doc_id: str | None = None,
+    expect: str | None = None,
 ) -> Document | Rejected:
-    """Read, decode and normalize one file; its fingerprint is computed too (worth doing in a worker)."""
+    """Read, decode and normalize one file; its fingerprint is computed too (worth doing in a worker).
+
+    ``expect``: the sha256 the bytes must have (an original of the corpus), else it is rejected.
+    """
     try:
         data = Path(path).read_bytes()
     except IsADirectoryError:
         return Rejected(path, "is a directory: name the files, or the folder for a recursive search")
     except OSError as exc:
         return Rejected(path, f"cannot be read: {exc.strerror or exc}")
+    if expect is not None and hashlib.sha256(data).hexdigest() != expect:
+        return Rejected(path, f"has changed since it was ingested (its sha256 is no longer {expect[:16]}…)")
     if not data.strip():
         return Rejected(path, "is empty")
     html = None
@@ -77,12 +82,12 @@ def read_document(
         return Rejected(path, str(exc))
     if len(normalized.key) < MIN_KEY_CHARS:
         return Rejected(path, "has no text left after normalization")
-    doc = Document(doc_id or document_id(data), path, normalized, order, config)
+    doc = Document(document_id(data), path, normalized, order, config)
     doc.fingerprint.compute()  # in the worker, not the parent
     return doc
 
 
-def _read_star(args: tuple[str, int, NormalizeConfig, DedupeConfig]) -> Document | Rejected:
+def _read_star(args: tuple[str, int, NormalizeConfig, DedupeConfig, str | None]) -> Document | Rejected:
     return read_document(*args)
 
 
@@ -93,12 +98,18 @@ def read_documents(
     config: DedupeConfig = DedupeConfig(),
     start_order: int = 0,
     progress: Callable[[int], None] | None = None,
+    orders: Sequence[int] | None = None,
+    expect: Sequence[str] | None = None,
 ) -> list[Document | Rejected]:
     """Read many files; with ``jobs`` > 1 the work is spread over processes, results in input order.
 
-    ``progress`` is called with the number of files done since its last call.
+    ``orders``: each file's ingestion order (else from ``start_order`` on); ``expect``: each
+    file's sha256 (see :func:`read_document`). ``progress`` is called with the files done since.
     """
-    tasks = [(p, start_order + i, normalize_config, config) for i, p in enumerate(paths)]
+    tasks = [
+        (p, orders[i] if orders else start_order + i, normalize_config, config, expect[i] if expect else None)
+        for i, p in enumerate(paths)
+    ]
     out: list[Document | Rejected] = []
     if jobs <= 1 or len(tasks) < 2:
         for t in tasks:

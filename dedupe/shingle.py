@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dedupe.arrays import runs, sorted_unique
+
 MULTIPLIER = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: odd, spreads code points over 64 bits
 OFFSET = np.uint64(0xCBF29CE484222325)
 _MASK32 = np.uint64(0xFFFFFFFF)
@@ -33,31 +35,10 @@ def positional_hashes64(key: str, n: int = 5) -> np.ndarray:
     return h
 
 
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` by a sort and a neighbour comparison: several times faster than
-    numpy 2's hash-based ``unique`` on shingle-sized arrays, same result."""
-    ordered = np.sort(values)
-    if ordered.size < 2:
-        return ordered
-    keep = np.empty(ordered.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
 
 
-def runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each run of equal neighbouring values starts, and how long it is (of a sorted array:
-    each distinct value's first place and count)."""
-    if not ordered.size:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    return starts, np.diff(np.append(starts, ordered.size))
 
 
-def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The indices ``starts[k], …, starts[k] + counts[k] - 1`` for every k, one after the other."""
-    total = int(counts.sum())
-    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
 
 
 def shingle_hashes64(key: str, n: int = 5) -> np.ndarray:

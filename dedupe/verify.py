@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedupe.arrays import in_sorted, in_sorted_filtered, intersect_sorted
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.shingle import positional_hashes64
@@ -19,7 +20,6 @@ MERGING = ("exact", "near", "contained")
 STRENGTH = {relation: rank for rank, relation in enumerate((*MERGING, "related"))}  # strongest first
 PASSAGE_MIN = 40  # key characters: about two clauses copied word for word
 RELATED_PASSAGE_CHARS = 100
-_LOW16 = np.uint64(0xFFFF)
 
 
 @dataclass(frozen=True)
@@ -43,37 +43,12 @@ class Verdict:
         return self.relation in MERGING
 
 
-def in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
-    """Which ``values`` are in ``sorted_unique`` (a binary search each; ``np.isin`` would sort both)."""
-    if not sorted_unique.size:
-        return np.zeros(values.shape, dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_unique, values), sorted_unique.size - 1)
-    return sorted_unique[at] == values
 
 
-def _low16_table(values: np.ndarray) -> np.ndarray:
-    """A 64 KB presence table of the values' low 16 bits: rules most non-members out at once."""
-    table = np.zeros(1 << 16, dtype=bool)
-    table[(values & _LOW16).astype(np.intp)] = True
-    return table
 
 
-def in_sorted_filtered(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
-    """``in_sorted``, with the binary search only for values that pass the low-16-bit table."""
-    if not sorted_unique.size:
-        return np.zeros(values.shape, dtype=bool)
-    hits = _low16_table(sorted_unique)[(values & _LOW16).astype(np.intp)]
-    if hits.any():
-        hits[hits] = in_sorted(values[hits], sorted_unique)
-    return hits
 
 
-def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values in both sorted unique arrays, sorted: a stable sort of the two put end to end
-    merges two runs in one pass (timsort), then equal neighbours are the shared values. About
-    1.6 times faster than a binary search of one array in the other on shingle sets."""
-    both = np.sort(np.concatenate((a, b)), kind="stable")
-    return both[:-1][both[1:] == both[:-1]]
 
 
 def shared_passage_chars(key_a: str, shingles_b: np.ndarray, n: int, grams: np.ndarray | None = None) -> int:

@@ -199,29 +199,6 @@ def test_permutations_are_datasketchs(num_perm, seed):
     assert np.array_equal(ours[0], a) and np.array_equal(ours[1], b)
 
 
-def test_band_index_gives_datasketchs_candidates():
-    from datasketch import MinHashLSH
-
-    from dedupe.bands import BandIndex
-    from dedupe.signature import to_minhash
-
-    rng = np.random.default_rng(5)
-    base = rng.integers(0, 2**32, size=(40, 128), dtype=np.uint32)
-    sigs = base.copy()
-    sigs[20:] = base[:20]
-    mask = rng.random((20, 128)) < 0.5  # the second half shares about half its values with the first
-    sigs[20:][mask] = rng.integers(0, 2**32, size=int(mask.sum()), dtype=np.uint32)
-    config = DedupeConfig()
-    ours = BandIndex(config)
-    ours.insert_many((i, s) for i, s in enumerate(sigs))
-    lsh = MinHashLSH(threshold=config.candidate_threshold, num_perm=128)
-    for i, s in enumerate(sigs):
-        lsh.insert(i, to_minhash(s))
-    for s in sigs:
-        assert sorted(ours.query(s)) == sorted(lsh.query(to_minhash(s)))
-    assert any(len(ours.query(s)) > 1 for s in sigs)
-
-
 @pytest.mark.parametrize("num_perm", [32, 128, 256])
 @pytest.mark.parametrize("threshold", [0.1, 0.3, 0.4, 0.5, 0.8, 0.9])
 def test_band_params_are_datasketchs(threshold, num_perm):
@@ -258,23 +235,6 @@ def test_batch_band_pairs_are_datasketchs_candidate_pairs():
     assert band_pairs(sigs, config) == expected
 
 
-def test_passage_pairs_are_the_index_queries():
-    from dedupe.passages import MAX_POSTINGS, PassageIndex, passage_pairs
-
-    rng = np.random.default_rng(9)
-    pool = rng.integers(0, 2**63, size=400, dtype=np.uint64)
-    arrays = [np.unique(rng.choice(pool, size=int(rng.integers(0, 40)), replace=False)) for _ in range(80)]
-    arrays[3] = np.unique(np.concatenate([arrays[3], pool[:5]]))
-    common = rng.integers(0, 2**63, size=4, dtype=np.uint64)  # boilerplate: in more notices than allowed
-    for k in range(MAX_POSTINGS + 1):
-        arrays[k] = np.unique(np.concatenate([arrays[k], common]))
-    index = PassageIndex()
-    index.insert_many(enumerate(arrays))
-    expected = {(min(i, j), max(i, j)) for i, a in enumerate(arrays) for j in index.query(a) if j != i}
-    assert len(expected) > 10
-    assert passage_pairs(arrays) == expected
-
-
 @pytest.mark.parametrize("window", [1, 2, 3, 7, 8, 20])
 @pytest.mark.parametrize("length", [20, 21, 50, 333])
 def test_sliding_min_is_the_minimum_of_each_window(window, length):
@@ -288,7 +248,7 @@ def test_sliding_min_is_the_minimum_of_each_window(window, length):
 @settings(max_examples=200, deadline=None)
 @given(st.sets(st.integers(0, 2**64 - 1)), st.sets(st.integers(0, 2**64 - 1)), st.sets(st.integers(0, 2**64 - 1)))
 def test_intersect_sorted_is_the_set_intersection(a, b, common):
-    from dedupe.verify import intersect_sorted
+    from dedupe.arrays import intersect_sorted
 
     left = np.array(sorted(a | common), dtype=np.uint64)
     right = np.array(sorted(b | common), dtype=np.uint64)
@@ -362,99 +322,3 @@ def test_parallel_verification_makes_the_serial_decisions(seed_docs, monkeypatch
     assert sum(fetched) >= 10  # verified by the workers
     assert len(serial.pairs) >= 10 and any(p.merged for p in serial.pairs)
     assert _decisions(parallel) == _decisions(serial)
-
-
-def test_band_index_grown_one_notice_at_a_time_answers_like_datasketch():
-    from datasketch import MinHashLSH
-
-    from dedupe.bands import BandIndex
-    from dedupe.signature import to_minhash
-
-    sigs = _related_signatures(np.random.default_rng(12), 50)
-    config = DedupeConfig()
-    ours, lsh = BandIndex(config), MinHashLSH(threshold=config.candidate_threshold, num_perm=128)
-    found = 0
-    for i, s in enumerate(sigs):  # query, then insert: as an ingest matches a batch
-        expected = sorted(lsh.query(to_minhash(s)))
-        assert sorted(ours.query(s)) == expected
-        found += len(expected)
-        ours.insert_many([(i, s)])
-        lsh.insert(i, to_minhash(s))
-    assert found > 20
-
-
-def test_band_index_looks_up_a_batch_as_it_answers_each_query():
-    """query_many (sorted lookups, for a batch into a large corpus) returns exactly what query
-    returns for each signature: same candidates, same order, live rows only, over cache-like
-    blocks and notices inserted one by one."""
-    from dedupe.bands import BandIndex, band_hashes
-
-    rng = np.random.default_rng(31)
-    sigs = _related_signatures(rng, 90)
-    config = DedupeConfig()
-    index = BandIndex(config)
-    for start in (0, 30):  # two cache parts, some rows not counting
-        part = sigs[start : start + 30]
-        live = rng.random(30) < 0.8
-        index.insert_matrix([f"p{start + i}" for i in range(30)], part, band_hashes(part, index.b, index.r), live)
-    index.insert_many((f"g{i}", s) for i, s in enumerate(sigs[60:80]))
-    queries = np.concatenate([sigs[::3], sigs[80:]])
-    expected = [index.query(q) for q in queries]
-    assert index.query_many(queries) == expected
-    assert sum(len(e) for e in expected) > 20
-
-
-def test_passage_index_of_sorted_runs_answers_as_one_built_at_once():
-    """The corpus side of an ingest: a run per cache part (sorted when the part was written),
-    rows that do not count left out, answers as an index the notices that count were inserted into."""
-    from dedupe.passages import MAX_POSTINGS, PassageIndex, sorted_run
-
-    rng = np.random.default_rng(8)
-    pool = rng.integers(0, 2**63, size=200, dtype=np.uint64)
-    common = pool[:2]  # in every notice: boilerplate past MAX_POSTINGS
-    arrays = [
-        np.unique(np.concatenate([rng.choice(pool[2:], size=int(rng.integers(4, 24)), replace=False), common]))
-        for _ in range(MAX_POSTINGS + 40)
-    ]
-    keys = [f"n{i}" for i in range(len(arrays))]
-    live = rng.random(len(arrays)) < 0.85
-    parts = []
-    for start in range(0, len(arrays), 25):
-        fps, owners = sorted_run(arrays[start : start + 25])
-        keep = live[start : start + 25][owners]
-        parts.append((keys[start : start + 25], fps[keep], owners[keep]))
-    ours = PassageIndex.of_runs(parts)
-    reference = PassageIndex()  # inserted one by one (tested against a dictionary of postings)
-    reference.insert_many((keys[i], arrays[i]) for i in range(len(arrays)) if live[i])
-    hits = 0
-    for query in [*arrays[::3], rng.choice(pool, size=12, replace=False)]:
-        expected = sorted(reference.query(query))
-        assert sorted(ours.query(query)) == expected
-        hits += len(expected)
-    assert hits > 60  # each query finds itself and others
-
-
-def test_growing_passage_index_answers_as_a_dictionary_of_postings(monkeypatch):
-    from collections import Counter, defaultdict
-
-    from dedupe.passages import MAX_POSTINGS, MIN_SHARED, PassageIndex
-
-    monkeypatch.setattr(PassageIndex, "FLUSH", 16)  # many runs and merges in a small test
-    rng = np.random.default_rng(21)
-    pool = rng.integers(0, 2**63, size=300, dtype=np.uint64)
-    common = pool[:3]  # in every notice: past MAX_POSTINGS it stops counting
-    ours, postings = PassageIndex(), defaultdict(list)
-    hits = 0
-    for k in range(MAX_POSTINGS + 30):
-        fps = np.unique(np.concatenate([rng.choice(pool[3:], size=int(rng.integers(0, 12)), replace=False), common]))
-        shared: Counter[int] = Counter()
-        for fp in fps.tolist():
-            if postings.get(fp) and len(postings[fp]) <= MAX_POSTINGS:
-                shared.update(set(postings[fp]))
-        expected = sorted(key for key, n in shared.items() if n >= MIN_SHARED)
-        assert sorted(ours.query(fps)) == expected
-        hits += len(expected)
-        ours.insert_many([(k, fps)])
-        for fp in fps.tolist():
-            postings[fp].append(k)
-    assert hits > 50 and len(ours._runs) >= 2

@@ -12,8 +12,9 @@ from typing import Any
 from dedupe.diff import DiffOp, char_diff
 from dedupe.document import Document
 from dedupe.quality import ARTIFACT_STEPS, FLAGS
-from dedupe.report import corpus_report
-from dedupe.store import Corpus, StoredPair
+from dedupe.reports.table import corpus_report
+from dedupe.store import Corpus
+from dedupe.verify import MERGING
 
 CONTEXT = 40  # characters of unchanged text kept around each change
 OPEN_CLUSTERS = 30  # clusters shown expanded; the rest are collapsed
@@ -131,8 +132,7 @@ def _removed(doc: Document) -> str:
 
 def render_html(corpus: Corpus) -> str:
     report = corpus_report(corpus)
-    state = corpus.load()
-    docs = state.documents
+    docs, pairs = corpus.contents()
     by_path = {d.path: d for d in docs.values()}
     s = report["summary"]
     parts = [
@@ -147,13 +147,13 @@ def render_html(corpus: Corpus) -> str:
                 ("clusters", s["clusters"]),
                 ("duplicates", s["duplicates"]),
                 ("multi-member clusters", s["multi_member_clusters"]),
-                ("related pairs", sum(1 for p in state.pairs if not p.merges)),
+                ("related pairs", sum(1 for p in pairs if not _merges(p))),
                 ("rejected files", len(report["rejected"])),
             )
         ),
         "</div>",
         "<h2>Similarity of verified pairs</h2>",
-        _histogram([p.jaccard for p in state.pairs]),
+        _histogram([p["jaccard"] for p in pairs]),
         '<p class="note">Exact Jaccard of every verified pair; green from 0.8 (the near-duplicate threshold).</p>',
         '<h2>Clusters</h2><p><label>Show only notices flagged <select id="flag" onchange="filt()">'
         '<option value="">(any)</option>',
@@ -198,7 +198,7 @@ def render_html(corpus: Corpus) -> str:
         f'<details data-flags=""><summary>{len(singles)} notices with no duplicate</summary>'
         f"<table>{header}{''.join(singles)}</table></details></div>"
     )
-    parts.append(_related(state.pairs, docs))
+    parts.append(_related(pairs, docs))
     parts.append("<h2>Quality flags</h2><table><tr><th>flag</th><th>notices</th><th>meaning</th></tr>")
     parts += [
         f"<tr><td>{_e(f)}</td><td>{i['count']}</td><td>{_e(i['meaning'])}</td></tr>" for f, i in report["flags"].items()
@@ -217,17 +217,21 @@ def render_html(corpus: Corpus) -> str:
     return "".join(parts)
 
 
-def _related(pairs: Sequence[StoredPair], docs: dict[str, Document]) -> str:
-    rows = [p for p in pairs if not p.merges]
+def _merges(pair: dict[str, Any]) -> bool:
+    return pair["relation"] in MERGING and not pair["veto"]
+
+
+def _related(pairs: Sequence[dict[str, Any]], docs: dict[str, Document]) -> str:
+    rows = [p for p in pairs if not _merges(p)]
     if not rows:
         return '<h2>Related notices</h2><p class="note">None.</p>'
     out = [
         "<h2>Related notices (reported, never merged)</h2><table><tr><th>A</th><th>B</th><th>Jaccard</th><th>why</th></tr>"
     ]
-    for p in sorted(rows, key=lambda p: -p.jaccard):
+    for p in sorted(rows, key=lambda p: -p["jaccard"]):
         out.append(
-            f'<tr><td class="path">{_e(docs[p.a].path)}</td><td class="path">{_e(docs[p.b].path)}</td>'
-            f"<td>{p.jaccard:.3f}</td><td>{_e(p.veto or p.reason)}</td></tr>"
+            f'<tr><td class="path">{_e(docs[p["a"]].path)}</td><td class="path">{_e(docs[p["b"]].path)}</td>'
+            f'<td>{p["jaccard"]:.3f}</td><td>{_e(p["veto"] or p["reason"])}</td></tr>'
         )
     out.append("</table>")
     return "".join(out)

@@ -10,7 +10,7 @@ from dedupe.config import DedupeConfig
 from dedupe.diff import DiffOp, char_diff
 from dedupe.document import Document
 from dedupe.elect import elect
-from dedupe.pipeline import judge
+from dedupe.engine import judge
 from dedupe.quality import quality_flags
 from dedupe.verify import Verdict
 

@@ -1,0 +1,391 @@
+"""The one engine: candidates → verification → clusters → canonical election, explained.
+
+``find_duplicates(batch)`` runs it over nothing known: the ``dedupe`` command. The store runs the
+same function with ``known``, its view of the corpus (``Known``): ``ingest`` and ``check``. So a
+folder deduplicated and the same folder ingested into an empty corpus always agree (tested).
+
+With a corpus, the batch is compared with itself and with the corpus's candidates; clusters that
+a batch notice merges with (or is kept apart from) are clustered again from their recorded links
+and the new pairs; an incumbent canonical keeps its place unless a newcomer is strictly better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from dedupe.arrays import runs
+from dedupe.candidates import batch_pairs
+from dedupe.cluster import UnionFind, cluster
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from dedupe.elect import elect, quality, strictly_better
+from dedupe.judges import judges
+from dedupe.shingle import shingle_hashes64
+from dedupe.verify import MERGING, STRENGTH, Similarity, Verdict, measure, verdict
+from dedupe.veto import edit_reason, veto_reason
+
+IDENTICAL_ENOUGH = 0.99  # above this Jaccard the wording is the same; no need to read the diff
+BOILERPLATE_SAMPLE = 256
+
+
+@dataclass(frozen=True)
+class Link:
+    """A verified pair as recorded: what clustering needs of it."""
+
+    a: str
+    b: str
+    relation: str
+    jaccard: float
+    veto: str | None = None
+
+    @property
+    def merges(self) -> bool:
+        return self.relation in MERGING and not self.veto
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A verified candidate pair; ``merged`` is False when the veto or a cannot-link kept it apart."""
+
+    a: Document
+    b: Document
+    relation: str
+    similarity: Similarity
+    reason: str
+    veto: str | None = None
+    merged: bool = False
+
+    def link(self) -> Link:
+        return Link(self.a.id, self.b.id, self.relation, round(self.similarity.jaccard, 6), self.veto)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str
+    canonical: Document
+    members: tuple[Document, ...]  # canonical first, then by order and path
+    reason: str
+
+
+@dataclass(frozen=True)
+class Membership:
+    """How a document belongs to its cluster: its relation and Jaccard to the canonical."""
+
+    cluster: Cluster
+    relation: str
+    similarity: float | None
+
+
+@dataclass(frozen=True)
+class Result:
+    """``clusters``: every cluster of the batch alone, or, with a corpus, those the batch changed
+    (with their known members); ``gone``: recorded clusters absorbed into another; ``decisions``:
+    each merge, veto, relation, election and cluster change with its reason (the decision log's)."""
+
+    documents: tuple[Document, ...]
+    pairs: tuple[Pair, ...]
+    clusters: tuple[Cluster, ...]
+    membership: dict[str, Membership]
+    decisions: tuple[dict[str, Any], ...] = ()
+    gone: frozenset[str] = frozenset()
+
+    def cluster_of(self, doc: Document) -> Cluster:
+        return self.membership[doc.id].cluster
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A known notice's place as the manifest records it."""
+
+    cluster: str
+    canonical: bool
+    relation: str | None
+    similarity: float | None
+
+
+class Known(Protocol):
+    """What the engine needs of notices clustered before (a corpus)."""
+
+    def sample(self, ids: Sequence[str]) -> list[str]:
+        """Keys for the boilerplate sample: of the known notices among the evenly spaced ``ids``."""
+
+    def ids(self) -> list[str]:
+        """Every known notice's id."""
+
+    def candidates(self, docs: Sequence[Document]) -> dict[str, set[str]]:
+        """Known ids to verify each doc against (CandidateIndex.query)."""
+
+    def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
+        """Known notices (with their ingestion order and corpus path)."""
+
+    def clusters(self, ids: Iterable[str]) -> dict[str, str]:
+        """The recorded cluster of each id."""
+
+    def members(self, clusters: Iterable[str]) -> dict[str, list[str]]:
+        """The recorded members of each cluster."""
+
+    def links(self, ids: Iterable[str]) -> list[Link]:
+        """Recorded merging or vetoed pairs between the given notices."""
+
+    def recorded(self, ids: Iterable[str]) -> dict[str, Recorded]:
+        """Each id's recorded place in its cluster."""
+
+
+class Nothing:
+    """No notice known: the engine over a batch alone."""
+
+    def sample(self, ids: Sequence[str]) -> list[str]:
+        return []
+
+    def ids(self) -> list[str]:
+        return []
+
+    def candidates(self, docs: Sequence[Document]) -> dict[str, set[str]]:
+        return {}
+
+    def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
+        return {}
+
+    def clusters(self, ids: Iterable[str]) -> dict[str, str]:
+        return {}
+
+    def members(self, clusters: Iterable[str]) -> dict[str, list[str]]:
+        return {}
+
+    def links(self, ids: Iterable[str]) -> list[Link]:
+        return []
+
+    def recorded(self, ids: Iterable[str]) -> dict[str, Recorded]:
+        return {}
+
+
+def boilerplate_shingles(docs: Sequence[Document], known: Known, config: DedupeConfig) -> np.ndarray | None:
+    """Shingles found in a large share of the notices, batch and corpus together: site furniture,
+    not notice text. The share is measured on up to 256 notices spaced evenly by id (the same
+    whatever the input order): a shingle in 30% of them is in about 30% of such a sample."""
+    known_ids = known.ids()
+    total = len(docs) + len(known_ids)
+    if total < config.boilerplate_min_docs:
+        return None
+    all_ids = sorted({*known_ids, *(d.id for d in docs)})
+    picked = all_ids[:: max(1, len(all_ids) // BOILERPLATE_SAMPLE)][:BOILERPLATE_SAMPLE]
+    wanted = set(picked)
+    keys = [d.key for d in sorted(docs, key=lambda d: d.id) if d.id in wanted]
+    keys += known.sample([i for i in picked if i not in {d.id for d in docs}])
+    values = np.sort(np.concatenate([shingle_hashes64(k, config.ngram) for k in keys]))
+    starts, counts = runs(values)
+    common = values[starts[counts >= config.boilerplate_df * len(keys)]]
+    return common if common.size else None
+
+
+def judge(
+    a: Document, b: Document, config: DedupeConfig, ignore: np.ndarray | None = None
+) -> tuple[Verdict, str | None]:
+    """Verify one pair: the relation by text, then the veto by metadata and by edits."""
+    v = verdict(a.key, b.key, measure(a, b, ignore), config)
+    if config.veto and v.merges and v.relation != "exact":
+        reason = veto_reason(a.normalized.meta, b.normalized.meta)
+        if reason is None and v.similarity.jaccard < IDENTICAL_ENOUGH:
+            reason = edit_reason(a.text, b.text)
+        if reason:
+            return Verdict("related", v.similarity, f"{v.reason}, but vetoed: {reason}"), reason
+    return v, None
+
+
+def _sort_key(d: Document) -> tuple[int, str, str]:
+    return (d.order, d.path, d.id)
+
+
+@dataclass
+class _Run:
+    """The working state of one engine run."""
+
+    config: DedupeConfig
+    known: Known
+    batch: list[Document]
+    pool: list[Document] = field(default_factory=list)
+    judged: dict[tuple[str, str], tuple[Verdict, str | None]] = field(default_factory=dict)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    via: dict[str, str] = field(default_factory=dict)  # the relation that first merged each notice
+
+
+def find_duplicates(
+    documents: Sequence[Document], config: DedupeConfig = DedupeConfig(), jobs: int = 1, known: Known | None = None
+) -> Result:
+    """Cluster near-duplicate notices and elect a canonical per cluster, explaining each decision.
+
+    The result does not depend on the order of ``documents`` (they are sorted by (order, path,
+    id)) nor on ``jobs``, the processes that verify candidate pairs.
+    """
+    run = _Run(config, known or Nothing(), sorted(documents, key=_sort_key))
+    ignore = boilerplate_shingles(run.batch, run.known, config)
+    pairs = _verify(run, ignore, jobs)
+    return _cluster(run, pairs, ignore)
+
+
+def _verify(run: _Run, ignore: np.ndarray | None, jobs: int) -> list[tuple[int, int, Verdict, str | None]]:
+    """Verify the batch against itself and the known candidates; a pair already joined through
+    others (or by the corpus's records) is skipped."""
+    batch, n = run.batch, len(run.batch)
+    outside = run.known.candidates(batch)
+    found = run.known.fetch(sorted(set().union(*outside.values())) if outside else [])
+    run.pool = [*batch, *sorted(found.values(), key=_sort_key)]
+    at = {d.id: i for i, d in enumerate(run.pool)}
+    candidates = set(batch_pairs(batch, run.config))
+    for i, d in enumerate(batch):
+        for other in outside.get(d.id, ()):
+            if other in at and at[other] != i:
+                k = at[other]
+                candidates.add((k, i) if _sort_key(run.pool[k]) < _sort_key(d) else (i, k))
+    ordered = sorted(candidates, key=lambda p: (max(p) >= n, p))  # batch pairs first, as dedupe alone
+    joined = UnionFind(len(run.pool))
+    recorded = run.known.clusters(d.id for d in run.pool[n:])
+    first: dict[str, int] = {}
+    for k in range(n, len(run.pool)):
+        joined.union(first.setdefault(recorded.get(run.pool[k].id, run.pool[k].id), k), k)
+    verified = []
+    with judges(run.pool, run.config, ignore, judge, jobs, len(ordered)) as verifier:
+        for i, j, (v, veto) in verifier.each(ordered, skip=lambda i, j: joined.find(i) == joined.find(j)):
+            run.judged[run.pool[i].id, run.pool[j].id] = (v, veto)
+            if v.relation is not None:
+                verified.append((i, j, v, veto))
+                if v.merges and not veto:
+                    joined.union(i, j)
+    return verified
+
+
+def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ignore: np.ndarray | None) -> Result:
+    pool, known, batch_ids = run.pool, run.known, {d.id for d in run.batch}
+    new_links = [
+        Link(pool[i].id, pool[j].id, v.relation or "", round(v.similarity.jaccard, 6), veto)
+        for i, j, v, veto in verified
+    ]
+    # clusters a batch notice merges with or is kept apart from are clustered again
+    ends = {x for link in new_links if link.merges or link.veto for x in (link.a, link.b)} - batch_ids
+    old_cluster = known.clusters(ends)
+    old_members = known.members(set(old_cluster.values()))
+    member_ids = {m for ms in old_members.values() for m in ms}
+    old_cluster.update(known.clusters(member_ids - set(old_cluster)))
+    docs = {d.id: d for d in pool}
+    docs.update(known.fetch(member_ids - set(docs)))
+    nodes = sorted((docs[i] for i in batch_ids | member_ids), key=_sort_key)
+    pos = {d.id: i for i, d in enumerate(nodes)}
+    links = [*known.links(member_ids), *new_links]
+    merges = sorted((x for x in links if x.merges), key=lambda x: (STRENGTH[x.relation], -x.jaccard, x.a, x.b))
+    apart = [(pos[x.a], pos[x.b]) for x in links if x.veto and x.a in pos and x.b in pos]
+    groups, refused = cluster(len(nodes), ((pos[x.a], pos[x.b]) for x in merges), apart)
+    refused_ids = {(nodes[a].id, nodes[b].id) for a, b in refused}
+    pairs = tuple(
+        Pair(
+            pool[i],
+            pool[j],
+            v.relation or "",
+            v.similarity,
+            v.reason,
+            veto,
+            v.merges and not veto and (pool[i].id, pool[j].id) not in refused_ids,
+        )
+        for i, j, v, veto in verified
+    )
+    for p in pairs:
+        if p.merged:
+            for d in (p.a, p.b):
+                run.via.setdefault(d.id, p.relation)
+    recorded = known.recorded(member_ids)
+    clusters: list[Cluster] = []
+    kept: set[str] = set()
+    membership: dict[str, Membership] = {}
+    for group in groups:
+        members = [nodes[i] for i in group]
+        ids = {m.id for m in members}
+        was = old_cluster.get(members[0].id)
+        if not ids & batch_ids and was is not None and set(old_members.get(was, ())) == ids:
+            kept.add(was)  # a recorded cluster the batch did not change
+            continue
+        found = _elect(run, members, recorded, ignore, membership)
+        clusters.append(found)
+        for m in members:
+            if m.id in old_cluster and old_cluster[m.id] != found.id:
+                run.decisions.append(
+                    {"decision": "cluster-merge", "id": m.id, "path": m.path, "from": old_cluster[m.id], "to": found.id}
+                )
+    clusters.sort(key=lambda c: (c.canonical.path, c.id))
+    for p in pairs:
+        run.decisions.append(
+            {
+                "decision": "veto" if p.veto else ("merge" if p.relation in MERGING else "related"),
+                "a": p.a.path,
+                "b": p.b.path,
+                "a_id": p.a.id,
+                "b_id": p.b.id,
+                "relation": p.relation,
+                "jaccard": round(p.similarity.jaccard, 6),
+                "containment": round(p.similarity.containment, 6),
+                "reason": p.reason,
+                "veto": p.veto,
+            }
+        )
+    for d in run.batch:
+        if membership[d.id].cluster.id == d.id:
+            run.decisions.append(
+                {
+                    "decision": "new-notice",
+                    "id": d.id,
+                    "path": d.path,
+                    "reason": "founds its own cluster: no earlier notice is a duplicate of it",
+                }
+            )
+    gone = frozenset(set(old_cluster.values()) - {c.id for c in clusters} - kept)
+    return Result(tuple(run.batch), pairs, tuple(clusters), membership, tuple(run.decisions), gone)
+
+
+def _elect(
+    run: _Run,
+    members: list[Document],
+    recorded: dict[str, Recorded],
+    ignore: np.ndarray | None,
+    membership: dict[str, Membership],
+) -> Cluster:
+    """The canonical of a (new or changed) cluster, and each member's relation to it."""
+    cid = members[0].id  # the founder: the earliest ingested
+    sitting = [m for m in members if m.id in recorded and recorded[m.id].canonical]
+    if not sitting:
+        canonical, reason = elect(members)
+        if len(members) > 1:
+            run.decisions.append(
+                {"decision": "canonical", "cluster": cid, "canonical": canonical.path, "reason": reason}
+            )
+    else:
+        longest = max(len(m.key) for m in members)
+        canonical = min(sitting, key=lambda m: (tuple(-x for x in quality(m, longest).rank()), m.order, m.path))
+        reason = "the incumbent canonical: no newcomer is strictly better"
+        for m in members:
+            if m.id not in recorded and strictly_better(m, canonical, longest):
+                reason = f"{m.path} is strictly better: {elect([m, canonical])[1]}"
+                run.decisions.append(
+                    {
+                        "decision": "canonical-change",
+                        "cluster": cid,
+                        "from": canonical.path,
+                        "to": m.path,
+                        "reason": reason,
+                    }
+                )
+                canonical = m
+    ordered = (canonical, *(m for m in members if m is not canonical))
+    found = Cluster(cid, canonical, ordered, reason)
+    membership[canonical.id] = Membership(found, "canonical", 1.0)
+    boss = recorded.get(canonical.id)
+    for m in ordered[1:]:
+        was = recorded.get(m.id)
+        if was is not None and boss is not None and boss.canonical and was.cluster == boss.cluster:
+            membership[m.id] = Membership(found, was.relation or "near", was.similarity)  # as recorded
+            continue
+        v, _ = run.judged.get((canonical.id, m.id)) or judge(canonical, m, run.config, ignore)
+        relation = v.relation if v.merges else run.via.get(m.id) or "near"
+        membership[m.id] = Membership(found, relation, round(v.similarity.jaccard, 4))
+    return found

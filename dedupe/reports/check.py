@@ -1,0 +1,65 @@
+"""What ``check`` found, as one JSON-ready object: duplicates, related notices, new, known, rejected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dedupe.document import Document
+from dedupe.engine import Pair
+from dedupe.store import Corpus, Plan
+
+
+def check_report(corpus: Corpus, plan: Plan) -> dict[str, Any]:
+    """Each addition that duplicates a corpus notice, or an earlier addition, once, naming the
+    notice it duplicates (the cluster's canonical when that is in the corpus)."""
+    result = plan.result
+    added = {a.doc.id: a for a in plan.additions}
+
+    def show(doc: Document) -> str:
+        return added[doc.id].source if doc.id in added else str(Path(corpus.root) / doc.path)
+
+    duplicates, dup_ids = [], set()
+    pairs: dict[frozenset[str], Pair] = {}
+    for p in result.pairs if result else ():
+        pairs.setdefault(frozenset((p.a.id, p.b.id)), p)
+    for c in result.clusters if result else ():
+        older = [m for m in c.members if m.id not in added]
+        ordered = sorted((m for m in c.members if m.id in added), key=lambda m: m.order)
+        if older:
+            target = c.canonical if c.canonical.id not in added else older[0]
+            flagged = ordered
+        else:
+            target, flagged = ordered[0], ordered[1:]
+        for m in flagged:
+            pair = pairs.get(frozenset((m.id, target.id)))
+            ms = result.membership.get(m.id) if result else None
+            if pair is not None:
+                relation, similarity, reason = pair.relation, pair.similarity.jaccard, pair.reason
+            else:
+                relation, similarity = (ms.relation, ms.similarity) if ms else ("near", None)
+                reason = f"in the same cluster as {target.path} ({relation} to its canonical)"
+            dup_ids.add(m.id)
+            duplicates.append(
+                {
+                    "path": show(m),
+                    "duplicates": show(target),
+                    "cluster": c.id,
+                    "relation": relation,
+                    "similarity": round(similarity, 4) if similarity is not None else None,
+                    "reason": reason,
+                }
+            )
+    related = [
+        {"path": show(p.b), "other": show(p.a), "relation": p.relation, "reason": p.reason}
+        for p in (result.pairs if result else ())
+        if not p.merged and (p.relation == "related" or p.veto)
+    ]
+    return {
+        "duplicates": duplicates,
+        "related": related,
+        "new": [a.source for a in plan.additions if a.doc.id not in dup_ids],
+        "known": [{"path": p, "corpus": str(Path(corpus.root) / c)} for p, c in plan.known],
+        "same_bytes": [{"path": p, "as": q} for p, q in plan.same_bytes],
+        "rejected": [{"path": r.path, "reason": r.reason} for r in plan.rejected],
+    }

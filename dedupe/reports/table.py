@@ -1,0 +1,154 @@
+"""What a corpus holds: clusters, relations, quality flags and figures, from its manifest and log."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import polars as pl
+
+from dedupe.engine import Result
+from dedupe.quality import FLAGS
+from dedupe.store import Corpus, log
+
+
+def corpus_report(corpus: Corpus) -> dict[str, Any]:
+    """One JSON-ready object: summary figures, clusters (canonical first), flags and rejections."""
+    manifest = corpus.read_manifest()
+    rows = manifest.sort(["cluster", "is_canonical", "seq"], descending=[False, True, False]).to_dicts()
+    clusters: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        row["flags"] = [f for f in (row["flags"] or "").split(";") if f]
+        clusters.setdefault(row["cluster"], []).append(row)
+    flag_counts = Counter(f for row in rows for f in row["flags"])
+    ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), kv[1][0]["path"]))
+    return {
+        "corpus": str(corpus.root),
+        "summary": {
+            "originals": len(rows),
+            "clusters": len(clusters),
+            "duplicates": len(rows) - len(clusters),
+            "multi_member_clusters": sum(1 for m in clusters.values() if len(m) > 1),
+            "bytes": int(manifest["bytes"].sum() or 0),
+            "encodings": dict(Counter(r["encoding"] for r in rows)),
+        },
+        "clusters": [
+            {"id": cid, "canonical": members[0]["path"], "title": members[0]["title"], "members": members}
+            for cid, members in ordered
+        ],
+        "flags": {flag: {"count": flag_counts.get(flag, 0), "meaning": meaning} for flag, meaning in FLAGS.items()},
+        "rejected": rejected_files(corpus, manifest),
+    }
+
+
+def rejected_files(corpus: Corpus, manifest: pl.DataFrame) -> list[dict[str, str]]:
+    """Files an ingest refused, with the reason, from the decision log (latest word per path)."""
+    latest: dict[str, dict[str, str]] = {}
+    known = set(manifest["source"].to_list()) | set(manifest["path"].to_list())
+    for entry in log.entries(corpus.decisions_path):
+        if entry.get("decision") == "reject":
+            latest[entry["path"]] = {"path": entry["path"], "reason": entry["reason"], "time": entry["time"]}
+    return [r for p, r in sorted(latest.items()) if p not in known]
+
+
+def format_table(report: dict[str, Any]) -> str:
+    s = report["summary"]
+    lines = [
+        f"corpus {report['corpus']}: {s['originals']} originals, {s['clusters']} clusters, "
+        f"{s['duplicates']} duplicates in {s['multi_member_clusters']} multi-member clusters",
+        "",
+    ]
+    for c in report["clusters"]:
+        lines.append(f"cluster {c['id']}  {c['title'] or '(no title)'}")
+        for m in c["members"]:
+            tag = "canonical" if m["is_canonical"] else f"{m['relation']} {m['similarity']:.3f}"
+            flags = f"  [{', '.join(m['flags'])}]" if m["flags"] else ""
+            lines.append(f"  {tag:<14} {m['path']}{flags}")
+    lines += ["", "quality flags:"]
+    for flag, info in report["flags"].items():
+        if info["count"]:
+            lines.append(f"  {flag:<24} {info['count']:>5}  {info['meaning']}")
+    if report["rejected"]:
+        lines += ["", "rejected files:"]
+        lines += [f"  {r['path']}: {r['reason']}" for r in report["rejected"]]
+    return "\n".join(lines)
+
+
+def format_csv(corpus: Corpus) -> str:
+    """The manifest with one 0/1 column per quality flag."""
+    manifest = corpus.read_manifest()
+    flags = manifest["flags"].fill_null("")
+    return manifest.with_columns(
+        [flags.str.split(";").list.contains(flag).cast(pl.Int8).alias(flag) for flag in FLAGS]
+    ).write_csv()
+
+
+def format_dedupe(result: Result) -> str:
+    """The clusters of a batch, canonical first, for people."""
+    lines = []
+    for c in result.clusters:
+        lines.append(f"cluster {c.id} ({len(c.members)} notice{'s' if len(c.members) > 1 else ''})")
+        for m in c.members:
+            ms = result.membership[m.id]
+            tag = "canonical" if m is c.canonical else f"{ms.relation} {ms.similarity:.3f}"
+            lines.append(f"  {tag:<16} {m.path}")
+        if len(c.members) > 1:
+            lines.append(f"  why canonical: {c.reason}")
+    dups = sum(len(c.members) - 1 for c in result.clusters)
+    lines.append(f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates")
+    return "\n".join(lines)
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """A batch's documents (with their cluster and relation) and clusters, for programs."""
+    documents = []
+    for d in sorted(result.documents, key=lambda d: d.path):
+        ms = result.membership[d.id]
+        documents.append(
+            {
+                "path": d.path,
+                "id": d.id,
+                "encoding": d.normalized.encoding,
+                "cluster": ms.cluster.id,
+                "canonical": ms.cluster.canonical is d,
+                "relation": ms.relation,
+                "similarity": ms.similarity,
+            }
+        )
+    clusters = [
+        {"id": c.id, "canonical": c.canonical.path, "members": [m.path for m in c.members], "reason": c.reason}
+        for c in result.clusters
+    ]
+    return {"documents": documents, "clusters": clusters}
+
+
+def format_check(report: dict[str, Any], github: bool = False) -> tuple[str, str]:
+    """``check``'s findings as text (or GitHub annotations) and its summary line (for stderr when github)."""
+    out, err = [], []
+    for item in report["duplicates"]:
+        sim = f", similarity {item['similarity']:.3f}" if item["similarity"] is not None else ""
+        line = f"{item['path']} duplicates {item['duplicates']} ({item['relation']}{sim}): {item['reason']}"
+        if github:
+            out.append(f"::error file={_gh_property(item['path'])},title=duplicate notice::{_gh_data(line)}")
+        else:
+            out.append(f"DUPLICATE {line}")
+    if not github:
+        out += [f"related   {i['path']} ~ {i['other']} ({i['relation']}): {i['reason']}" for i in report["related"]]
+        out += [f"new       {i}" for i in report["new"]]
+        out += [f"known     {i['path']} = {i['corpus']}" for i in report["known"]]
+        out += [f"same      {i['path']} = {i['as']}" for i in report["same_bytes"]]
+    err += [f"rejected  {i['path']}: {i['reason']}" for i in report["rejected"]]
+    summary = (
+        f"{len(report['duplicates'])} duplicate(s), {len(report['new'])} new, {len(report['known'])} known, "
+        f"{len(report['rejected'])} rejected"
+    )
+    (err if github else out).append(summary)
+    return "\n".join(out), "\n".join(err)
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,258 @@
+"""The corpus cache: one SQLite file (``.cache/index.sqlite``), derived, deletable at any time.
+
+    docs(n, id, path, seq, key_hash, signature, record, size, mtime_ns)  a notice, normalized
+    bands(key, n)      one row per LSH band of each signature (``dedupe.bands.band_keys``), indexed
+    passages(fp, n)    the passage fingerprints an index keeps (``dedupe.passages``), indexed
+    pairs(a, b, …)     verified pairs, as the decision log records them
+    meta(key, value)   the configuration it was made with, and the manifest and log it matches
+
+``PRAGMA user_version`` names the schema; a cache of another schema or configuration is rebuilt.
+It is the corpus's :class:`dedupe.candidates.CandidateIndex`: ``query`` finds, by index lookups,
+the notices that share a band, passages or a comparison key with each notice asked about.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dedupe.bands import band_keys, band_params, confirm
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from dedupe.engine import Link
+from dedupe.errors import CorpusError
+from dedupe.passages import MAX_POSTINGS, MIN_SHARED
+from normalize import Change, Meta, Normalized
+
+SCHEMA_VERSION = 1
+TABLES = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs(n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT NOT NULL, seq INTEGER NOT NULL,
+  key_hash INTEGER NOT NULL, signature BLOB NOT NULL, record BLOB NOT NULL, size INTEGER, mtime_ns INTEGER);
+CREATE INDEX docs_key ON docs(key_hash);
+CREATE TABLE bands(key INTEGER NOT NULL, n INTEGER NOT NULL);
+CREATE INDEX bands_key ON bands(key);
+CREATE TABLE passages(fp INTEGER NOT NULL, n INTEGER NOT NULL);
+CREATE INDEX passages_fp ON passages(fp);
+CREATE TABLE pairs(a TEXT NOT NULL, b TEXT NOT NULL, relation TEXT NOT NULL, jaccard REAL NOT NULL,
+  containment REAL, reason TEXT, veto TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE INDEX pairs_b ON pairs(b);
+"""
+PAIR_FIELDS = ("a", "b", "relation", "jaccard", "containment", "reason", "veto")
+
+
+def key_hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def to_record(n: Normalized) -> bytes:
+    """A normalized notice as compressed JSON (readable with ``zlib`` and ``json``)."""
+    data = asdict(n)
+    data["changes"] = [[c.step, c.count, list(c.examples)] for c in n.changes]
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
+
+
+def from_record(blob: bytes) -> Normalized:
+    data = json.loads(zlib.decompress(blob))
+    meta = {k: tuple(v) if isinstance(v, list) else v for k, v in data.pop("meta").items()}
+    changes = tuple(Change(step, count, tuple(examples)) for step, count, examples in data.pop("changes"))
+    return Normalized(**data, changes=changes, meta=Meta(**meta))
+
+
+def _json(values: Iterable[Any]) -> str:
+    return json.dumps(list(values))
+
+
+class Cache:
+    """The SQLite cache of a corpus (see the module docstring)."""
+
+    def __init__(self, path: Path, config: DedupeConfig) -> None:
+        self.path, self.config = path, config
+        self.b, self.r = band_params(config.candidate_threshold, config.num_perm)
+        path.parent.mkdir(exist_ok=True)
+        try:
+            self.db = self._open()
+        except sqlite3.Error as exc:
+            raise CorpusError(f"the cache {path} cannot be used ({exc}): delete it, it is rebuilt") from None
+
+    def _open(self) -> sqlite3.Connection:
+        """The database, made anew when it is of another schema or configuration, or damaged."""
+        try:
+            db = self._connect()
+            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                row = db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+                if row and row[0] == self.config.signature_fingerprint():
+                    return db
+            db.close()
+        except sqlite3.DatabaseError:
+            pass
+        for suffix in ("", "-wal", "-shm"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        db = self._connect()
+        with db:
+            db.executescript(TABLES)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("INSERT INTO meta(key, value) VALUES ('config', ?)", (self.config.signature_fingerprint(),))
+        return db
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def close(self) -> None:
+        self.db.close()
+
+    def get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -- notices ---------------------------------------------------------------------------------
+    def stats(self) -> dict[str, tuple[str, int | None, int | None]]:
+        """Each cached notice's id → (path, size, mtime_ns) of its original when it was read."""
+        return {i: (p, s, m) for i, p, s, m in self.db.execute("SELECT id, path, size, mtime_ns FROM docs")}
+
+    def touch(self, stamps: dict[str, int]) -> None:
+        """Record originals' new modification times (their bytes were hashed again and are unchanged)."""
+        self.db.executemany("UPDATE docs SET mtime_ns = ? WHERE id = ?", [(m, i) for i, m in stamps.items()])
+
+    def add(self, docs: Sequence[Document], stats: dict[str, tuple[int, int]]) -> None:
+        """Index ``docs`` (``stats``: each one's original size and mtime_ns); call inside a transaction."""
+        for d in docs:
+            size, mtime = stats.get(d.id, (None, None))
+            fp = d.fingerprint
+            cur = self.db.execute(
+                "INSERT INTO docs(id, path, seq, key_hash, signature, record, size, mtime_ns) VALUES (?,?,?,?,?,?,?,?)",
+                (d.id, d.path, d.order, key_hash(d.key), fp.signature.astype(np.uint32).tobytes(),
+                 to_record(d.normalized), size, mtime),
+            )  # fmt: skip
+            n = cur.lastrowid
+            if not fp.empty:
+                keys = band_keys(fp.signature[None, :], self.b, self.r)[0]
+                self.db.executemany("INSERT INTO bands(key, n) VALUES (?, ?)", [(int(k), n) for k in keys])
+            passages = fp.passages.view(np.int64)
+            self.db.executemany("INSERT INTO passages(fp, n) VALUES (?, ?)", [(int(p), n) for p in passages])
+
+    def remove(self, ids: Iterable[str]) -> None:
+        wanted = _json(ids)
+        for table in ("bands", "passages"):
+            self.db.execute(
+                f"DELETE FROM {table} WHERE n IN (SELECT n FROM docs WHERE id IN (SELECT value FROM json_each(?)))",
+                (wanted,),
+            )
+        self.db.execute("DELETE FROM pairs WHERE a IN (SELECT value FROM json_each(?1)) OR b IN "
+                        "(SELECT value FROM json_each(?1))", (wanted,))  # fmt: skip
+        self.db.execute("DELETE FROM docs WHERE id IN (SELECT value FROM json_each(?))", (wanted,))
+
+    def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
+        out: dict[str, Document] = {}
+        rows = self.db.execute(
+            "SELECT id, path, seq, signature, record FROM docs WHERE id IN (SELECT value FROM json_each(?))",
+            (_json(ids),),
+        )
+        for doc_id, path, seq, signature, record in rows:
+            doc = Document(doc_id, path, from_record(record), seq, self.config)
+            doc.fingerprint.__dict__["signature"] = np.frombuffer(signature, dtype=np.uint32).copy()
+            out[doc_id] = doc
+        return out
+
+    def keys(self, ids: Sequence[str]) -> list[str]:
+        """The comparison keys of ``ids``, in the order given (those cached)."""
+        found = {d.id: d.key for d in self.fetch(ids).values()}
+        return [found[i] for i in ids if i in found]
+
+    # -- candidates (dedupe.candidates.CandidateIndex) -------------------------------------------
+    def query(self, docs: Sequence[Document]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {d.id: set() for d in docs}
+        signed = [d for d in docs if not d.fingerprint.empty]
+        if signed:
+            self._band_candidates(signed, out)
+            self._passage_candidates(signed, out)
+        hashes = {key_hash(d.key): d.id for d in signed}
+        for doc_id, h in self.db.execute(
+            "SELECT id, key_hash FROM docs WHERE key_hash IN (SELECT value FROM json_each(?))", (_json(hashes),)
+        ):
+            out[hashes[h]].add(doc_id)
+        for doc_id, found in out.items():
+            found.discard(doc_id)
+        return out
+
+    def _band_candidates(self, docs: Sequence[Document], out: dict[str, set[str]]) -> None:
+        keys = band_keys(np.stack([d.fingerprint.signature for d in docs]), self.b, self.r)
+        owner: dict[int, list[int]] = {}
+        for i, row in enumerate(keys.tolist()):
+            for k in row:
+                owner.setdefault(k, []).append(i)
+        hits: dict[int, set[int]] = {}
+        for k, n in self.db.execute("SELECT key, n FROM bands WHERE key IN (SELECT value FROM json_each(?))",
+                                    (_json(owner),)):  # fmt: skip
+            for i in owner[k]:
+                hits.setdefault(n, set()).add(i)
+        if not hits:
+            return
+        rows = self.db.execute(
+            "SELECT n, id, signature FROM docs WHERE n IN (SELECT value FROM json_each(?))", (_json(hits),)
+        )
+        for n, doc_id, signature in rows:
+            values = np.frombuffer(signature, dtype=np.uint32)[None, :]
+            for i in hits[n]:
+                if confirm(docs[i].fingerprint.signature, values, self.b, self.r)[0]:
+                    out[docs[i].id].add(doc_id)
+
+    def _passage_candidates(self, docs: Sequence[Document], out: dict[str, set[str]]) -> None:
+        wanted = {int(p) for d in docs for p in d.fingerprint.passages.view(np.int64)}
+        if not wanted:
+            return
+        postings: dict[int, list[int]] = {}
+        for fp, n in self.db.execute("SELECT fp, n FROM passages WHERE fp IN (SELECT value FROM json_each(?))",
+                                     (_json(wanted),)):  # fmt: skip
+            postings.setdefault(fp, []).append(n)
+        postings = {fp: ns for fp, ns in postings.items() if len(ns) <= MAX_POSTINGS}
+        names: dict[int, str] = {}
+        for d in docs:
+            shared: dict[int, int] = {}
+            for fp in d.fingerprint.passages.view(np.int64).tolist():
+                for n in postings.get(fp, ()):
+                    shared[n] = shared.get(n, 0) + 1
+            found = [n for n, count in shared.items() if count >= MIN_SHARED]
+            missing = [n for n in found if n not in names]
+            if missing:
+                names.update(self.db.execute("SELECT n, id FROM docs WHERE n IN (SELECT value FROM json_each(?))",
+                                             (_json(missing),)))  # fmt: skip
+            out[d.id].update(names[n] for n in found)
+
+    # -- pairs -----------------------------------------------------------------------------------
+    def add_pairs(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO pairs(a, b, relation, jaccard, containment, reason, veto) VALUES (?,?,?,?,?,?,?)",
+            [tuple(r.get(k) for k in PAIR_FIELDS) for r in rows],
+        )
+
+    def clear_pairs(self) -> None:
+        self.db.execute("DELETE FROM pairs")
+
+    def links(self, ids: Iterable[str]) -> list[Link]:
+        """Recorded merging or vetoed pairs between the given notices."""
+        rows = self.db.execute(
+            "SELECT a, b, relation, jaccard, veto FROM pairs WHERE a IN (SELECT value FROM json_each(?1)) "
+            "AND b IN (SELECT value FROM json_each(?1)) AND (veto IS NOT NULL OR relation IN ('exact', 'near', "
+            "'contained')) ORDER BY a, b",
+            (_json(ids),),
+        )
+        return [Link(a, b, relation, jaccard, veto) for a, b, relation, jaccard, veto in rows]
+
+    def pairs(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(f"SELECT {', '.join(PAIR_FIELDS)} FROM pairs ORDER BY a, b")
+        return [dict(zip(PAIR_FIELDS, r, strict=True)) for r in rows]

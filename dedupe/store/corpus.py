@@ -1,0 +1,321 @@
+"""The corpus folder: originals byte for byte, canonical texts, a manifest and a decision log.
+
+    corpus/
+      raw/                 originals, never modified or deleted
+      canonical/<id>.txt   clean text of each cluster's canonical member (named by cluster id)
+      manifest.csv         one row per original, sorted by path: provenance, facts, cluster
+      decisions.jsonl      append-only log of merges, vetoes, elections, rejections
+      .cache/index.sqlite  derived (dedupe.store.cache), rebuilt from the three above
+
+Truth is raw/, the manifest and the log. Every command holds the corpus lock (``filelock``, one
+flock on ``.lock``), first finishes or undoes an ingest a crash interrupted
+(``dedupe.store.journal``), checks the manifest's rows and that every original is there, and
+brings the cache in line. ``check`` runs the engine over the corpus and writes nothing else;
+``ingest`` runs the same engine and lands its decisions through the journal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from filelock import FileLock, Timeout
+
+from dedupe.candidates import RedisIndex
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from dedupe.engine import Result, find_duplicates
+from dedupe.errors import CorpusError
+from dedupe.files import Rejected, discover, read_documents
+from dedupe.quality import quality_flags
+from dedupe.store import log, manifest
+from dedupe.store.cache import Cache
+from dedupe.store.journal import Journal, land, recover, sha256_of
+from dedupe.store.view import View, check_originals, sync
+from normalize import NormalizeConfig
+
+
+@dataclass
+class Addition:
+    """A file new to the corpus: its notice (path in raw/), where it came from, its bytes' hash."""
+
+    doc: Document
+    source: str
+    sha256: str
+    size: int
+    copy: bool = True  # False: already in raw/, adopted where it lies
+    renamed: bool = False  # its name in raw/ differs from the source's
+
+
+@dataclass
+class Plan:
+    """What an ingest would change: ``check`` prints it, ``ingest`` lands it."""
+
+    additions: list[Addition] = field(default_factory=list)
+    known: list[tuple[str, str]] = field(default_factory=list)  # (given path, corpus path) of the same bytes
+    same_bytes: list[tuple[str, str]] = field(default_factory=list)  # (given path, earlier given path)
+    rejected: list[Rejected] = field(default_factory=list)
+    result: Result | None = None
+    notes: list[str] = field(default_factory=list)  # what opening the corpus did (a recovery)
+
+    @property
+    def decisions(self) -> list[dict[str, Any]]:
+        out = list(self.result.decisions) if self.result else []
+        out += [{"decision": "reject", "path": r.path, "reason": r.reason} for r in self.rejected]
+        out += [
+            {"decision": "same-bytes", "path": p, "as": q, "reason": "the same bytes as another file of the batch"}
+            for p, q in self.same_bytes
+        ]
+        return out
+
+
+class Corpus:
+    def __init__(
+        self,
+        root: str | Path,
+        config: DedupeConfig = DedupeConfig(),
+        normalize_config: NormalizeConfig = NormalizeConfig(),
+        index_url: str | None = None,
+        jobs: int = 1,
+        lock_timeout: float = 60.0,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.config, self.normalize_config = config, normalize_config
+        self.index_url, self.jobs, self.lock_timeout, self.progress = index_url, jobs, lock_timeout, progress
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "manifest.csv"
+
+    @property
+    def decisions_path(self) -> Path:
+        return self.root / "decisions.jsonl"
+
+    def is_corpus(self) -> bool:
+        return self.manifest_path.is_file()
+
+    def require(self) -> None:
+        """Fail unless the folder is a corpus (a manifest.csv), saying what to do."""
+        if not self.is_corpus():
+            raise CorpusError(
+                f"{self.root} is not a corpus (no manifest.csv there): give the corpus folder with --corpus, "
+                f"or create one with: policy-dedup ingest FILES --corpus {self.root}"
+            )
+
+    def read_manifest(self) -> pl.DataFrame:
+        return manifest.read(self.manifest_path)
+
+    # -- opening ---------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def session(self, create: bool = False) -> Iterator[tuple[View, list[str]]]:
+        """Hold the corpus lock; finish or undo an interrupted ingest; check the manifest and the
+        originals; bring the cache in line. Yields the corpus as the engine sees it, and notes."""
+        if not create:
+            self.require()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(self.root / ".lock", timeout=self.lock_timeout)
+            lock.acquire()
+        except Timeout:
+            raise CorpusError(
+                f"the corpus {self.root} is in use by another command (held for over {self.lock_timeout:.0f} s); "
+                "wait for it to finish and run this one again"
+            ) from None
+        except OSError as exc:
+            raise CorpusError(f"cannot use the corpus at {self.root}: {exc.strerror or exc}") from None
+        try:
+            notes = [n for n in [recover(self.root)] if n]
+            frame = self.read_manifest()
+            cache = Cache(self.root / ".cache" / "index.sqlite", self.config)
+            try:
+                check_originals(self.root, frame, cache)
+                sync(self.root, frame, cache, self.normalize_config, self.jobs, self.progress)
+                yield View(frame, cache, self._shared(frame, cache)), notes
+            finally:
+                cache.close()
+        finally:
+            lock.release()
+
+    def _shared(self, frame: pl.DataFrame, cache: Cache) -> RedisIndex | None:
+        """The Redis index when one is named, topped up with notices it lacks (after a crash)."""
+        if not self.index_url:
+            return None
+        index = RedisIndex(self.config, self.index_url, basename=f"policy-dedup:{self.root.resolve().name}")
+        if index.size() < frame.height:
+            index.add(list(cache.fetch(frame["id"].to_list()).values()))
+        return index
+
+    # -- planning --------------------------------------------------------------------------------
+    def read(self, paths: Sequence[str]) -> list[tuple[str, str, int, Document | Rejected]]:
+        """Read, decode, normalize and sign the files (no lock: nothing is written).
+        Returns (given path, sha256, size, notice or rejection)."""
+        files = list(discover(paths))
+        hashed: list[tuple[str, str, int]] = []
+        for path in files:
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                hashed.append((path, "", 0))
+                continue
+            hashed.append((path, hashlib.sha256(data).hexdigest(), len(data)))
+        results = read_documents(
+            files, self.jobs if len(files) >= 64 else 1, self.normalize_config, self.config, progress=self.progress
+        )
+        return [(p, sha, size, res) for (p, sha, size), res in zip(hashed, results, strict=True)]
+
+    def plan(self, view: View, batch: list[tuple[str, str, int, Document | Rejected]]) -> Plan:
+        """Compare ``batch`` with the corpus and with itself; change nothing."""
+        plan = Plan()
+        by_sha = dict(zip(view.manifest["sha256"].to_list(), view.manifest["path"].to_list(), strict=True))
+        taken = set(view.manifest["path"].to_list())
+        first: dict[str, str] = {}
+        seq = int(view.manifest["seq"].max() or 0) + 1
+        for path, sha, size, res in batch:
+            if sha in by_sha:
+                plan.known.append((path, by_sha[sha]))
+            elif isinstance(res, Rejected):
+                plan.rejected.append(res)
+            elif sha in first:
+                plan.same_bytes.append((path, first[sha]))
+            else:
+                first[sha] = path
+                target, copy = self._place(path, sha, taken)
+                taken.add(target)
+                renamed = copy and Path(target).name != Path(path).name
+                plan.additions.append(Addition(res.moved(target, order=seq), path, sha, size, copy, renamed))
+                seq += 1
+        if plan.additions:
+            docs = [a.doc for a in plan.additions]
+            plan.result = find_duplicates(docs, self.config, self.jobs, known=view)
+        return plan
+
+    def _place(self, source: str, sha: str, taken: set[str]) -> tuple[str, bool]:
+        """Where an original goes in raw/ (its own name, else the name with its hash), and
+        whether it must be copied there (a file already inside raw/ stays where it is)."""
+        resolved = Path(source).resolve()
+        raw = self.raw.resolve()
+        if raw in resolved.parents:
+            return resolved.relative_to(self.root.resolve()).as_posix(), False
+        name = resolved.name.lstrip(".") or "notice"
+        stem, suffix = os.path.splitext(name)
+        candidates = [name, f"{stem}_{sha[:8]}{suffix}", *(f"{stem}_{sha[:8]}_{n}{suffix}" for n in range(2, 1000))]
+        for candidate in candidates:
+            rel = f"raw/{candidate}"
+            if rel not in taken and not (self.root / rel).exists():
+                return rel, True
+        raise CorpusError(f"no free name in {self.raw} for {source}")
+
+    def check(self, paths: Sequence[str]) -> Plan:
+        """What ingesting ``paths`` would do; the corpus is left as it is (its cache aside)."""
+        batch = self.read(paths)
+        with self.session() as (view, notes):
+            plan = self.plan(view, batch)
+            plan.notes = notes
+            return plan
+
+    def contents(self) -> tuple[dict[str, Document], list[dict[str, Any]]]:
+        """Every notice, normalized, and every verified pair (for reports)."""
+        with self.session() as (view, _):
+            return view.cache.fetch(view.manifest["id"].to_list()), view.cache.pairs()
+
+    # -- landing ---------------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[str], batch_label: str | None = None) -> Plan:
+        """Add ``paths`` to the corpus: originals copied byte for byte, clusters and canonicals
+        updated, every decision logged; the whole lands or nothing does."""
+        batch = self.read(paths)  # the slow part, outside the lock: workers read in parallel
+        with self.session(create=True) as (view, notes):
+            plan = self.plan(view, batch)
+            plan.notes = notes
+            if plan.additions or plan.rejected or plan.same_bytes:
+                self._land(view, plan, batch_label)
+        return plan
+
+    def _land(self, view: View, plan: Plan, batch_label: str | None) -> None:
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        txn = uuid.uuid4().hex[:12]
+        frame = self._manifest_after(view, plan, now, batch_label)
+        self.raw.mkdir(exist_ok=True)
+        (self.root / "canonical").mkdir(exist_ok=True)
+        tmp = f".manifest.csv.{txn}"
+        manifest.write(frame, self.root / tmp)
+        result = plan.result
+        texts = {f"canonical/{c.id}.txt": c.canonical.text + "\n" for c in (result.clusters if result else ())}
+        texts = {k: v for k, v in texts.items() if not _same_text(self.root / k, v)}
+        extra = {"time": now, "ingest": txn, **({"batch": batch_label} if batch_label else {})}
+        journal = Journal(
+            old_manifest=sha256_of(self.manifest_path),
+            new_manifest=sha256_of(self.root / tmp) or "",
+            manifest_tmp=tmp,
+            log_size=log.complete_size(self.decisions_path),
+            originals=[(a.source, a.doc.path) for a in plan.additions if a.copy],
+            texts=[(f"canonical/.{Path(k).name}.{txn}", k) for k in texts],
+            remove=[f"canonical/{g}.txt" for g in sorted(result.gone)] if result else [],
+        )
+        land(self.root, journal, texts, log.encode([{**extra, **d} for d in plan.decisions]))
+        self._update_cache(view, plan, frame)
+
+    def _update_cache(self, view: View, plan: Plan, frame: pl.DataFrame) -> None:
+        """Add the landed notices and pairs to the cache; if this fails, the next command's sync does it."""
+        cache = view.cache
+        docs = [a.doc for a in plan.additions]
+        pairs = [d for d in plan.decisions if d["decision"] in log.PAIR_DECISIONS]
+        with cache.db:
+            cache.add(docs, {d.id: (os.stat(self.root / d.path).st_size, os.stat(self.root / d.path).st_mtime_ns)
+                             for d in docs})  # fmt: skip
+            cache.add_pairs({**p, "a": p["a_id"], "b": p["b_id"]} for p in pairs)
+            cache.set("manifest", sha256_of(self.manifest_path) or "")
+            cache.set("log", log.marker(self.decisions_path))
+        if view.shared is not None:
+            view.shared.add(docs)
+
+    def _manifest_after(self, view: View, plan: Plan, now: str, batch_label: str | None) -> pl.DataFrame:
+        result = plan.result
+        if result is None:
+            return view.manifest
+        added = {a.doc.id: a for a in plan.additions}
+        rows = []
+        changed = {m.id for c in result.clusters for m in c.members}
+        old = view.rows(changed - set(added))
+        for c in result.clusters:
+            for m in c.members:
+                ms, meta, was = result.membership[m.id], m.normalized.meta, old.get(m.id, {})
+                a = added.get(m.id)
+                rows.append(
+                    {
+                        "id": m.id, "path": m.path,
+                        "source": a.source if a else was.get("source"),
+                        "batch": batch_label if a else was.get("batch"),
+                        "ingested_at": now if a else was.get("ingested_at"),
+                        "sha256": a.sha256 if a else was["sha256"],
+                        "bytes": a.size if a else was["bytes"],
+                        "encoding": m.normalized.encoding, "confidence": round(m.normalized.confidence, 4),
+                        "title": meta.title, "doc_number": meta.doc_number, "issuer": meta.issuer, "date": meta.date,
+                        "chars": len(m.text), "flags": ";".join(quality_flags(m, c.members)),
+                        "status": was.get("status", "active"), "cluster": c.id,
+                        "is_canonical": m is c.canonical, "relation": ms.relation, "similarity": ms.similarity,
+                        "seq": m.order,
+                    }
+                )  # fmt: skip
+        fresh = pl.DataFrame(rows, schema=manifest.SCHEMA)
+        kept = view.manifest.filter(~pl.col("id").is_in(list(changed))).select(list(manifest.SCHEMA))
+        return pl.concat([kept, fresh]).sort("path")
+
+
+def _same_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False

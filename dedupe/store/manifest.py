@@ -1,0 +1,132 @@
+"""manifest.csv: one row per original, sorted by path, read whole and checked, written whole.
+
+Every row is checked when read: a cut file, a row cut short, a duplicated id or path, a path that
+leaves ``raw/``, an id that is not its sha256's prefix, a cluster without its canonical. The error
+names the line and says what to do; nothing is written forward from a manifest that fails.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+import polars as pl
+
+from dedupe.errors import CorpusError
+
+SCHEMA: dict[str, type[pl.DataType]] = {
+    "id": pl.String,
+    "path": pl.String,
+    "source": pl.String,  # the path as given to ingest
+    "batch": pl.String,  # the --batch label, if any
+    "ingested_at": pl.String,
+    "sha256": pl.String,
+    "bytes": pl.Int64,
+    "encoding": pl.String,
+    "confidence": pl.Float64,
+    "title": pl.String,
+    "doc_number": pl.String,
+    "issuer": pl.String,
+    "date": pl.String,
+    "chars": pl.Int64,
+    "flags": pl.String,
+    "status": pl.String,  # active | withdrawn
+    "cluster": pl.String,
+    "is_canonical": pl.Boolean,
+    "relation": pl.String,
+    "similarity": pl.Float64,
+    "seq": pl.Int64,
+}
+REQUIRED = ("id", "path", "sha256", "bytes", "cluster", "is_canonical", "seq")
+STATUSES = ("active", "withdrawn")
+_HEX16 = re.compile(r"^[0-9a-f]{16}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=SCHEMA)
+
+
+def inside_raw(path: str) -> bool:
+    """Is ``path`` (as the manifest writes it) a file under ``raw/``, going nowhere else?"""
+    parts = PurePosixPath(path).parts
+    return len(parts) >= 2 and parts[0] == "raw" and "\\" not in path and not {"..", ".", ""} & set(parts[1:])
+
+
+def read(path: Path) -> pl.DataFrame:
+    """The manifest, checked row by row (see the module docstring); an empty frame when absent."""
+    if not path.exists():
+        return empty()
+    data = path.read_bytes()
+    where = f"{path}"
+    fix = f"restore it from version control (git checkout -- {path.name}) or correct the row"
+    if data and not data.endswith(b"\n"):
+        raise CorpusError(f"{where} is cut short (its last line has no line break): {fix}")
+    try:
+        frame = pl.read_csv(data, infer_schema=False) if data.strip() else None
+    except pl.exceptions.PolarsError as exc:
+        first = str(exc).strip().splitlines()[0][:200]
+        raise CorpusError(f"{where} is not a well-formed CSV file ({first}): {fix}") from None
+    if frame is None:
+        return empty()
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise CorpusError(f"{where} lacks the column(s) {', '.join(missing)}: {fix}")
+    unknown = [c for c in frame.columns if c not in SCHEMA]
+    if unknown:
+        raise CorpusError(f"{where} has unknown column(s) {', '.join(unknown)}: {fix}")
+    frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in SCHEMA if c not in frame.columns)
+    return _check(_typed(frame, where, fix), where, fix)
+
+
+def _typed(frame: pl.DataFrame, where: str, fix: str) -> pl.DataFrame:
+    """Each column in its type; a value that does not convert is an error naming its line."""
+    out = []
+    for name, dtype in SCHEMA.items():
+        column = frame[name]
+        if dtype == pl.Boolean:
+            lowered = column.str.to_lowercase()
+            bad = lowered.is_not_null() & ~lowered.is_in(["true", "false"])
+            typed = lowered == "true"
+        elif dtype == pl.String:
+            typed, bad = column, pl.Series([False] * frame.height)
+        else:
+            typed = column.cast(dtype, strict=False)
+            bad = column.is_not_null() & typed.is_null()
+        if bad.any():
+            line = int(bad.arg_true()[0]) + 2
+            raise CorpusError(f"{where} line {line}: {name} {column[line - 2]!r} is not a {dtype}: {fix}")
+        out.append(typed.alias(name))
+    return pl.DataFrame(out)
+
+
+def _check(frame: pl.DataFrame, where: str, fix: str) -> pl.DataFrame:
+    frame = frame.with_columns(
+        pl.col("status").fill_null("active"),
+        pl.col("source").fill_null(pl.col("path")),
+    )
+
+    def fail(mask: pl.Series, what: str) -> None:
+        if mask.any():
+            line = int(mask.arg_true()[0]) + 2
+            raise CorpusError(f"{where} line {line}: {what} (row {frame.row(line - 2, named=True)['path']!r}): {fix}")
+
+    for name in REQUIRED:
+        fail(frame[name].is_null(), f"no {name}: the row is cut short or damaged")
+    fail(~frame["id"].str.contains(_HEX16.pattern), "the id is not 16 hex digits")
+    fail(~frame["sha256"].str.contains(_HEX64.pattern), "the sha256 is not 64 hex digits")
+    fail(frame["id"] != frame["sha256"].str.slice(0, 16), "the id is not the first 16 digits of the sha256")
+    fail(~frame["path"].map_elements(inside_raw, return_dtype=pl.Boolean), "the path is not a file inside raw/")
+    fail(~frame["status"].is_in(STATUSES), f"the status is not one of {', '.join(STATUSES)}")
+    fail(frame["id"].is_duplicated(), "the id appears on another row too")
+    fail(frame["path"].is_duplicated(), "the path appears on another row too")
+    fail(~frame["cluster"].is_in(frame["id"].to_list()), "the cluster is not the id of a listed notice")
+    canonicals = frame.filter(pl.col("is_canonical")).group_by("cluster").len()
+    fail(frame["cluster"].is_in(canonicals.filter(pl.col("len") > 1)["cluster"].to_list()), "its cluster has two canonicals")
+    fail(~frame["cluster"].is_in(canonicals["cluster"].to_list()), "its cluster has no canonical")
+    return frame.sort("path")
+
+
+def write(frame: pl.DataFrame, path: Path) -> None:
+    """Write the whole manifest, sorted by path, to ``path`` (a temporary file the caller renames)."""
+    frame.select(list(SCHEMA)).sort("path").write_csv(path)

@@ -1,0 +1,73 @@
+"""``policy-dedup verify``: the integrity of a whole corpus, read without changing anything.
+
+Every original against its sha256, files missing from raw/ and files raw/ holds that the manifest
+does not list, every manifest row, every log line, the canonical texts, and an interrupted ingest
+left for the next command to finish or undo.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from dedupe.errors import CorpusError
+from dedupe.store import log, manifest
+from dedupe.store.journal import JOURNAL, sha256_of
+
+
+def verify(root: str | Path, lock_timeout: float = 60.0) -> tuple[int, list[str]]:
+    """(originals checked, problems found); a problem says what is wrong and what to do."""
+    root = Path(root)
+    if not (root / "manifest.csv").is_file():
+        raise CorpusError(f"{root} is not a corpus (no manifest.csv there): give the corpus folder with --corpus")
+    try:
+        with FileLock(root / ".lock", timeout=lock_timeout):
+            return _verify(root)
+    except Timeout:
+        raise CorpusError(f"the corpus {root} is in use by another command: run verify again when it is done") from None
+
+
+def _verify(root: Path) -> tuple[int, list[str]]:
+    problems: list[str] = []
+    if (root / JOURNAL).exists():
+        problems.append(f"{JOURNAL}: an ingest was interrupted; the next ingest or check finishes or undoes it")
+    try:
+        frame = manifest.read(root / "manifest.csv")
+    except CorpusError as exc:
+        return 0, [*problems, str(exc)]
+    listed = set(frame["path"].to_list())
+    for path, sha in frame.select("path", "sha256").iter_rows():
+        found = sha256_of(root / path) if (root / path).is_file() else None
+        if found is None:
+            problems.append(f"{path}: missing; restore it from version control (git checkout -- {path})")
+        elif found != sha:
+            problems.append(f"{path}: its bytes changed since it was ingested (sha256 {found[:16]}…, not {sha[:16]}…)")
+    for extra in sorted(_files(root / "raw") - listed):
+        problems.append(f"{extra}: in raw/ but not in the manifest; ingest it (policy-dedup ingest {extra}) or remove it")
+    try:
+        entries = sum(1 for _ in log.entries(root / "decisions.jsonl"))
+    except CorpusError as exc:
+        problems.append(str(exc))
+        entries = 0
+    if (root / "decisions.jsonl").exists() and log.complete_size(root / "decisions.jsonl") != (
+        root / "decisions.jsonl"
+    ).stat().st_size:
+        problems.append(f"decisions.jsonl: its last line was cut by a crash after {entries} complete line(s); "
+                        "the next ingest removes it")  # fmt: skip
+    clusters = set(frame.filter(frame["is_canonical"])["cluster"].to_list())
+    texts = {p.stem for p in (root / "canonical").glob("*.txt")} if (root / "canonical").is_dir() else set()
+    problems += [f"canonical/{c}.txt: missing; run policy-dedup ingest again to write it" for c in sorted(clusters - texts)]
+    problems += [f"canonical/{c}.txt: no cluster has this id; remove it" for c in sorted(texts - clusters)]
+    return frame.height, problems
+
+
+def _files(raw: Path) -> set[str]:
+    """Paths (as the manifest writes them) of the files under raw/, temporary files left out."""
+    out = set()
+    for folder, dirs, files in os.walk(raw):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = Path(folder).relative_to(raw.parent).as_posix()
+        out.update(f"{rel}/{name}" for name in files if not name.startswith("."))
+    return out

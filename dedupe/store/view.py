@@ -1,0 +1,195 @@
+"""A corpus as the engine sees it (``dedupe.engine.Known``), and the cache kept in step with it.
+
+The manifest says which notices there are and how they are clustered; the cache holds what
+comparing them needs. Before every use the cache is brought in line with the manifest, the log
+and the originals: notices it lacks are read from ``raw/`` (their sha256 checked), notices the
+manifest no longer lists are dropped, and when the log changed its pairs are read again from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dedupe.candidates import CandidateIndex
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from dedupe.engine import Link, Recorded
+from dedupe.errors import CorpusError
+from dedupe.files import Rejected, read_documents
+from dedupe.store import log
+from dedupe.store.cache import Cache
+from dedupe.store.journal import sha256_of
+from normalize import NormalizeConfig
+
+RESTORE = "restore the originals from version control (git checkout -- raw) and run the command again"
+
+
+class View:
+    """The engine's ``Known`` over a manifest and its cache (withdrawn notices are not known)."""
+
+    def __init__(self, manifest: pl.DataFrame, cache: Cache, shared: CandidateIndex | None = None) -> None:
+        self.manifest = manifest
+        self.active = manifest.filter(pl.col("status") == "active")
+        self.cache = cache
+        self.shared = shared
+        self._live = set(self.active["id"].to_list())
+
+    def ids(self) -> list[str]:
+        return self.active["id"].to_list()
+
+    def sample(self, ids: Sequence[str]) -> list[str]:
+        return self.cache.keys(ids)
+
+    def candidates(self, docs: Sequence[Document]) -> dict[str, set[str]]:
+        found = self.cache.query(docs)
+        if self.shared is not None:
+            for doc_id, more in self.shared.query(docs).items():
+                found.setdefault(doc_id, set()).update(more)
+        return {i: ids & self._live for i, ids in found.items()}
+
+    def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
+        return self.cache.fetch(ids)
+
+    def _rows(self, ids: Iterable[str]) -> pl.DataFrame:
+        return self.active.filter(pl.col("id").is_in(list(ids)))
+
+    def clusters(self, ids: Iterable[str]) -> dict[str, str]:
+        rows = self._rows(ids)
+        return dict(zip(rows["id"].to_list(), rows["cluster"].to_list(), strict=True))
+
+    def members(self, clusters: Iterable[str]) -> dict[str, list[str]]:
+        rows = self.active.filter(pl.col("cluster").is_in(list(clusters)))
+        out: dict[str, list[str]] = {}
+        for doc_id, cluster in rows.select("id", "cluster").iter_rows():
+            out.setdefault(cluster, []).append(doc_id)
+        return out
+
+    def links(self, ids: Iterable[str]) -> list[Link]:
+        return self.cache.links(ids)
+
+    def recorded(self, ids: Iterable[str]) -> dict[str, Recorded]:
+        rows = self._rows(ids).select("id", "cluster", "is_canonical", "relation", "similarity")
+        return {r[0]: Recorded(r[1], bool(r[2]), r[3], r[4]) for r in rows.iter_rows()}
+
+    def rows(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {r["id"]: r for r in self.manifest.filter(pl.col("id").is_in(list(ids))).iter_rows(named=True)}
+
+
+def check_originals(root: Path, manifest: pl.DataFrame, cache: Cache) -> None:
+    """Every listed original is in raw/ with its recorded size; one whose modification time moved
+    since it was cached is hashed again (a fresh checkout moves them all, once)."""
+    stats = cache.stats()
+    missing, changed, moved = [], [], {}
+    for doc_id, path, size, sha in manifest.select("id", "path", "bytes", "sha256").iter_rows():
+        try:
+            st = os.stat(root / path)
+        except OSError:
+            missing.append(path)
+            continue
+        if st.st_size != size:
+            changed.append(path)
+        elif doc_id in stats and stats[doc_id][2] != st.st_mtime_ns:
+            if sha256_of(root / path) != sha:
+                changed.append(path)
+            else:
+                moved[doc_id] = st.st_mtime_ns
+    if missing:
+        raise CorpusError(f"{len(missing)} original(s) listed in the manifest are missing ({_some(missing)}): {RESTORE}")
+    if changed:
+        raise CorpusError(f"{len(changed)} original(s) changed since they were ingested ({_some(changed)}): {RESTORE}")
+    if moved:
+        with cache.db:
+            cache.touch(moved)
+
+
+def _some(paths: list[str]) -> str:
+    return ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+
+
+def sync(
+    root: Path,
+    manifest: pl.DataFrame,
+    cache: Cache,
+    normalize_config: NormalizeConfig,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Bring the cache in line with the manifest and the log (see the module docstring)."""
+    stamp = hashlib.sha256((root / "manifest.csv").read_bytes()).hexdigest() if (root / "manifest.csv").exists() else ""
+    marker = log.marker(root / "decisions.jsonl")
+    if cache.get("manifest") == stamp and cache.get("log") == marker:
+        return
+    cached = cache.stats()
+    listed = dict(zip(manifest["id"].to_list(), manifest.iter_rows(named=True), strict=True))
+    todo = [listed[i] for i in listed if i not in cached]
+    docs = read_originals(root, todo, cache.config, normalize_config, jobs, progress)
+    with cache.db:
+        cache.remove(set(cached) - set(listed))
+        cache.add(docs, {d.id: _stat(root / d.path) for d in docs})
+        cache.clear_pairs()
+        cache.add_pairs(logged_pairs(root, manifest))
+        cache.set("manifest", stamp)
+        cache.set("log", marker)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def read_originals(
+    root: Path,
+    rows: Sequence[dict[str, Any]],
+    config: DedupeConfig,
+    normalize_config: NormalizeConfig,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[Document]:
+    """The notices of manifest ``rows``, read from raw/ and checked against their sha256."""
+    results = read_documents(
+        [str(root / r["path"]) for r in rows],
+        jobs=jobs if len(rows) >= 64 else 1,
+        normalize_config=normalize_config,
+        config=config,
+        progress=progress,
+        orders=[r["seq"] for r in rows],
+        expect=[r["sha256"] for r in rows],
+    )
+    docs, bad = [], []
+    for row, res in zip(rows, results, strict=True):
+        if isinstance(res, Rejected):
+            bad.append(f"{row['path']} {res.reason}")
+        else:
+            docs.append(res.moved(row["path"]))
+    if bad:
+        raise CorpusError(f"{len(bad)} original(s) cannot be read back ({_some(bad)}): {RESTORE}")
+    return docs
+
+
+def logged_pairs(root: Path, manifest: pl.DataFrame) -> list[dict[str, Any]]:
+    """The verified pairs the decision log records between notices the manifest lists."""
+    by_path = dict(zip(manifest["path"].to_list(), manifest["id"].to_list(), strict=True))
+    listed = set(by_path.values())
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in log.entries(root / "decisions.jsonl"):
+        if e["decision"] not in log.PAIR_DECISIONS:
+            continue
+        a, b = e.get("a_id") or by_path.get(e.get("a", "")), e.get("b_id") or by_path.get(e.get("b", ""))
+        if a in listed and b in listed and a != b:
+            veto = e.get("veto") or (str(e.get("reason", "")).split("vetoed: ", 1)[-1] if e["decision"] == "veto" else None)
+            out[a, b] = {
+                "a": a,
+                "b": b,
+                "relation": e.get("relation") or "related",
+                "jaccard": e.get("jaccard", e.get("similarity", 0.0)),
+                "containment": e.get("containment"),
+                "reason": e.get("reason"),
+                "veto": veto,
+            }
+    return list(out.values())
