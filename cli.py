@@ -36,11 +36,13 @@ class _Commands(click.Group):
     """Library errors become messages with their exit code; anything else is one line and exit 4."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from dedupe.errors import DedupeError
+        from dedupe.errors import DedupeError, NothingToRead
         from normalize import NormalizeError
 
         try:
             return super().invoke(ctx)
+        except NothingToRead as exc:
+            raise BadInput(str(exc)) from exc
         except DedupeError as exc:
             raise Unusable(str(exc)) from exc
         except NormalizeError as exc:
@@ -75,12 +77,17 @@ def compare_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--jobs", "-j", type=click.IntRange(1), default=None,
                   help="Worker processes [default: all cores for 64 files or more, else one].")  # fmt: skip
     @click.option("--encoding", default=None, help="Decode every file with this encoding instead of detecting it.")
+    @click.option("--max-bytes", type=click.IntRange(1), default=100_000_000, show_default=True,
+                  help="Refuse files larger than this many bytes.")  # fmt: skip
+    @click.option("--follow-symlinks", is_flag=True,
+                  help="Follow links inside folders to files outside them (by default they are refused).")  # fmt: skip
     @click.option("--reference-signatures", is_flag=True, hidden=True,
                   help="Compute signatures one shingle at a time through datasketch (slow; for checking).")  # fmt: skip
     @functools.wraps(fn)
     def wrapper(
-        *args: Any, threshold: float, jobs: int | None, encoding: str | None, reference_signatures: bool, **kwargs: Any
-    ) -> Any:
+        *args: Any, threshold: float, jobs: int | None, encoding: str | None, reference_signatures: bool,
+        max_bytes: int, follow_symlinks: bool, **kwargs: Any,
+    ) -> Any:  # fmt: skip
         from dedupe import DedupeConfig
         from normalize import NormalizeConfig
 
@@ -88,7 +95,9 @@ def compare_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             near_threshold=threshold, candidate_threshold=min(0.4, threshold), vectorized=not reference_signatures
         )
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        return fn(*args, config=config, jobs=jobs or cores, ncfg=NormalizeConfig(encoding=encoding), **kwargs)
+        limits = {"max_bytes": max_bytes, "follow_symlinks": follow_symlinks}
+        return fn(*args, config=config, jobs=jobs or cores, ncfg=NormalizeConfig(encoding=encoding), limits=limits,
+                  **kwargs)  # fmt: skip
 
     return wrapper
 
@@ -113,15 +122,16 @@ def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[...,
 @click.option("--explain", is_flag=True, help="List every change by step, with counts and examples.")
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting it.")
 def normalize_command(files: tuple[str, ...], show_key: bool, explain: bool, encoding: str | None) -> None:
+    from dedupe.files import read_bytes
     from normalize import NormalizeConfig, NormalizeError, normalize
 
     for path in files:
         if Path(path).is_dir():
             raise BadInput(f"{path} is a directory: name the files to normalize")
         try:
-            data = Path(path).read_bytes()
+            data = read_bytes(path)
         except OSError as exc:
-            raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+            raise BadInput(f"cannot read {path}: {exc.strerror or exc}" if exc.errno else f"{path} {exc}") from exc
         try:
             result = normalize(data, NormalizeConfig(encoding=encoding))
         except NormalizeError as exc:
@@ -138,14 +148,17 @@ def normalize_command(files: tuple[str, ...], show_key: bool, explain: bool, enc
 @click.argument("paths", nargs=-1, required=True)
 @format_option("text", "json")
 @compare_options
-def dedupe_command(paths: tuple[str, ...], fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any) -> None:
+def dedupe_command(
+    paths: tuple[str, ...], fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any, limits: dict[str, Any]
+) -> None:
     from dedupe import Document, Rejected, discover, find_duplicates, read_documents
     from dedupe.reports.table import format_dedupe, result_json
 
-    files = list(discover(paths))
-    if not files:
-        raise BadInput("no notices found: give files or folders holding *.txt, *.md, *.html or *.htm")
-    results = read_documents(files, jobs=jobs if len(files) >= 64 else 1, normalize_config=ncfg, config=config)
+    found = discover(paths, **limits)
+    if not found.files and not found.rejected:
+        raise BadInput("no notices found: give files, or folders holding *.txt, *.md, *.html or *.htm")
+    jobs_now = jobs if len(found.files) >= 64 else 1
+    results = [*found.rejected, *read_documents(found.files, jobs_now, ncfg, config, max_bytes=limits["max_bytes"])]
     for r in results:
         if isinstance(r, Rejected):
             click.echo(f"skipped {r.path}: {r.reason}", err=True)
@@ -157,6 +170,8 @@ def dedupe_command(paths: tuple[str, ...], fmt: str, as_json: bool, config: Any,
         click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
     else:
         click.echo(format_dedupe(result))
+    if len(docs) < len(results):
+        sys.exit(2)
 
 
 @main.command("explain", help=_help("Similarity, relation, veto and a character diff of two notices A and B."))
@@ -184,11 +199,11 @@ def explain_command(a: str, b: str, encoding: str | None) -> None:
 @compare_options
 def ingest_command(
     paths: tuple[str, ...], corpus_dir: str, batch_label: str | None, index_url: str | None, config: Any, jobs: int,
-    ncfg: Any,
+    ncfg: Any, limits: dict[str, Any],
 ) -> None:  # fmt: skip
     from dedupe.store import Corpus
 
-    plan = Corpus(corpus_dir, config, ncfg, index_url=index_url, jobs=jobs).ingest(paths, batch_label)
+    plan = Corpus(corpus_dir, config, ncfg, index_url=index_url, jobs=jobs, **limits).ingest(paths, batch_label)
     for note in plan.notes:
         click.echo(f"note: {note}", err=True)
     for r in plan.rejected:
@@ -203,8 +218,8 @@ def ingest_command(
         f"{len(plan.known)} already in the corpus; {len(plan.same_bytes)} identical to another file given; "
         f"{len(plan.rejected)} rejected; {renamed} renamed in raw/"
     )
-    if plan.rejected and not plan.additions and not plan.known:
-        raise BadInput("nothing could be ingested (see the reasons above)")
+    if plan.rejected:
+        raise BadInput(f"{len(plan.rejected)} file(s) could not be ingested (see the reasons above)")
 
 
 @main.command("check", help=_help("CI: fail (exit 1) when files in PATHS duplicate a corpus notice or each other."))
@@ -213,14 +228,18 @@ def ingest_command(
 @format_option("text", "json", "github")
 @compare_options
 def check_command(
-    paths: tuple[str, ...], corpus_dir: str, fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any
-) -> None:
+    paths: tuple[str, ...], corpus_dir: str, fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any,
+    limits: dict[str, Any],
+) -> None:  # fmt: skip
     from dedupe.reports.check import check_report
     from dedupe.reports.table import format_check
     from dedupe.store import Corpus
 
-    corpus = Corpus(corpus_dir, config, ncfg, jobs=jobs)
-    report = check_report(corpus, corpus.check(paths))
+    corpus = Corpus(corpus_dir, config, ncfg, jobs=jobs, **limits)
+    plan = corpus.check(paths)
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
+    report = check_report(corpus, plan)
     fmt = "json" if as_json else fmt
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))

@@ -47,7 +47,7 @@ import json, sys
 sys.path.insert(0, {root!r})
 from bench.baseline import plain_datasketch_clusters
 from dedupe.files import discover
-files = list(discover({paths!r}))
+files = discover({paths!r}).files
 print(json.dumps(plain_datasketch_clusters(files)))
 """
 

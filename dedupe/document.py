@@ -82,13 +82,16 @@ class Fingerprint:
 
 @dataclass(frozen=True)
 class Document:
-    """One notice: ``id`` (stable), ``path`` (as the user gave it), ``order`` (ingestion order)."""
+    """One notice: ``id`` (stable), ``path`` (as the user gave it), ``order`` (ingestion order),
+    and the SHA-256 and size of the bytes it was read from (when read from a file)."""
 
     id: str
     path: str
     normalized: Normalized
     order: int = 0
     config: DedupeConfig = field(default_factory=DedupeConfig, compare=False, repr=False)
+    sha256: str = field(default="", compare=False, repr=False)
+    size: int = field(default=0, compare=False, repr=False)
 
     @property
     def key(self) -> str:

@@ -13,3 +13,7 @@ class IndexUnavailable(DedupeError):
 
 class CorpusError(DedupeError):
     """The corpus folder is missing, locked, or inconsistent."""
+
+
+class NothingToRead(DedupeError):
+    """The paths given hold no notice to read (an empty folder, only other kinds of files)."""

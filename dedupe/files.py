@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import stat
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from normalize import NormalizeConfig, NormalizeError, normalize
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
-MIN_KEY_CHARS = 1
+MAX_BYTES = 100 * 1024 * 1024  # a notice larger than this is not a notice (or not a text)
 
 
 @dataclass(frozen=True)
@@ -25,26 +25,116 @@ class Rejected:
     reason: str
 
 
-def discover(paths: Iterable[str]) -> Iterator[str]:
+@dataclass
+class Found:
+    """What :func:`discover` found: files to read, paths refused with the reason, hidden files passed over."""
+
+    files: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    hidden: int = 0
+
+
+def _special(mode: int) -> str | None:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):  # fmt: skip
+        if test(mode):
+            return name
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _admit(path: str, found: Found, max_bytes: int) -> None:
+    """Add ``path`` if it is a regular file of an acceptable size, else say why not."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        reason = "is a dangling symbolic link" if os.path.islink(path) else "does not exist"
+        found.rejected.append(Rejected(path, reason))
+        return
+    except OSError as exc:
+        found.rejected.append(Rejected(path, f"cannot be read: {exc.strerror or exc}"))
+        return
+    kind = _special(st.st_mode)
+    if kind:
+        found.rejected.append(Rejected(path, f"is {kind}: only regular files are read"))
+    elif st.st_size > max_bytes:
+        found.rejected.append(Rejected(path, f"is {st.st_size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+                                             "(raise it with --max-bytes)"))  # fmt: skip
+    else:
+        found.files.append(path)
+
+
+def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int = MAX_BYTES) -> Found:
     """Files named on the command line, and notices found recursively in folders.
 
-    In folders: ``*.txt *.md *.html *.htm`` and extensionless files (the reader decides whether
-    those are text); hidden files and folders are skipped. Paths keep the form they were given in.
+    In folders: ``*.txt *.md *.html *.htm`` and extensionless files; hidden files and folders
+    (macOS ``._*`` among them) are passed over and counted. Only regular files are read: FIFOs,
+    devices and sockets are refused by name, and so are files over ``max_bytes``. A symbolic link
+    inside a folder is followed only when its target lies inside that folder (any target with
+    ``follow_symlinks``); a dangling link, a link loop and a folder that cannot be read are
+    reported. Paths keep the form they were given in.
     """
+    found = Found()
     for given in paths:
-        if os.path.isdir(given):
-            found: list[str] = []
-            for root, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in files:
-                    if name.startswith("."):
-                        continue
-                    suffix = os.path.splitext(name)[1].lower()
-                    if suffix in SUFFIXES or suffix == "":
-                        found.append(os.path.join(root, name))
-            yield from sorted(found)
-        else:
-            yield given
+        if not os.path.isdir(given):
+            _admit(given, found, max_bytes)
+            continue
+        top = os.path.realpath(given)
+        seen = {top}
+        files: list[str] = []
+
+        def unreadable(exc: OSError, given: str = given) -> None:
+            found.rejected.append(Rejected(exc.filename or given, f"cannot be read: {exc.strerror or exc}"))
+
+        for root, dirs, names in os.walk(given, onerror=unreadable, followlinks=True):
+            found.hidden += sum(1 for n in [*dirs, *names] if n.startswith("."))
+            kept = []
+            for d in sorted(x for x in dirs if not x.startswith(".")):
+                path = os.path.join(root, d)
+                real = os.path.realpath(path)
+                if os.path.islink(path) and not follow_symlinks and not _inside(real, top):
+                    found.rejected.append(Rejected(path, f"is a link to {real}, outside {given} "
+                                                         "(pass --follow-symlinks to read it)"))  # fmt: skip
+                elif real in seen:
+                    found.rejected.append(Rejected(path, "is a link back to a folder already read (a loop)"))
+                else:
+                    seen.add(real)
+                    kept.append(d)
+            dirs[:] = kept
+            for name in names:
+                path = os.path.join(root, name)
+                if name.startswith(".") or os.path.splitext(name)[1].lower() not in (*SUFFIXES, ""):
+                    continue
+                real = os.path.realpath(path)
+                if os.path.islink(path) and not follow_symlinks and os.path.exists(path) and not _inside(real, top):
+                    found.rejected.append(Rejected(path, f"is a link to {real}, outside {given} "
+                                                         "(pass --follow-symlinks to read it)"))  # fmt: skip
+                    continue
+                files.append(path)
+        for path in sorted(files):
+            _admit(path, found, max_bytes)
+    return found
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` (a FIFO or device is refused, never read:
+    it is opened without blocking and checked before reading)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        kind = _special(st.st_mode)
+        if kind:
+            raise OSError(f"is {kind}: only regular files are read")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise OSError(f"is over the {max_bytes / 1e6:.0f} MB limit (raise it with --max-bytes)")
+    return data
 
 
 def document_id(data: bytes) -> str:
@@ -58,21 +148,21 @@ def read_document(
     normalize_config: NormalizeConfig = NormalizeConfig(),
     config: DedupeConfig = DedupeConfig(),
     expect: str | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> Document | Rejected:
     """Read, decode and normalize one file; its fingerprint is computed too (worth doing in a worker).
 
     ``expect``: the sha256 the bytes must have (an original of the corpus), else it is rejected.
     """
     try:
-        data = Path(path).read_bytes()
+        data = read_bytes(path, max_bytes)
     except IsADirectoryError:
         return Rejected(path, "is a directory: name the files, or the folder for a recursive search")
     except OSError as exc:
-        return Rejected(path, f"cannot be read: {exc.strerror or exc}")
-    if expect is not None and hashlib.sha256(data).hexdigest() != expect:
+        return Rejected(path, str(exc) if not exc.errno else f"cannot be read: {exc.strerror or exc}")
+    sha = hashlib.sha256(data).hexdigest()
+    if expect is not None and sha != expect:
         return Rejected(path, f"has changed since it was ingested (its sha256 is no longer {expect[:16]}…)")
-    if not data.strip():
-        return Rejected(path, "is empty")
     html = None
     if path.lower().endswith((".html", ".htm")):
         html = True
@@ -80,14 +170,12 @@ def read_document(
         normalized = normalize(data, normalize_config._replace(html=html) if html else normalize_config)
     except NormalizeError as exc:
         return Rejected(path, str(exc))
-    if len(normalized.key) < MIN_KEY_CHARS:
-        return Rejected(path, "has no text left after normalization")
-    doc = Document(document_id(data), path, normalized, order, config)
+    doc = Document(sha[:16], path, normalized, order, config, sha, len(data))
     doc.fingerprint.compute()  # in the worker, not the parent
     return doc
 
 
-def _read_star(args: tuple[str, int, NormalizeConfig, DedupeConfig, str | None]) -> Document | Rejected:
+def _read_star(args: tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]) -> Document | Rejected:
     return read_document(*args)
 
 
@@ -100,6 +188,7 @@ def read_documents(
     progress: Callable[[int], None] | None = None,
     orders: Sequence[int] | None = None,
     expect: Sequence[str] | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> list[Document | Rejected]:
     """Read many files; with ``jobs`` > 1 the work is spread over processes, results in input order.
 
@@ -107,7 +196,7 @@ def read_documents(
     file's sha256 (see :func:`read_document`). ``progress`` is called with the files done since.
     """
     tasks = [
-        (p, orders[i] if orders else start_order + i, normalize_config, config, expect[i] if expect else None)
+        (p, orders[i] if orders else start_order + i, normalize_config, config, expect[i] if expect else None, max_bytes)
         for i, p in enumerate(paths)
     ]
     out: list[Document | Rejected] = []

@@ -18,8 +18,8 @@ from normalize.capture import extract_capture
 from normalize.changes import Change, ChangeLog
 from normalize.characters import count_private_use, fix_characters
 from normalize.config import NormalizeConfig
-from normalize.decode import Decoded, decode
-from normalize.errors import DecodeError, NormalizeError
+from normalize.decode import Decoded, decode, repair_mojibake
+from normalize.errors import DecodeError, EmptyText, NormalizeError
 from normalize.html import extract_main_text, looks_like_html
 from normalize.key import comparison_key
 from normalize.markup import strip_markup
@@ -31,6 +31,7 @@ from normalize.wraps import rejoin_wraps
 __all__ = [
     "Change",
     "DecodeError",
+    "EmptyText",
     "Meta",
     "NormalizeConfig",
     "NormalizeError",
@@ -121,29 +122,40 @@ def clean_text(text: str, config: NormalizeConfig = NormalizeConfig(), log: Chan
 def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) -> Normalized:
     """Normalize one notice given as bytes (any encoding) or text.
 
-    Raises :class:`DecodeError` when the bytes decode cleanly in no encoding.
+    Raises :class:`DecodeError` when the bytes decode cleanly in no encoding, and
+    :class:`EmptyText` when no text is left to compare.
     """
     decoded = decode(data, config.encoding) if isinstance(data, bytes) else Decoded(data, "str", 1.0, "str")
     raw = decoded.text
-    was_html = config.html if config.html is not None else looks_like_html(raw)
+    if not raw.strip():
+        raise EmptyText("is empty (or holds only whitespace): there is no notice to read")
     log = ChangeLog()
+    if decoded.via.endswith("(repaired)"):
+        log.add("mojibake-repaired", decoded.via.removesuffix(" (repaired)"), 1)
+    elif looks_mojibake(raw) and (fixed := repair_mojibake(raw)):
+        raw = fixed[0]
+        log.add("mojibake-repaired", f"utf-8 read as {fixed[1]} and saved again", 1)
+    was_html = config.html if config.html is not None else looks_like_html(raw)
     if was_html:
         raw = extract_main_text(raw)
         log.add("html-main-content", "", 1)
     else:
         raw = extract_capture(raw, log) or raw
     text = clean_text(raw, config, log)
+    key = comparison_key(text, config.traditional_to_simplified)
+    if not key:
+        raise EmptyText("has no text left after normalization (only markup, page numbers or boilerplate)")
     lines = text.split("\n") if text else []
     return Normalized(
         text=text,
-        key=comparison_key(text, config.traditional_to_simplified),
+        key=key,
         encoding=decoded.encoding,
         confidence=decoded.confidence,
         changes=log.changes(),
         meta=extract_meta(lines),
         replacement_chars=decoded.text.count("\ufffd"),
         private_use_chars=count_private_use(decoded.text),
-        mojibake=looks_mojibake(decoded.text),
+        mojibake=looks_mojibake(raw),
         mixed_width_punctuation=any(ch in raw for ch in "，：；（）") and bool(_HALFWIDTH_IN_CJK.search(raw)),
         was_html=was_html,
     )

@@ -6,7 +6,8 @@ keeps all of them. Only these are mapped:
 - full-width ASCII letters and digits ``Ａ-Ｚａ-ｚ０-９`` to ASCII;
 - Kangxi radicals (U+2F00–U+2FD5, a PDF font artifact) to the unified ideograph they look like;
 - U+3000 and other space characters to a plain space; zero-width characters are dropped;
-- line endings to ``\\n``.
+- line endings to ``\\n``;
+- NUL and the other C0 control characters (but tab, line feed and form feed) are removed.
 """
 
 from __future__ import annotations
@@ -54,8 +55,15 @@ def _translate(text: str, table: dict[int, int | str | None], step: str, log: Ch
     return text.translate(table)
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def fix_characters(text: str, log: ChangeLog) -> str:
     """Apply NFC and the targeted maps, recording what each changed."""
+    controls = _CONTROLS.findall(text)
+    if controls:
+        log.add("control-chars", "".join(sorted(set(controls))).encode("unicode_escape").decode()[:24], len(controls))
+        text = _CONTROLS.sub("", text)
     newlines = text.count("\r")
     if newlines:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

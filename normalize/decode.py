@@ -107,6 +107,8 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             if text is not None:
                 return _checked(Decoded(text.lstrip("\ufeff"), codec, 1.0, "bom"))
     text = _strict(data, "utf-8")
+    if text is not None and not text.isascii() and plausibility(text) < 0.9 and (fixed := repair_mojibake(text)):
+        return _checked(Decoded(fixed[0], "utf-8", 1.0, f"utf-8 read as {fixed[1]} and saved again (repaired)"))
     if text is not None and (text.isascii() or plausibility(text) >= 0.9):
         return _checked(Decoded(text, "utf-8", 1.0, "utf-8"))
     utf8 = text  # valid UTF-8 but implausible: short GBK text can pass as UTF-8 (通知 → U+0368 U+05AA)
@@ -140,6 +142,49 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             return _checked(Decoded(best[0], best[1], 0.5, "plausibility"))
         return _checked(Decoded(utf8, "utf-8", 0.5, "utf-8"))
     raise DecodeError("no encoding decodes these bytes cleanly", guess=name)
+
+
+_CP1252_BYTES = {
+    ch: b for b in range(0x80, 0xA0) if (ch := bytes([b]).decode("cp1252", errors="ignore"))
+}  # € ‚ ƒ … : the characters cp1252 puts where latin-1 has C1 controls
+
+
+def _as_latin1(text: str) -> bytes | None:
+    """The bytes ``text`` would come from if it was decoded as latin-1/cp1252, if it could."""
+    out = bytearray()
+    for ch in text:
+        code = ord(ch)
+        if code < 256:
+            out.append(code)
+        elif ch in _CP1252_BYTES:
+            out.append(_CP1252_BYTES[ch])
+        else:
+            return None
+    return bytes(out)
+
+
+def repair_mojibake(text: str) -> tuple[str, str] | None:
+    """UTF-8 text that was decoded as latin-1/cp1252 (``å…³äºŽ`` for 关于) or as GBK (``鍏充簬``)
+    and saved again, repaired when the repair is certain: the whole text turns back into bytes of
+    that encoding and those bytes are valid UTF-8, of plausible Chinese text. Returns the repaired
+    text and what it was read as, or None.
+
+    >>> repair_mojibake("关于印发通知".encode("utf-8").decode("gb18030"))
+    ('关于印发通知', 'GBK')
+    """
+    for name, undo in (("latin-1", _as_latin1), ("GBK", _as_gb18030)):
+        data = undo(text)
+        fixed = _strict(data, "utf-8") if data is not None else None
+        if fixed and fixed != text and not fixed.isascii() and plausibility(fixed) >= 0.9:
+            return fixed, name
+    return None
+
+
+def _as_gb18030(text: str) -> bytes | None:
+    try:
+        return text.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
 
 
 def _guess(data: bytes) -> str | None:

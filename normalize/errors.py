@@ -15,3 +15,7 @@ class DecodeError(NormalizeError):
         self.guess = guess
         hint = f"chardet's best guess is {guess}" if guess else "chardet has no guess"
         super().__init__(f"{reason} ({hint}); name the encoding with --encoding if you know it")
+
+
+class EmptyText(NormalizeError):
+    """Nothing is left to compare: the input is empty, or only page numbers, markup or boilerplate."""

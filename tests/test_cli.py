@@ -95,7 +95,7 @@ def test_dedupe_reports_unreadable_and_goes_on(runner, tmp_path):
     (tmp_path / "a.txt").write_bytes(seed_path("000").read_bytes())
     (tmp_path / "b.txt").write_bytes(bytes(range(256)) * 8)
     result = runner.invoke(main, ["dedupe", str(tmp_path), "--jobs", "1"])
-    assert result.exit_code == 0
+    assert result.exit_code == 2  # what could not be read is never passed over in silence
     assert f"skipped {tmp_path / 'b.txt'}" in result.stderr
     assert "1 notices, 1 clusters, 0 duplicates" in result.stdout
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -33,8 +32,8 @@ from dedupe.candidates import RedisIndex
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.engine import Result, find_duplicates
-from dedupe.errors import CorpusError
-from dedupe.files import Rejected, discover, read_documents
+from dedupe.errors import CorpusError, NothingToRead
+from dedupe.files import MAX_BYTES, Rejected, discover, read_documents
 from dedupe.quality import quality_flags
 from dedupe.store import log, manifest
 from dedupe.store.cache import Cache
@@ -87,8 +86,11 @@ class Corpus:
         jobs: int = 1,
         lock_timeout: float = 60.0,
         progress: Callable[[int], None] | None = None,
+        follow_symlinks: bool = False,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         self.root = Path(root)
+        self.follow_symlinks, self.max_bytes, self.hidden = follow_symlinks, max_bytes, 0
         self.config, self.normalize_config = config, normalize_config
         self.index_url, self.jobs, self.lock_timeout, self.progress = index_url, jobs, lock_timeout, progress
 
@@ -159,43 +161,41 @@ class Corpus:
         return index
 
     # -- planning --------------------------------------------------------------------------------
-    def read(self, paths: Sequence[str]) -> list[tuple[str, str, int, Document | Rejected]]:
-        """Read, decode, normalize and sign the files (no lock: nothing is written).
-        Returns (given path, sha256, size, notice or rejection)."""
-        files = list(discover(paths))
-        hashed: list[tuple[str, str, int]] = []
-        for path in files:
-            try:
-                data = Path(path).read_bytes()
-            except OSError:
-                hashed.append((path, "", 0))
-                continue
-            hashed.append((path, hashlib.sha256(data).hexdigest(), len(data)))
+    def read(self, paths: Sequence[str]) -> list[Document | Rejected]:
+        """Find, read, decode, normalize and sign the files (no lock: nothing is written)."""
+        found = discover(paths, self.follow_symlinks, self.max_bytes)
+        self.hidden = found.hidden
+        if not found.files and not found.rejected:
+            raise NothingToRead(
+                f"no notices found in {', '.join(paths)}: give files, or folders holding *.txt, *.md, *.html or *.htm"
+            )
+        jobs = self.jobs if len(found.files) >= 64 else 1
         results = read_documents(
-            files, self.jobs if len(files) >= 64 else 1, self.normalize_config, self.config, progress=self.progress
+            found.files, jobs, self.normalize_config, self.config, progress=self.progress, max_bytes=self.max_bytes
         )
-        return [(p, sha, size, res) for (p, sha, size), res in zip(hashed, results, strict=True)]
+        return [*found.rejected, *results]
 
-    def plan(self, view: View, batch: list[tuple[str, str, int, Document | Rejected]]) -> Plan:
+    def plan(self, view: View, batch: list[Document | Rejected]) -> Plan:
         """Compare ``batch`` with the corpus and with itself; change nothing."""
         plan = Plan()
         by_sha = dict(zip(view.manifest["sha256"].to_list(), view.manifest["path"].to_list(), strict=True))
         taken = set(view.manifest["path"].to_list())
         first: dict[str, str] = {}
         seq = int(view.manifest["seq"].max() or 0) + 1
-        for path, sha, size, res in batch:
-            if sha in by_sha:
-                plan.known.append((path, by_sha[sha]))
-            elif isinstance(res, Rejected):
+        for res in batch:
+            if isinstance(res, Rejected):
                 plan.rejected.append(res)
-            elif sha in first:
-                plan.same_bytes.append((path, first[sha]))
+            elif res.sha256 in by_sha:
+                plan.known.append((res.path, by_sha[res.sha256]))
+            elif res.sha256 in first:
+                plan.same_bytes.append((res.path, first[res.sha256]))
             else:
+                path, sha = res.path, res.sha256
                 first[sha] = path
                 target, copy = self._place(path, sha, taken)
                 taken.add(target)
                 renamed = copy and Path(target).name != Path(path).name
-                plan.additions.append(Addition(res.moved(target, order=seq), path, sha, size, copy, renamed))
+                plan.additions.append(Addition(res.moved(target, order=seq), path, sha, res.size, copy, renamed))
                 seq += 1
         if plan.additions:
             docs = [a.doc for a in plan.additions]
@@ -220,11 +220,15 @@ class Corpus:
 
     def check(self, paths: Sequence[str]) -> Plan:
         """What ingesting ``paths`` would do; the corpus is left as it is (its cache aside)."""
+        self.require()
         batch = self.read(paths)
         with self.session() as (view, notes):
             plan = self.plan(view, batch)
-            plan.notes = notes
+            plan.notes = notes + self._hidden_note()
             return plan
+
+    def _hidden_note(self) -> list[str]:
+        return [f"passed over {self.hidden} hidden file(s) or folder(s) (names starting with '.', such as macOS ._ files)"] if self.hidden else []
 
     def contents(self) -> tuple[dict[str, Document], list[dict[str, Any]]]:
         """Every notice, normalized, and every verified pair (for reports)."""
@@ -238,7 +242,7 @@ class Corpus:
         batch = self.read(paths)  # the slow part, outside the lock: workers read in parallel
         with self.session(create=True) as (view, notes):
             plan = self.plan(view, batch)
-            plan.notes = notes
+            plan.notes = notes + self._hidden_note()
             if plan.additions or plan.rejected or plan.same_bytes:
                 self._land(view, plan, batch_label)
         return plan
