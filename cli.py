@@ -1,8 +1,6 @@
 """policy-dedup: normalize, deduplicate and keep a corpus of Chinese policy notices.
 
-Each command parses its options, calls one library function and prints. Exit codes, the same for
-every command: 0 ok; 1 check found duplicates; 2 bad input (named); 3 the corpus or index cannot
-be used; 4 an unexpected error (a bug: rerun with --verbose for the traceback).
+Each command parses its options, calls one library function and prints; EXIT_CODES are every command's.
 """
 
 from __future__ import annotations
@@ -36,17 +34,15 @@ class _Commands(click.Group):
     """Library errors become messages with their exit code; anything else is one line and exit 4."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from dedupe.errors import DedupeError, NothingToRead
+        from dedupe.errors import DedupeError, InputError
         from normalize import NormalizeError
 
         try:
             return super().invoke(ctx)
-        except NothingToRead as exc:
+        except (InputError, NormalizeError) as exc:
             raise BadInput(str(exc)) from exc
         except DedupeError as exc:
             raise Unusable(str(exc)) from exc
-        except NormalizeError as exc:
-            raise BadInput(str(exc)) from exc
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:
@@ -64,40 +60,40 @@ def _help(text: str) -> str:
     "Normalize and deduplicate scraped Chinese government policy notices."))  # fmt: skip
 @click.version_option(package_name="policy-dedup")
 @click.option("--verbose", is_flag=True, help="Print the traceback of an unexpected error.")
+@click.option("--quiet", "-q", is_flag=True, help="Print no notes, only results and errors.")
 @click.pass_context
-def main(ctx: click.Context, verbose: bool) -> None:
-    ctx.obj = {"verbose": verbose}
+def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
+    ctx.obj = {"verbose": verbose, "quiet": quiet}
+
+
+def _note(*lines: str) -> None:
+    """Notes and refusals on stderr, unless --quiet (refusals still set the exit code)."""
+    ctx = click.get_current_context()
+    if not (ctx.find_root().obj or {}).get("quiet"):
+        for line in lines:
+            click.echo(line, err=True)
 
 
 def compare_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by the commands that compare notices."""
 
-    @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.8, show_default=True,
+    @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=0.8, show_default=True,
                   help="Exact Jaccard from which two notices are near duplicates.")  # fmt: skip
-    @click.option("--jobs", "-j", type=click.IntRange(1), default=None,
-                  help="Worker processes [default: all cores for 64 files or more, else one].")  # fmt: skip
+    @click.option("--jobs", "-j", type=click.IntRange(1), help="Worker processes [default: all cores for 64+ files].")
     @click.option("--encoding", default=None, help="Decode every file with this encoding instead of detecting it.")
-    @click.option("--max-bytes", type=click.IntRange(1), default=100_000_000, show_default=True,
-                  help="Refuse files larger than this many bytes.")  # fmt: skip
-    @click.option("--follow-symlinks", is_flag=True,
-                  help="Follow links inside folders to files outside them (by default they are refused).")  # fmt: skip
-    @click.option("--reference-signatures", is_flag=True, hidden=True,
-                  help="Compute signatures one shingle at a time through datasketch (slow; for checking).")  # fmt: skip
+    @click.option("--max-bytes", type=click.IntRange(1), default=100_000_000, help="Refuse larger files [100 MB].")
+    @click.option("--follow-symlinks", is_flag=True, help="Follow links in folders to files outside them.")
+    @click.option("--reference-signatures", is_flag=True, hidden=True, help="Signatures through datasketch (slow).")
     @functools.wraps(fn)
-    def wrapper(
-        *args: Any, threshold: float, jobs: int | None, encoding: str | None, reference_signatures: bool,
-        max_bytes: int, follow_symlinks: bool, **kwargs: Any,
-    ) -> Any:  # fmt: skip
+    def wrapper(*args: Any, threshold: float, jobs: int | None, encoding: str | None, **kw: Any) -> Any:
         from dedupe import DedupeConfig
         from normalize import NormalizeConfig
 
-        config = DedupeConfig(
-            near_threshold=threshold, candidate_threshold=min(0.4, threshold), vectorized=not reference_signatures
-        )
+        vectorized = not kw.pop("reference_signatures")
+        config = DedupeConfig(near_threshold=threshold, candidate_threshold=min(0.4, threshold), vectorized=vectorized)
+        limits = {"max_bytes": kw.pop("max_bytes"), "follow_symlinks": kw.pop("follow_symlinks")}
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        limits = {"max_bytes": max_bytes, "follow_symlinks": follow_symlinks}
-        return fn(*args, config=config, jobs=jobs or cores, ncfg=NormalizeConfig(encoding=encoding), limits=limits,
-                  **kwargs)  # fmt: skip
+        return fn(*args, config=config, jobs=jobs or cores, ncfg=NormalizeConfig(encoding=encoding), limits=limits, **kw)
 
     return wrapper
 
@@ -122,26 +118,16 @@ def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[...,
 @click.option("--explain", is_flag=True, help="List every change by step, with counts and examples.")
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting it.")
 def normalize_command(files: tuple[str, ...], show_key: bool, explain: bool, encoding: str | None) -> None:
-    from dedupe.files import read_bytes
-    from normalize import NormalizeConfig, NormalizeError, normalize
+    from dedupe.files import normalize_file
+    from normalize import NormalizeConfig
 
     for path in files:
-        if Path(path).is_dir():
-            raise BadInput(f"{path} is a directory: name the files to normalize")
-        try:
-            data = read_bytes(path)
-        except OSError as exc:
-            raise BadInput(f"cannot read {path}: {exc.strerror or exc}" if exc.errno else f"{path} {exc}") from exc
-        try:
-            result = normalize(data, NormalizeConfig(encoding=encoding))
-        except NormalizeError as exc:
-            raise BadInput(f"{path}: {exc}") from exc
+        result = normalize_file(path, NormalizeConfig(encoding=encoding))
         if len(files) > 1:
             click.echo(f"==> {path} <==")
         click.echo(result.key if show_key else result.text)
         if explain:
-            click.echo(f"--- changes in {path}", err=True)
-            click.echo(result.explain(), err=True)
+            click.echo(f"--- changes in {path}\n{result.explain()}", err=True)
 
 
 @main.command("dedupe", help=_help("Cluster the notices in PATHS (files or folders), no corpus needed."))
@@ -151,27 +137,19 @@ def normalize_command(files: tuple[str, ...], show_key: bool, explain: bool, enc
 def dedupe_command(
     paths: tuple[str, ...], fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any, limits: dict[str, Any]
 ) -> None:
-    from dedupe import Document, Rejected, discover, find_duplicates, read_documents
+    from dedupe import Document, Rejected, find_duplicates
+    from dedupe.files import read_batch
     from dedupe.reports.table import format_dedupe, result_json
 
-    found = discover(paths, **limits)
-    if not found.files and not found.rejected:
-        raise BadInput("no notices found: give files, or folders holding *.txt, *.md, *.html or *.htm")
-    jobs_now = jobs if len(found.files) >= 64 else 1
-    results = [*found.rejected, *read_documents(found.files, jobs_now, ncfg, config, max_bytes=limits["max_bytes"])]
-    for r in results:
-        if isinstance(r, Rejected):
-            click.echo(f"skipped {r.path}: {r.reason}", err=True)
+    results, _ = read_batch(paths, jobs, ncfg, config, **limits)
+    _note(*(f"skipped {r.path}: {r.reason}" for r in results if isinstance(r, Rejected)))
     docs = [r for r in results if isinstance(r, Document)]
     if not docs:
         raise BadInput("none of the files could be read as a notice (see the reasons above)")
     result = find_duplicates(docs, config, jobs)
-    if as_json or fmt == "json":
-        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
-    else:
-        click.echo(format_dedupe(result))
-    if len(docs) < len(results):
-        sys.exit(2)
+    as_json = as_json or fmt == "json"
+    click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2) if as_json else format_dedupe(result))
+    sys.exit(2 if len(docs) < len(results) else 0)
 
 
 @main.command("explain", help=_help("Similarity, relation, veto and a character diff of two notices A and B."))
@@ -184,9 +162,8 @@ def explain_command(a: str, b: str, encoding: str | None) -> None:
     from normalize import NormalizeConfig
 
     docs = [read_document(p, i, NormalizeConfig(encoding=encoding)) for i, p in enumerate((a, b))]
-    for d in docs:
-        if isinstance(d, Rejected):
-            raise BadInput(f"{d.path} {d.reason}")
+    if bad := [d for d in docs if isinstance(d, Rejected)]:
+        raise BadInput(f"{bad[0].path} {bad[0].reason}")
     click.echo(format_explanation(explain_pair(docs[0], docs[1])))  # type: ignore[arg-type]
 
 
@@ -204,53 +181,41 @@ def ingest_command(
     from dedupe.store import Corpus
 
     plan = Corpus(corpus_dir, config, ncfg, index_url=index_url, jobs=jobs, **limits).ingest(paths, batch_label)
-    for note in plan.notes:
-        click.echo(f"note: {note}", err=True)
-    for r in plan.rejected:
-        click.echo(f"rejected {r.path}: {r.reason}", err=True)
-    result = plan.result
-    joined = sum(1 for a in plan.additions if result and result.membership[a.doc.id].cluster.id != a.doc.id)
-    changes = sum(1 for d in plan.decisions if d["decision"] == "canonical-change")
-    renamed = sum(1 for a in plan.additions if a.renamed)
-    click.echo(
-        f"{len(plan.additions)} new original(s): {len(plan.additions) - joined} new notice(s), "
-        f"{joined} duplicate(s) of notices already there; {changes} canonical change(s); "
-        f"{len(plan.known)} already in the corpus; {len(plan.same_bytes)} identical to another file given; "
-        f"{len(plan.rejected)} rejected; {renamed} renamed in raw/"
-    )
+    _print_plan(plan)
     if plan.rejected:
         raise BadInput(f"{len(plan.rejected)} file(s) could not be ingested (see the reasons above)")
 
 
-@main.command("check", help=_help("CI: fail (exit 1) when files in PATHS duplicate a corpus notice or each other."))
-@click.argument("paths", nargs=-1, required=True)
+def _print_plan(plan: Any) -> None:
+    from dedupe.reports.table import format_plan
+
+    _note(*(f"note: {n}" for n in plan.notes), *(f"rejected {r.path}: {r.reason}" for r in plan.rejected))
+    click.echo(format_plan(plan))
+
+
+@main.command("check", help=_help("CI: fail (exit 1) when files in PATHS, or added under raw/ since GIT-REF, duplicate "
+                                  "a corpus notice or each other. Changes nothing."))  # fmt: skip
+@click.argument("paths", nargs=-1)
+@click.option("--since", metavar="GIT-REF", help="Check the files added under the corpus's raw/ since this git ref.")
 @corpus_option
 @format_option("text", "json", "github")
 @compare_options
 def check_command(
-    paths: tuple[str, ...], corpus_dir: str, fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any,
-    limits: dict[str, Any],
+    paths: tuple[str, ...], since: str | None, corpus_dir: str, fmt: str, as_json: bool, config: Any, jobs: int,
+    ncfg: Any, limits: dict[str, Any],
 ) -> None:  # fmt: skip
     from dedupe.reports.check import check_report
     from dedupe.reports.table import format_check
     from dedupe.store import Corpus
 
     corpus = Corpus(corpus_dir, config, ncfg, jobs=jobs, **limits)
-    plan = corpus.check(paths)
-    for note in plan.notes:
-        click.echo(f"note: {note}", err=True)
-    report = check_report(corpus, plan)
-    fmt = "json" if as_json else fmt
-    if fmt == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        out, err = format_check(report, github=fmt == "github")
-        click.echo(out, nl=bool(out))
-        click.echo(err, err=True)
-    if report["duplicates"]:
-        sys.exit(1)
-    if report["rejected"]:
-        sys.exit(2)
+    plan = corpus.check(paths, since)
+    _note(*(f"note: {n}" for n in plan.notes))
+    report = check_report(corpus, plan, plan.since)
+    out, err = format_check(report, "json" if as_json else fmt)
+    click.echo(out, nl=bool(out))
+    click.echo(err, err=True, nl=bool(err))
+    sys.exit(1 if report["duplicates"] else 2 if report["rejected"] else 0)
 
 
 @main.command("report", help=_help("Clusters, relations, quality flags and figures of a corpus."))
@@ -259,25 +224,14 @@ def check_command(
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")  # fmt: skip
 def report_command(corpus_dir: str, fmt: str, as_json: bool, output: str | None) -> None:
-    from dedupe.reports.html import render_html
-    from dedupe.reports.table import corpus_report, format_csv, format_table
+    from dedupe.reports import render
     from dedupe.store import Corpus
 
-    corpus = Corpus(corpus_dir)
-    corpus.require()
-    fmt = "json" if as_json else fmt
-    if fmt == "html":
-        text = render_html(corpus)
-    elif fmt == "csv":
-        text = format_csv(corpus)
-    else:
-        report = corpus_report(corpus)
-        text = json.dumps(report, ensure_ascii=False, indent=2) if fmt == "json" else format_table(report)
+    text = render(Corpus(corpus_dir), "json" if as_json else fmt)
+    text += "" if text.endswith("\n") else "\n"
     if output:
-        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
+        Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}" if output else text, err=bool(output), nl=bool(output))
 
 
 @main.command("verify", help=_help("Check the whole store: originals against their sha256, manifest rows, the log."))
@@ -286,11 +240,58 @@ def verify_command(corpus_dir: str) -> None:
     from dedupe.store.verify import verify
 
     checked, problems = verify(corpus_dir)
-    for p in problems:
-        click.echo(f"problem: {p}", err=True)
+    click.echo("".join(f"problem: {p}\n" for p in problems), err=True, nl=False)
     click.echo(f"{checked} original(s) checked, {len(problems)} problem(s)")
     if problems:
         sys.exit(3)
+
+
+def _correction(kind: str, what: str) -> None:
+    @main.command(kind, help=_help(what))
+    @click.argument("notices", nargs=-1, required=True, metavar="NOTICE" if kind in ("canonical", "withdraw") else "A B")
+    @click.option("--reason", required=True, help="Why: recorded in the decision log with who and when.")
+    @click.option("--by", default=None, help="Who decides [default: the user name].")
+    @corpus_option
+    def command(notices: tuple[str, ...], reason: str, by: str | None, corpus_dir: str) -> None:
+        import getpass
+
+        from dedupe.store import Corpus
+        from dedupe.store.corrections import correct
+
+        _print_plan(correct(Corpus(corpus_dir), kind, list(notices), reason, by or getpass.getuser()))
+
+
+for _kind, _what in (
+    ("merge", "A and B are the same notice: join their clusters, whatever the automatic judgement said."),
+    ("split", "A and B are different notices: never put them in one cluster."),
+    ("canonical", "NOTICE represents its cluster (by id, id prefix or path)."),
+    ("withdraw", "NOTICE should not be in the corpus: its original stays in raw/, its row says withdrawn."),
+):
+    _correction(_kind, _what)
+
+
+@main.command("history", help=_help("What happened to one notice: its manifest row and every decision about it."))
+@click.argument("notice")
+@corpus_option
+@format_option("text", "json")
+def history_command(notice: str, corpus_dir: str, fmt: str, as_json: bool) -> None:
+    from dedupe.reports.table import format_history
+    from dedupe.store import Corpus
+    from dedupe.store.export import history
+
+    found = history(Corpus(corpus_dir), notice)
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2) if as_json or fmt == "json" else format_history(found))
+
+
+@main.command("export", help=_help("The canonical set: a text file per cluster and an index of titles, 文号, dates."))
+@corpus_option
+@click.option("--to", type=click.Path(file_okay=False), help="Write the files here [default: print the index].")
+@format_option("csv", "json", "parquet")
+def export_command(corpus_dir: str, to: str | None, fmt: str, as_json: bool) -> None:
+    from dedupe.store import Corpus
+    from dedupe.store.export import export
+
+    click.echo(export(Corpus(corpus_dir), Path(to) if to else None, "json" if as_json else fmt), nl=False)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dedupe.config import DedupeConfig
 from dedupe.document import Document, Fingerprint
-from dedupe.engine import Cluster, Known, Link, Membership, Pair, Result, find_duplicates, judge
+from dedupe.engine import find_duplicates, judge
 from dedupe.errors import CorpusError, DedupeError, IndexUnavailable
 from dedupe.files import Rejected, discover, read_document, read_documents
+from dedupe.model import Cluster, Known, Link, Membership, Pair, Result
 
 __all__ = [
     "Cluster",

@@ -33,18 +33,41 @@ def cluster(
     size: int,
     merges: Iterable[tuple[int, int]],
     apart: Iterable[tuple[int, int]] = (),
+    forced: Iterable[tuple[int, int]] = (),
+    kept_apart: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[list[int]], list[tuple[int, int]]]:
     """Group ``size`` items linked by ``merges`` (in the order given), never joining ``apart`` pairs.
 
-    Returns the clusters (each sorted, ordered by their first member) and the merges refused.
+    A person's corrections come first: ``forced`` pairs (merged by hand) are joined whatever the
+    automatic vetoes say, except a join that ``kept_apart`` (split by hand) forbids; then the
+    automatic merges, which respect both kinds of cannot-link. Returns the clusters (each sorted,
+    ordered by their first member) and the merges refused.
     """
     uf = UnionFind(size)
     members: dict[int, set[int]] = {i: {i} for i in range(size)}
     forbidden: dict[int, set[int]] = {}
-    for a, b in apart:
+    for a, b in kept_apart:
         forbidden.setdefault(a, set()).add(b)
         forbidden.setdefault(b, set()).add(a)
     refused: list[tuple[int, int]] = []
+    _join(uf, members, forbidden, forced, refused)
+    for a, b in apart:
+        forbidden.setdefault(a, set()).add(b)
+        forbidden.setdefault(b, set()).add(a)
+    _join(uf, members, forbidden, merges, refused)
+    groups: dict[int, list[int]] = {}
+    for i in range(size):
+        groups.setdefault(uf.find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0]), refused
+
+
+def _join(
+    uf: UnionFind,
+    members: dict[int, set[int]],
+    forbidden: dict[int, set[int]],
+    merges: Iterable[tuple[int, int]],
+    refused: list[tuple[int, int]],
+) -> None:
     for a, b in merges:
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
@@ -55,7 +78,3 @@ def cluster(
         uf.union(ra, rb)
         root = uf.find(ra)
         members[root] = members.pop(ra if root == rb else rb) | members[root]
-    groups: dict[int, list[int]] = {}
-    for i in range(size):
-        groups.setdefault(uf.find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0]), refused

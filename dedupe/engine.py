@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -24,143 +24,13 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import elect, quality, strictly_better
 from dedupe.judges import judges
+from dedupe.model import Cluster, Known, Link, Membership, Nothing, Pair, Recorded, Result
 from dedupe.shingle import shingle_hashes64
-from dedupe.verify import MERGING, STRENGTH, Similarity, Verdict, measure, verdict
+from dedupe.verify import MERGING, STRENGTH, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
 
 IDENTICAL_ENOUGH = 0.99  # above this Jaccard the wording is the same; no need to read the diff
 BOILERPLATE_SAMPLE = 256
-
-
-@dataclass(frozen=True)
-class Link:
-    """A verified pair as recorded: what clustering needs of it."""
-
-    a: str
-    b: str
-    relation: str
-    jaccard: float
-    veto: str | None = None
-
-    @property
-    def merges(self) -> bool:
-        return self.relation in MERGING and not self.veto
-
-
-@dataclass(frozen=True)
-class Pair:
-    """A verified candidate pair; ``merged`` is False when the veto or a cannot-link kept it apart."""
-
-    a: Document
-    b: Document
-    relation: str
-    similarity: Similarity
-    reason: str
-    veto: str | None = None
-    merged: bool = False
-
-    def link(self) -> Link:
-        return Link(self.a.id, self.b.id, self.relation, round(self.similarity.jaccard, 6), self.veto)
-
-
-@dataclass(frozen=True)
-class Cluster:
-    id: str
-    canonical: Document
-    members: tuple[Document, ...]  # canonical first, then by order and path
-    reason: str
-
-
-@dataclass(frozen=True)
-class Membership:
-    """How a document belongs to its cluster: its relation and Jaccard to the canonical."""
-
-    cluster: Cluster
-    relation: str
-    similarity: float | None
-
-
-@dataclass(frozen=True)
-class Result:
-    """``clusters``: every cluster of the batch alone, or, with a corpus, those the batch changed
-    (with their known members); ``gone``: recorded clusters absorbed into another; ``decisions``:
-    each merge, veto, relation, election and cluster change with its reason (the decision log's)."""
-
-    documents: tuple[Document, ...]
-    pairs: tuple[Pair, ...]
-    clusters: tuple[Cluster, ...]
-    membership: dict[str, Membership]
-    decisions: tuple[dict[str, Any], ...] = ()
-    gone: frozenset[str] = frozenset()
-
-    def cluster_of(self, doc: Document) -> Cluster:
-        return self.membership[doc.id].cluster
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """A known notice's place as the manifest records it."""
-
-    cluster: str
-    canonical: bool
-    relation: str | None
-    similarity: float | None
-
-
-class Known(Protocol):
-    """What the engine needs of notices clustered before (a corpus)."""
-
-    def sample(self, ids: Sequence[str]) -> list[str]:
-        """Keys for the boilerplate sample: of the known notices among the evenly spaced ``ids``."""
-
-    def ids(self) -> list[str]:
-        """Every known notice's id."""
-
-    def candidates(self, docs: Sequence[Document]) -> dict[str, set[str]]:
-        """Known ids to verify each doc against (CandidateIndex.query)."""
-
-    def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
-        """Known notices (with their ingestion order and corpus path)."""
-
-    def clusters(self, ids: Iterable[str]) -> dict[str, str]:
-        """The recorded cluster of each id."""
-
-    def members(self, clusters: Iterable[str]) -> dict[str, list[str]]:
-        """The recorded members of each cluster."""
-
-    def links(self, ids: Iterable[str]) -> list[Link]:
-        """Recorded merging or vetoed pairs between the given notices."""
-
-    def recorded(self, ids: Iterable[str]) -> dict[str, Recorded]:
-        """Each id's recorded place in its cluster."""
-
-
-class Nothing:
-    """No notice known: the engine over a batch alone."""
-
-    def sample(self, ids: Sequence[str]) -> list[str]:
-        return []
-
-    def ids(self) -> list[str]:
-        return []
-
-    def candidates(self, docs: Sequence[Document]) -> dict[str, set[str]]:
-        return {}
-
-    def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
-        return {}
-
-    def clusters(self, ids: Iterable[str]) -> dict[str, str]:
-        return {}
-
-    def members(self, clusters: Iterable[str]) -> dict[str, list[str]]:
-        return {}
-
-    def links(self, ids: Iterable[str]) -> list[Link]:
-        return []
-
-    def recorded(self, ids: Iterable[str]) -> dict[str, Recorded]:
-        return {}
 
 
 def boilerplate_shingles(docs: Sequence[Document], known: Known, config: DedupeConfig) -> np.ndarray | None:
@@ -211,17 +81,24 @@ class _Run:
     judged: dict[tuple[str, str], tuple[Verdict, str | None]] = field(default_factory=dict)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     via: dict[str, str] = field(default_factory=dict)  # the relation that first merged each notice
+    recluster: set[str] = field(default_factory=set)  # known notices whose clusters a correction changes
+    pins: dict[str, tuple[int, str]] = field(default_factory=dict)  # canonicals chosen by hand: (order, reason)
 
 
 def find_duplicates(
-    documents: Sequence[Document], config: DedupeConfig = DedupeConfig(), jobs: int = 1, known: Known | None = None
+    documents: Sequence[Document],
+    config: DedupeConfig = DedupeConfig(),
+    jobs: int = 1,
+    known: Known | None = None,
+    recluster: Iterable[str] = (),
 ) -> Result:
     """Cluster near-duplicate notices and elect a canonical per cluster, explaining each decision.
 
     The result does not depend on the order of ``documents`` (they are sorted by (order, path,
-    id)) nor on ``jobs``, the processes that verify candidate pairs.
+    id)) nor on ``jobs``, the processes that verify candidate pairs. ``recluster``: known notices
+    whose clusters are formed and elected again (after a person's correction).
     """
-    run = _Run(config, known or Nothing(), sorted(documents, key=_sort_key))
+    run = _Run(config, known or Nothing(), sorted(documents, key=_sort_key), recluster=set(recluster))
     ignore = boilerplate_shingles(run.batch, run.known, config)
     pairs = _verify(run, ignore, jobs)
     return _cluster(run, pairs, ignore)
@@ -264,8 +141,10 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
         Link(pool[i].id, pool[j].id, v.relation or "", round(v.similarity.jaccard, 6), veto)
         for i, j, v, veto in verified
     ]
-    # clusters a batch notice merges with or is kept apart from are clustered again
-    ends = {x for link in new_links if link.merges or link.veto for x in (link.a, link.b)} - batch_ids
+    # clusters a batch notice merges with or is kept apart from are clustered again (and those a
+    # correction names)
+    ends = {x for link in new_links if link.merges or link.veto for x in (link.a, link.b)} | run.recluster
+    ends -= batch_ids
     old_cluster = known.clusters(ends)
     old_members = known.members(set(old_cluster.values()))
     member_ids = {m for ms in old_members.values() for m in ms}
@@ -276,8 +155,14 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
     pos = {d.id: i for i, d in enumerate(nodes)}
     links = [*known.links(member_ids), *new_links]
     merges = sorted((x for x in links if x.merges), key=lambda x: (STRENGTH[x.relation], -x.jaccard, x.a, x.b))
-    apart = [(pos[x.a], pos[x.b]) for x in links if x.veto and x.a in pos and x.b in pos]
-    groups, refused = cluster(len(nodes), ((pos[x.a], pos[x.b]) for x in merges), apart)
+    vetoed = [x for x in links if x.veto and x.a in pos and x.b in pos]
+    groups, refused = cluster(
+        len(nodes),
+        [(pos[x.a], pos[x.b]) for x in merges if not x.by_hand],
+        [(pos[x.a], pos[x.b]) for x in vetoed if not x.by_hand],
+        forced=[(pos[x.a], pos[x.b]) for x in merges if x.by_hand],
+        kept_apart=[(pos[x.a], pos[x.b]) for x in vetoed if x.by_hand],
+    )
     refused_ids = {(nodes[a].id, nodes[b].id) for a, b in refused}
     pairs = tuple(
         Pair(
@@ -291,11 +176,12 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
         )
         for i, j, v, veto in verified
     )
-    for p in pairs:
-        if p.merged:
-            for d in (p.a, p.b):
-                run.via.setdefault(d.id, p.relation)
+    for x in merges:  # the relation that first joined each notice
+        if (x.a, x.b) not in refused_ids:
+            run.via.setdefault(x.a, x.relation)
+            run.via.setdefault(x.b, x.relation)
     recorded = known.recorded(member_ids)
+    run.pins = known.pinned(batch_ids | member_ids)
     clusters: list[Cluster] = []
     kept: set[str] = set()
     membership: dict[str, Membership] = {}
@@ -303,7 +189,8 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
         members = [nodes[i] for i in group]
         ids = {m.id for m in members}
         was = old_cluster.get(members[0].id)
-        if not ids & batch_ids and was is not None and set(old_members.get(was, ())) == ids:
+        unchanged = was == members[0].id and set(old_members.get(was, ())) == ids
+        if unchanged and not ids & (batch_ids | set(run.pins)) and any(recorded[i].canonical for i in ids):
             kept.add(was)  # a recorded cluster the batch did not change
             continue
         found = _elect(run, members, recorded, ignore, membership)
@@ -353,7 +240,11 @@ def _elect(
     """The canonical of a (new or changed) cluster, and each member's relation to it."""
     cid = members[0].id  # the founder: the earliest ingested
     sitting = [m for m in members if m.id in recorded and recorded[m.id].canonical]
-    if not sitting:
+    pinned = [m for m in members if m.id in run.pins]
+    if pinned:
+        canonical = max(pinned, key=lambda m: run.pins[m.id][0])  # the latest choice
+        reason = f"chosen by hand: {run.pins[canonical.id][1]}"
+    elif not sitting:
         canonical, reason = elect(members)
         if len(members) > 1:
             run.decisions.append(

@@ -15,5 +15,13 @@ class CorpusError(DedupeError):
     """The corpus folder is missing, locked, or inconsistent."""
 
 
-class NothingToRead(DedupeError):
+class InputError(DedupeError):
+    """What the user gave cannot be used (exit code 2): the message names it and says why."""
+
+
+class NothingToRead(InputError):
     """The paths given hold no notice to read (an empty folder, only other kinds of files)."""
+
+
+class UnknownNotice(InputError):
+    """A correction or a history names a notice the corpus does not hold (or holds several of)."""

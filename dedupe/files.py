@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
-from normalize import NormalizeConfig, NormalizeError, normalize
+from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 100 * 1024 * 1024  # a notice larger than this is not a notice (or not a text)
@@ -212,3 +212,42 @@ def read_documents(
             if progress:
                 progress(1)
     return out
+
+
+def read_batch(
+    paths: Sequence[str],
+    jobs: int = 1,
+    normalize_config: NormalizeConfig = NormalizeConfig(),
+    config: DedupeConfig = DedupeConfig(),
+    max_bytes: int = MAX_BYTES,
+    follow_symlinks: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[Document | Rejected], int]:
+    """Find and read the notices in ``paths`` (see :func:`discover`): what was read or refused, in
+    order, and how many hidden files were passed over. Raises NothingToRead when there is nothing."""
+    from dedupe.errors import NothingToRead
+
+    found = discover(paths, follow_symlinks, max_bytes)
+    if not found.files and not found.rejected:
+        raise NothingToRead(
+            f"no notices found in {', '.join(paths)}: give files, or folders holding *.txt, *.md, *.html or *.htm"
+        )
+    jobs = jobs if len(found.files) >= 64 else 1
+    read = read_documents(found.files, jobs, normalize_config, config, progress=progress, max_bytes=max_bytes)
+    return [*found.rejected, *read], found.hidden
+
+
+def normalize_file(path: str, normalize_config: NormalizeConfig = NormalizeConfig()) -> Normalized:
+    """The normalized text of one file, or an InputError naming it and why it cannot be read."""
+    from dedupe.errors import InputError
+
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a directory: name the files to normalize")
+    try:
+        data = read_bytes(path)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}" if exc.errno else f"{path} {exc}") from None
+    try:
+        return normalize(data, normalize_config)
+    except NormalizeError as exc:
+        raise InputError(f"{path}: {exc}") from None

@@ -16,7 +16,7 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.shingle import positional_hashes64
 
-MERGING = ("exact", "near", "contained")
+MERGING = ("confirmed", "exact", "near", "contained")  # confirmed: merged by a person (``policy-dedup merge``)
 STRENGTH = {relation: rank for rank, relation in enumerate((*MERGING, "related"))}  # strongest first
 PASSAGE_MIN = 40  # key characters: about two clauses copied word for word
 RELATED_PASSAGE_CHARS = 100

@@ -2,43 +2,72 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
 import polars as pl
 
-from dedupe.engine import Result
+from dedupe.model import Result
 from dedupe.quality import FLAGS
 from dedupe.store import Corpus, log
+from dedupe.store.view import logged_pairs
 
 
 def corpus_report(corpus: Corpus) -> dict[str, Any]:
-    """One JSON-ready object: summary figures, clusters (canonical first), flags and rejections."""
+    """One JSON-ready object: summary figures, clusters (canonical first, with why it won), related
+    notices, flags, withdrawn notices and rejections; from the manifest and the decision log."""
     manifest = corpus.read_manifest()
-    rows = manifest.sort(["cluster", "is_canonical", "seq"], descending=[False, True, False]).to_dicts()
+    active = manifest.filter(pl.col("status") == "active")
+    rows = active.sort(["cluster", "is_canonical", "seq"], descending=[False, True, False]).to_dicts()
     clusters: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         row["flags"] = [f for f in (row["flags"] or "").split(";") if f]
         clusters.setdefault(row["cluster"], []).append(row)
     flag_counts = Counter(f for row in rows for f in row["flags"])
     ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), kv[1][0]["path"]))
+    why = _why_canonical(corpus)
+    titles = dict(zip(active["path"].to_list(), active["title"].to_list(), strict=True))
+    pairs, _ = logged_pairs(corpus.root, active)
+    ids = dict(zip(active["id"].to_list(), active["path"].to_list(), strict=True))
+    related = [
+        {"a": ids[p["a"]], "b": ids[p["b"]], "a_title": titles[ids[p["a"]]], "b_title": titles[ids[p["b"]]],
+         "jaccard": p["jaccard"], "reason": p["veto"] or p["reason"]}
+        for p in pairs if p["relation"] == "related" or p["veto"]
+    ]  # fmt: skip
     return {
         "corpus": str(corpus.root),
         "summary": {
-            "originals": len(rows),
+            "originals": manifest.height,
+            "withdrawn": manifest.height - len(rows),
             "clusters": len(clusters),
             "duplicates": len(rows) - len(clusters),
             "multi_member_clusters": sum(1 for m in clusters.values() if len(m) > 1),
+            "related_pairs": len(related),
             "bytes": int(manifest["bytes"].sum() or 0),
             "encodings": dict(Counter(r["encoding"] for r in rows)),
         },
         "clusters": [
-            {"id": cid, "canonical": members[0]["path"], "title": members[0]["title"], "members": members}
+            {"id": cid, "canonical": members[0]["path"], "title": members[0]["title"], "members": members,
+             "why_canonical": why.get(cid, "the only member") if len(members) == 1 else why.get(cid, "elected")}
             for cid, members in ordered
         ],
+        "related": sorted(related, key=lambda r: -r["jaccard"]),
         "flags": {flag: {"count": flag_counts.get(flag, 0), "meaning": meaning} for flag, meaning in FLAGS.items()},
+        "withdrawn": manifest.filter(pl.col("status") == "withdrawn").select("id", "path", "title").to_dicts(),
         "rejected": rejected_files(corpus, manifest),
     }
+
+
+def _why_canonical(corpus: Corpus) -> dict[str, str]:
+    """Each cluster's latest election reason in the log (the cluster it was made for)."""
+    out: dict[str, str] = {}
+    for e in log.entries(corpus.decisions_path):
+        if e["decision"] in ("canonical", "canonical-change") and e.get("cluster"):
+            out[e["cluster"]] = e.get("reason", "")
+        elif e["decision"] == "canonical-by-hand":
+            out[str(e.get("cluster", ""))] = f"chosen by hand: {e.get('reason')}"
+    return out
 
 
 def rejected_files(corpus: Corpus, manifest: pl.DataFrame) -> list[dict[str, str]]:
@@ -61,9 +90,16 @@ def format_table(report: dict[str, Any]) -> str:
     for c in report["clusters"]:
         lines.append(f"cluster {c['id']}  {c['title'] or '(no title)'}")
         for m in c["members"]:
-            tag = "canonical" if m["is_canonical"] else f"{m['relation']} {m['similarity']:.3f}"
+            tag = "canonical" if m["is_canonical"] else f"{m['relation']} {m['similarity'] or 0:.3f}"
             flags = f"  [{', '.join(m['flags'])}]" if m["flags"] else ""
             lines.append(f"  {tag:<14} {m['path']}{flags}")
+        if len(c["members"]) > 1:
+            lines.append(f"  why canonical: {c['why_canonical']}")
+    if report["related"]:
+        lines += ["", "related notices (reported, never merged):"]
+        lines += [f"  {r['a']} ~ {r['b']}  Jaccard {r['jaccard']:.3f}: {r['reason']}" for r in report["related"]]
+    if report["withdrawn"]:
+        lines += ["", "withdrawn (originals kept in raw/):"] + [f"  {w['path']}" for w in report["withdrawn"]]
     lines += ["", "quality flags:"]
     for flag, info in report["flags"].items():
         if info["count"]:
@@ -122,8 +158,11 @@ def result_json(result: Result) -> dict[str, Any]:
     return {"documents": documents, "clusters": clusters}
 
 
-def format_check(report: dict[str, Any], github: bool = False) -> tuple[str, str]:
-    """``check``'s findings as text (or GitHub annotations) and its summary line (for stderr when github)."""
+def format_check(report: dict[str, Any], fmt: str = "text") -> tuple[str, str]:
+    """``check``'s findings as text, JSON or GitHub annotations, and what goes to stderr."""
+    if fmt == "json":
+        return json.dumps(report, ensure_ascii=False, indent=2), ""
+    github = fmt == "github"
     out, err = [], []
     for item in report["duplicates"]:
         sim = f", similarity {item['similarity']:.3f}" if item["similarity"] is not None else ""
@@ -152,3 +191,37 @@ def _gh_data(text: str) -> str:
 
 def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_plan(plan: Any) -> str:
+    """One line: what an ingest (or a correction) added and changed."""
+    result = plan.result
+    added = plan.additions
+    joined = sum(1 for a in added if result and result.membership[a.doc.id].cluster.id != a.doc.id)
+    changes = sum(1 for d in plan.decisions if d["decision"] in ("canonical-change", "canonical"))
+    if plan.corrections:
+        c = plan.corrections[0]
+        touched = len(result.clusters) if result else 0
+        return f"{c['decision']}: {c.get('a') or c.get('path')}{' ~ ' + c['b'] if 'b' in c else ''}; " \
+               f"{touched} cluster(s) formed again, {changes} canonical election(s)"  # fmt: skip
+    return (
+        f"{len(added)} new original(s): {len(added) - joined} new notice(s), "
+        f"{joined} duplicate(s) of notices already there; {changes} canonical change(s); "
+        f"{len(plan.known)} already in the corpus; {len(plan.same_bytes)} identical to another file given; "
+        f"{len(plan.rejected)} rejected; {sum(1 for a in added if a.renamed)} renamed in raw/"
+    )
+
+
+def format_history(found: dict[str, Any]) -> str:
+    row = found["notice"]
+    lines = [
+        f"{row['path']}  (id {row['id']}, {row['status']}, from {row['source']}, ingested {row['ingested_at']})",
+        f"  title: {row['title'] or '(none)'}; 文号: {row['doc_number'] or '(none)'}; date: {row['date'] or '(none)'}",
+        f"  cluster {row['cluster']}: {'canonical' if row['is_canonical'] else row['relation']}",
+        "",
+    ]
+    for e in found["decisions"]:
+        who = f" by {e['by']}" if e.get("by") else ""
+        about = " ~ ".join(str(e[k]) for k in ("a", "b") if k in e) or e.get("path") or e.get("canonical") or ""
+        lines.append(f"{e.get('time', '?')}  {e['decision']}{who}: {about}  ({e.get('reason', '')})")
+    return "\n".join(lines)

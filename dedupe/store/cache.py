@@ -3,7 +3,8 @@
     docs(n, id, path, seq, key_hash, signature, record, size, mtime_ns)  a notice, normalized
     bands(key, n)      one row per LSH band of each signature (``dedupe.bands.band_keys``), indexed
     passages(fp, n)    the passage fingerprints an index keeps (``dedupe.passages``), indexed
-    pairs(a, b, …)     verified pairs, as the decision log records them
+    pairs(a, b, …)     verified pairs and a person's merges and splits, as the decision log records them
+    pins(id, …)        canonicals chosen by hand
     meta(key, value)   the configuration it was made with, and the manifest and log it matches
 
 ``PRAGMA user_version`` names the schema; a cache of another schema or configuration is rebuilt.
@@ -27,12 +28,12 @@ import numpy as np
 from dedupe.bands import band_keys, band_params, confirm
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
-from dedupe.engine import Link
 from dedupe.errors import CorpusError
+from dedupe.model import Link
 from dedupe.passages import MAX_POSTINGS, MIN_SHARED
 from normalize import Change, Meta, Normalized
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs(n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT NOT NULL, seq INTEGER NOT NULL,
@@ -45,6 +46,7 @@ CREATE INDEX passages_fp ON passages(fp);
 CREATE TABLE pairs(a TEXT NOT NULL, b TEXT NOT NULL, relation TEXT NOT NULL, jaccard REAL NOT NULL,
   containment REAL, reason TEXT, veto TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
 CREATE INDEX pairs_b ON pairs(b);
+CREATE TABLE pins(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, reason TEXT);
 """
 PAIR_FIELDS = ("a", "b", "relation", "jaccard", "containment", "reason", "veto")
 
@@ -240,15 +242,30 @@ class Cache:
             [tuple(r.get(k) for k in PAIR_FIELDS) for r in rows],
         )
 
+    def replace_pair(self, row: dict[str, Any]) -> None:
+        """A person's verdict on a pair, in place of any earlier one (either way round)."""
+        self.db.execute("DELETE FROM pairs WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",
+                        (row["a"], row["b"], row["b"], row["a"]))  # fmt: skip
+        self.add_pairs([row])
+
     def clear_pairs(self) -> None:
         self.db.execute("DELETE FROM pairs")
+        self.db.execute("DELETE FROM pins")
+
+    def pin(self, doc_id: str, seq: int, reason: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO pins(id, seq, reason) VALUES (?, ?, ?)", (doc_id, seq, reason))
+
+    def pinned(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        rows = self.db.execute("SELECT id, seq, reason FROM pins WHERE id IN (SELECT value FROM json_each(?))",
+                               (_json(ids),))  # fmt: skip
+        return {i: (seq, reason) for i, seq, reason in rows}
 
     def links(self, ids: Iterable[str]) -> list[Link]:
         """Recorded merging or vetoed pairs between the given notices."""
         rows = self.db.execute(
             "SELECT a, b, relation, jaccard, veto FROM pairs WHERE a IN (SELECT value FROM json_each(?1)) "
-            "AND b IN (SELECT value FROM json_each(?1)) AND (veto IS NOT NULL OR relation IN ('exact', 'near', "
-            "'contained')) ORDER BY a, b",
+            "AND b IN (SELECT value FROM json_each(?1)) AND (veto IS NOT NULL OR relation IN ('confirmed', 'exact', "
+            "'near', 'contained')) ORDER BY a, b",
             (_json(ids),),
         )
         return [Link(a, b, relation, jaccard, veto) for a, b, relation, jaccard, veto in rows]

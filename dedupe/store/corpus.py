@@ -33,10 +33,11 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
-from dedupe.files import MAX_BYTES, Rejected, discover, read_documents
+from dedupe.files import MAX_BYTES, Rejected, read_batch
 from dedupe.quality import quality_flags
 from dedupe.store import log, manifest
 from dedupe.store.cache import Cache
+from dedupe.store.git import added_since
 from dedupe.store.journal import Journal, land, recover, sha256_of
 from dedupe.store.view import View, check_originals, sync
 from normalize import NormalizeConfig
@@ -64,10 +65,12 @@ class Plan:
     rejected: list[Rejected] = field(default_factory=list)
     result: Result | None = None
     notes: list[str] = field(default_factory=list)  # what opening the corpus did (a recovery)
+    corrections: list[dict[str, Any]] = field(default_factory=list)  # a person's, logged first
+    since: list[str] = field(default_factory=list)  # files a git change added (check --since)
 
     @property
     def decisions(self) -> list[dict[str, Any]]:
-        out = list(self.result.decisions) if self.result else []
+        out = [*self.corrections, *(self.result.decisions if self.result else ())]
         out += [{"decision": "reject", "path": r.path, "reason": r.reason} for r in self.rejected]
         out += [
             {"decision": "same-bytes", "path": p, "as": q, "reason": "the same bytes as another file of the batch"}
@@ -163,17 +166,10 @@ class Corpus:
     # -- planning --------------------------------------------------------------------------------
     def read(self, paths: Sequence[str]) -> list[Document | Rejected]:
         """Find, read, decode, normalize and sign the files (no lock: nothing is written)."""
-        found = discover(paths, self.follow_symlinks, self.max_bytes)
-        self.hidden = found.hidden
-        if not found.files and not found.rejected:
-            raise NothingToRead(
-                f"no notices found in {', '.join(paths)}: give files, or folders holding *.txt, *.md, *.html or *.htm"
-            )
-        jobs = self.jobs if len(found.files) >= 64 else 1
-        results = read_documents(
-            found.files, jobs, self.normalize_config, self.config, progress=self.progress, max_bytes=self.max_bytes
+        batch, self.hidden = read_batch(
+            paths, self.jobs, self.normalize_config, self.config, self.max_bytes, self.follow_symlinks, self.progress
         )
-        return [*found.rejected, *results]
+        return batch
 
     def plan(self, view: View, batch: list[Document | Rejected]) -> Plan:
         """Compare ``batch`` with the corpus and with itself; change nothing."""
@@ -218,13 +214,19 @@ class Corpus:
                 return rel, True
         raise CorpusError(f"no free name in {self.raw} for {source}")
 
-    def check(self, paths: Sequence[str]) -> Plan:
-        """What ingesting ``paths`` would do; the corpus is left as it is (its cache aside)."""
+    def check(self, paths: Sequence[str], since: str | None = None) -> Plan:
+        """What ingesting ``paths`` (and the files added under raw/ since the git ref ``since``)
+        would do; the corpus is left as it is (its cache aside)."""
         self.require()
-        batch = self.read(paths)
+        if not paths and not since:
+            raise NothingToRead("name the files to check, or --since GIT-REF for those added under raw/ since")
+        added = added_since(self.root, since) if since else []
+        if since and not added and not paths:
+            return Plan(notes=[f"no file added under {self.raw} since {since}: nothing to check"])
+        batch = self.read([*paths, *added])
         with self.session() as (view, notes):
             plan = self.plan(view, batch)
-            plan.notes = notes + self._hidden_note()
+            plan.notes, plan.since = notes + self._hidden_note(), added
             return plan
 
     def _hidden_note(self) -> list[str]:
@@ -244,12 +246,15 @@ class Corpus:
             plan = self.plan(view, batch)
             plan.notes = notes + self._hidden_note()
             if plan.additions or plan.rejected or plan.same_bytes:
-                self._land(view, plan, batch_label)
+                self.land(view, plan, batch_label)
         return plan
 
-    def _land(self, view: View, plan: Plan, batch_label: str | None) -> None:
+    def land(self, view: View, plan: Plan, batch_label: str | None = None, before: pl.DataFrame | None = None) -> None:
+        """Write what ``plan`` decided (originals, manifest, canonical texts, log), whole or not at all.
+        ``before``: the manifest as read, when ``view`` holds one a correction changed."""
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         txn = uuid.uuid4().hex[:12]
+        before = view.manifest if before is None else before
         frame = self._manifest_after(view, plan, now, batch_label)
         self.raw.mkdir(exist_ok=True)
         (self.root / "canonical").mkdir(exist_ok=True)
@@ -266,7 +271,7 @@ class Corpus:
             log_size=log.complete_size(self.decisions_path),
             originals=[(a.source, a.doc.path) for a in plan.additions if a.copy],
             texts=[(f"canonical/.{Path(k).name}.{txn}", k) for k in texts],
-            remove=[f"canonical/{g}.txt" for g in sorted(result.gone)] if result else [],
+            remove=[f"canonical/{g}.txt" for g in sorted(_clusters(before) - _clusters(frame))],
         )
         land(self.root, journal, texts, log.encode([{**extra, **d} for d in plan.decisions]))
         self._update_cache(view, plan, frame)
@@ -316,6 +321,10 @@ class Corpus:
         fresh = pl.DataFrame(rows, schema=manifest.SCHEMA)
         kept = view.manifest.filter(~pl.col("id").is_in(list(changed))).select(list(manifest.SCHEMA))
         return pl.concat([kept, fresh]).sort("path")
+
+
+def _clusters(frame: pl.DataFrame) -> set[str]:
+    return set(frame.filter(pl.col("status") == "active")["cluster"].to_list())
 
 
 def _same_text(path: Path, text: str) -> bool:

@@ -121,9 +121,12 @@ def _check(frame: pl.DataFrame, where: str, fix: str) -> pl.DataFrame:
     fail(frame["id"].is_duplicated(), "the id appears on another row too")
     fail(frame["path"].is_duplicated(), "the path appears on another row too")
     fail(~frame["cluster"].is_in(frame["id"].to_list()), "the cluster is not the id of a listed notice")
+    withdrawn = frame["status"] == "withdrawn"
+    fail(withdrawn & ((frame["cluster"] != frame["id"]) | frame["is_canonical"]),
+         "a withdrawn notice is in a cluster of its own and not canonical")  # fmt: skip
     canonicals = frame.filter(pl.col("is_canonical")).group_by("cluster").len()
     fail(frame["cluster"].is_in(canonicals.filter(pl.col("len") > 1)["cluster"].to_list()), "its cluster has two canonicals")
-    fail(~frame["cluster"].is_in(canonicals["cluster"].to_list()), "its cluster has no canonical")
+    fail(~withdrawn & ~frame["cluster"].is_in(canonicals["cluster"].to_list()), "its cluster has no canonical")
     return frame.sort("path")
 
 

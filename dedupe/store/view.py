@@ -19,14 +19,15 @@ import polars as pl
 from dedupe.candidates import CandidateIndex
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
-from dedupe.engine import Link, Recorded
 from dedupe.errors import CorpusError
 from dedupe.files import Rejected, read_documents
+from dedupe.model import SPLIT_BY_HAND, Link, Recorded
 from dedupe.store import log
 from dedupe.store.cache import Cache
 from dedupe.store.journal import sha256_of
 from normalize import NormalizeConfig
 
+MERGE_BY_HAND, SPLIT_BY_HAND_DECISION, CANONICAL_BY_HAND = "merge-by-hand", "split-by-hand", "canonical-by-hand"
 RESTORE = "restore the originals from version control (git checkout -- raw) and run the command again"
 
 
@@ -76,6 +77,9 @@ class View:
     def recorded(self, ids: Iterable[str]) -> dict[str, Recorded]:
         rows = self._rows(ids).select("id", "cluster", "is_canonical", "relation", "similarity")
         return {r[0]: Recorded(r[1], bool(r[2]), r[3], r[4]) for r in rows.iter_rows()}
+
+    def pinned(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        return self.cache.pinned(ids)
 
     def rows(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         return {r["id"]: r for r in self.manifest.filter(pl.col("id").is_in(list(ids))).iter_rows(named=True)}
@@ -133,7 +137,10 @@ def sync(
         cache.remove(set(cached) - set(listed))
         cache.add(docs, {d.id: _stat(root / d.path) for d in docs})
         cache.clear_pairs()
-        cache.add_pairs(logged_pairs(root, manifest))
+        pairs, pins = logged_pairs(root, manifest)
+        cache.add_pairs(pairs)
+        for doc_id, number, reason in pins:
+            cache.pin(doc_id, number, reason)
         cache.set("manifest", stamp)
         cache.set("log", marker)
 
@@ -172,24 +179,41 @@ def read_originals(
     return docs
 
 
-def logged_pairs(root: Path, manifest: pl.DataFrame) -> list[dict[str, Any]]:
-    """The verified pairs the decision log records between notices the manifest lists."""
+def logged_pairs(root: Path, manifest: pl.DataFrame) -> tuple[list[dict[str, Any]], list[tuple[str, int, str]]]:
+    """The verified pairs the decision log records between notices the manifest lists, a person's
+    merges and splits in place of the verdicts they correct, and the canonicals chosen by hand."""
     by_path = dict(zip(manifest["path"].to_list(), manifest["id"].to_list(), strict=True))
     listed = set(by_path.values())
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for e in log.entries(root / "decisions.jsonl"):
-        if e["decision"] not in log.PAIR_DECISIONS:
+    out: dict[frozenset[str], dict[str, Any]] = {}
+    pins: dict[str, tuple[int, str]] = {}
+    for number, e in enumerate(log.entries(root / "decisions.jsonl")):
+        kind = e["decision"]
+        if kind == CANONICAL_BY_HAND and e.get("id") in listed:
+            pins[e["id"]] = (number, str(e.get("reason", "")))
+        if kind not in (*log.PAIR_DECISIONS, MERGE_BY_HAND, SPLIT_BY_HAND_DECISION):
             continue
         a, b = e.get("a_id") or by_path.get(e.get("a", "")), e.get("b_id") or by_path.get(e.get("b", ""))
         if a in listed and b in listed and a != b:
-            veto = e.get("veto") or (str(e.get("reason", "")).split("vetoed: ", 1)[-1] if e["decision"] == "veto" else None)
-            out[a, b] = {
-                "a": a,
-                "b": b,
-                "relation": e.get("relation") or "related",
-                "jaccard": e.get("jaccard", e.get("similarity", 0.0)),
-                "containment": e.get("containment"),
-                "reason": e.get("reason"),
-                "veto": veto,
-            }
-    return list(out.values())
+            out[frozenset((a, b))] = pair_row(e, a, b)
+    return list(out.values()), [(i, n, reason) for i, (n, reason) in pins.items()]
+
+
+def pair_row(e: dict[str, Any], a: str, b: str) -> dict[str, Any]:
+    """A pair as the cache stores it, from its decision line."""
+    kind = e["decision"]
+    if kind == MERGE_BY_HAND:
+        return {"a": a, "b": b, "relation": "confirmed", "jaccard": 1.0, "containment": None,
+                "reason": f"merged by hand: {e.get('reason')}", "veto": None}  # fmt: skip
+    if kind == SPLIT_BY_HAND_DECISION:
+        why = f"{SPLIT_BY_HAND}: {e.get('reason')}"
+        return {"a": a, "b": b, "relation": "related", "jaccard": 0.0, "containment": None, "reason": why, "veto": why}
+    veto = e.get("veto") or (str(e.get("reason", "")).split("vetoed: ", 1)[-1] if kind == "veto" else None)
+    return {
+        "a": a,
+        "b": b,
+        "relation": e.get("relation") or "related",
+        "jaccard": e.get("jaccard", e.get("similarity", 0.0)),
+        "containment": e.get("containment"),
+        "reason": e.get("reason"),
+        "veto": veto,
+    }

@@ -1,0 +1,94 @@
+"""A person's corrections: merge, split, choose the canonical, withdraw. Each is a logged decision
+(who, when, why) that the engine obeys from then on, in every later ingest and cache rebuild:
+
+- ``merge A B``: A and B are one notice (a must-link, stronger than any automatic veto);
+- ``split A B``: A and B are different notices (a cannot-link, stronger than any automatic merge);
+- ``canonical ID``: ID represents its cluster, whatever the election would say;
+- ``withdraw ID``: ID should not be in the corpus: its original stays in raw/, its row says
+  withdrawn, and it is no longer compared with anything.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dedupe.engine import find_duplicates
+from dedupe.errors import UnknownNotice
+from dedupe.store.corpus import Corpus, Plan
+from dedupe.store.view import CANONICAL_BY_HAND, MERGE_BY_HAND, SPLIT_BY_HAND_DECISION, View, pair_row
+
+KINDS = {"merge": 2, "split": 2, "canonical": 1, "withdraw": 1}
+
+
+def resolve(manifest: pl.DataFrame, name: str, root: Path) -> dict[str, Any]:
+    """The manifest row a person means by ``name``: an id (or its first 6+ digits), a path in the
+    corpus (``raw/x.txt``, or as seen from here), the path a file was ingested from, or a file name."""
+    rows = manifest.to_dicts()
+    here = str(Path(name).resolve()) if name else ""
+    for test in (
+        lambda r: r["id"] == name,
+        lambda r: r["path"] == name or str((root / r["path"]).resolve()) == here,
+        lambda r: r["source"] == name,
+        lambda r: len(name) >= 6 and r["id"].startswith(name),
+        lambda r: Path(r["path"]).name == name,
+    ):
+        found = [r for r in rows if test(r)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise UnknownNotice(f"{name!r} names {len(found)} notices ({', '.join(r['path'] for r in found[:4])}): "
+                                "give the id or the path in raw/")  # fmt: skip
+    raise UnknownNotice(f"the corpus holds no notice {name!r}: give its id, or its path as the manifest lists it")
+
+
+def correct(corpus: Corpus, kind: str, names: list[str], reason: str, by: str) -> Plan:
+    """Apply one correction, land it with the clusters it changes, and return what it did."""
+    if len(names) != KINDS[kind]:
+        raise UnknownNotice(f"{kind} takes {KINDS[kind]} notice(s), not {len(names)}")
+    with corpus.session() as (view, notes):
+        rows = [resolve(view.manifest, n, corpus.root) for n in names]
+        ids = [r["id"] for r in rows]
+        if kind in ("merge", "split") and ids[0] == ids[1]:
+            raise UnknownNotice(f"{names[0]} and {names[1]} are the same notice")
+        if any(r["status"] == "withdrawn" for r in rows) and kind != "withdraw":
+            raise UnknownNotice(f"{', '.join(r['path'] for r in rows if r['status'] == 'withdrawn')} is withdrawn")
+        entry: dict[str, Any] = {"decision": f"{kind}-by-hand" if kind != "withdraw" else "withdraw", "by": by,
+                                 "reason": reason}  # fmt: skip
+        if len(rows) == 2:
+            entry.update(a=rows[0]["path"], b=rows[1]["path"], a_id=ids[0], b_id=ids[1])
+        else:
+            entry.update(id=ids[0], path=rows[0]["path"], cluster=rows[0]["cluster"])
+        before, recluster = view.manifest, set(ids)
+        with view.cache.db:
+            view.cache.set("log", "a correction is landing")  # if it does not land, the next command resyncs
+            if kind in ("merge", "split"):
+                view.cache.replace_pair(pair_row(entry, ids[0], ids[1]))
+            elif kind == "canonical":
+                view.cache.pin(ids[0], int(time.time() * 1000), reason)
+        if kind == "withdraw":
+            if rows[0]["status"] == "withdrawn":
+                raise UnknownNotice(f"{rows[0]['path']} is withdrawn already")
+            recluster = set(view.manifest.filter(pl.col("cluster") == rows[0]["cluster"])["id"].to_list()) - set(ids)
+            view = View(_withdrawn(view.manifest, ids[0]), view.cache, view.shared)
+        result = find_duplicates([], corpus.config, corpus.jobs, known=view, recluster=recluster)
+        plan = Plan(result=result, notes=notes, corrections=[entry])
+        corpus.land(view, plan, before=before)
+        return plan
+
+
+def _withdrawn(manifest: pl.DataFrame, doc_id: str) -> pl.DataFrame:
+    this = pl.col("id") == doc_id
+    return manifest.with_columns(
+        pl.when(this).then(pl.lit("withdrawn")).otherwise(pl.col("status")).alias("status"),
+        pl.when(this).then(pl.col("id")).otherwise(pl.col("cluster")).alias("cluster"),
+        pl.when(this).then(pl.lit(False)).otherwise(pl.col("is_canonical")).alias("is_canonical"),
+        pl.when(this).then(pl.lit("withdrawn")).otherwise(pl.col("relation")).alias("relation"),
+        pl.when(this).then(pl.lit(None, pl.Float64)).otherwise(pl.col("similarity")).alias("similarity"),
+    )
+
+
+__all__ = ["CANONICAL_BY_HAND", "KINDS", "MERGE_BY_HAND", "SPLIT_BY_HAND_DECISION", "correct", "resolve"]

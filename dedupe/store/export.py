@@ -1,0 +1,77 @@
+"""Reading a corpus for people: one notice's history, and the canonical set with its metadata."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dedupe.errors import InputError
+from dedupe.store import log
+from dedupe.store.corpus import Corpus
+from dedupe.store.corrections import resolve
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
+NAME_FIELDS = ("id", "path", "a", "b", "a_id", "b_id", "canonical", "from", "to", "as")
+
+
+def history(corpus: Corpus, name: str) -> dict[str, Any]:
+    """A notice's manifest row and every decision the log records about it or its cluster, in order."""
+    corpus.require()
+    manifest = corpus.read_manifest()
+    row = resolve(manifest, name, corpus.root)
+    names = {row["id"], row["path"], row["source"]}
+    clusters = {row["cluster"]}
+    entries = []
+    for e in log.entries(corpus.decisions_path):
+        if names & {str(e.get(k)) for k in NAME_FIELDS} or (e.get("cluster") in clusters and "id" not in e):
+            entries.append(e)
+    return {"notice": row, "decisions": entries}
+
+
+def canonical_set(corpus: Corpus) -> pl.DataFrame:
+    """One row per cluster of active notices: its canonical's facts, the cluster's size, and the
+    canonical text's file."""
+    corpus.require()
+    manifest = corpus.read_manifest().filter(pl.col("status") == "active")
+    sizes = manifest.group_by("cluster").len("members")
+    return (
+        manifest.filter(pl.col("is_canonical"))
+        .join(sizes, on="cluster")
+        .select("cluster", "id", "title", "doc_number", "issuer", "date", "members", "path", "source", "flags")
+        .with_columns(pl.concat_str(pl.lit("canonical/"), pl.col("cluster"), pl.lit(".txt")).alias("text"))
+        .sort("path")
+    )
+
+
+def file_name(row: dict[str, Any]) -> str:
+    """``<id>_<title>.txt``, the title cut to 60 characters and made safe for any file system."""
+    title = _UNSAFE.sub("_", row["title"] or "").strip("._")[:60]
+    return f"{row['cluster']}_{title}.txt" if title else f"{row['cluster']}.txt"
+
+
+def export(corpus: Corpus, to: Path | None, fmt: str) -> str:
+    """Write the canonical set to ``to``: a text file per cluster and ``index.csv`` (or ``.json``,
+    ``.parquet``) with the metadata; says what it wrote. Without ``to``, the index itself."""
+    table = canonical_set(corpus)
+    if to is None:
+        if fmt == "parquet":
+            raise InputError("parquet needs a folder: give --to DIR")
+        return table.write_json() + "\n" if fmt == "json" else table.write_csv()
+    to.mkdir(parents=True, exist_ok=True)
+    names = []
+    for row in table.iter_rows(named=True):
+        name = file_name(row)
+        (to / name).write_bytes((corpus.root / row["text"]).read_bytes())
+        names.append(name)
+    table = table.with_columns(pl.Series("file", names, dtype=pl.String))
+    index = to / f"index.{fmt}"
+    if fmt == "parquet":
+        table.write_parquet(index)
+    elif fmt == "json":
+        table.write_json(index)
+    else:
+        table.write_csv(index)
+    return f"wrote {table.height} canonical notice(s) and {index.name} to {to}\n"

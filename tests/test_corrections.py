@@ -1,0 +1,152 @@
+"""A person corrects the tool: merge, split, canonical, withdraw; history and export. Each
+correction is logged with who, when and why, and obeyed by later ingests and by a cache rebuild."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, SEED_NAMES, SEEDS
+from tests.test_store import DISTINCT, log_lines, manifest_rows, rescraped_000, run
+
+WEIHAI_A, WEIHAI_B = f"raw/{SEED_NAMES['002']}", f"raw/{SEED_NAMES['003']}"
+JINING_A, JINING_B = f"raw/{SEED_NAMES['000']}", f"raw/{SEED_NAMES['004']}"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    assert run("ingest", str(SEEDS), "--corpus", str(root), "--jobs", "1")[0] == 0
+    return root
+
+
+def rows(root: Path) -> dict[str, dict[str, str]]:
+    return {r["path"]: r for r in manifest_rows(root)}
+
+
+def same_cluster(root: Path, a: str, b: str) -> bool:
+    found = rows(root)
+    return found[a]["cluster"] == found[b]["cluster"]
+
+
+def test_split_keeps_two_copies_apart_now_and_in_later_ingests(corpus, tmp_path):
+    assert same_cluster(corpus, WEIHAI_A, WEIHAI_B)
+    code, out, err = run("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--by", "ana", "--corpus", str(corpus))
+    assert code == 0, err
+    assert "split-by-hand" in out
+    assert not same_cluster(corpus, WEIHAI_A, WEIHAI_B)
+    assert len(list((corpus / "canonical").glob("*.txt"))) == 5
+    entry = next(e for e in log_lines(corpus) if e["decision"] == "split-by-hand")
+    assert entry["by"] == "ana" and entry["reason"] == "two versions" and entry["time"]
+    # a third copy that matches both cannot join them through itself
+    third = tmp_path / "third.txt"
+    third.write_bytes((SEEDS / SEED_NAMES["002"]).read_bytes() + "\n附件：无".encode())
+    assert run("ingest", str(third), "--corpus", str(corpus))[0] == 0
+    assert not same_cluster(corpus, WEIHAI_A, WEIHAI_B)
+    # and a rebuilt cache remembers
+    shutil.rmtree(corpus / ".cache")
+    assert run("check", str(DISTINCT), "--corpus", str(corpus))[0] == 0
+    assert not same_cluster(corpus, WEIHAI_A, WEIHAI_B)
+    assert run("verify", "--corpus", str(corpus))[0] == 0
+
+
+def test_merge_joins_notices_the_tool_kept_apart(corpus):
+    assert not same_cluster(corpus, JINING_A, JINING_B)
+    code, _, err = run("merge", JINING_A, JINING_B, "--reason", "same programme", "--corpus", str(corpus))
+    assert code == 0, err
+    assert same_cluster(corpus, JINING_A, JINING_B)
+    member = next(r for r in rows(corpus).values() if r["path"] in (JINING_A, JINING_B) and r["is_canonical"] == "false")
+    assert member["relation"] == "confirmed"
+    shutil.rmtree(corpus / ".cache")
+    assert run("ingest", str(DISTINCT), "--corpus", str(corpus))[0] == 0
+    assert same_cluster(corpus, JINING_A, JINING_B)
+    assert run("verify", "--corpus", str(corpus))[0] == 0
+
+
+def test_canonical_chosen_by_hand_holds_against_a_better_newcomer(corpus, tmp_path):
+    before = rows(corpus)
+    assert before[WEIHAI_A]["is_canonical"] == "true"
+    code, _, err = run("canonical", WEIHAI_B, "--reason", "the web page is the official one", "--corpus", str(corpus))
+    assert code == 0, err
+    after = rows(corpus)
+    assert after[WEIHAI_B]["is_canonical"] == "true" and after[WEIHAI_A]["is_canonical"] == "false"
+    cid = after[WEIHAI_B]["cluster"]
+    text = (corpus / "canonical" / f"{cid}.txt").read_text(encoding="utf-8")
+    assert text == run("normalize", str(corpus / WEIHAI_B))[1]
+    richer = tmp_path / "richer.txt"
+    richer.write_bytes((SEEDS / SEED_NAMES["002"]).read_bytes() + "\n（此件公开发布）\n附件：实施细则".encode())
+    assert run("ingest", str(richer), "--corpus", str(corpus))[0] == 0
+    assert rows(corpus)[WEIHAI_B]["is_canonical"] == "true"
+    shutil.rmtree(corpus / ".cache")
+    assert run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))[0] == 0
+    assert rows(corpus)[WEIHAI_B]["is_canonical"] == "true"
+
+
+def test_withdraw_keeps_the_original_and_takes_the_notice_out(corpus, tmp_path):
+    code, _, err = run("withdraw", SEED_NAMES["002"], "--reason", "scraped from a test site", "--corpus", str(corpus))
+    assert code == 0, err
+    after = rows(corpus)
+    assert (corpus / WEIHAI_A).exists()
+    assert after[WEIHAI_A]["status"] == "withdrawn" and after[WEIHAI_A]["is_canonical"] == "false"
+    assert after[WEIHAI_B]["is_canonical"] == "true"  # the cluster elected its other member
+    assert after[WEIHAI_B]["cluster"] == after[WEIHAI_B]["id"]
+    assert not (corpus / "canonical" / f"{after[WEIHAI_A]['id']}.txt").exists()
+    assert run("verify", "--corpus", str(corpus))[0] == 0
+    # the withdrawn notice is no longer a match: its copy is known by its bytes, another rendering is new
+    code, out, _ = run("check", str(corpus / WEIHAI_A), "--corpus", str(corpus))
+    assert code == 0 and "known" in out
+    code, out, _ = run("report", "--corpus", str(corpus))
+    assert code == 0 and "5 originals, 4 clusters, 0 duplicates" in out
+    assert f"withdrawn (originals kept in raw/):\n  {WEIHAI_A}" in out
+
+
+def test_history_tells_what_happened_to_a_notice(corpus):
+    run("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--by", "ana", "--corpus", str(corpus))
+    code, out, _ = run("history", WEIHAI_B, "--corpus", str(corpus))
+    assert code == 0
+    assert out.startswith(f"{WEIHAI_B}  (id ")
+    assert "merge: " in out and "split-by-hand by ana" in out and "(two versions)" in out
+    code, out, _ = run("history", "nothing-like-this", "--corpus", str(corpus))
+    assert code == 2
+    code, out, _ = run("history", WEIHAI_B, "--corpus", str(corpus), "--json")
+    assert "split-by-hand" in [e["decision"] for e in json.loads(out)["decisions"]]
+
+
+def test_export_writes_the_canonical_set_with_titles(corpus, tmp_path):
+    code, _, err = run("export", "--to", str(tmp_path / "out"), "--corpus", str(corpus))
+    assert code == 0, err
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(names) == 5 and "index.csv" in names
+    assert any("威海" in n or "新市民乐业" in n for n in names)
+    index = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8").splitlines()
+    assert index[0].startswith("cluster,id,title,doc_number,issuer,date,members,")
+    assert any(",2," in line for line in index[1:])  # the Weihai cluster has two members
+    code, out, _ = run("export", "--corpus", str(corpus), "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 4
+
+
+def test_corrections_refuse_unknown_or_ambiguous_notices(corpus):
+    code, _, err = run("merge", WEIHAI_A, "nope.txt", "--reason", "x", "--corpus", str(corpus))
+    assert code == 2 and "holds no notice 'nope.txt'" in err
+    code, _, err = run("split", WEIHAI_A, WEIHAI_A, "--reason", "x", "--corpus", str(corpus))
+    assert code == 2 and "the same notice" in err
+    code, _, err = run("merge", WEIHAI_A, WEIHAI_B, "--corpus", str(corpus))
+    assert code == 2 and "--reason" in err
+
+
+def test_a_correction_in_the_data_folder_form_series(tmp_path):
+    """Two other cities' copies of one template: split by hand, they stay apart through a rebuild."""
+    root = tmp_path / "corpus"
+    files = [DATA / "东营市制定地方性法规条例(2016-03-30).md", DATA / "临沂市制定地方性法规条例(2016-03-30).md"]
+    assert run("ingest", *map(str, files), "--corpus", str(root))[0] == 0
+    paths = sorted(rows(root))
+    assert run("merge", *paths, "--reason", "test", "--corpus", str(root))[0] == 0
+    assert same_cluster(root, *paths)
+    assert run("split", *paths, "--reason", "two cities after all", "--corpus", str(root))[0] == 0
+    assert not same_cluster(root, *paths)
+    shutil.rmtree(root / ".cache")
+    assert run("ingest", str(SEEDS), "--corpus", str(root))[0] == 0
+    assert not same_cluster(root, *paths)
