@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REALDATA ?= ../shared/realdata
 
-.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental bench-ingest clean
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz clean
 
 $(BIN)/policy-dedup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,16 @@ bench-incremental: $(BIN)/policy-dedup
 bench-ingest: $(BIN)/policy-dedup
 	$(BIN)/python bench/ingest.py --realdata $(REALDATA)
 
-bench: bench-accuracy bench-speed bench-incremental bench-ingest
+bench-faults: $(BIN)/policy-dedup
+	$(BIN)/python bench/faults.py --realdata $(REALDATA)
+
+bench-agreement: $(BIN)/policy-dedup
+	$(BIN)/python bench/agreement.py --realdata $(REALDATA)
+
+bench-fuzz: $(BIN)/policy-dedup
+	$(BIN)/python bench/fuzz.py
+
+bench: bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis corpus/.cache

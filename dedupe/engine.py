@@ -11,6 +11,7 @@ and the new pairs; an incumbent canonical keeps its place unless a newcomer is s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,10 +99,17 @@ def find_duplicates(
     id)) nor on ``jobs``, the processes that verify candidate pairs. ``recluster``: known notices
     whose clusters are formed and elected again (after a person's correction).
     """
-    run = _Run(config, known or Nothing(), sorted(documents, key=_sort_key), recluster=set(recluster))
+    unique: dict[str, Document] = {}
+    copies = []
+    for doc in sorted(documents, key=_sort_key):
+        if doc.id in unique:
+            copies.append((doc, unique[doc.id]))  # the same bytes: one notice
+        else:
+            unique[doc.id] = doc
+    run = _Run(config, known or Nothing(), list(unique.values()), recluster=set(recluster))
     ignore = boilerplate_shingles(run.batch, run.known, config)
     pairs = _verify(run, ignore, jobs)
-    return _cluster(run, pairs, ignore)
+    return dataclasses.replace(_cluster(run, pairs, ignore), copies=tuple(copies))
 
 
 def _verify(run: _Run, ignore: np.ndarray | None, jobs: int) -> list[tuple[int, int, Verdict, str | None]]:

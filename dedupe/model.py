@@ -70,7 +70,8 @@ class Membership:
 class Result:
     """``clusters``: every cluster of the batch alone, or, with a corpus, those the batch changed
     (with their known members); ``gone``: recorded clusters absorbed into another; ``decisions``:
-    each merge, veto, relation, election and cluster change with its reason (the decision log's)."""
+    each merge, veto, relation, election and cluster change with its reason (the decision log's);
+    ``copies``: files of the batch with the same bytes as an earlier one (one notice, compared once)."""
 
     documents: tuple[Document, ...]
     pairs: tuple[Pair, ...]
@@ -78,6 +79,7 @@ class Result:
     membership: dict[str, Membership]
     decisions: tuple[dict[str, Any], ...] = ()
     gone: frozenset[str] = frozenset()
+    copies: tuple[tuple[Document, Document], ...] = ()  # (file, the earlier file with the same bytes)
 
     def cluster_of(self, doc: Document) -> Cluster:
         return self.membership[doc.id].cluster

@@ -9,7 +9,7 @@ from hypothesis import settings
 from normalize import Normalized, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "corpus" / "raw"
+SEEDS = Path(__file__).resolve().parent / "seeds"  # the seed notices, as corpus/raw holds them (tested)
 DATA = Path(__file__).resolve().parent / "data"
 SEED_NAMES = {
     "000": "000_9ddad98e37283a11.txt",

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from tests.conftest import ROOT, SEED_NAMES, seed_path
+from tests.conftest import ROOT, SEED_NAMES, SEEDS, seed_path
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_normalize_wrong_encoding_option(runner, tmp_path):
 
 
 def test_dedupe_json_on_seeds(runner):
-    result = runner.invoke(main, ["dedupe", str(ROOT / "corpus" / "raw"), "--json", "--jobs", "1"])
+    result = runner.invoke(main, ["dedupe", str(SEEDS), "--json", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"documents", "clusters"}
@@ -148,10 +148,24 @@ def test_python_dash_m_cli_works():
 
 
 def test_jobs_and_reference_signatures_give_identical_results(runner):
-    paths = [str(ROOT / "corpus" / "raw"), str(ROOT / "tests" / "data")]
+    paths = [str(SEEDS), str(ROOT / "tests" / "data")]
     outputs = [
         runner.invoke(main, ["dedupe", *paths, "--json", *extra]).stdout
         for extra in (["--jobs", "1"], ["--jobs", "2"], ["--jobs", "1", "--reference-signatures"])
     ]
     assert json.loads(outputs[0])["clusters"]
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_two_byte_identical_files_are_both_accounted_for(runner, tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(seed_path("000").read_bytes())
+    result = runner.invoke(main, ["dedupe", str(tmp_path), "--jobs", "1"])
+    assert result.exit_code == 0
+    assert f"  identical        {tmp_path / 'b.txt'}" in result.stdout
+    assert "1 notices, 1 clusters, 0 duplicates, 1 identical file(s)" in result.stdout
+    data = json.loads(runner.invoke(main, ["dedupe", str(tmp_path), "--json"]).stdout)
+    assert [d["relation"] for d in data["documents"]] == ["canonical", "identical"]
+    assert data["clusters"][0]["identical"] == [str(tmp_path / "b.txt")]
+    ingest = runner.invoke(main, ["ingest", str(tmp_path), "--corpus", str(tmp_path / "corpus")])
+    assert "1 new original(s)" in ingest.stdout and "1 identical to another file given" in ingest.stdout

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dedupe.store.journal import STEPS
 from tests.conftest import DATA, ROOT, SEED_NAMES, SEEDS
@@ -121,19 +123,24 @@ def test_a_damaged_manifest_is_an_error_naming_the_line(corpus, change, message)
         assert message in err and "manifest.csv" in err and "Traceback" not in err
 
 
-def test_a_replaced_or_deleted_original_stops_every_command(corpus):
-    target = corpus / "raw" / SEED_NAMES["004"]
+def test_a_replaced_or_deleted_original_stops_every_command_that_would_use_it(corpus, tmp_path):
+    target = corpus / "raw" / SEED_NAMES["000"]
     data = target.read_bytes()
     target.write_bytes(data[:-10] + b"0123456789")  # same size, other bytes
-    code, _, err = run("check", str(DISTINCT), "--corpus", str(corpus))
-    assert code == 3 and "changed since they were ingested" in err and SEED_NAMES["004"] in err
+    pr = rescraped_000(tmp_path)  # compared with 000, so 000's original is checked
+    code, _, err = run("check", str(pr), "--corpus", str(corpus))
+    assert code == 3 and "changed since they were ingested" in err and SEED_NAMES["000"] in err
     code, _, err = run("verify", "--corpus", str(corpus))
     assert code == 3 and "its bytes changed" in err
-    target.unlink()
+    target.unlink()  # a missing original stops every command at once
     code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))
     assert code == 3 and "missing" in err and "git checkout" in err
     target.write_bytes(data)
-    assert run("check", str(DISTINCT), "--corpus", str(corpus))[0] == 0
+    assert run("check", str(pr), "--corpus", str(corpus))[0] == 1
+    shutil.rmtree(corpus / ".cache")  # a rebuild reads every original, and checks its sha256
+    (corpus / "raw" / SEED_NAMES["004"]).write_bytes(b"x" * 100)
+    code, _, err = run("check", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 3 and SEED_NAMES["004"] in err and "restore the originals" in err
 
 
 def test_verify_lists_files_raw_holds_that_the_manifest_does_not(corpus):
@@ -154,3 +161,13 @@ def test_a_log_line_damaged_in_the_middle_is_an_error_a_cut_last_line_is_not(cor
     log.write_bytes(b"not json\n" + log.read_bytes())
     code, _, err = run("report", "--corpus", str(corpus))
     assert code == 3 and "line 1" in err
+
+
+@given(st.lists(st.sampled_from(["raw", "..", ".", "", "a.txt", "sub", "\\", "x", ".h"]), min_size=1, max_size=5))
+def test_the_manifest_path_rule_is_the_same_row_by_row_and_for_a_column(parts):
+    import polars as pl
+
+    from dedupe.store.manifest import _inside_raw, inside_raw
+
+    path = "/".join(parts)
+    assert _inside_raw(pl.Series([path])).to_list() == [inside_raw(path)]

@@ -13,11 +13,11 @@ from dedupe.model import Pair
 from dedupe.store import Corpus, Plan
 
 
-def check_report(corpus: Corpus, plan: Plan, added: Sequence[str] = ()) -> dict[str, Any]:
+def check_report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, Any]:
     """Each addition that duplicates a corpus notice, or an earlier addition, once, naming the
     notice it duplicates (the cluster's canonical when that is in the corpus).
 
-    ``added``: the files a change adds (``check --since``). Those already ingested by the change
+    ``since``: the files a change adds (``check --since``). Those already ingested by the change
     are in the manifest; one that the manifest records in a cluster with a notice the change did
     not add is a duplicate too."""
     result = plan.result
@@ -57,7 +57,7 @@ def check_report(corpus: Corpus, plan: Plan, added: Sequence[str] = ()) -> dict[
                     "reason": reason,
                 }
             )
-    duplicates += recorded_duplicates(corpus, plan, added)
+    duplicates += recorded_duplicates(corpus, plan, since)
     related = [
         {"path": show(p.b), "other": show(p.a), "relation": p.relation, "reason": p.reason}
         for p in (result.pairs if result else ())

@@ -122,21 +122,27 @@ def format_csv(corpus: Corpus) -> str:
 def format_dedupe(result: Result) -> str:
     """The clusters of a batch, canonical first, for people."""
     lines = []
+    copies: dict[str, list[str]] = {}
+    for copy, first in result.copies:
+        copies.setdefault(first.id, []).append(copy.path)
     for c in result.clusters:
         lines.append(f"cluster {c.id} ({len(c.members)} notice{'s' if len(c.members) > 1 else ''})")
         for m in c.members:
             ms = result.membership[m.id]
             tag = "canonical" if m is c.canonical else f"{ms.relation} {ms.similarity:.3f}"
             lines.append(f"  {tag:<16} {m.path}")
+            lines += [f"  {'identical':<16} {path}" for path in copies.get(m.id, ())]
         if len(c.members) > 1:
             lines.append(f"  why canonical: {c.reason}")
     dups = sum(len(c.members) - 1 for c in result.clusters)
-    lines.append(f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates")
+    same = f", {len(result.copies)} identical file(s)" if result.copies else ""
+    lines.append(f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates{same}")
     return "\n".join(lines)
 
 
 def result_json(result: Result) -> dict[str, Any]:
-    """A batch's documents (with their cluster and relation) and clusters, for programs."""
+    """A batch's documents (with their cluster and relation) and clusters, for programs; a file
+    with the same bytes as an earlier one is listed as ``identical`` in that one's cluster."""
     documents = []
     for d in sorted(result.documents, key=lambda d: d.path):
         ms = result.membership[d.id]
@@ -151,8 +157,16 @@ def result_json(result: Result) -> dict[str, Any]:
                 "similarity": ms.similarity,
             }
         )
+    copies: dict[str, list[str]] = {}
+    for copy, first in result.copies:
+        ms = result.membership[first.id]
+        copies.setdefault(ms.cluster.id, []).append(copy.path)
+        documents.append({"path": copy.path, "id": copy.id, "encoding": copy.normalized.encoding,
+                          "cluster": ms.cluster.id, "canonical": False, "relation": "identical", "similarity": 1.0})
+    documents.sort(key=lambda d: d["path"])
     clusters = [
-        {"id": c.id, "canonical": c.canonical.path, "members": [m.path for m in c.members], "reason": c.reason}
+        {"id": c.id, "canonical": c.canonical.path, "members": [m.path for m in c.members], "reason": c.reason,
+         **({"identical": copies[c.id]} if c.id in copies else {})}
         for c in result.clusters
     ]
     return {"documents": documents, "clusters": clusters}
@@ -201,9 +215,11 @@ def format_plan(plan: Any) -> str:
     changes = sum(1 for d in plan.decisions if d["decision"] in ("canonical-change", "canonical"))
     if plan.corrections:
         c = plan.corrections[0]
-        touched = len(result.clusters) if result else 0
-        return f"{c['decision']}: {c.get('a') or c.get('path')}{' ~ ' + c['b'] if 'b' in c else ''}; " \
-               f"{touched} cluster(s) formed again, {changes} canonical election(s)"  # fmt: skip
+        lines = [f"{c['decision']}: {c.get('a') or c.get('path')}{' ~ ' + c['b'] if 'b' in c else ''}"]
+        for cluster in result.clusters if result else ():
+            size = len(cluster.members)
+            lines.append(f"  cluster {cluster.id}: {size} notice{'s' if size > 1 else ''}, canonical {cluster.canonical.path}")
+        return "\n".join(lines)  # fmt: skip
     return (
         f"{len(added)} new original(s): {len(added) - joined} new notice(s), "
         f"{joined} duplicate(s) of notices already there; {changes} canonical change(s); "

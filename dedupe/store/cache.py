@@ -126,6 +126,12 @@ class Cache:
         """Each cached notice's id → (path, size, mtime_ns) of its original when it was read."""
         return {i: (p, s, m) for i, p, s, m in self.db.execute("SELECT id, path, size, mtime_ns FROM docs")}
 
+    def stamps(self, ids: Iterable[str]) -> dict[str, int | None]:
+        """The modification time each original had when it was cached."""
+        rows = self.db.execute("SELECT id, mtime_ns FROM docs WHERE id IN (SELECT value FROM json_each(?))",
+                               (_json(ids),))
+        return dict(rows)
+
     def touch(self, stamps: dict[str, int]) -> None:
         """Record originals' new modification times (their bytes were hashed again and are unchanged)."""
         self.db.executemany("UPDATE docs SET mtime_ns = ? WHERE id = ?", [(m, i) for i, m in stamps.items()])

@@ -120,12 +120,12 @@ class Corpus:
                 f"or create one with: policy-dedup ingest FILES --corpus {self.root}"
             )
 
-    def read_manifest(self) -> pl.DataFrame:
-        return manifest.read(self.manifest_path)
+    def read_manifest(self, columns: tuple[str, ...] | None = None) -> pl.DataFrame:
+        return manifest.read(self.manifest_path, columns)
 
     # -- opening ---------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def session(self, create: bool = False) -> Iterator[tuple[View, list[str]]]:
+    def session(self, create: bool = False, columns: tuple[str, ...] | None = None) -> Iterator[tuple[View, list[str]]]:
         """Hold the corpus lock; finish or undo an interrupted ingest; check the manifest and the
         originals; bring the cache in line. Yields the corpus as the engine sees it, and notes."""
         if not create:
@@ -143,12 +143,12 @@ class Corpus:
             raise CorpusError(f"cannot use the corpus at {self.root}: {exc.strerror or exc}") from None
         try:
             notes = [n for n in [recover(self.root)] if n]
-            frame = self.read_manifest()
+            frame = self.read_manifest(columns)
             cache = Cache(self.root / ".cache" / "index.sqlite", self.config)
             try:
-                check_originals(self.root, frame, cache)
+                check_originals(self.root, frame)
                 sync(self.root, frame, cache, self.normalize_config, self.jobs, self.progress)
-                yield View(frame, cache, self._shared(frame, cache)), notes
+                yield View(self.root, frame, cache, self._shared(frame, cache)), notes
             finally:
                 cache.close()
         finally:
@@ -224,7 +224,7 @@ class Corpus:
         if since and not added and not paths:
             return Plan(notes=[f"no file added under {self.raw} since {since}: nothing to check"])
         batch = self.read([*paths, *added])
-        with self.session() as (view, notes):
+        with self.session(columns=manifest.INDEX) as (view, notes):
             plan = self.plan(view, batch)
             plan.notes, plan.since = notes + self._hidden_note(), added
             return plan

@@ -34,7 +34,8 @@ RESTORE = "restore the originals from version control (git checkout -- raw) and 
 class View:
     """The engine's ``Known`` over a manifest and its cache (withdrawn notices are not known)."""
 
-    def __init__(self, manifest: pl.DataFrame, cache: Cache, shared: CandidateIndex | None = None) -> None:
+    def __init__(self, root: Path, manifest: pl.DataFrame, cache: Cache, shared: CandidateIndex | None = None) -> None:
+        self.root = root
         self.manifest = manifest
         self.active = manifest.filter(pl.col("status") == "active")
         self.cache = cache
@@ -55,7 +56,9 @@ class View:
         return {i: ids & self._live for i, ids in found.items()}
 
     def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
-        return self.cache.fetch(ids)
+        wanted = list(ids)
+        check_read(self.root, self.manifest, self.cache, wanted)
+        return self.cache.fetch(wanted)
 
     def _rows(self, ids: Iterable[str]) -> pl.DataFrame:
         return self.active.filter(pl.col("id").is_in(list(ids)))
@@ -85,26 +88,33 @@ class View:
         return {r["id"]: r for r in self.manifest.filter(pl.col("id").is_in(list(ids))).iter_rows(named=True)}
 
 
-def check_originals(root: Path, manifest: pl.DataFrame, cache: Cache) -> None:
-    """Every listed original is in raw/ with its recorded size; one whose modification time moved
-    since it was cached is hashed again (a fresh checkout moves them all, once)."""
-    stats = cache.stats()
-    missing, changed, moved = [], [], {}
-    for doc_id, path, size, sha in manifest.select("id", "path", "bytes", "sha256").iter_rows():
-        try:
-            st = os.stat(root / path)
-        except OSError:
-            missing.append(path)
-            continue
+def check_originals(root: Path, manifest: pl.DataFrame) -> None:
+    """Every listed original is in raw/ (one listing of the folder, however large the corpus)."""
+    present = set()
+    for folder, _dirs, files in os.walk(root / "raw"):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        present.update(f"{rel}/{name}" for name in files)
+    missing = [p for p in manifest["path"].to_list() if p not in present]
+    if missing:
+        raise CorpusError(f"{len(missing)} original(s) listed in the manifest are missing ({_some(missing)}): {RESTORE}")
+
+
+def check_read(root: Path, manifest: pl.DataFrame, cache: Cache, ids: Iterable[str]) -> None:
+    """The originals of notices about to be used still have the size the manifest records; one
+    whose modification time moved since it was cached is hashed again (a fresh checkout moves
+    them all, once)."""
+    rows = manifest.filter(pl.col("id").is_in(list(ids))).select("id", "path", "bytes", "sha256").rows()
+    stamps = cache.stamps(r[0] for r in rows)
+    changed, moved = [], {}
+    for doc_id, path, size, sha in rows:
+        st = os.stat(os.path.join(root, path))
         if st.st_size != size:
             changed.append(path)
-        elif doc_id in stats and stats[doc_id][2] != st.st_mtime_ns:
+        elif stamps.get(doc_id) != st.st_mtime_ns:
             if sha256_of(root / path) != sha:
                 changed.append(path)
             else:
                 moved[doc_id] = st.st_mtime_ns
-    if missing:
-        raise CorpusError(f"{len(missing)} original(s) listed in the manifest are missing ({_some(missing)}): {RESTORE}")
     if changed:
         raise CorpusError(f"{len(changed)} original(s) changed since they were ingested ({_some(changed)}): {RESTORE}")
     if moved:
@@ -130,8 +140,8 @@ def sync(
     if cache.get("manifest") == stamp and cache.get("log") == marker:
         return
     cached = cache.stats()
-    listed = dict(zip(manifest["id"].to_list(), manifest.iter_rows(named=True), strict=True))
-    todo = [listed[i] for i in listed if i not in cached]
+    todo = manifest.filter(~pl.col("id").is_in(list(cached))).to_dicts()
+    listed = set(manifest["id"].to_list())
     docs = read_originals(root, todo, cache.config, normalize_config, jobs, progress)
     with cache.db:
         cache.remove(set(cached) - set(listed))
