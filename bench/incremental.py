@@ -20,7 +20,6 @@ same corpus.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import subprocess
@@ -121,20 +120,27 @@ def arrivals(realdata: Path, size: int, folder: Path) -> dict[str, Path]:
     return out
 
 
+# A small launcher forks the measured command: a child forked from this (large) process would
+# count this process's memory in its own peak (ru_maxrss survives fork and exec).
+LAUNCHER = """
+import os, sys, time
+begin = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execv(sys.executable, [sys.executable, "-m", "cli", *sys.argv[1:]])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - begin, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def timed(*args: str) -> tuple[float, float, int]:
     """Wall seconds (process start included), peak RSS in MB and exit code of ``policy-dedup ARGS``."""
-    begin = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)  # fmt: skip
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - begin
-    if proc.stderr:
-        err = proc.stderr.read().decode()
-        proc.stderr.close()
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"policy-dedup {' '.join(args)} failed:\n{err}")
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *args], cwd=ROOT, capture_output=True, text=True)
+    wall, peak, code = done.stdout.split()
+    if int(code) not in (0, 1):
+        raise SystemExit(f"policy-dedup {' '.join(args)} failed:\n{done.stderr}")
+    return float(wall), int(peak) / 1024, int(code)
 
 
 def undo(folder: Path, saved: dict[Path, bytes], raw_before: set[str], canonical: dict[Path, bytes]) -> None:

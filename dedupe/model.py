@@ -3,9 +3,11 @@ of notices clustered before (``Known``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+import numpy as np
 
 from dedupe.document import Document
 from dedupe.verify import MERGING, Similarity
@@ -101,8 +103,11 @@ class Known(Protocol):
     def sample(self, ids: Sequence[str]) -> list[str]:
         """Keys for the boilerplate sample: of the known notices among the evenly spaced ``ids``."""
 
-    def ids(self) -> list[str]:
-        """Every known notice's id."""
+    def first_ids(self, count: int) -> list[str]:
+        """The ``count`` smallest ids of known notices (ids are hashes: a random sample)."""
+
+    def memo(self, key: str, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+        """``compute()``, or what it gave for ``key`` before (a corpus keeps it in its cache)."""
 
     def candidates(self, docs: Sequence[Document]) -> dict[str, set[str]]:
         """Known ids to verify each doc against (CandidateIndex.query)."""
@@ -132,8 +137,11 @@ class Nothing:
     def sample(self, ids: Sequence[str]) -> list[str]:
         return []
 
-    def ids(self) -> list[str]:
+    def first_ids(self, count: int) -> list[str]:
         return []
+
+    def memo(self, key: str, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+        return compute()
 
     def candidates(self, docs: Sequence[Document]) -> dict[str, set[str]]:
         return {}

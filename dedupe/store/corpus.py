@@ -147,8 +147,8 @@ class Corpus:
             cache = Cache(self.root / ".cache" / "index.sqlite", self.config)
             try:
                 check_originals(self.root, frame)
-                sync(self.root, frame, cache, self.normalize_config, self.jobs, self.progress)
-                yield View(self.root, frame, cache, self._shared(frame, cache)), notes
+                stamp = sync(self.root, frame, cache, self.normalize_config, self.jobs, self.progress)
+                yield View(self.root, frame, cache, self._shared(frame, cache), stamp), notes
             finally:
                 cache.close()
         finally:
@@ -174,8 +174,9 @@ class Corpus:
     def plan(self, view: View, batch: list[Document | Rejected]) -> Plan:
         """Compare ``batch`` with the corpus and with itself; change nothing."""
         plan = Plan()
-        by_sha = dict(zip(view.manifest["sha256"].to_list(), view.manifest["path"].to_list(), strict=True))
-        taken = set(view.manifest["path"].to_list())
+        shas = list({r.sha256 for r in batch if isinstance(r, Document)})
+        held = view.manifest.filter(pl.col("sha256").is_in(shas)).select("sha256", "path").rows()
+        by_sha, taken = dict(held), set()  # taken: names given in this batch (listed ones exist in raw/)
         first: dict[str, str] = {}
         seq = int(view.manifest["seq"].max() or 0) + 1
         for res in batch:
@@ -265,7 +266,7 @@ class Corpus:
         texts = {k: v for k, v in texts.items() if not _same_text(self.root / k, v)}
         extra = {"time": now, "ingest": txn, **({"batch": batch_label} if batch_label else {})}
         journal = Journal(
-            old_manifest=sha256_of(self.manifest_path),
+            old_manifest=view.stamp or None,
             new_manifest=sha256_of(self.root / tmp) or "",
             manifest_tmp=tmp,
             log_size=log.complete_size(self.decisions_path),
@@ -274,9 +275,9 @@ class Corpus:
             remove=[f"canonical/{g}.txt" for g in sorted(_clusters(before) - _clusters(frame))],
         )
         land(self.root, journal, texts, log.encode([{**extra, **d} for d in plan.decisions]))
-        self._update_cache(view, plan, frame)
+        self._update_cache(view, plan, journal.new_manifest)
 
-    def _update_cache(self, view: View, plan: Plan, frame: pl.DataFrame) -> None:
+    def _update_cache(self, view: View, plan: Plan, stamp: str) -> None:
         """Add the landed notices and pairs to the cache; if this fails, the next command's sync does it."""
         cache = view.cache
         docs = [a.doc for a in plan.additions]
@@ -285,7 +286,7 @@ class Corpus:
             cache.add(docs, {d.id: (os.stat(self.root / d.path).st_size, os.stat(self.root / d.path).st_mtime_ns)
                              for d in docs})  # fmt: skip
             cache.add_pairs({**p, "a": p["a_id"], "b": p["b_id"]} for p in pairs)
-            cache.set("manifest", sha256_of(self.manifest_path) or "")
+            cache.set("manifest", stamp)
             cache.set("log", log.marker(self.decisions_path))
         if view.shared is not None:
             view.shared.add(docs)

@@ -73,7 +73,7 @@ def correct(corpus: Corpus, kind: str, names: list[str], reason: str, by: str) -
             if rows[0]["status"] == "withdrawn":
                 raise UnknownNotice(f"{rows[0]['path']} is withdrawn already")
             recluster = set(view.manifest.filter(pl.col("cluster") == rows[0]["cluster"])["id"].to_list()) - set(ids)
-            view = View(view.root, _withdrawn(view.manifest, ids[0]), view.cache, view.shared)
+            view = View(view.root, _withdrawn(view.manifest, ids[0]), view.cache, view.shared, view.stamp)
         result = find_duplicates([], corpus.config, corpus.jobs, known=view, recluster=recluster)
         plan = Plan(result=result, notes=notes, corrections=[entry])
         corpus.land(view, plan, before=before)

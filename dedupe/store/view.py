@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from dedupe.candidates import CandidateIndex
@@ -34,16 +35,28 @@ RESTORE = "restore the originals from version control (git checkout -- raw) and 
 class View:
     """The engine's ``Known`` over a manifest and its cache (withdrawn notices are not known)."""
 
-    def __init__(self, root: Path, manifest: pl.DataFrame, cache: Cache, shared: CandidateIndex | None = None) -> None:
-        self.root = root
+    def __init__(
+        self, root: Path, manifest: pl.DataFrame, cache: Cache, shared: CandidateIndex | None = None, stamp: str = ""
+    ) -> None:
+        self.root, self.stamp = root, stamp  # stamp: the sha256 of manifest.csv as read
         self.manifest = manifest
         self.active = manifest.filter(pl.col("status") == "active")
         self.cache = cache
         self.shared = shared
         self._live = set(self.active["id"].to_list())
 
-    def ids(self) -> list[str]:
-        return self.active["id"].to_list()
+    def first_ids(self, count: int) -> list[str]:
+        return self.active["id"].bottom_k(count).to_list()
+
+    def memo(self, key: str, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+        stored = self.cache.get(key)
+        if stored is not None:
+            return np.frombuffer(bytes.fromhex(stored), dtype=np.uint64) if stored else None
+        found = compute()
+        with self.cache.db:  # one kept: the sample changes only when a notice of smaller id arrives
+            self.cache.db.execute("DELETE FROM meta WHERE key LIKE ?", (key.split(":")[0] + ":%",))
+            self.cache.set(key, found.tobytes().hex() if found is not None else "")
+        return found
 
     def sample(self, ids: Sequence[str]) -> list[str]:
         return self.cache.keys(ids)
@@ -90,11 +103,16 @@ class View:
 
 def check_originals(root: Path, manifest: pl.DataFrame) -> None:
     """Every listed original is in raw/ (one listing of the folder, however large the corpus)."""
-    present = set()
-    for folder, _dirs, files in os.walk(root / "raw"):
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        present.update(f"{rel}/{name}" for name in files)
-    missing = [p for p in manifest["path"].to_list() if p not in present]
+    paths = manifest["path"]
+    flat = not paths.str.slice(4).str.contains("/", literal=True).any()  # all right under raw/
+    if flat and (root / "raw").is_dir():  # one listing: the usual layout
+        present = {f"raw/{name}" for name in os.listdir(root / "raw")}
+    else:
+        present = set()
+        for folder, _dirs, files in os.walk(root / "raw"):
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            present.update(f"{rel}/{name}" for name in files)
+    missing = [p for p in paths.to_list() if p not in present]
     if missing:
         raise CorpusError(f"{len(missing)} original(s) listed in the manifest are missing ({_some(missing)}): {RESTORE}")
 
@@ -133,12 +151,13 @@ def sync(
     normalize_config: NormalizeConfig,
     jobs: int,
     progress: Callable[[int], None] | None = None,
-) -> None:
-    """Bring the cache in line with the manifest and the log (see the module docstring)."""
+) -> str:
+    """Bring the cache in line with the manifest and the log (see the module docstring); returns
+    the manifest's sha256 ("" when there is none)."""
     stamp = hashlib.sha256((root / "manifest.csv").read_bytes()).hexdigest() if (root / "manifest.csv").exists() else ""
     marker = log.marker(root / "decisions.jsonl")
     if cache.get("manifest") == stamp and cache.get("log") == marker:
-        return
+        return stamp
     cached = cache.stats()
     todo = manifest.filter(~pl.col("id").is_in(list(cached))).to_dicts()
     listed = set(manifest["id"].to_list())
@@ -153,6 +172,7 @@ def sync(
             cache.pin(doc_id, number, reason)
         cache.set("manifest", stamp)
         cache.set("log", marker)
+    return stamp
 
 
 def _stat(path: Path) -> tuple[int, int]:
