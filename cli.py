@@ -227,7 +227,7 @@ def report_command(corpus_dir: str, fmt: str, as_json: bool, output: str | None)
     from dedupe.reports import render
     from dedupe.store import Corpus
 
-    text = render(Corpus(corpus_dir), "json" if as_json else fmt)
+    text = render(Corpus(corpus_dir), "json" if as_json else fmt, Path(output).parent if output else None)
     text += "" if text.endswith("\n") else "\n"
     if output:
         Path(output).write_text(text, encoding="utf-8")

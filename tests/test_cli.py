@@ -169,3 +169,22 @@ def test_two_byte_identical_files_are_both_accounted_for(runner, tmp_path):
     assert data["clusters"][0]["identical"] == [str(tmp_path / "b.txt")]
     ingest = runner.invoke(main, ["ingest", str(tmp_path), "--corpus", str(tmp_path / "corpus")])
     assert "1 new original(s)" in ingest.stdout and "1 identical to another file given" in ingest.stdout
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_help_lists_the_exit_codes(runner, command):
+    result = runner.invoke(main, [command, "--help"])
+    assert "Exit codes: 0 ok; 1 check found duplicates; 2 bad input" in " ".join(result.output.split())
+
+
+def test_help_and_version_import_nothing_heavy():
+    """--help and --version answer without loading polars, numpy or the engine (imports are lazy)."""
+    import subprocess
+    import sys
+
+    code = "import sys, cli; cli.main(['--version'], standalone_mode=False); print(sorted(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = done.stdout
+    assert "version" in loaded
+    for heavy in ("'polars'", "'numpy'", "'dedupe.engine'", "'datasketch'", "'chardet'"):
+        assert heavy not in loaded

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dedupe.store import Corpus
 
 
-def render(corpus: Corpus, fmt: str) -> str:
-    """The corpus report in ``fmt``: table, csv, json or html."""
+def render(corpus: Corpus, fmt: str, base: Path | None = None) -> str:
+    """The corpus report in ``fmt``: table, csv, json or html (its links relative to ``base``)."""
     from dedupe.reports.html import render_html
     from dedupe.reports.table import corpus_report, format_csv, format_table
 
     corpus.require()
     if fmt == "html":
-        return render_html(corpus)
+        return render_html(corpus, base)
     if fmt == "csv":
         return format_csv(corpus)
     report = corpus_report(corpus)

@@ -6,7 +6,9 @@ and rejected files. No external script, font or image: it opens offline, from a 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from dedupe.diff import DiffOp, char_diff
@@ -36,16 +38,41 @@ details{border:1px solid #dde;border-radius:6px;margin:.6rem 0;padding:.4rem .8r
 .diff pre{white-space:pre-wrap;word-break:break-all;overflow-wrap:anywhere;margin:0;padding:.5rem;background:#fafafa;
 border:1px solid #eee;font-family:inherit;font-size:.9rem;line-height:1.5}
 del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:none}.gap{color:#889}
-.note{color:#556;font-size:.9rem}.hidden{display:none}
+.note{color:#556;font-size:.9rem}.hidden{display:none}th{cursor:pointer}th:hover{background:#e6e8f0}
+a{color:inherit}input#q{font-size:1rem;padding:.2rem .4rem;width:20rem}
 """
 SCRIPT = """
-function filt(){var f=document.getElementById('flag').value;
-document.querySelectorAll('[data-flags]').forEach(function(e){
-e.classList.toggle('hidden', f!=='' && (' '+e.dataset.flags+' ').indexOf(' '+f+' ')<0);});}
+function visible(e){return !e.classList.contains('hidden');}
+function filt(){
+var f=document.getElementById('flag').value, q=document.getElementById('q').value.trim().toLowerCase();
+document.querySelectorAll('tr[data-flags]').forEach(function(r){
+var ok=(f===''||(' '+r.dataset.flags+' ').indexOf(' '+f+' ')>=0)&&(q===''||r.dataset.text.toLowerCase().indexOf(q)>=0);
+r.classList.toggle('hidden',!ok);});
+document.querySelectorAll('details.group').forEach(function(d){
+var rows=Array.prototype.filter.call(d.querySelectorAll('tr[data-flags]'),visible).length;
+d.classList.toggle('hidden',rows===0);if(f!==''||q!==''){if(rows)d.open=true;}
+var c=d.querySelector('.count');if(c)c.textContent=rows;});
+var shown=function(sel){return Array.prototype.filter.call(document.querySelectorAll(sel),visible).length;};
+document.getElementById('found').textContent=(f||q)?shown('#clusters tr[data-flags]')+' notice(s) shown':'';
+document.body.dataset.filtered='clusters:'+shown('#clusters details.multi')+';notices:'+shown('#clusters tr[data-flags]')
++';related:'+shown('#related tr[data-flags]');}
+function sortBy(th){var table=th.closest('table'),i=Array.prototype.indexOf.call(th.parentNode.children,th);
+var rows=Array.prototype.slice.call(table.querySelectorAll('tr')).slice(1),dir=th.dataset.dir==='asc'?-1:1;
+th.dataset.dir=dir===1?'asc':'desc';
+rows.sort(function(a,b){var x=a.children[i].textContent,y=b.children[i].textContent,nx=parseFloat(x),ny=parseFloat(y);
+return dir*(isNaN(nx)||isNaN(ny)?x.localeCompare(y,'zh'):nx-ny);});
+rows.forEach(function(r){table.appendChild(r);});}
 document.addEventListener('DOMContentLoaded',function(){
+document.querySelectorAll('th').forEach(function(th){th.addEventListener('click',function(){sortBy(th);});});
+var h=new URLSearchParams(location.hash.slice(1));
+if(h.get('flag'))document.getElementById('flag').value=h.get('flag');
+if(h.get('q'))document.getElementById('q').value=h.get('q');
+if(h.get('sort')){var th=document.querySelector('#'+h.get('sort'));if(th)sortBy(th);}
+filt();
 function shown(sel){return Array.prototype.filter.call(document.querySelectorAll(sel),function(e){
 var r=e.getBoundingClientRect();return r.width>0&&r.height>0;}).length;}
-document.body.dataset.rendered='clusters:'+shown('#clusters details')+';diffs:'+shown('.diff pre')+';rows:'+shown('#clusters tr');});
+document.body.dataset.rendered='clusters:'+shown('#clusters details.multi')+';diffs:'+shown('.diff pre')+';rows:'+shown('#clusters tr');
+var first=document.querySelector('#singles tr[data-flags] td');document.body.dataset.first=first?first.textContent:'';});
 """
 
 
@@ -111,13 +138,23 @@ def _histogram(values: Sequence[float], bins: int = 20) -> str:
     )
 
 
-def _member_row(m: dict[str, Any], canonical: bool) -> str:
+Links = Callable[[str], str]
+
+
+def _link(links: Links, path: str, label: str | None = None) -> str:
+    """A relative link to a file of the corpus (an original, a canonical text)."""
+    return f'<a href="{_e(links(path))}">{_e(label or path)}</a>'
+
+
+def _member_row(m: dict[str, Any], canonical: bool, links: Links) -> str:
     flags = " ".join(m["flags"])
     relation = "canonical" if canonical else m["relation"]
-    sim = "" if canonical else f"{m['similarity']:.3f}"
+    sim = "" if canonical else f"{m['similarity'] or 0:.3f}"
     badges = "".join(f'<span class="flag">{_e(f)}</span>' for f in m["flags"])
+    text = f"{m['path']} {m['title'] or ''} {m['doc_number'] or ''} {m['issuer'] or ''}"
     return (
-        f'<tr data-flags="{_e(flags)}"><td class="path {"canonical" if canonical else ""}">{_e(m["path"])}</td>'
+        f'<tr data-flags="{_e(flags)}" data-text="{_e(text)}"><td class="path {"canonical" if canonical else ""}">'
+        f"{_link(links, m['path'])}</td>"
         f'<td class="rel-{_e(relation)}">{_e(relation)}</td><td>{sim}</td><td>{_e(m["encoding"])}</td>'
         f"<td>{_e(m['title'])}</td><td>{badges}</td></tr>"
     )
@@ -127,12 +164,18 @@ def _removed(doc: Document) -> str:
     notes = [c.describe() for c in doc.normalized.changes if c.step in ARTIFACT_STEPS]
     if not notes:
         return ""
-    return '<p class="note">removed while normalizing: ' + _e("; ".join(notes)) + "</p>"
+    return f'<p class="note">removed while normalizing {_e(doc.path)}: ' + _e("; ".join(notes)) + "</p>"
 
 
-def render_html(corpus: Corpus) -> str:
+def render_html(corpus: Corpus, base: Path | None = None) -> str:
+    """The page; links to the corpus's files are relative to ``base`` (where the page is written)."""
+    start = (base or Path.cwd()).resolve()
+
+    def links(path: str) -> str:
+        return Path(os.path.relpath((corpus.root / path).resolve(), start)).as_posix()
+
     report = corpus_report(corpus)
-    docs, pairs = corpus.contents()
+    docs, pairs = corpus.contents()  # pairs: for the histogram of every verified pair
     by_path = {d.path: d for d in docs.values()}
     s = report["summary"]
     parts = [
@@ -147,7 +190,7 @@ def render_html(corpus: Corpus) -> str:
                 ("clusters", s["clusters"]),
                 ("duplicates", s["duplicates"]),
                 ("multi-member clusters", s["multi_member_clusters"]),
-                ("related pairs", sum(1 for p in pairs if not _merges(p))),
+                ("related pairs", len(report["related"])),
                 ("rejected files", len(report["rejected"])),
             )
         ),
@@ -155,10 +198,11 @@ def render_html(corpus: Corpus) -> str:
         "<h2>Similarity of verified pairs</h2>",
         _histogram([p["jaccard"] for p in pairs]),
         '<p class="note">Exact Jaccard of every verified pair; green from 0.8 (the near-duplicate threshold).</p>',
-        '<h2>Clusters</h2><p><label>Show only notices flagged <select id="flag" onchange="filt()">'
-        '<option value="">(any)</option>',
+        '<h2>Clusters</h2><p><label>Search titles, 文号 and paths <input id="q" type="search" oninput="filt()"></label> '
+        '<label>Show only notices flagged <select id="flag" onchange="filt()"><option value="">(any)</option>',
         *(f'<option value="{_e(f)}">{_e(f)} ({info["count"]})</option>' for f, info in report["flags"].items()),
-        '</select></label></p><div id="clusters">',
+        '</select></label> <span id="found" class="note"></span> '
+        '<span class="note">(click a column heading to sort)</span></p><div id="clusters">',
     ]
     header = "<tr><th>path</th><th>relation</th><th>similarity</th><th>encoding</th><th>title</th><th>flags</th></tr>"
     singles = []
@@ -166,14 +210,16 @@ def render_html(corpus: Corpus) -> str:
     for n, c in enumerate(report["clusters"]):
         members = c["members"]
         if len(members) == 1:
-            singles.append(_member_row(members[0], True))
+            singles.append(_member_row(members[0], True, links))
             continue
         canonical = by_path[c["canonical"]]
-        all_flags = " ".join(sorted({f for m in members for f in m["flags"]}))
+        rows = "".join(_member_row(m, i == 0, links) for i, m in enumerate(members))
+        text_link = _link(links, "canonical/" + c["id"] + ".txt", "canonical text")
         parts.append(
-            f'<details data-flags="{_e(all_flags)}" {"open" if n < OPEN_CLUSTERS else ""}><summary>'
-            f"<b>{_e(c['title'] or '(no title)')}</b> — cluster {_e(c['id'])}, {len(members)} notices</summary>"
-            f"<table>{header}{''.join(_member_row(m, i == 0) for i, m in enumerate(members))}</table>"
+            f'<details class="group multi" {"open" if n < OPEN_CLUSTERS else ""}><summary>'
+            f"<b>{_e(c['title'] or '(no title)')}</b> — cluster {_e(c['id'])}, <span class='count'>{len(members)}"
+            f"</span> notices; {text_link}</summary>"
+            f'<p class="note">why canonical: {_e(c["why_canonical"])}</p><table>{header}{rows}</table>'
         )
         parts.append(_removed(canonical))
         shown = members[1 : 1 + min(DIFFS_PER_CLUSTER, max(0, MAX_DIFFS - diffs))]
@@ -188,17 +234,18 @@ def render_html(corpus: Corpus) -> str:
             doc = by_path[m["path"]]
             left, right = diff_columns(char_diff(canonical.text, doc.text))
             parts.append(
-                f'<p><span class="rel-{_e(m["relation"])}">{_e(m["relation"])} {m["similarity"]:.3f}</span> '
+                f'<p><span class="rel-{_e(m["relation"])}">{_e(m["relation"])} {m["similarity"] or 0:.3f}</span> '
                 f'<span class="path">{_e(m["path"])}</span> against the canonical '
                 f'<span class="path">{_e(canonical.path)}</span></p>{_removed(doc)}'
                 f'<div class="diff"><pre><b>canonical</b>\n{left}</pre><pre><b>{_e(m["path"])}</b>\n{right}</pre></div>'
             )
         parts.append("</details>")
+    sortable = header.replace("<th>path", '<th id="by-path">path').replace("<th>title", '<th id="by-title">title')
     parts.append(
-        f'<details data-flags=""><summary>{len(singles)} notices with no duplicate</summary>'
-        f"<table>{header}{''.join(singles)}</table></details></div>"
+        f'<details class="group"><summary><span class="count">{len(singles)}</span> notices with no duplicate</summary>'
+        f"<table id='singles'>{sortable}{''.join(singles)}</table></details></div>"
     )
-    parts.append(_related(pairs, docs))
+    parts.append(_related(report["related"], links))
     parts.append("<h2>Quality flags</h2><table><tr><th>flag</th><th>notices</th><th>meaning</th></tr>")
     parts += [
         f"<tr><td>{_e(f)}</td><td>{i['count']}</td><td>{_e(i['meaning'])}</td></tr>" for f, i in report["flags"].items()
@@ -221,17 +268,19 @@ def _merges(pair: dict[str, Any]) -> bool:
     return pair["relation"] in MERGING and not pair["veto"]
 
 
-def _related(pairs: Sequence[dict[str, Any]], docs: dict[str, Document]) -> str:
-    rows = [p for p in pairs if not _merges(p)]
-    if not rows:
-        return '<h2>Related notices</h2><p class="note">None.</p>'
+def _related(related: Sequence[dict[str, Any]], links: Links) -> str:
+    if not related:
+        return '<div id="related"><h2>Related notices</h2><p class="note">None.</p></div>'
     out = [
-        "<h2>Related notices (reported, never merged)</h2><table><tr><th>A</th><th>B</th><th>Jaccard</th><th>why</th></tr>"
+        '<div id="related"><h2>Related notices (reported, never merged)</h2><table><tr><th id="related-a">A</th>'
+        '<th>B</th><th id="related-jaccard">Jaccard</th><th>why</th></tr>'
     ]
-    for p in sorted(rows, key=lambda p: -p["jaccard"]):
+    for r in related:
+        text = f"{r['a']} {r['a_title'] or ''} {r['b']} {r['b_title'] or ''}"
         out.append(
-            f'<tr><td class="path">{_e(docs[p["a"]].path)}</td><td class="path">{_e(docs[p["b"]].path)}</td>'
-            f'<td>{p["jaccard"]:.3f}</td><td>{_e(p["veto"] or p["reason"])}</td></tr>'
+            f'<tr data-flags="" data-text="{_e(text)}"><td>{_e(r["a_title"] or "")}<br>'
+            f'<span class="path">{_link(links, r["a"])}</span></td><td>{_e(r["b_title"] or "")}<br>'
+            f'<span class="path">{_link(links, r["b"])}</span></td><td>{r["jaccard"]:.3f}</td><td>{_e(r["reason"])}</td></tr>'
         )
-    out.append("</table>")
+    out.append("</table></div>")
     return "".join(out)
