@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REALDATA ?= ../shared/realdata
 
-.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz clean
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats clean
 
 $(BIN)/policy-dedup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,10 @@ bench-agreement: $(BIN)/policy-dedup
 bench-fuzz: $(BIN)/policy-dedup
 	$(BIN)/python bench/fuzz.py
 
-bench: bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz
+bench-formats: $(BIN)/policy-dedup
+	$(BIN)/python bench/formats.py --realdata $(REALDATA)
+
+bench: bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis corpus/.cache

@@ -13,7 +13,7 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
 
-SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".mht", ".mhtml", ".doc", ".docx", ".wps", ".pdf")
 MAX_BYTES = 100 * 1024 * 1024  # a notice larger than this is not a notice (or not a text)
 
 
@@ -66,7 +66,8 @@ def _admit(path: str, found: Found, max_bytes: int) -> None:
 def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int = MAX_BYTES) -> Found:
     """Files named on the command line, and notices found recursively in folders.
 
-    In folders: ``*.txt *.md *.html *.htm`` and extensionless files; hidden files and folders
+    In folders: text, web pages, saved pages, Word and PDF files (``*.txt *.md *.html *.htm *.mht
+    *.mhtml *.doc *.docx *.wps *.pdf``; each read by what its bytes are) and extensionless files; hidden files and folders
     (macOS ``._*`` among them) are passed over and counted. Only regular files are read: FIFOs,
     devices and sockets are refused by name, and so are files over ``max_bytes``. A symbolic link
     inside a folder is followed only when its target lies inside that folder (any target with
@@ -230,7 +231,7 @@ def read_batch(
     found = discover(paths, follow_symlinks, max_bytes)
     if not found.files and not found.rejected:
         raise NothingToRead(
-            f"no notices found in {', '.join(paths)}: give files, or folders holding *.txt, *.md, *.html or *.htm"
+            f"no notices found in {', '.join(paths)}: give files, or folders holding text, web pages, Word or PDF files"
         )
     jobs = jobs if len(found.files) >= 64 else 1
     read = read_documents(found.files, jobs, normalize_config, config, progress=progress, max_bytes=max_bytes)

@@ -20,6 +20,7 @@ from normalize.characters import count_private_use, fix_characters
 from normalize.config import NormalizeConfig
 from normalize.decode import Decoded, decode, repair_mojibake
 from normalize.errors import DecodeError, EmptyText, NormalizeError
+from normalize.extract import Unsupported, extract_text, sniff
 from normalize.html import extract_main_text, looks_like_html
 from normalize.key import comparison_key
 from normalize.markup import strip_markup
@@ -36,6 +37,7 @@ __all__ = [
     "NormalizeConfig",
     "NormalizeError",
     "Normalized",
+    "Unsupported",
     "comparison_key",
     "decode",
     "normalize",
@@ -76,10 +78,18 @@ class Normalized:
     mojibake: bool = False
     mixed_width_punctuation: bool = False
     was_html: bool = False
+    format: str = "text"  # text, html, mhtml, docx, doc, word2003, pdf: sniffed from the bytes
+    extraction: tuple[tuple[str, int], ...] = ()  # what was taken out: pages, paragraphs, tables
+
+    def describe_format(self) -> str:
+        counts = ", ".join(f"{n} {name}" for name, n in self.extraction)
+        return f"{self.format} ({counts})" if counts else self.format
 
     def explain(self) -> str:
         """One line per step that changed something, with counts and examples."""
         head = f"encoding: {self.encoding} (confidence {self.confidence:.2f})"
+        if self.format not in ("text", "html"):
+            head = f"format: {self.describe_format()}\n{head}"
         return "\n".join([head, *(c.describe() for c in self.changes)])
 
 
@@ -125,10 +135,19 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
     Raises :class:`DecodeError` when the bytes decode cleanly in no encoding, and
     :class:`EmptyText` when no text is left to compare.
     """
-    decoded = decode(data, config.encoding) if isinstance(data, bytes) else Decoded(data, "str", 1.0, "str")
+    kind = sniff(data) if isinstance(data, bytes) else "str"
+    extracted = extract_text(data, kind) if isinstance(data, bytes) and kind != "text" else None
+    if extracted is not None and extracted.text is not None:
+        decoded = Decoded(extracted.text, extracted.format, 1.0, extracted.format)
+    elif extracted is not None and extracted.html is not None:
+        decoded = decode(extracted.html, config.encoding)
+        config = config._replace(html=True)
+    else:
+        decoded = decode(data, config.encoding) if isinstance(data, bytes) else Decoded(data, "str", 1.0, "str")
     raw = decoded.text
     if not raw.strip():
-        raise EmptyText("is empty (or holds only whitespace): there is no notice to read")
+        what = f"its {extracted.format} holds no text" if extracted else "is empty (or holds only whitespace)"
+        raise EmptyText(f"{what}: there is no notice to read")
     log = ChangeLog()
     if decoded.via.endswith("(repaired)"):
         log.add("mojibake-repaired", decoded.via.removesuffix(" (repaired)"), 1)
@@ -144,6 +163,9 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
     text = clean_text(raw, config, log)
     key = comparison_key(text, config.traditional_to_simplified)
     if not key:
+        pages = sum(c.count for c in log.changes() if c.step == "page-number")
+        if pages:
+            raise EmptyText(f"holds only {pages} page marker(s) and no text: an empty extraction (run OCR first?)")
         raise EmptyText("has no text left after normalization (only markup, page numbers or boilerplate)")
     lines = text.split("\n") if text else []
     return Normalized(
@@ -158,4 +180,6 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
         mojibake=looks_mojibake(raw),
         mixed_width_punctuation=any(ch in raw for ch in "，：；（）") and bool(_HALFWIDTH_IN_CJK.search(raw)),
         was_html=was_html,
+        format=extracted.format if extracted else ("html" if was_html else "text"),
+        extraction=extracted.facts if extracted else (),
     )

@@ -18,6 +18,7 @@ PAGE_NUMBER = re.compile(
       | 共\s*\d{{1,4}}\s*页\s*第\s*\d{{1,4}}\s*页
       | \d{{1,4}}\s*/\s*\d{{1,4}}                    # 3/10
       | (?:page|Page|PAGE)\s*\d{{1,4}}(?:\s*(?:of|/)\s*\d{{1,4}})?
+      | =+\s*(?:page|Page|PAGE)\s*\d{{1,4}}\s*=+                 # ===PAGE 3=== (a page marker of an extraction)
     )$""",
     re.VERBOSE,
 )

@@ -1,5 +1,7 @@
 """Whitespace of the clean text: no space next to Chinese, indentation dropped, a paragraph a line.
 
+The separator after an article or chapter number stays: ``第一条　为了…``, ``第一章　总则``.
+
 ``2023 年`` becomes ``2023年``, ``5.23 万个`` becomes ``5.23万个``; spaces between Latin words stay.
 A PDF signature block that lists several issuers on one line (``威海市教育局 威海市公安局``) is
 split into one issuer a line instead of being glued together.
@@ -15,6 +17,8 @@ from normalize.script import CJK
 
 _AROUND_CJK = re.compile(f"(?<=[{CJK}])[ \t]+(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t]{2,}")
+# the separator after an article or chapter number stays, as the ideographic space (GB/T 9704)
+_ARTICLE_SEPARATOR = re.compile(r"^(第[一二三四五六七八九十百千零〇两\d]{1,6}[条章节编])[ \t\u3000]+(?=\S)", re.M)
 # The same removals, written to start at a space (found by a fast scan) and look back from there.
 _SPACE_NEAR_CJK = re.compile(
     f"[ \t](?:(?<=[{CJK}][ \t])[ \t]*(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%][ \t])[ \t]*(?=[{CJK}]))"
@@ -59,6 +63,8 @@ def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
             log.add("issuer-list-split", line)
         out.extend(parts)
     text = "\n".join(out)
+    if "第" in text:
+        text = _ARTICLE_SEPARATOR.sub("\\1\u3000", text)
     text, first, n = _drop_cjk_spaces(text)
     if n:
         log.add("cjk-spacing", first, n)

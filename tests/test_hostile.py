@@ -141,7 +141,7 @@ def test_nothing_to_read_is_bad_input_and_creates_no_corpus(corpus, tmp_path):
     code, _, err = run("ingest", str(empty), "--corpus", str(tmp_path / "new"))
     assert code == 2 and "no notices found" in err
     assert not (tmp_path / "new").exists()
-    (empty / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (empty / "scan.png").write_bytes(b"\x89PNG")
     code, _, err = run("check", str(empty), "--corpus", str(corpus))
     assert code == 2 and "no notices found" in err
 

@@ -33,7 +33,7 @@ from dedupe.model import Link
 from dedupe.passages import MAX_POSTINGS, MIN_SHARED
 from normalize import Change, Meta, Normalized
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs(n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT NOT NULL, seq INTEGER NOT NULL,
@@ -66,6 +66,7 @@ def from_record(blob: bytes) -> Normalized:
     data = json.loads(zlib.decompress(blob))
     meta = {k: tuple(v) if isinstance(v, list) else v for k, v in data.pop("meta").items()}
     changes = tuple(Change(step, count, tuple(examples)) for step, count, examples in data.pop("changes"))
+    data["extraction"] = tuple(tuple(x) for x in data.get("extraction", ()))
     return Normalized(**data, changes=changes, meta=Meta(**meta))
 
 

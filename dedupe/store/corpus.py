@@ -312,6 +312,7 @@ class Corpus:
                         "sha256": a.sha256 if a else was["sha256"],
                         "bytes": a.size if a else was["bytes"],
                         "encoding": m.normalized.encoding, "confidence": round(m.normalized.confidence, 4),
+                        "format": m.normalized.describe_format(),
                         "title": meta.title, "doc_number": meta.doc_number, "issuer": meta.issuer, "date": meta.date,
                         "chars": len(m.text), "flags": ";".join(quality_flags(m, c.members)),
                         "status": was.get("status", "active"), "cluster": c.id,

@@ -23,6 +23,7 @@ SCHEMA: dict[str, type[pl.DataType]] = {
     "sha256": pl.String,
     "bytes": pl.Int64,
     "encoding": pl.String,
+    "format": pl.String,  # what the bytes were: text, html, mhtml, docx, doc, pdf…, and what was extracted
     "confidence": pl.Float64,
     "title": pl.String,
     "doc_number": pl.String,
