@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REALDATA ?= ../shared/realdata
 
-.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats clean
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real clean
 
 $(BIN)/policy-dedup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,10 @@ bench-fuzz: $(BIN)/policy-dedup
 bench-formats: $(BIN)/policy-dedup
 	$(BIN)/python bench/formats.py --realdata $(REALDATA)
 
-bench: bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats
+bench-real: $(BIN)/policy-dedup
+	$(BIN)/python bench/real.py --realdata $(REALDATA)
+
+bench: bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis corpus/.cache

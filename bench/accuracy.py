@@ -134,7 +134,10 @@ def main() -> None:
         start = time.perf_counter()
         docs = [d for d in read_documents(files, jobs=args.jobs) if isinstance(d, Document)]
         result = find_duplicates(docs, DedupeConfig())
-        ours = [[m.path for m in c.members] for c in result.clusters]
+        copies: dict[str, list[str]] = {}
+        for copy, first in result.copies:  # files with the bytes of another: one notice
+            copies.setdefault(first.id, []).append(copy.path)
+        ours = [[p for m in c.members for p in (m.path, *copies.get(m.id, ()))] for c in result.clusters]
         score("policy-dedup", ours, truth, negatives, time.perf_counter() - start)
         start = time.perf_counter()
         plain = plain_datasketch_clusters(files)

@@ -13,7 +13,7 @@ from dedupe.config import DedupeConfig
 from dedupe.passages import kept_passages
 from dedupe.shingle import positional_hashes64, shingle_hash32, shingle_hashes64, shingle_strings
 from dedupe.signature import signature
-from normalize import Normalized
+from normalize import Normalized, comparison_key
 
 
 def reference_signature(key: str, config: DedupeConfig) -> np.ndarray:
@@ -112,6 +112,15 @@ class Document:
         )
         moved.__dict__["fingerprint"] = self.fingerprint
         return moved
+
+    @cached_property
+    def body_chars(self) -> int:
+        """Key characters of the body (from the first article on; the whole key when there is no
+        article): what the election measures, so that a head of site furniture wins nothing."""
+        from dedupe.body import body_of
+
+        body = body_of(self.text)
+        return len(comparison_key(body)) if body is not None else len(self.key)
 
     @cached_property
     def fingerprint(self) -> Fingerprint:

@@ -32,7 +32,7 @@ def problems(doc: Document) -> int:
 
 
 def quality(doc: Document, longest: int) -> Quality:
-    ratio = len(doc.key) / longest if longest else 0.0
+    ratio = doc.body_chars / longest if longest else 0.0
     meta = doc.normalized.meta
     found = sum(1 for value in (meta.title, meta.doc_number, meta.date) if value)
     return Quality(math.floor(ratio * STEP + 1e-9) / STEP, found, problems(doc))
@@ -42,7 +42,7 @@ def describe(doc: Document, q: Quality, longest: int) -> str:
     meta = doc.normalized.meta
     has = [name for name, value in (("title", meta.title), ("文号", meta.doc_number), ("date", meta.date)) if value]
     parts = [
-        f"{len(doc.key)} key characters ({len(doc.key) / longest:.0%} of the longest)" if longest else "empty",
+        f"{doc.body_chars} key characters of body ({doc.body_chars / longest:.0%} of the longest)" if longest else "empty",
         "has " + ", ".join(has) if has else "no title, 文号 or date found",
         f"{q.problems} decode problem(s)" if q.problems else "no decode problems",
     ]
@@ -51,7 +51,7 @@ def describe(doc: Document, q: Quality, longest: int) -> str:
 
 def elect(members: Sequence[Document]) -> tuple[Document, str]:
     """The canonical member and the reason it won."""
-    longest = max(len(d.key) for d in members)
+    longest = max(d.body_chars for d in members)
     ranked = sorted(members, key=lambda d: (tuple(-x for x in quality(d, longest).rank()), d.order, d.path))
     best = ranked[0]
     q = quality(best, longest)

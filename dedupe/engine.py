@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from dedupe.arrays import runs
+from dedupe.body import body_of, body_similarity
 from dedupe.candidates import batch_pairs
 from dedupe.cluster import UnionFind, cluster
 from dedupe.config import DedupeConfig
@@ -32,6 +33,8 @@ from dedupe.verify import MERGING, STRENGTH, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
 
 IDENTICAL_ENOUGH = 0.99  # above this Jaccard the wording is the same; no need to read the diff
+BODY_RESCUE = 0.8  # the shorter text this much inside the longer: perhaps one body under two heads
+SAME_BODY = 0.9  # bodies this alike (Jaccard) are one text; the veto still reads their versions and edits
 BOILERPLATE_SAMPLE = 256
 
 
@@ -59,12 +62,22 @@ def boilerplate_shingles(docs: Sequence[Document], known: Known, config: DedupeC
 def judge(
     a: Document, b: Document, config: DedupeConfig, ignore: np.ndarray | None = None
 ) -> tuple[Verdict, str | None]:
-    """Verify one pair: the relation by text, then the veto by metadata and by edits."""
+    """Verify one pair: the relation by text (by body when the heads differ), then the veto by
+    version facts and metadata, and by the edits of the bodies."""
     v = verdict(a.key, b.key, measure(a, b, ignore), config)
+    body = None
+    if v.relation != "exact" and v.similarity.containment >= BODY_RESCUE:
+        body = body_similarity(a.text, b.text, config.ngram)
+        if body is not None and not v.merges and body[0] >= SAME_BODY:
+            whole = v.similarity
+            v = Verdict("near", dataclasses.replace(whole, jaccard=body[0], containment=body[1]),
+                        f"the same body (Jaccard {body[0]:.3f} from the first article on); the heads differ "
+                        f"(whole texts: Jaccard {whole.jaccard:.3f}, containment {whole.containment:.3f})")  # fmt: skip
     if config.veto and v.merges and v.relation != "exact":
         reason = veto_reason(a.normalized.meta, b.normalized.meta)
-        if reason is None and v.similarity.jaccard < IDENTICAL_ENOUGH:
-            reason = edit_reason(a.text, b.text)
+        if reason is None and v.similarity.jaccard < IDENTICAL_ENOUGH and (body is None or body[0] < IDENTICAL_ENOUGH):
+            bodies = (body_of(a.text), body_of(b.text)) if body is not None else (None, None)
+            reason = edit_reason(bodies[0] or a.text, bodies[1] or b.text)
         if reason:
             return Verdict("related", v.similarity, f"{v.reason}, but vetoed: {reason}"), reason
     return v, None
@@ -136,8 +149,15 @@ def _verify(run: _Run, ignore: np.ndarray | None, jobs: int) -> list[tuple[int, 
     for k in range(n, len(run.pool)):
         joined.union(first.setdefault(recorded.get(run.pool[k].id, run.pool[k].id), k), k)
     verified = []
+    def skip(i: int, j: int) -> bool:
+        """Joined through others already, and nothing in their facts says they differ (a pair whose
+        facts conflict is verified anyway: its veto must keep a chain from joining them)."""
+        if joined.find(i) != joined.find(j):
+            return False
+        return not run.config.veto or veto_reason(run.pool[i].normalized.meta, run.pool[j].normalized.meta) is None
+
     with judges(run.pool, run.config, ignore, judge, jobs, len(ordered)) as verifier:
-        for i, j, (v, veto) in verifier.each(ordered, skip=lambda i, j: joined.find(i) == joined.find(j)):
+        for i, j, (v, veto) in verifier.each(ordered, skip=skip):
             run.judged[run.pool[i].id, run.pool[j].id] = (v, veto)
             if v.relation is not None:
                 verified.append((i, j, v, veto))
@@ -262,7 +282,7 @@ def _elect(
                 {"decision": "canonical", "cluster": cid, "canonical": canonical.path, "reason": reason}
             )
     else:
-        longest = max(len(m.key) for m in members)
+        longest = max(m.body_chars for m in members)
         canonical = min(sitting, key=lambda m: (tuple(-x for x in quality(m, longest).rank()), m.order, m.path))
         reason = "the incumbent canonical: no newcomer is strictly better"
         for m in members:

@@ -47,8 +47,35 @@ def _one_digit_apart(x: str, y: str) -> bool:
     return len(dx) == len(dy) and sum(1 for p, q in zip(dx, dy, strict=True) if p != q) == 1
 
 
+def version_reason(a: Meta, b: Meta) -> str | None:
+    """Why ``a`` and ``b`` are two versions of one regulation, by the history their heads give
+    (both must give one: a copy that lost its head is judged by its body)."""
+    if not (a.adopted or a.amendments) or not (b.adopted or b.amendments):
+        return None
+    if a.adopted and b.adopted and a.adopted != b.adopted and not _one_digit_apart(a.adopted, b.adopted):
+        return f"versions differ: adopted on {a.adopted} (A) and {b.adopted} (B)"
+    only_a = [x for x in a.amendments if x.split()[0] not in {y.split()[0] for y in b.amendments}]
+    only_b = [x for x in b.amendments if x.split()[0] not in {y.split()[0] for y in a.amendments}]
+    if a.amendment_marks == b.amendment_marks and (a.adopted is None or b.adopted is None):
+        only_a = only_b = []  # as many entries, and a head too damaged to give its adoption: OCR, not a version
+    if a.amendment_marks == b.amendment_marks:  # as many entries: a date one side lacks was lost (OCR)
+        only_a = [x for x in only_a if only_b and not any(_one_digit_apart(x.split()[0], y.split()[0]) for y in only_b)]
+        only_b = [x for x in only_b if only_a and not any(_one_digit_apart(x.split()[0], y.split()[0]) for y in only_a)]
+    if only_a or only_b:
+        side, extra = ("B", only_b) if only_b else ("A", only_a)
+        listed = ", ".join(f"{x.split()[1]} of {x.split()[0]}" for x in extra)
+        return f"versions differ: {side} lists {'amendments' if len(extra) > 1 else 'an amendment'} ({listed}) that " \
+               f"{'A' if side == 'B' else 'B'} lacks"  # fmt: skip
+    if a.effective and b.effective and a.effective != b.effective and not _one_digit_apart(a.effective, b.effective):
+        return f"versions differ: in effect from {a.effective} (A) and {b.effective} (B)"
+    return None
+
+
 def veto_reason(a: Meta, b: Meta) -> str | None:
     """Why ``a`` and ``b`` are distinct notices, or None when nothing tells them apart."""
+    versions = version_reason(a, b)
+    if versions:
+        return versions
     if (
         a.doc_number
         and b.doc_number
@@ -67,7 +94,7 @@ def veto_reason(a: Meta, b: Meta) -> str | None:
         draft, final = (a, b) if a.draft else (b, a)
         return f"a draft ({draft.title}) against a final text ({final.title})"
     codes_a, codes_b = _codes(a), _codes(b)
-    for label in sorted(codes_a.keys() & codes_b.keys()):
+    for label in sorted(codes_a.keys() & codes_b.keys(), key=lambda label: ("名称" in label, label)):  # codes first
         if comparison_key(codes_a[label]) != comparison_key(codes_b[label]):
             return f"different {label}: {codes_a[label]} vs {codes_b[label]}"
     return None
@@ -81,15 +108,24 @@ def _diff_line(line: str) -> str:
     return "".join((convert(line) if convert else line).split()).casefold()
 
 
+# an item number alone (（二）, 3.): one copy has the list numbers Word generated, the other lost them
+_ITEM_LABEL = re.compile(r"^[（(]?[一二三四五六七八九十百\d]{1,4}[）)、.．]?$")
+
+
+def _counts(tag: str, text: str) -> bool:
+    passage = text.replace("\n", "")
+    return len(passage) >= EDIT_MIN_CHARS and not _ITEM_LABEL.match(passage)
+
+
 def edit_counts(text_a: str, text_b: str) -> tuple[int, int]:
     """Passages of at least two characters found only in A, and only in B, leaving out a cut at
-    either end (truncated copies) — each passage counted once per place it occurs."""
+    either end (truncated copies) and item numbers alone — each passage counted once per place."""
     ops = char_diff(
         "\n".join(_diff_line(x) for x in text_a.split("\n")), "\n".join(_diff_line(x) for x in text_b.split("\n"))
     )
     inner = ops[1:-1]
-    only_a = sum(1 for tag, t in inner if tag == "delete" and len(t.replace("\n", "")) >= EDIT_MIN_CHARS)
-    only_b = sum(1 for tag, t in inner if tag == "insert" and len(t.replace("\n", "")) >= EDIT_MIN_CHARS)
+    only_a = sum(1 for tag, t in inner if tag == "delete" and _counts(tag, t))
+    only_b = sum(1 for tag, t in inner if tag == "insert" and _counts(tag, t))
     return only_a, only_b
 
 

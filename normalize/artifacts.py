@@ -39,8 +39,11 @@ _FONT_SIZE = re.compile(
 _WEB_PREFIX = re.compile(
     r"^(?:分享到|分享至|扫一扫|用手机扫|上一篇|下一篇|上一条|下一条|当前位置|您当前的位置|您的位置|"
     r"版权所有|主办单位|承办单位|网站标识码|浏览次数|阅读次数|访问量|点击数|来源[:：].{0,20}日期|"
-    r"【?相关链接|相关阅读|扫码)"
+    r"【?相关链接|相关阅读|扫码|免责声明|网站声明|版权声明|隐私(?:声明|政策)|网站地图|联系我们|发布机构)"
 )
+# a line of a page's counters and dates: 发布机构：… | 发布时间：… | 点击数：…
+_TABLE_EDGES = re.compile(r"^[|\s]+|[|\s]+$")
+_WEB_STATS = re.compile(r"(?:发布|来源).{0,60}(?:点击|浏览|阅读|访问)(?:数|次数|量|次)")
 _WEB_ANYWHERE = re.compile(r"ICP备\s*\d+号|公网安备\s*\d+号|网站标识码")
 _LINK_LIST = re.compile(r"^[·•●▪]\s*\S.{0,30}$")
 WEB_WINDOW = 15
@@ -49,13 +52,16 @@ RUNNING_MIN = 3
 
 
 def is_web_boilerplate(line: str) -> bool:
-    """True for a line on the whitelist of site furniture (``发表评论``, ``【打印】``…).
+    """True for a line on the whitelist of site furniture (``发表评论``, ``【打印】``…), also as
+    the cells of a table row (``| | 当前位置： |``).
 
     Bracketed headings such as ``【基本案情】`` are not on the list and are kept.
     """
-    s = line.strip()
+    s = _TABLE_EDGES.sub("", line)
     if not s:
         return False
+    if len(s) <= 3 * SHORT_LINE and _WEB_STATS.search(s):
+        return True
     if _WEB_EXACT.match(s) or _WEB_COMBO.match(s) or _FONT_SIZE.match(s):
         return True
     if len(s) <= SHORT_LINE and _WEB_PREFIX.match(s):
@@ -63,11 +69,20 @@ def is_web_boilerplate(line: str) -> bool:
     return len(s) <= 2 * SHORT_LINE and bool(_WEB_ANYWHERE.search(s))
 
 
+_CELL_PAGE_NUMBER = re.compile(rf"\|\s*[{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]\s*(?=\|)")
+
+
 def remove_page_artifacts(lines: list[str], log: ChangeLog) -> list[str]:
-    """Drop page-number lines and form feeds, then running headers/footers at those boundaries."""
+    """Drop page-number lines and form feeds, then running headers/footers at those boundaries;
+    a page number a table row carries in a cell of its own (``| －2－ |``) goes too."""
     boundaries: list[int] = []
     kept: list[str | None] = []
     for line in lines:
+        if "|" in line and _CELL_PAGE_NUMBER.search(line):
+            log.add("page-number", _CELL_PAGE_NUMBER.search(line).group(0).strip("| "))
+            line = _CELL_PAGE_NUMBER.sub("", line)
+            if not line.strip("| \t"):
+                continue
         s = line.strip()
         if s == FORM_FEED or PAGE_NUMBER.match(s):
             if s != FORM_FEED:

@@ -7,13 +7,17 @@ from dataclasses import dataclass
 
 from normalize.key import t2s_converter
 from normalize.patterns import DATE, DOC_NUMBER, DOC_NUMBER_LINE, ORG_SUFFIX, TITLE_SUFFIX, starts_item
+from normalize.versions import version_facts
 
 HEAD_LINES = 20
 PUBLIC_NOTE = re.compile(r"^[（(]\s*此件(?:主动|依申请|不予)?公开\s*[）)]$|^[（(]\s*(?:主动|依申请|不予)公开\s*[）)]$")
 DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿|试行草案")
 ITEM_CODE = re.compile(
-    r"(职权编码|事项编码|案号|编号|项目代码|统一社会信用代码)\s*[:：]?\s*([A-Za-z0-9〔〕\[\]（）()\-_\u4e00-\u9fff]{4,40}?)(?=[\s，。；、]|$)"
+    r"(职权编码|事项编码|案号|编号|项目代码|统一社会信用代码)\s*(?:[:：]|\|)?\s*\|?\s*"
+    r"([A-Za-z0-9〔〕\[\]（）()\-_\u4e00-\u9fff]{4,40}?)(?=[\s，。；、|]|$)"
 )
+# the item a form was filled for, in running text or a table cell (``| 职权名称 | 行政处罚… |``)
+ITEM_NAME = re.compile(r"(职权名称|事项名称|项目名称)\s*(?:[:：]|\|)\s*\|?\s*([^|\n]{2,60}?)\s*(?=\||\n|$)")
 _PLACE = re.compile(
     r"^(?:关于)?(?P<province>[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,8}?自治区)?"
     r"(?P<city>[\u4e00-\u9fff]{2,4}?(?:市|自治州|州|盟|地区))?"
@@ -35,6 +39,11 @@ class Meta:
     item_codes: tuple[str, ...] = ()
     public_note: str | None = None
     dated_entries: int = 0  # head lines that open with a year (``2019年3月2日 …第四次修订``)
+    adopted: str | None = None  # version facts (normalize.versions): adoption, approval, amendments, effect
+    approved: str | None = None
+    amendments: tuple[str, ...] = ()
+    effective: str | None = None
+    amendment_marks: int = 0
 
 
 def iso_date(match: re.Match[str]) -> str:
@@ -79,10 +88,22 @@ def _dates(lines: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+_NOTE_LINE = re.compile(r"^[（(].{2,60}[）)]$")
+
+
+def _is_org(line: str) -> bool:
+    return len(line) <= 40 and ORG_SUFFIX.search(line) is not None
+
+
 def _issuer(lines: list[str]) -> str | None:
+    """The issuer signing above the date; of several co-issuers, the lead one (the first listed)."""
     for i, line in enumerate(lines):
         if DATE.fullmatch(line) and i > 0 and ORG_SUFFIX.search(lines[i - 1]) and len(lines[i - 1]) <= 40:
-            return lines[i - 1]
+            first = k = i - 1
+            while k > 0 and (_is_org(lines[k - 1]) or _NOTE_LINE.match(lines[k - 1])):  # notes a PDF put amid
+                k -= 1
+                first = k if _is_org(lines[k]) else first
+            return lines[first]
     for line in lines[:HEAD_LINES]:
         if ORG_SUFFIX.search(line) and len(line) <= 40 and not TITLE_SUFFIX.search(line):
             return line
@@ -109,8 +130,12 @@ def extract_meta(lines: list[str]) -> Meta:
     title = _title(lines)
     dates = _dates(lines)
     head = "\n".join(lines[:HEAD_LINES])
-    codes = tuple(dict.fromkeys(f"{m.group(1)}:{m.group(2)}" for m in ITEM_CODE.finditer("\n".join(lines[:60]))))
+    window = "\n".join(lines[:120])
+    codes = tuple(
+        dict.fromkeys(f"{m.group(1)}:{m.group(2)}" for rule in (ITEM_CODE, ITEM_NAME) for m in rule.finditer(window))
+    )
     public = next((line for line in lines if PUBLIC_NOTE.match(line)), None)
+    facts = version_facts("\n".join(lines))
     return Meta(
         title=title,
         doc_number=_doc_number(lines),
@@ -122,4 +147,9 @@ def extract_meta(lines: list[str]) -> Meta:
         item_codes=codes,
         public_note=public,
         dated_entries=sum(1 for line in lines[:HEAD_LINES] if len(line) > 12 and _DATED_ENTRY.match(line)),
+        adopted=facts.adopted,
+        approved=facts.approved,
+        amendments=facts.amendments,
+        effective=facts.effective,
+        amendment_marks=facts.marks,
     )

@@ -73,6 +73,8 @@ def _continues(a: str, last: str, b: str, width: int | None) -> bool:
     """Should line ``b`` be appended to the paragraph ``a`` whose last physical line is ``last``?"""
     if not a or not b or starts_item(b) or DATE.match(b):  # a dated line opens a new head entry
         return False
+    if (a.startswith("|") and a.endswith("|")) or (b.startswith("|") and b.endswith("|")):
+        return False  # a table row is a line of its own
     if _title_continues(a, b):
         return True
     if a.endswith(_SENTENCE_ENDS) or DATE_LINE.match(a) or DATE_LINE.match(b) or DOC_NUMBER_LINE.match(b):
