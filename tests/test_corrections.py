@@ -150,3 +150,17 @@ def test_a_correction_in_the_data_folder_form_series(tmp_path):
     shutil.rmtree(root / ".cache")
     assert run("ingest", str(SEEDS), "--corpus", str(root))[0] == 0
     assert not same_cluster(root, *paths)
+
+
+def test_a_canonical_chosen_by_editing_the_manifest_is_caught_by_verify(corpus):
+    text = (corpus / "manifest.csv").read_text(encoding="utf-8")
+    rows_ = text.splitlines()
+    swapped = [
+        r.replace(",true,canonical,", ",@,").replace(",false,near,", ",true,canonical,").replace(",@,", ",false,near,")
+        if SEED_NAMES["002"] in r or SEED_NAMES["003"] in r
+        else r
+        for r in rows_
+    ]
+    (corpus / "manifest.csv").write_text("\n".join(swapped) + "\n", encoding="utf-8")
+    code, _, err = run("verify", "--corpus", str(corpus))
+    assert code == 3 and f"is not the clean text of {WEIHAI_B}" in err and "policy-dedup canonical" in err

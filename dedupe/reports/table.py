@@ -212,7 +212,7 @@ def format_plan(plan: Any) -> str:
     result = plan.result
     added = plan.additions
     joined = sum(1 for a in added if result and result.membership[a.doc.id].cluster.id != a.doc.id)
-    changes = sum(1 for d in plan.decisions if d["decision"] in ("canonical-change", "canonical"))
+    changes = sum(1 for d in plan.decisions if d["decision"] == "canonical-change")
     if plan.corrections:
         c = plan.corrections[0]
         lines = [f"{c['decision']}: {c.get('a') or c.get('path')}{' ~ ' + c['b'] if 'b' in c else ''}"]

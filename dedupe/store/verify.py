@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import polars as pl
 from filelock import FileLock, Timeout
 
 from dedupe.errors import CorpusError
 from dedupe.store import log, manifest
 from dedupe.store.journal import JOURNAL, sha256_of
+from normalize import NormalizeError, normalize
 
 
 def verify(root: str | Path, lock_timeout: float = 60.0) -> tuple[int, list[str]]:
@@ -60,7 +62,25 @@ def _verify(root: Path) -> tuple[int, list[str]]:
     texts = {p.stem for p in (root / "canonical").glob("*.txt")} if (root / "canonical").is_dir() else set()
     problems += [f"canonical/{c}.txt: missing; run policy-dedup ingest again to write it" for c in sorted(clusters - texts)]
     problems += [f"canonical/{c}.txt: no cluster has this id; remove it" for c in sorted(texts - clusters)]
+    problems += _stale_texts(root, frame.filter(pl.col("is_canonical") & (pl.col("status") == "active")), texts)
     return frame.height, problems
+
+
+def _stale_texts(root: Path, canonicals: pl.DataFrame, texts: set[str]) -> list[str]:
+    """Canonical texts that are not the clean text of their cluster's canonical original (a hand
+    edit of is_canonical, or of a text): the manifest and canonical/ must say the same."""
+    out = []
+    for cluster, path in canonicals.select("cluster", "path").iter_rows():
+        if cluster not in texts or not (root / path).is_file():
+            continue
+        try:
+            expected = normalize((root / path).read_bytes()).text + "\n"
+        except NormalizeError:
+            continue
+        if (root / "canonical" / f"{cluster}.txt").read_text(encoding="utf-8", errors="replace") != expected:
+            out.append(f"canonical/{cluster}.txt is not the clean text of {path}, its cluster's canonical: "
+                       f"record the choice with policy-dedup canonical {path} --reason …")  # fmt: skip
+    return out
 
 
 def _files(raw: Path) -> set[str]:
