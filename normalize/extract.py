@@ -11,8 +11,6 @@ runs a program.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import io
 import os
 import re
@@ -21,10 +19,14 @@ import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING
 
 from normalize.errors import NormalizeError
-from normalize.numbering import Numbering
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from normalize.numbering import Numbering
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -94,6 +96,10 @@ def extract_text(data: bytes, kind: str) -> Extracted:
 
 # -- Word 2007+ ----------------------------------------------------------------------------------
 def _docx(data: bytes) -> Extracted:
+    from xml.etree import ElementTree as ET
+
+    from normalize.numbering import Numbering
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         info = archive.getinfo("word/document.xml")
@@ -109,7 +115,7 @@ def _docx(data: bytes) -> Extracted:
     return _document(body, numbering, "docx")
 
 
-def _document(body: ET.Element | None, numbering: Numbering, kind: str) -> Extracted:
+def _document(body: Element | None, numbering: Numbering, kind: str) -> Extracted:
     lines: list[str] = []
     counts = {"paragraphs": 0, "tables": 0}
     if body is not None:
@@ -122,6 +128,10 @@ PKG = "{http://schemas.microsoft.com/office/2006/xmlPackage}"
 
 def _flat_opc(data: bytes) -> Extracted:
     """A .docx saved as one XML file: its parts are elements, each holding its own XML."""
+    from xml.etree import ElementTree as ET
+
+    from normalize.numbering import Numbering
+
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -136,7 +146,9 @@ def _flat_opc(data: bytes) -> Extracted:
     return _document(document.find(f"{W}body") if document is not None else None, numbering, "flatopc")
 
 
-def _part(archive: zipfile.ZipFile, name: str) -> ET.Element | None:
+def _part(archive: zipfile.ZipFile, name: str) -> Element | None:
+    from xml.etree import ElementTree as ET
+
     try:
         info = archive.getinfo(name)
     except KeyError:
@@ -146,7 +158,7 @@ def _part(archive: zipfile.ZipFile, name: str) -> ET.Element | None:
     return ET.fromstring(archive.read(info))
 
 
-def _blocks(parent: ET.Element, numbering: Numbering, lines: list[str], counts: dict[str, int]) -> None:
+def _blocks(parent: Element, numbering: Numbering, lines: list[str], counts: dict[str, int]) -> None:
     """Paragraphs and tables in document order (content controls opened)."""
     for child in parent:
         if child.tag == f"{W}p":
@@ -164,7 +176,7 @@ def _blocks(parent: ET.Element, numbering: Numbering, lines: list[str], counts: 
             _blocks(child, numbering, lines, counts)
 
 
-def _runs(paragraph: ET.Element, ns: str = W) -> str:
+def _runs(paragraph: Element, ns: str = W) -> str:
     """A paragraph's visible text: runs, tabs and breaks, not deleted text nor field codes."""
     out: list[str] = []
     for node in paragraph.iter():
@@ -182,6 +194,8 @@ def _runs(paragraph: ET.Element, ns: str = W) -> str:
 
 # -- Word 2003 XML -------------------------------------------------------------------------------
 def _word2003(data: bytes) -> Extracted:
+    from xml.etree import ElementTree as ET
+
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -260,6 +274,9 @@ def _pdf(data: bytes) -> Extracted:
 
 # -- MHTML ---------------------------------------------------------------------------------------
 def _mhtml(data: bytes) -> Extracted:
+    import email
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in message.walk():
         if part.get_content_type() == "text/html":

@@ -322,7 +322,7 @@ class Corpus:
                 )  # fmt: skip
         fresh = pl.DataFrame(rows, schema=manifest.SCHEMA)
         kept = view.manifest.filter(~pl.col("id").is_in(list(changed))).select(list(manifest.SCHEMA))
-        return pl.concat([kept, fresh]).sort("path")
+        return pl.concat([kept, fresh])  # manifest.write sorts it
 
 
 def _clusters(frame: pl.DataFrame) -> set[str]:

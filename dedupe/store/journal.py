@@ -105,6 +105,8 @@ def land(root: Path, journal: Journal, texts: dict[str, str], lines: bytes) -> N
         crash_point("texts")
         log.append(root / "decisions.jsonl", lines, journal.log_size)
         crash_point("log")
+        with open(root / journal.manifest_tmp, "rb+") as handle:  # on disk before it is renamed into place
+            os.fsync(handle.fileno())
         os.replace(root / journal.manifest_tmp, root / "manifest.csv")
         sync_dir(root)
     except OSError as exc:

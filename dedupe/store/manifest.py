@@ -57,7 +57,7 @@ def inside_raw(path: str) -> bool:
     return len(parts) >= 2 and parts[0] == "raw" and "\\" not in path and not {"..", ".", ""} & set(parts[1:])
 
 
-def _inside_raw(paths: pl.Series) -> pl.Series:
+def _inside_raw(paths: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
     """:func:`inside_raw` of every path at once (tested against it)."""
     return (
         paths.str.starts_with("raw/")
@@ -117,33 +117,35 @@ def _typed(frame: pl.DataFrame, where: str, fix: str) -> pl.DataFrame:
 
 
 def _check(frame: pl.DataFrame, where: str, fix: str) -> pl.DataFrame:
+    """Every rule as one boolean column, evaluated in one polars pass; the first failing row of
+    the first failing rule is named."""
     frame = frame.with_columns(
         pl.col("status").fill_null("active"),
         pl.col("source").fill_null(pl.col("path")),
     )
-
-    def fail(mask: pl.Series, what: str) -> None:
-        if mask.any():
-            line = int(mask.arg_true()[0]) + 2
-            raise CorpusError(f"{where} line {line}: {what} (row {frame.row(line - 2, named=True)['path']!r}): {fix}")
-
-    for name in REQUIRED:
-        fail(frame[name].is_null(), f"no {name}: the row is cut short or damaged")
-    fail(~frame["id"].str.contains(_HEX16.pattern), "the id is not 16 hex digits")
-    fail(~frame["sha256"].str.contains(_HEX64.pattern), "the sha256 is not 64 hex digits")
-    fail(frame["id"] != frame["sha256"].str.slice(0, 16), "the id is not the first 16 digits of the sha256")
-    fail(~_inside_raw(frame["path"]), "the path is not a file inside raw/")
-    fail(~frame["status"].is_in(STATUSES), f"the status is not one of {', '.join(STATUSES)}")
-    for name in ("id", "path"):
-        if frame[name].n_unique() != frame.height:
-            fail(frame[name].is_duplicated(), f"the {name} appears on another row too")
-    fail(~frame["cluster"].is_in(frame["id"].to_list()), "the cluster is not the id of a listed notice")
-    withdrawn = frame["status"] == "withdrawn"
-    fail(withdrawn & ((frame["cluster"] != frame["id"]) | frame["is_canonical"]),
-         "a withdrawn notice is in a cluster of its own and not canonical")  # fmt: skip
-    canonicals = frame.filter(pl.col("is_canonical")).group_by("cluster").len()
-    fail(frame["cluster"].is_in(canonicals.filter(pl.col("len") > 1)["cluster"].to_list()), "its cluster has two canonicals")
-    fail(~withdrawn & ~frame["cluster"].is_in(canonicals["cluster"].to_list()), "its cluster has no canonical")
+    ids, path, cluster = pl.col("id"), pl.col("path"), pl.col("cluster")
+    withdrawn = pl.col("status") == "withdrawn"
+    canonicals = pl.col("is_canonical").cast(pl.Int32).sum().over("cluster")
+    rules = [
+        *((pl.col(name).is_null(), f"no {name}: the row is cut short or damaged") for name in REQUIRED),
+        (~ids.str.contains(_HEX16.pattern), "the id is not 16 hex digits"),
+        (~pl.col("sha256").str.contains(_HEX64.pattern), "the sha256 is not 64 hex digits"),
+        (ids != pl.col("sha256").str.slice(0, 16), "the id is not the first 16 digits of the sha256"),
+        (~_inside_raw(path), "the path is not a file inside raw/"),
+        (~pl.col("status").is_in(STATUSES), f"the status is not one of {', '.join(STATUSES)}"),
+        (ids.is_duplicated(), "the id appears on another row too"),
+        (path.is_duplicated(), "the path appears on another row too"),
+        (~cluster.is_in(ids.implode()), "the cluster is not the id of a listed notice"),
+        (withdrawn & ((cluster != ids) | pl.col("is_canonical")), "a withdrawn notice is in a cluster of its own and not canonical"),
+        (canonicals > 1, "its cluster has two canonicals"),
+        (~withdrawn & (canonicals == 0), "its cluster has no canonical"),
+    ]
+    masks = frame.select(*(rule.fill_null(True).alias(f"r{k}") for k, (rule, _) in enumerate(rules)))
+    failing = [k for k, hit in enumerate(masks.select(pl.all().any()).row(0)) if hit]
+    if failing:
+        k = failing[0]
+        line = int(masks[f"r{k}"].arg_true()[0]) + 2
+        raise CorpusError(f"{where} line {line}: {rules[k][1]} (row {frame.row(line - 2, named=True)['path']!r}): {fix}")
     return frame.sort("path")
 
 

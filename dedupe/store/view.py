@@ -106,13 +106,14 @@ def check_originals(root: Path, manifest: pl.DataFrame) -> None:
     paths = manifest["path"]
     flat = not paths.str.slice(4).str.contains("/", literal=True).any()  # all right under raw/
     if flat and (root / "raw").is_dir():  # one listing: the usual layout
-        present = {f"raw/{name}" for name in os.listdir(root / "raw")}
+        names = set(os.listdir(root / "raw"))
+        missing = [p for p in paths.to_list() if p[4:] not in names]
     else:
         present = set()
         for folder, _dirs, files in os.walk(root / "raw"):
             rel = os.path.relpath(folder, root).replace(os.sep, "/")
             present.update(f"{rel}/{name}" for name in files)
-    missing = [p for p in paths.to_list() if p not in present]
+        missing = [p for p in paths.to_list() if p not in present]
     if missing:
         raise CorpusError(f"{len(missing)} original(s) listed in the manifest are missing ({_some(missing)}): {RESTORE}")
 
