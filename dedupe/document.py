@@ -120,7 +120,9 @@ class Document:
         from dedupe.body import body_of
 
         body = body_of(self.text)
-        return len(comparison_key(body)) if body is not None else len(self.key)
+        if body is None:
+            return len(self.key)
+        return len(self.key) - len(comparison_key(self.text[: len(self.text) - len(body)]))  # less the head
 
     @cached_property
     def fingerprint(self) -> Fingerprint:

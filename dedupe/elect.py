@@ -51,6 +51,8 @@ def describe(doc: Document, q: Quality, longest: int) -> str:
 
 def elect(members: Sequence[Document]) -> tuple[Document, str]:
     """The canonical member and the reason it won."""
+    if len(members) == 1:
+        return members[0], "the only member"
     longest = max(d.body_chars for d in members)
     ranked = sorted(members, key=lambda d: (tuple(-x for x in quality(d, longest).rank()), d.order, d.path))
     best = ranked[0]

@@ -151,8 +151,9 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
     log = ChangeLog()
     if decoded.via.endswith("(repaired)"):
         log.add("mojibake-repaired", decoded.via.removesuffix(" (repaired)"), 1)
-    elif looks_mojibake(raw) and (fixed := repair_mojibake(raw)):
-        raw = fixed[0]
+    mojibake = looks_mojibake(raw)
+    if mojibake and (fixed := repair_mojibake(raw)):
+        raw, mojibake = fixed[0], False
         log.add("mojibake-repaired", f"utf-8 read as {fixed[1]} and saved again", 1)
     was_html = config.html if config.html is not None else looks_like_html(raw)
     if was_html:
@@ -177,7 +178,7 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
         meta=extract_meta(lines),
         replacement_chars=decoded.text.count("\ufffd"),
         private_use_chars=count_private_use(decoded.text),
-        mojibake=looks_mojibake(raw),
+        mojibake=mojibake,
         mixed_width_punctuation=any(ch in raw for ch in "，：；（）") and bool(_HALFWIDTH_IN_CJK.search(raw)),
         was_html=was_html,
         format=extracted.format if extracted else ("html" if was_html else "text"),

@@ -57,10 +57,10 @@ def is_web_boilerplate(line: str) -> bool:
 
     Bracketed headings such as ``【基本案情】`` are not on the list and are kept.
     """
-    s = _TABLE_EDGES.sub("", line)
+    s = _TABLE_EDGES.sub("", line) if "|" in line else line.strip()
     if not s:
         return False
-    if len(s) <= 3 * SHORT_LINE and _WEB_STATS.search(s):
+    if len(s) <= 3 * SHORT_LINE and ("点击" in s or "浏览" in s or "阅读" in s or "访问" in s) and _WEB_STATS.search(s):
         return True
     if _WEB_EXACT.match(s) or _WEB_COMBO.match(s) or _FONT_SIZE.match(s):
         return True

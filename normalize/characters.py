@@ -60,7 +60,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 def fix_characters(text: str, log: ChangeLog) -> str:
     """Apply NFC and the targeted maps, recording what each changed."""
-    controls = _CONTROLS.findall(text)
+    controls = _CONTROLS.findall(text) if _CONTROLS.search(text) else ()
     if controls:
         log.add("control-chars", "".join(sorted(set(controls))).encode("unicode_escape").decode()[:24], len(controls))
         text = _CONTROLS.sub("", text)

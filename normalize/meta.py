@@ -131,9 +131,9 @@ def extract_meta(lines: list[str]) -> Meta:
     dates = _dates(lines)
     head = "\n".join(lines[:HEAD_LINES])
     window = "\n".join(lines[:120])
-    codes = tuple(
-        dict.fromkeys(f"{m.group(1)}:{m.group(2)}" for rule in (ITEM_CODE, ITEM_NAME) for m in rule.finditer(window))
-    )
+    rules = [rule for rule, word in ((ITEM_CODE, ("编码", "案号", "编号", "代码")), (ITEM_NAME, ("名称",)))
+             if any(w in window for w in word)]  # fmt: skip
+    codes = tuple(dict.fromkeys(f"{m.group(1)}:{m.group(2)}" for rule in rules for m in rule.finditer(window)))
     public = next((line for line in lines if PUBLIC_NOTE.match(line)), None)
     facts = version_facts("\n".join(lines))
     return Meta(

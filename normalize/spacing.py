@@ -18,7 +18,8 @@ from normalize.script import CJK
 _AROUND_CJK = re.compile(f"(?<=[{CJK}])[ \t]+(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t]{2,}")
 # the separator after an article or chapter number stays, as the ideographic space (GB/T 9704)
-_ARTICLE_SEPARATOR = re.compile(r"^(第[一二三四五六七八九十百千零〇两\d]{1,6}[条章节编])[ \t\u3000]+(?=\S)", re.M)
+# starts with a line break: the regex engine then scans for it, instead of trying every position
+_ARTICLE_SEPARATOR = re.compile(r"\n(第[一二三四五六七八九十百千零〇两\d]{1,6}[条章节编])[ \t]+(?=\S)")
 # The same removals, written to start at a space (found by a fast scan) and look back from there.
 _SPACE_NEAR_CJK = re.compile(
     f"[ \t](?:(?<=[{CJK}][ \t])[ \t]*(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%][ \t])[ \t]*(?=[{CJK}]))"
@@ -64,7 +65,7 @@ def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
         out.extend(parts)
     text = "\n".join(out)
     if "第" in text:
-        text = _ARTICLE_SEPARATOR.sub("\\1\u3000", text)
+        text = _ARTICLE_SEPARATOR.sub("\n\\1\u3000", "\n" + text)[1:]
     text, first, n = _drop_cjk_spaces(text)
     if n:
         log.add("cjk-spacing", first, n)

@@ -31,6 +31,7 @@ DATE_ANY = re.compile(
 _BODY_START = re.compile(r"\n(?:目\s*录|第[一1]\s*[章条])")
 _EFFECTIVE = re.compile(rf"自\s*(?:{DATE_ANY.pattern})\s*起\s*(?:施行|实施|执行|生效)")
 _KINDS = ("修订", "修正", "修改")
+_TRADITIONAL = re.compile("[過據訂準們於發實條]")  # a traditional head's history words
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def version_facts(text: str) -> VersionFacts:
     head = head[: stop.start()] if stop else head
     head = re.sub(r"\s+", "", head)
     convert = t2s_converter()  # 通過, 修訂, 根據 in a traditional copy
-    head = convert(head) if convert else head
+    if convert and _TRADITIONAL.search(head):
+        head = convert(head)
     clauses = head.split("根据")
     adopted = approved = None
     amendments: list[str] = []
@@ -94,7 +96,7 @@ def version_facts(text: str) -> VersionFacts:
             elif adopted is None and ("通过" in after or "公布" in after or "发布" in after):
                 adopted = date
     effective = None
-    for m in _EFFECTIVE.finditer(text):
+    for m in _EFFECTIVE.finditer(text) if "起" in text else ():
         effective = iso(m) or effective
     marks = len(re.findall("修正|修订|修改", head))
     return VersionFacts(adopted, approved, tuple(dict.fromkeys(amendments)), effective, marks)
