@@ -29,6 +29,19 @@ def seeds() -> dict[str, Normalized]:
     return {short: normalize(seed_path(short).read_bytes()) for short in SEED_NAMES}
 
 
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A corpus holding the seeds, ingested as a user would."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    root = tmp_path / "corpus"
+    result = CliRunner().invoke(main, ["ingest", str(SEEDS), "--corpus", str(root), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
 # CI runs the property tests deterministically: a red build must be reproducible.
 settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):

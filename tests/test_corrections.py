@@ -7,20 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import DATA, SEED_NAMES, SEEDS
 from tests.test_store import DISTINCT, log_lines, manifest_rows, rescraped_000, run
 
 WEIHAI_A, WEIHAI_B = f"raw/{SEED_NAMES['002']}", f"raw/{SEED_NAMES['003']}"
 JINING_A, JINING_B = f"raw/{SEED_NAMES['000']}", f"raw/{SEED_NAMES['004']}"
 
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    assert run("ingest", str(SEEDS), "--corpus", str(root), "--jobs", "1")[0] == 0
-    return root
 
 
 def rows(root: Path) -> dict[str, dict[str, str]]:

@@ -15,18 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe.store.journal import STEPS
-from tests.conftest import DATA, ROOT, SEED_NAMES, SEEDS
+from tests.conftest import DATA, ROOT, SEED_NAMES
 from tests.test_store import DISTINCT, manifest_rows, rescraped_000, run
 
 VOLATILE = ("time", "ingest", "ingested_at")
 
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    code, _out, err = run("ingest", str(SEEDS), "--corpus", str(root), "--jobs", "1")
-    assert code == 0, err
-    return root
 
 
 def batch(folder: Path) -> list[Path]:

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from tests.conftest import ROOT, SEEDS, seed_path
+from tests.conftest import ROOT, seed_path
 from tests.test_store import DISTINCT, manifest_rows, run
 
 
@@ -20,12 +20,6 @@ def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL)  # fmt: skip
 
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    assert run("ingest", str(SEEDS), "--corpus", str(root), "--jobs", "1")[0] == 0
-    return root
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from cli import main
@@ -41,13 +40,6 @@ def rescraped_000(folder: Path) -> Path:
     path.write_bytes(text.encode("gb18030"))
     return path
 
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    code, _out, err = run("ingest", str(SEEDS), "--corpus", str(root), "--jobs", "1")
-    assert code == 0, err
-    return root
 
 
 def manifest_rows(root: Path) -> list[dict[str, str]]:

@@ -38,7 +38,7 @@ from dedupe.quality import quality_flags
 from dedupe.store import log, manifest
 from dedupe.store.cache import Cache
 from dedupe.store.git import added_since
-from dedupe.store.journal import Journal, land, recover, sha256_of
+from dedupe.store.journal import Journal, crash_point, land, recover, sha256_of
 from dedupe.store.view import View, check_originals, sync
 from normalize import NormalizeConfig
 
@@ -261,6 +261,7 @@ class Corpus:
         (self.root / "canonical").mkdir(exist_ok=True)
         tmp = f".manifest.csv.{txn}"
         manifest.write(frame, self.root / tmp)
+        crash_point("prepared")
         result = plan.result
         texts = {f"canonical/{c.id}.txt": c.canonical.text + "\n" for c in (result.clusters if result else ())}
         texts = {k: v for k, v in texts.items() if not _same_text(self.root / k, v)}

@@ -28,7 +28,10 @@ from dedupe.errors import CorpusError
 from dedupe.store import log
 
 JOURNAL = ".journal.json"
-STEPS = ("journal", "originals", "texts", "log", "manifest", "finish")
+STEPS = ("prepared", "journal", "originals", "texts", "log", "manifest", "finish")
+# what an ingest writes before its journal exists, or while it writes it: a crash there leaves
+# them, and the next command (under the lock, with no journal) removes them
+STRAYS = (".manifest.csv.*", ".journal.json.tmp", "raw/.*.tmp", "canonical/.*.txt.*")
 
 
 def crash_point(step: str) -> None:
@@ -155,7 +158,10 @@ def recover(root: Path) -> str | None:
     """Finish or undo an ingest a crash interrupted; says which, or None when there was none."""
     path = root / JOURNAL
     if not path.exists():
-        return None
+        strays = [p for pattern in STRAYS for p in root.glob(pattern)]
+        for stray in strays:
+            stray.unlink(missing_ok=True)
+        return f"removed {len(strays)} temporary file(s) an interrupted ingest left" if strays else None
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         journal = Journal(**{**raw, "originals": [tuple(x) for x in raw["originals"]],
