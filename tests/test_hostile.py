@@ -152,3 +152,13 @@ def test_an_unexpected_error_is_one_line_and_exit_4(monkeypatch, tmp_path):
     )
     verbose = CliRunner().invoke(main, ["--verbose", "dedupe", str(seed_path("000"))])
     assert verbose.exit_code == 4 and "Traceback" in verbose.stderr
+
+
+def test_hidden_files_are_passed_over_with_a_word(corpus, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "ok.md").write_bytes(DISTINCT.read_bytes())
+    (folder / "._ok.md").write_bytes(b"\x00\x05\x16\x07 macOS resource fork")
+    code, _, err = run("check", str(folder), "--corpus", str(corpus))
+    assert code == 0
+    assert "note: passed over 1 hidden file(s) or folder(s)" in err and "macOS ._ files" in err
