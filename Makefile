@@ -26,7 +26,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench-accuracy: $(BIN)/policy-dedup
-	$(BIN)/python bench/accuracy.py --realdata $(REALDATA)
+	$(BIN)/python bench/accuracy.py --realdata $(REALDATA) --real
 
 bench-speed: $(BIN)/policy-dedup
 	$(BIN)/python bench/speed.py --realdata $(REALDATA)

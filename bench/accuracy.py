@@ -1,6 +1,9 @@
 """Accuracy of policy-dedup against the plain datasketch pipeline on realistic renderings.
 
-    python bench/accuracy.py [--realdata ../shared/realdata] [--bases 200] [--seed 7]
+    python bench/accuracy.py [--realdata ../shared/realdata] [--bases 200] [--seed 7] [--real]
+
+With ``--real``, the tiers of real files exactly as scraped follow (versions, cities, re-headed
+copies, reposts: bench/real.py), each with pair precision, recall and F1.
 
 Positives: real lawrefbook notices, each with three scrape renderings (PDF extraction, GBK web page
 with a site's navigation, Big5 traditional copy, UTF-16, truncated 10–25%, OCR-like, repost).
@@ -122,6 +125,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--show", type=int, default=5, help="print this many wrong pairs of policy-dedup")
     parser.add_argument("--keep", type=Path, default=None, help="write the benchmark files here and keep them")
+    parser.add_argument("--real", action="store_true", help="then the real-file tiers, per phenomenon (bench/real.py)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="policy-dedup-accuracy-") as tmp:
         out = args.keep or Path(tmp)
@@ -149,6 +153,12 @@ def main() -> None:
             a, b = pair
             kind = "false merge" if truth[a] != truth[b] else "missed"
             print(f"  {kind}: {Path(a).name} ~ {Path(b).name}")
+    if args.real:
+        from bench import real
+
+        print("\nreal files as scraped:")
+        sys.argv = [sys.argv[0], "--realdata", str(args.realdata)]
+        real.main()
 
 
 if __name__ == "__main__":
