@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,7 +74,7 @@ def sniff(data: bytes) -> str:
 def _zip_has(data: bytes, name: str) -> bool:
     try:
         return name in zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         return False
 
 
@@ -103,14 +104,15 @@ def _docx(data: bytes) -> Extracted:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         info = archive.getinfo("word/document.xml")
-    except (zipfile.BadZipFile, KeyError):
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError):
         raise Unsupported("is a damaged .docx (no word/document.xml): open it in Word and save it again") from None
     if info.file_size > MAX_XML_BYTES:
         raise Unsupported(f"is a .docx whose text would unpack to {info.file_size / 1e6:.0f} MB: refused (a zip bomb?)")
     try:
         body = ET.fromstring(archive.read(info)).find(f"{W}body")
         numbering = Numbering.of(_part(archive, "word/numbering.xml"), _part(archive, "word/styles.xml"))
-    except (ET.ParseError, zipfile.BadZipFile, OSError) as exc:
+    except (ET.ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError,
+            RuntimeError) as exc:  # fmt: skip
         raise Unsupported(f"is a damaged .docx ({exc}): open it in Word and save it again") from None
     return _document(body, numbering, "docx")
 
@@ -256,15 +258,17 @@ def _pdf(data: bytes) -> Extracted:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise Unsupported(f"is a PDF that cannot be opened ({exc}): if it is encrypted, give its text") from None
+        raise Unsupported(f"is a PDF that cannot be opened ({exc}): it may be damaged or encrypted; give its text instead") from None
+    pages: list[str] = []
     try:
-        pages = []
         for index in range(len(document)):
             page = document[index]
             textpage = page.get_textpage()
             pages.append(textpage.get_text_range())
             textpage.close()
             page.close()
+    except pdfium.PdfiumError as exc:
+        raise Unsupported(f"is a PDF whose page {len(pages) + 1} cannot be read ({exc}): give its text") from None
     finally:
         document.close()
     if not any(p.strip() for p in pages):

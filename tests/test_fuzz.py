@@ -76,7 +76,21 @@ def zip_bomb(draw: st.DrawFn) -> bytes:
     return buffer.getvalue()
 
 
+FORMATS = Path(__file__).resolve().parent / "data" / "formats"
+CONTAINERS = [(FORMATS / n).read_bytes() for n in ("published_三明_2020.docx", "东莞_人才入户_2015.pdf", "flat_opc_海南_2020.doc")]
+
+
+@st.composite
+def damaged_container(draw: st.DrawFn) -> bytes:
+    """A real Word or PDF file with bytes changed and perhaps cut short."""
+    data = bytearray(draw(st.sampled_from(CONTAINERS)))
+    for at, value in draw(st.lists(st.tuples(st.integers(0, len(data) - 1), st.integers(0, 255)), max_size=30)):
+        data[at] = value
+    return bytes(data[: draw(st.integers(1, len(data)))])
+
+
 hostile = st.one_of(
+    damaged_container(),
     st.binary(max_size=4096), mixed_encodings(), bom_in_the_middle(), lone_surrogates(), controls(),
     long_line(), nested_html(), zip_bomb(), chinese.map(str.encode),
 )  # fmt: skip
