@@ -66,6 +66,8 @@ def format_explanation(e: Explanation) -> str:
         f"relation: {e.verdict.relation or 'none'} — {'duplicate' if e.duplicate else 'not a duplicate'}",
         f"reason: {e.verdict.reason}",
         f"veto: {e.veto or 'none'}",
+        "note: dedupe, ingest and check leave out shingles that a large share of the notices compared share "
+        "(site boilerplate); in a batch or corpus with such furniture their figures can differ slightly from these",
         f"quality flags of A: {', '.join(quality_flags(e.a, [e.a, e.b])) or 'none'}",
         f"quality flags of B: {', '.join(quality_flags(e.b, [e.a, e.b])) or 'none'}",
         f"preferred as canonical: {e.preferred.path} ({e.preferred_reason})",
