@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from dedupe.arrays import in_sorted, ranges
+from dedupe.arrays import ranges
 from dedupe.bands import band_keys, band_pairs, band_params, confirm
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
@@ -106,7 +106,6 @@ def sharing(query: np.ndarray, fps: np.ndarray, owners: np.ndarray) -> np.ndarra
     held by at most MAX_POSTINGS owners (``fps`` sorted, ``owners`` aligned with them)."""
     if not query.size or not fps.size:
         return np.empty(0, np.int64)
-    query = query[in_sorted(query, fps)] if fps.size else query
     lo, hi = np.searchsorted(fps, query, "left"), np.searchsorted(fps, query, "right")
     counts = hi - lo
     keep = (counts > 0) & (counts <= MAX_POSTINGS)

@@ -65,19 +65,18 @@ def judge(
     """Verify one pair: the relation by text (by body when the heads differ), then the veto by
     version facts and metadata, and by the edits of the bodies."""
     v = verdict(a.key, b.key, measure(a, b, ignore), config)
-    body = None
-    if v.relation != "exact" and v.similarity.containment >= BODY_RESCUE:
+    if not v.merges and v.similarity.containment >= BODY_RESCUE:  # perhaps one body under two heads
         body = body_similarity(a.text, b.text, config.ngram)
-        if body is not None and not v.merges and body[0] >= SAME_BODY:
+        if body is not None and body[0] >= SAME_BODY:
             whole = v.similarity
             v = Verdict("near", dataclasses.replace(whole, jaccard=body[0], containment=body[1]),
                         f"the same body (Jaccard {body[0]:.3f} from the first article on); the heads differ "
                         f"(whole texts: Jaccard {whole.jaccard:.3f}, containment {whole.containment:.3f})")  # fmt: skip
     if config.veto and v.merges and v.relation != "exact":
         reason = veto_reason(a.normalized.meta, b.normalized.meta)
-        if reason is None and v.similarity.jaccard < IDENTICAL_ENOUGH and (body is None or body[0] < IDENTICAL_ENOUGH):
-            bodies = (body_of(a.text), body_of(b.text)) if body is not None else (None, None)
-            reason = edit_reason(bodies[0] or a.text, bodies[1] or b.text)
+        if reason is None and v.similarity.jaccard < IDENTICAL_ENOUGH:  # edits judged on the bodies when both have one
+            body_a, body_b = body_of(a.text), body_of(b.text)
+            reason = edit_reason(*((body_a, body_b) if body_a and body_b else (a.text, b.text)))
         if reason:
             return Verdict("related", v.similarity, f"{v.reason}, but vetoed: {reason}"), reason
     return v, None

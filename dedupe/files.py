@@ -143,6 +143,15 @@ def document_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def normalize_named(path: str, data: bytes, normalize_config: NormalizeConfig = NormalizeConfig()) -> Normalized:
+    """``normalize`` with the one hint a file's name gives: a ``.html``/``.htm`` file is read as a
+    web page even when its markup is too thin to tell. Every reader of files goes through here, so
+    ``normalize``, ``ingest`` and ``verify`` read a file alike."""
+    if path.lower().endswith((".html", ".htm")):
+        normalize_config = normalize_config._replace(html=True)
+    return normalize(data, normalize_config)
+
+
 def read_document(
     path: str,
     order: int = 0,
@@ -164,11 +173,8 @@ def read_document(
     sha = hashlib.sha256(data).hexdigest()
     if expect is not None and sha != expect:
         return Rejected(path, f"has changed since it was ingested (its sha256 is no longer {expect[:16]}…)")
-    html = None
-    if path.lower().endswith((".html", ".htm")):
-        html = True
     try:
-        normalized = normalize(data, normalize_config._replace(html=html) if html else normalize_config)
+        normalized = normalize_named(path, data, normalize_config)
     except NormalizeError as exc:
         return Rejected(path, str(exc))
     doc = Document(sha[:16], path, normalized, order, config, sha, len(data))
@@ -249,6 +255,6 @@ def normalize_file(path: str, normalize_config: NormalizeConfig = NormalizeConfi
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}" if exc.errno else f"{path} {exc}") from None
     try:
-        return normalize(data, normalize_config)
+        return normalize_named(path, data, normalize_config)
     except NormalizeError as exc:
         raise InputError(f"{path}: {exc}") from None

@@ -54,13 +54,17 @@ def version_reason(a: Meta, b: Meta) -> str | None:
         return None
     if a.adopted and b.adopted and a.adopted != b.adopted and not _one_digit_apart(a.adopted, b.adopted):
         return f"versions differ: adopted on {a.adopted} (A) and {b.adopted} (B)"
-    only_a = [x for x in a.amendments if x.split()[0] not in {y.split()[0] for y in b.amendments}]
-    only_b = [x for x in b.amendments if x.split()[0] not in {y.split()[0] for y in a.amendments}]
-    if a.amendment_marks == b.amendment_marks and (a.adopted is None or b.adopted is None):
-        only_a = only_b = []  # as many entries, and a head too damaged to give its adoption: OCR, not a version
-    if a.amendment_marks == b.amendment_marks:  # as many entries: a date one side lacks was lost (OCR)
-        only_a = [x for x in only_a if only_b and not any(_one_digit_apart(x.split()[0], y.split()[0]) for y in only_b)]
-        only_b = [x for x in only_b if only_a and not any(_one_digit_apart(x.split()[0], y.split()[0]) for y in only_a)]
+    dates_a, dates_b = ({x.split()[0] for x in m.amendments} for m in (a, b))
+    only_a = [x for x in a.amendments if x.split()[0] not in dates_b]
+    only_b = [x for x in b.amendments if x.split()[0] not in dates_a]
+    if a.amendment_marks == b.amendment_marks:  # as many entries: what one side lacks was lost to OCR
+        if a.adopted is None or b.adopted is None:  # a head too damaged to give even its adoption
+            only_a = only_b = []
+        else:  # an amendment listed on both sides, its date misread by a digit on one
+            only_a, only_b = [
+                [x for x in one if other and not any(_one_digit_apart(x.split()[0], y.split()[0]) for y in other)]
+                for one, other in ((only_a, only_b), (only_b, only_a))
+            ]
     if only_a or only_b:
         side, extra = ("B", only_b) if only_b else ("A", only_a)
         listed = ", ".join(f"{x.split()[1]} of {x.split()[0]}" for x in extra)
@@ -112,7 +116,7 @@ def _diff_line(line: str) -> str:
 _ITEM_LABEL = re.compile(r"^(?:[（(]?[一二三四五六七八九十百\d]{1,4}[）)、.．]?|第[一二三四五六七八九十百\d]{1,4}[章节条款编])$")
 
 
-def _counts(tag: str, text: str) -> bool:
+def _counts(text: str) -> bool:
     passage = text.replace("\n", "")
     return len(passage) >= EDIT_MIN_CHARS and not _ITEM_LABEL.match(passage)
 
@@ -124,8 +128,8 @@ def edit_counts(text_a: str, text_b: str) -> tuple[int, int]:
         "\n".join(_diff_line(x) for x in text_a.split("\n")), "\n".join(_diff_line(x) for x in text_b.split("\n"))
     )
     inner = ops[1:-1]
-    only_a = sum(1 for tag, t in inner if tag == "delete" and _counts(tag, t))
-    only_b = sum(1 for tag, t in inner if tag == "insert" and _counts(tag, t))
+    only_a = sum(1 for tag, t in inner if tag == "delete" and _counts(t))
+    only_b = sum(1 for tag, t in inner if tag == "insert" and _counts(t))
     return only_a, only_b
 
 

@@ -156,3 +156,14 @@ def test_a_canonical_chosen_by_editing_the_manifest_is_caught_by_verify(corpus):
     (corpus / "manifest.csv").write_text("\n".join(swapped) + "\n", encoding="utf-8")
     code, _, err = run("verify", "--corpus", str(corpus))
     assert code == 3 and f"is not the clean text of {WEIHAI_B}" in err and "policy-dedup canonical" in err
+
+
+def test_verify_reads_an_original_as_ingest_did(tmp_path):
+    """A .html file whose markup is too thin to tell is read as a page by ingest; verify must read
+    it the same way, or it calls its canonical text stale."""
+    root = tmp_path / "corpus"
+    page = tmp_path / "thin.html"
+    page.write_text("关于印发工作方案的通知 &nbsp; 各单位：请认真贯彻执行。", encoding="utf-8")
+    assert run("ingest", str(page), "--corpus", str(root))[0] == 0
+    code, _, err = run("verify", "--corpus", str(root))
+    assert code == 0, err

@@ -255,7 +255,8 @@ class Cache:
                         (row["a"], row["b"], row["b"], row["a"]))  # fmt: skip
         self.add_pairs([row])
 
-    def clear_pairs(self) -> None:
+    def forget_decisions(self) -> None:
+        """Drop the pairs and the canonicals chosen by hand (before they are read again from the log)."""
         self.db.execute("DELETE FROM pairs")
         self.db.execute("DELETE FROM pins")
 

@@ -39,18 +39,16 @@ from dedupe.store import log, manifest
 from dedupe.store.cache import Cache
 from dedupe.store.git import added_since
 from dedupe.store.journal import Journal, crash_point, land, recover, sha256_of
-from dedupe.store.view import View, check_originals, sync
+from dedupe.store.view import View, check_originals, file_stamp, sync
 from normalize import NormalizeConfig
 
 
 @dataclass
 class Addition:
-    """A file new to the corpus: its notice (path in raw/), where it came from, its bytes' hash."""
+    """A file new to the corpus: its notice (path in raw/, hash and size of its bytes), where it came from."""
 
     doc: Document
     source: str
-    sha256: str
-    size: int
     copy: bool = True  # False: already in raw/, adopted where it lies
     renamed: bool = False  # its name in raw/ differs from the source's
 
@@ -93,7 +91,7 @@ class Corpus:
         max_bytes: int = MAX_BYTES,
     ) -> None:
         self.root = Path(root)
-        self.follow_symlinks, self.max_bytes, self.hidden = follow_symlinks, max_bytes, 0
+        self.follow_symlinks, self.max_bytes = follow_symlinks, max_bytes
         self.config, self.normalize_config = config, normalize_config
         self.index_url, self.jobs, self.lock_timeout, self.progress = index_url, jobs, lock_timeout, progress
 
@@ -164,12 +162,12 @@ class Corpus:
         return index
 
     # -- planning --------------------------------------------------------------------------------
-    def read(self, paths: Sequence[str]) -> list[Document | Rejected]:
-        """Find, read, decode, normalize and sign the files (no lock: nothing is written)."""
-        batch, self.hidden = read_batch(
+    def read(self, paths: Sequence[str]) -> tuple[list[Document | Rejected], int]:
+        """Find, read, decode, normalize and sign the files (no lock: nothing is written); also how
+        many hidden files were passed over."""
+        return read_batch(
             paths, self.jobs, self.normalize_config, self.config, self.max_bytes, self.follow_symlinks, self.progress
         )
-        return batch
 
     def plan(self, view: View, batch: list[Document | Rejected]) -> Plan:
         """Compare ``batch`` with the corpus and with itself; change nothing."""
@@ -187,12 +185,11 @@ class Corpus:
             elif res.sha256 in first:
                 plan.same_bytes.append((res.path, first[res.sha256]))
             else:
-                path, sha = res.path, res.sha256
-                first[sha] = path
-                target, copy = self._place(path, sha, taken)
+                first[res.sha256] = res.path
+                target, copy = self._place(res.path, res.sha256, taken)
                 taken.add(target)
-                renamed = copy and Path(target).name != Path(path).name
-                plan.additions.append(Addition(res.moved(target, order=seq), path, sha, res.size, copy, renamed))
+                renamed = copy and Path(target).name != Path(res.path).name
+                plan.additions.append(Addition(res.moved(target, order=seq), res.path, copy, renamed))
                 seq += 1
         if plan.additions:
             docs = [a.doc for a in plan.additions]
@@ -224,14 +221,11 @@ class Corpus:
         added = added_since(self.root, since) if since else []
         if since and not added and not paths:
             return Plan(notes=[f"no file added under {self.raw} since {since}: nothing to check"])
-        batch = self.read([*paths, *added])
+        batch, hidden = self.read([*paths, *added])
         with self.session(columns=manifest.INDEX) as (view, notes):
             plan = self.plan(view, batch)
-            plan.notes, plan.since = notes + self._hidden_note(), added
+            plan.notes, plan.since = notes + _hidden_note(hidden), added
             return plan
-
-    def _hidden_note(self) -> list[str]:
-        return [f"passed over {self.hidden} hidden file(s) or folder(s) (names starting with '.', such as macOS ._ files)"] if self.hidden else []
 
     def contents(self) -> tuple[dict[str, Document], list[dict[str, Any]]]:
         """Every notice, normalized, and every verified pair (for reports)."""
@@ -242,10 +236,10 @@ class Corpus:
     def ingest(self, paths: Sequence[str], batch_label: str | None = None) -> Plan:
         """Add ``paths`` to the corpus: originals copied byte for byte, clusters and canonicals
         updated, every decision logged; the whole lands or nothing does."""
-        batch = self.read(paths)  # the slow part, outside the lock: workers read in parallel
+        batch, hidden = self.read(paths)  # the slow part, outside the lock: workers read in parallel
         with self.session(create=True) as (view, notes):
             plan = self.plan(view, batch)
-            plan.notes = notes + self._hidden_note()
+            plan.notes = notes + _hidden_note(hidden)
             if plan.additions or plan.rejected or plan.same_bytes:
                 self.land(view, plan, batch_label)
         return plan
@@ -284,8 +278,7 @@ class Corpus:
         docs = [a.doc for a in plan.additions]
         pairs = [d for d in plan.decisions if d["decision"] in log.PAIR_DECISIONS]
         with cache.db:
-            cache.add(docs, {d.id: (os.stat(self.root / d.path).st_size, os.stat(self.root / d.path).st_mtime_ns)
-                             for d in docs})  # fmt: skip
+            cache.add(docs, {d.id: file_stamp(self.root / d.path) for d in docs})
             cache.add_pairs({**p, "a": p["a_id"], "b": p["b_id"]} for p in pairs)
             cache.set("manifest", stamp)
             cache.set("log", log.marker(self.decisions_path))
@@ -310,8 +303,8 @@ class Corpus:
                         "source": a.source if a else was.get("source"),
                         "batch": batch_label if a else was.get("batch"),
                         "ingested_at": now if a else was.get("ingested_at"),
-                        "sha256": a.sha256 if a else was["sha256"],
-                        "bytes": a.size if a else was["bytes"],
+                        "sha256": m.sha256 if a else was["sha256"],
+                        "bytes": m.size if a else was["bytes"],
                         "encoding": m.normalized.encoding, "confidence": round(m.normalized.confidence, 4),
                         "format": m.normalized.describe_format(),
                         "title": meta.title, "doc_number": meta.doc_number, "issuer": meta.issuer, "date": meta.date,
@@ -324,6 +317,11 @@ class Corpus:
         fresh = pl.DataFrame(rows, schema=manifest.SCHEMA)
         kept = view.manifest.filter(~pl.col("id").is_in(list(changed))).select(list(manifest.SCHEMA))
         return pl.concat([kept, fresh])  # manifest.write sorts it
+
+
+def _hidden_note(hidden: int) -> list[str]:
+    what = "hidden file(s) or folder(s) (names starting with '.', such as macOS ._ files)"
+    return [f"passed over {hidden} {what}"] if hidden else []
 
 
 def _clusters(frame: pl.DataFrame) -> set[str]:

@@ -14,9 +14,10 @@ import polars as pl
 from filelock import FileLock, Timeout
 
 from dedupe.errors import CorpusError
+from dedupe.files import normalize_named
 from dedupe.store import log, manifest
 from dedupe.store.journal import JOURNAL, sha256_of
-from normalize import NormalizeError, normalize
+from normalize import NormalizeError
 
 
 def verify(root: str | Path, lock_timeout: float = 60.0) -> tuple[int, list[str]]:
@@ -74,7 +75,7 @@ def _stale_texts(root: Path, canonicals: pl.DataFrame, texts: set[str]) -> list[
         if cluster not in texts or not (root / path).is_file():
             continue
         try:
-            expected = normalize((root / path).read_bytes()).text + "\n"
+            expected = normalize_named(path, (root / path).read_bytes()).text + "\n"
         except NormalizeError:
             continue
         if (root / "canonical" / f"{cluster}.txt").read_text(encoding="utf-8", errors="replace") != expected:

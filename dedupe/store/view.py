@@ -8,7 +8,6 @@ manifest no longer lists are dropped, and when the log changed its pairs are rea
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -155,7 +154,7 @@ def sync(
 ) -> str:
     """Bring the cache in line with the manifest and the log (see the module docstring); returns
     the manifest's sha256 ("" when there is none)."""
-    stamp = hashlib.sha256((root / "manifest.csv").read_bytes()).hexdigest() if (root / "manifest.csv").exists() else ""
+    stamp = sha256_of(root / "manifest.csv") or ""
     marker = log.marker(root / "decisions.jsonl")
     if cache.get("manifest") == stamp and cache.get("log") == marker:
         return stamp
@@ -165,8 +164,8 @@ def sync(
     docs = read_originals(root, todo, cache.config, normalize_config, jobs, progress)
     with cache.db:
         cache.remove(set(cached) - set(listed))
-        cache.add(docs, {d.id: _stat(root / d.path) for d in docs})
-        cache.clear_pairs()
+        cache.add(docs, {d.id: file_stamp(root / d.path) for d in docs})
+        cache.forget_decisions()
         pairs, pins = logged_pairs(root, manifest)
         cache.add_pairs(pairs)
         for doc_id, number, reason in pins:
@@ -176,7 +175,8 @@ def sync(
     return stamp
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def file_stamp(path: Path) -> tuple[int, int]:
+    """A file's size and modification time, as the cache records them for an original."""
     st = os.stat(path)
     return st.st_size, st.st_mtime_ns
 
