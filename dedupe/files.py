@@ -57,7 +57,7 @@ def _admit(path: str, found: Found, max_bytes: int) -> None:
     if kind:
         found.rejected.append(Rejected(path, f"is {kind}: only regular files are read"))
     elif st.st_size > max_bytes:
-        found.rejected.append(Rejected(path, f"is {st.st_size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+        found.rejected.append(Rejected(path, f"is {st.st_size:,} bytes, over the limit of {max_bytes:,} "
                                              "(raise it with --max-bytes)"))  # fmt: skip
     else:
         found.files.append(path)
@@ -134,7 +134,7 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
     finally:
         os.close(fd)
     if len(data) > max_bytes:
-        raise OSError(f"is over the {max_bytes / 1e6:.0f} MB limit (raise it with --max-bytes)")
+        raise OSError(f"is over the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
     return data
 
 

@@ -52,7 +52,7 @@ def test_a_file_over_the_size_limit_is_refused(corpus, tmp_path):
     big = tmp_path / "big.txt"
     big.write_bytes(DISTINCT.read_bytes())
     code, _, err = run("check", str(big), "--corpus", str(corpus), "--max-bytes", "1000")
-    assert code == 2 and "over the 0 MB limit" in err and "--max-bytes" in err
+    assert code == 2 and "over the limit of 1,000 " in err and "--max-bytes" in err
     assert run("check", str(big), "--corpus", str(corpus))[0] == 0
 
 

@@ -130,6 +130,20 @@ def test_check_refuses_a_folder_that_is_not_a_corpus(corpus, tmp_path):
         assert code == 3 and "is not a corpus" in err
 
 
+def test_a_first_ingest_that_refuses_every_file_leaves_a_usable_empty_corpus(tmp_path):
+    big = tmp_path / "in" / "big.txt"
+    big.parent.mkdir()
+    big.write_bytes(DISTINCT.read_bytes())
+    empty = tmp_path / "corpus"
+    code, _, err = run("ingest", str(big.parent), "--corpus", str(empty), "--max-bytes", "100")
+    assert code == 2 and f"{big.stat().st_size:,} bytes, over the limit of 100 " in err
+    for command in (("report",), ("verify",), ("check", str(big.parent))):  # a header-only manifest
+        code, out, err = run(*command, "--corpus", str(empty))
+        assert code in (0, 2) and "unexpected" not in err, (command, err)
+    code, _, _ = run("ingest", str(big.parent), "--corpus", str(empty))
+    assert code == 0 and [r["path"] for r in manifest_rows(empty)] == ["raw/big.txt"]
+
+
 def test_binary_file_is_rejected_and_report_still_works(corpus, tmp_path):
     blob = tmp_path / "scan.txt"
     blob.write_bytes(os.urandom(4096))

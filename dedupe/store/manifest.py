@@ -105,7 +105,7 @@ def _typed(frame: pl.DataFrame, where: str, fix: str) -> pl.DataFrame:
             bad = lowered.is_not_null() & ~lowered.is_in(["true", "false"])
             typed = lowered == "true"
         elif dtype == pl.String:
-            typed, bad = column, pl.Series([False] * frame.height)
+            typed, bad = column, pl.Series([False] * frame.height, dtype=pl.Boolean)
         else:
             typed = column.cast(dtype, strict=False)
             bad = column.is_not_null() & typed.is_null()
