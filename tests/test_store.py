@@ -138,7 +138,7 @@ def test_a_first_ingest_that_refuses_every_file_leaves_a_usable_empty_corpus(tmp
     code, _, err = run("ingest", str(big.parent), "--corpus", str(empty), "--max-bytes", "100")
     assert code == 2 and f"{big.stat().st_size:,} bytes, over the limit of 100 " in err
     for command in (("report",), ("verify",), ("check", str(big.parent))):  # a header-only manifest
-        code, out, err = run(*command, "--corpus", str(empty))
+        code, _, err = run(*command, "--corpus", str(empty))
         assert code in (0, 2) and "unexpected" not in err, (command, err)
     code, _, _ = run("ingest", str(big.parent), "--corpus", str(empty))
     assert code == 0 and [r["path"] for r in manifest_rows(empty)] == ["raw/big.txt"]
