@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -202,23 +202,37 @@ def read_documents(
     ``orders``: each file's ingestion order (else from ``start_order`` on); ``expect``: each
     file's sha256 (see :func:`read_document`). ``progress`` is called with the files done since.
     """
+    return list(iter_documents(paths, jobs, normalize_config, config, start_order, progress, orders, expect, max_bytes))
+
+
+def iter_documents(
+    paths: Sequence[str],
+    jobs: int = 1,
+    normalize_config: NormalizeConfig = NormalizeConfig(),
+    config: DedupeConfig = DedupeConfig(),
+    start_order: int = 0,
+    progress: Callable[[int], None] | None = None,
+    orders: Sequence[int] | None = None,
+    expect: Sequence[str] | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Iterator[Document | Rejected]:
+    """:func:`read_documents`, each result given as soon as it is read (a caller can store it
+    while the workers read on, instead of holding them all)."""
     tasks = [
         (p, orders[i] if orders else start_order + i, normalize_config, config, expect[i] if expect else None, max_bytes)
         for i, p in enumerate(paths)
     ]
-    out: list[Document | Rejected] = []
     if jobs <= 1 or len(tasks) < 2:
         for t in tasks:
-            out.append(_read_star(t))
+            yield _read_star(t)
             if progress:
                 progress(1)
-        return out
+        return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for result in pool.map(_read_star, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))):
-            out.append(result)
+            yield result
             if progress:
                 progress(1)
-    return out
 
 
 def read_batch(

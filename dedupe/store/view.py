@@ -8,8 +8,9 @@ manifest no longer lists are dropped, and when the log changed its pairs are rea
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from dedupe.candidates import CandidateIndex
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.errors import CorpusError
-from dedupe.files import Rejected, read_documents
+from dedupe.files import Rejected, iter_documents
 from dedupe.model import SPLIT_BY_HAND, Link, Recorded
 from dedupe.store import log
 from dedupe.store.cache import Cache
@@ -161,10 +162,12 @@ def sync(
     cached = cache.stats()
     todo = manifest.filter(~pl.col("id").is_in(list(cached))).to_dicts()
     listed = set(manifest["id"].to_list())
-    docs = read_originals(root, todo, cache.config, normalize_config, jobs, progress)
     with cache.db:
         cache.remove(set(cached) - set(listed))
-        cache.add(docs, {d.id: file_stamp(root / d.path) for d in docs})
+        # stored a thousand at a time while the workers read on: a rebuild holds no more in memory
+        docs = read_originals(root, todo, cache.config, normalize_config, jobs, progress)
+        while chunk := list(itertools.islice(docs, 1000)):
+            cache.add(chunk, {d.id: file_stamp(root / d.path) for d in chunk})
         cache.forget_decisions()
         pairs, pins = logged_pairs(root, manifest)
         cache.add_pairs(pairs)
@@ -188,9 +191,10 @@ def read_originals(
     normalize_config: NormalizeConfig,
     jobs: int,
     progress: Callable[[int], None] | None = None,
-) -> list[Document]:
-    """The notices of manifest ``rows``, read from raw/ and checked against their sha256."""
-    results = read_documents(
+) -> Iterator[Document]:
+    """The notices of manifest ``rows``, read from raw/ and checked against their sha256; raises
+    CorpusError, once all were read, when any cannot be read back."""
+    results = iter_documents(
         [str(root / r["path"]) for r in rows],
         jobs=jobs if len(rows) >= 64 else 1,
         normalize_config=normalize_config,
@@ -199,15 +203,14 @@ def read_originals(
         orders=[r["seq"] for r in rows],
         expect=[r["sha256"] for r in rows],
     )
-    docs, bad = [], []
+    bad = []
     for row, res in zip(rows, results, strict=True):
         if isinstance(res, Rejected):
             bad.append(f"{row['path']} {res.reason}")
         else:
-            docs.append(res.moved(row["path"]))
+            yield res.moved(row["path"])
     if bad:
         raise CorpusError(f"{len(bad)} original(s) cannot be read back ({_some(bad)}): {RESTORE}")
-    return docs
 
 
 def logged_pairs(root: Path, manifest: pl.DataFrame) -> tuple[list[dict[str, Any]], list[tuple[str, int, str]]]:
