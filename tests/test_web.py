@@ -47,3 +47,19 @@ def test_capture_matches_its_web_page_and_not_another_page():
     result = find_duplicates(docs)  # type: ignore[arg-type]
     groups = sorted(sorted(m.path for m in c.members) for c in result.clusters)
     assert groups == sorted([sorted([str(PAGE), str(CAPTURE)]), [str(OTHER)]])
+
+
+def test_a_page_is_read_without_a_date_search(monkeypatch):
+    """htmldate's date search hands strings to dateparser, which tries every locale (seconds on
+    some pages); the page's dates come from its text by the notice's own rules instead."""
+    import htmldate
+    import trafilatura.metadata
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("htmldate's date search was called")
+
+    monkeypatch.setattr(htmldate, "find_date", no_search)
+    monkeypatch.setattr(trafilatura.metadata, "find_date", no_search)
+    result = normalize(NOTICE.read_bytes())
+    assert result.meta.date == "2025-10-14"
+    assert result.text.startswith("广州市医疗保险服务中心关于开展2026年度")
