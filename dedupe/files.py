@@ -228,11 +228,14 @@ def iter_documents(
             if progress:
                 progress(1)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
         for result in pool.map(_read_star, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))):
             yield result
             if progress:
                 progress(1)
+    finally:  # a caller that stops early (an error while storing) does not wait for the rest
+        pool.shutdown(cancel_futures=True)
 
 
 def read_batch(

@@ -35,6 +35,8 @@ _TITLE_BREAKERS = re.compile(r"[，。；：！？,;:!?]")
 OPENERS = ("（", "(", "【", "[", "〔")
 PROSE = re.compile(r"[，、,；;]")  # a sentence in progress; name lists and table rows have none
 _SENTENCE_ENDS, _CLOSERS = tuple(SENTENCE_END), tuple(CLOSERS)
+# a sentence end that also breaks a title: a paragraph ending in one never continues (``…`` may)
+_ENDS_AND_BREAKS = frozenset(SENTENCE_END) & frozenset(_TITLE_BREAKERS.pattern)
 LABEL = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{0,7}[：:]")
 
 
@@ -71,7 +73,9 @@ def _title_continues(a: str, b: str) -> bool:
 
 def _continues(a: str, last: str, b: str, width: int | None) -> bool:
     """Should line ``b`` be appended to the paragraph ``a`` whose last physical line is ``last``?"""
-    if not a or not b or starts_item(b) or DATE.match(b):  # a dated line opens a new head entry
+    if not a or not b or a[-1] in _ENDS_AND_BREAKS:  # the common case first: a finished sentence
+        return False
+    if starts_item(b) or DATE.match(b):  # a dated line opens a new head entry
         return False
     if (a.startswith("|") and a.endswith("|")) or (b.startswith("|") and b.endswith("|")):
         return False  # a table row is a line of its own
