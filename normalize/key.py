@@ -31,6 +31,36 @@ def t2s_converter() -> Callable[[str], str] | None:
     return _t2s()
 
 
+@functools.cache
+def _needs_nfkc() -> re.Pattern[str]:
+    """The characters NFKC could change in a way the key would keep: those it maps (but
+    punctuation and spaces it maps to punctuation and spaces, which the key drops either way),
+    combining marks and the second halves of compositions (which join the character before),
+    and everything outside the BMP. A text without them needs no NFKC (most do not).
+    """
+    seconds = {chr(c) for c in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}  # Hangul vowels, finals
+    for cp in range(0x10000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+
+    def joins(ch: str) -> bool:
+        return unicodedata.combining(ch) != 0 or ch in seconds
+
+    wanted = []
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        mapped = unicodedata.normalize("NFKC", ch)
+        if mapped == ch and not joins(ch):
+            continue
+        dropped = _NOT_WORD.fullmatch(ch) and _NOT_WORD.fullmatch(mapped) and not any(map(joins, ch + mapped))
+        if not dropped:
+            wanted.append(ch)
+    return re.compile("[" + "".join(re.escape(ch) for ch in wanted) + "\U00010000-\U0010ffff]")
+
+
 def nfkc(text: str) -> str:
     """NFKC through polars (Rust, about four times faster than ``unicodedata`` on Chinese text)."""
     if text.isascii():
@@ -44,7 +74,7 @@ def comparison_key(text: str, traditional_to_simplified: bool = True) -> str:
     >>> comparison_key("（一）2023 年，Plan！")
     '一2023年plan'
     """
-    key = nfkc(text)
+    key = nfkc(text) if _needs_nfkc().search(text) else text
     convert = _t2s() if traditional_to_simplified else None
     if convert is not None:
         key = convert(key)
