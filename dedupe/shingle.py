@@ -18,11 +18,15 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 
 
 def code_points(key: str) -> np.ndarray:
-    return np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    """The key's code points (uint32, a view of its UTF-32 bytes: no copy)."""
+    return np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32)
 
 
 def positional_hashes64(key: str, n: int = 5) -> np.ndarray:
-    """64-bit hashes of the key's character n-grams in text order (repeats kept)."""
+    """64-bit hashes of the key's character n-grams in text order (repeats kept).
+
+    Computed in place: a long key costs its hashes and its code points, no temporaries.
+    """
     cps = code_points(key)
     if cps.size == 0:
         return np.empty(0, dtype=np.uint64)
@@ -31,7 +35,8 @@ def positional_hashes64(key: str, n: int = 5) -> np.ndarray:
     with np.errstate(over="ignore"):
         h = np.full(count, OFFSET, dtype=np.uint64)
         for j in range(width):
-            h = h * MULTIPLIER + cps[j : j + count]
+            np.multiply(h, MULTIPLIER, out=h)
+            np.add(h, cps[j : j + count], out=h)
     return h
 
 
@@ -97,7 +102,8 @@ def passage_fingerprints(
     with np.errstate(over="ignore"):
         hashes = grams[:count].copy()
         for j in range(n, k, n):
-            hashes = hashes * MULTIPLIER + grams[j : j + count]
+            np.multiply(hashes, MULTIPLIER, out=hashes)
+            np.add(hashes, grams[j : j + count], out=hashes)
     if hashes.size <= window:
         return hashes.min(keepdims=True)
     minima = sliding_min(hashes, window)

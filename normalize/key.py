@@ -68,12 +68,30 @@ def nfkc(text: str) -> str:
     return pl.Series([text], dtype=pl.String).str.normalize("NFKC")[0]
 
 
+CHUNK_CHARS = 1 << 20
+
+
 def comparison_key(text: str, traditional_to_simplified: bool = True) -> str:
     """The key of a clean text.
+
+    A long text is keyed a piece at a time, cut at line breaks (no step of the key looks across
+    one), so that its copies in flight stay the size of a piece, not of the text.
 
     >>> comparison_key("（一）2023 年，Plan！")
     '一2023年plan'
     """
+    if len(text) <= CHUNK_CHARS:
+        return _key_of(text, traditional_to_simplified)
+    parts, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + CHUNK_CHARS)
+        end = len(text) if end < 0 else end + 1
+        parts.append(_key_of(text[start:end], traditional_to_simplified))
+        start = end
+    return "".join(parts)
+
+
+def _key_of(text: str, traditional_to_simplified: bool) -> str:
     key = nfkc(text) if _needs_nfkc().search(text) else text
     convert = _t2s() if traditional_to_simplified else None
     if convert is not None:

@@ -202,3 +202,18 @@ def test_key_equals_its_definition_when_nfkc_is_skipped(text):
 
     convert = t2s_converter() or (lambda s: s)
     assert comparison_key(text) == _NOT_WORD.sub("", convert(nfkc(text))).casefold()
+
+
+@given(st.lists(st.sampled_from(KEY_FRAGMENTS) | st.text(max_size=3), max_size=60).map("".join))
+@settings(max_examples=300)
+def test_a_long_text_is_keyed_piece_by_piece_as_a_whole(text):
+    """Pieces are cut at line breaks, which no step of the key looks across."""
+    import normalize.key as key_module
+
+    whole = comparison_key(text)
+    saved = key_module.CHUNK_CHARS
+    key_module.CHUNK_CHARS = 4
+    try:
+        assert comparison_key(text) == whole
+    finally:
+        key_module.CHUNK_CHARS = saved
