@@ -156,15 +156,12 @@ def dedupe_command(
 @click.argument("a", type=click.Path(exists=True, dir_okay=False))
 @click.argument("b", type=click.Path(exists=True, dir_okay=False))
 @click.option("--encoding", default=None, help="Decode both files with this encoding instead of detecting it.")
-def explain_command(a: str, b: str, encoding: str | None) -> None:
-    from dedupe import Rejected, read_document
-    from dedupe.reports.explain import explain_pair, format_explanation
-    from normalize import NormalizeConfig
+@click.option("--among", multiple=True, type=click.Path(exists=True), help="Judge as dedupe of these paths would.")
+@click.option("--corpus", type=click.Path(file_okay=False), help="Judge as check against this corpus would.")
+def explain_command(a: str, b: str, encoding: str | None, among: tuple[str, ...], corpus: str | None) -> None:
+    from dedupe.reports.explain import explain_files, format_explanation
 
-    docs = [read_document(p, i, NormalizeConfig(encoding=encoding)) for i, p in enumerate((a, b))]
-    if bad := [d for d in docs if isinstance(d, Rejected)]:
-        raise BadInput(f"{bad[0].path} {bad[0].reason}")
-    click.echo(format_explanation(explain_pair(docs[0], docs[1])))  # type: ignore[arg-type]
+    click.echo(format_explanation(explain_files(a, b, encoding, among, corpus)))
 
 
 @main.command("ingest", help=_help("Add the notices in PATHS to the corpus: originals kept byte for byte."))

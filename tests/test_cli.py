@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cli import main
-from tests.conftest import ROOT, SEED_NAMES, SEEDS, seed_path
+from tests.conftest import DATA, ROOT, SEED_NAMES, SEEDS, seed_path
 
 
 @pytest.fixture
@@ -73,8 +74,11 @@ def test_dedupe_json_on_seeds(runner):
     result = runner.invoke(main, ["dedupe", str(SEEDS), "--json", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"documents", "clusters"}
+    assert set(data) == {"documents", "clusters", "related"}
     assert {"path", "id", "encoding", "cluster", "canonical", "relation", "similarity"} <= set(data["documents"][0])
+    [jining] = data["related"]  # the two Jining notices share paragraphs: reported, kept apart
+    assert (Path(jining["a"]).name[:3], Path(jining["b"]).name[:3], jining["relation"]) == ("000", "004", "related")
+    assert jining["jaccard"] < 0.2 and "verbatim passages" in jining["reason"] and jining["veto"] is None
     groups = sorted(sorted(Path(p).name[:3] for p in c["members"]) for c in data["clusters"])
     assert groups == [["000"], ["001"], ["002", "003"], ["004"]]
     pair = next(c for c in data["clusters"] if len(c["members"]) == 2)
@@ -188,3 +192,36 @@ def test_help_and_version_import_nothing_heavy():
     assert "version" in loaded
     for heavy in ("'polars'", "'numpy'", "'dedupe.engine'", "'datasketch'", "'chardet'"):
         assert heavy not in loaded
+
+
+FOOTER = (
+    "\n\n主办单位：市人民政府办公室，承办单位：市大数据中心，本站所载信息仅供参考，"
+    "如有疑问请致电市民服务热线，我们将在三个工作日内答复，感谢您对政府网站工作的关心和支持。\n"
+)
+
+
+def test_explain_among_a_batch_gives_the_figures_dedupe_gives(runner, tmp_path):
+    """Every notice of a site carries its footer: dedupe leaves those shingles out of every pair,
+    and so does explain --among the same notices (alone, it counts them)."""
+    sources = [*sorted((DATA / "agreement").iterdir()), *(seed_path(k) for k in ("000", "001", "002", "003", "004"))]
+    for src in sources:
+        (tmp_path / src.name).write_bytes(src.read_text(encoding="utf-8").encode("utf-8") + FOOTER.encode("utf-8"))
+    a, b = tmp_path / seed_path("000").name, tmp_path / seed_path("004").name  # Jining: related
+    done = runner.invoke(main, ["dedupe", str(tmp_path), "--json"])
+    assert done.exit_code == 0, done.output
+    related = {(Path(p["a"]).name, Path(p["b"]).name): p for p in json.loads(done.stdout)["related"]}
+    reported = related[(a.name, b.name)]
+    assert reported["relation"] == "related" and reported["veto"] is None
+
+    def explained(*extra: str) -> str:
+        return runner.invoke(main, ["explain", str(a), str(b), *extra]).stdout
+
+    def jaccard(out: str) -> str:
+        return re.search(r"^exact Jaccard: ([0-9.]+)$", out, re.M).group(1)
+
+    among = explained("--among", str(tmp_path))
+    # 22 files, 21 notices: 002_转载副本.txt is a byte copy of seed 002
+    assert "boilerplate left out:" in among and "shingle(s) shared by a large share of 21 notices given" in among
+    assert jaccard(among) == f"{reported['jaccard']:.3f}"
+    alone = explained()
+    assert "judged alone" in alone and jaccard(alone) > jaccard(among)  # alone, the footer counts as shared text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -24,17 +26,53 @@ class Explanation:
     veto: str | None
     preferred: Document
     preferred_reason: str
+    context: str = ""  # what the boilerplate was measured on ("" when the pair was judged alone)
+    boilerplate: int = 0  # shingles left out as boilerplate of that context
 
     @property
     def duplicate(self) -> bool:
         return self.verdict.merges
 
 
-def explain_pair(a: Document, b: Document, config: DedupeConfig = DedupeConfig()) -> Explanation:
-    v, veto = judge(a, b, config)
+def explain_pair(
+    a: Document, b: Document, config: DedupeConfig = DedupeConfig(), ignore: np.ndarray | None = None, context: str = ""
+) -> Explanation:
+    """``ignore``: the boilerplate shingles of ``context`` (a batch or a corpus), left out as
+    ``dedupe``, ``ingest`` and ``check`` leave them out, so that the figures are theirs."""
+    v, veto = judge(a, b, config, ignore)
     estimate = float(np.mean(a.fingerprint.signature == b.fingerprint.signature))
     preferred, reason = elect([a, b])
-    return Explanation(a, b, estimate, v, veto, preferred, reason)
+    size = 0 if ignore is None else int(ignore.size)
+    return Explanation(a, b, estimate, v, veto, preferred, reason, context, size)
+
+
+def explain_files(
+    a: str, b: str, encoding: str | None = None, among: Sequence[str] = (), corpus: str | None = None
+) -> Explanation:
+    """Explain two files, judged alone, among the notices of ``among`` (as ``dedupe`` of them
+    would judge them) or against ``corpus`` (as ``check`` would)."""
+    from dedupe.engine import boilerplate_shingles
+    from dedupe.errors import InputError
+    from dedupe.files import Rejected, read_batch, read_document
+    from dedupe.model import Nothing
+    from normalize import NormalizeConfig
+
+    ncfg, config = NormalizeConfig(encoding=encoding), DedupeConfig()
+    docs = [read_document(p, i, ncfg, config) for i, p in enumerate((a, b))]
+    if bad := [d for d in docs if isinstance(d, Rejected)]:
+        raise InputError(f"{bad[0].path} {bad[0].reason}")
+    pair = [d for d in docs if isinstance(d, Document)]
+    if corpus:
+        from dedupe.store import Corpus
+
+        with Corpus(Path(corpus), config=config).session() as (view, _):
+            ignore = boilerplate_shingles(pair, view, config)
+        return explain_pair(*pair, config, ignore, f"the corpus {corpus}")
+    if among:
+        batch = [d for d in read_batch(among, 1, ncfg, config)[0] if isinstance(d, Document)]
+        ignore = boilerplate_shingles([*pair, *batch], Nothing(), config)
+        return explain_pair(*pair, config, ignore, f"{len({d.id for d in [*pair, *batch]})} notices given")
+    return explain_pair(*pair, config)
 
 
 def render_diff(ops: list[DiffOp], context: int = 30) -> str:
@@ -54,6 +92,13 @@ def render_diff(ops: list[DiffOp], context: int = 30) -> str:
     return "".join(parts)
 
 
+def _boilerplate_note(e: Explanation) -> str:
+    if e.context:
+        return f"boilerplate left out: {e.boilerplate} shingle(s) shared by a large share of {e.context}"
+    return ("note: judged alone; dedupe, ingest and check leave out shingles that a large share of the notices "
+            "compared share (site boilerplate): --among PATHS or --corpus DIR judges as they do")  # fmt: skip
+
+
 def format_explanation(e: Explanation) -> str:
     sim = e.verdict.similarity
     lines = [
@@ -66,8 +111,7 @@ def format_explanation(e: Explanation) -> str:
         f"relation: {e.verdict.relation or 'none'} — {'duplicate' if e.duplicate else 'not a duplicate'}",
         f"reason: {e.verdict.reason}",
         f"veto: {e.veto or 'none'}",
-        "note: dedupe, ingest and check leave out shingles that a large share of the notices compared share "
-        "(site boilerplate); in a batch or corpus with such furniture their figures can differ slightly from these",
+        _boilerplate_note(e),
         f"quality flags of A: {', '.join(quality_flags(e.a, [e.a, e.b])) or 'none'}",
         f"quality flags of B: {', '.join(quality_flags(e.b, [e.a, e.b])) or 'none'}",
         f"preferred as canonical: {e.preferred.path} ({e.preferred_reason})",

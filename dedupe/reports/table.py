@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from dedupe.model import Result
+from dedupe.model import Pair, Result
 from dedupe.quality import FLAGS
 from dedupe.store import Corpus, log
 from dedupe.store.view import logged_pairs
@@ -134,10 +134,19 @@ def format_dedupe(result: Result) -> str:
             lines += [f"  {'identical':<16} {path}" for path in copies.get(m.id, ())]
         if len(c.members) > 1:
             lines.append(f"  why canonical: {c.reason}")
+    apart = _apart(result)
+    for pair in apart:
+        lines.append(f"{'vetoed' if pair.veto else 'related':<8} {pair.a.path} ~ {pair.b.path}: {pair.reason}")
     dups = sum(len(c.members) - 1 for c in result.clusters)
     same = f", {len(result.copies)} identical file(s)" if result.copies else ""
-    lines.append(f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates{same}")
+    kept = f", {len(apart)} related pair(s) kept apart" if apart else ""
+    lines.append(f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates{same}{kept}")
     return "\n".join(lines)
+
+
+def _apart(result: Result) -> list[Pair]:
+    """Verified pairs that were not merged: related notices and vetoed versions, by path."""
+    return sorted((p for p in result.pairs if not p.merged), key=lambda p: (p.a.path, p.b.path))
 
 
 def result_json(result: Result) -> dict[str, Any]:
@@ -169,7 +178,12 @@ def result_json(result: Result) -> dict[str, Any]:
          **({"identical": copies[c.id]} if c.id in copies else {})}
         for c in result.clusters
     ]
-    return {"documents": documents, "clusters": clusters}
+    pairs = [
+        {"a": p.a.path, "b": p.b.path, "relation": p.relation, "jaccard": round(p.similarity.jaccard, 6),
+         "containment": round(p.similarity.containment, 6), "reason": p.reason, "veto": p.veto}
+        for p in _apart(result)
+    ]  # fmt: skip
+    return {"documents": documents, "clusters": clusters, "related": pairs}
 
 
 def format_check(report: dict[str, Any], fmt: str = "text") -> tuple[str, str]:
