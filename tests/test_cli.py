@@ -225,3 +225,13 @@ def test_explain_among_a_batch_gives_the_figures_dedupe_gives(runner, tmp_path):
     assert jaccard(among) == f"{reported['jaccard']:.3f}"
     alone = explained()
     assert "judged alone" in alone and jaccard(alone) > jaccard(among)  # alone, the footer counts as shared text
+
+
+def test_explain_against_a_corpus_judges_as_check_does(runner, corpus, tmp_path):
+    a, b = str(seed_path("002")), str(seed_path("003"))
+    done = runner.invoke(main, ["explain", a, b, "--corpus", str(corpus)])
+    assert done.exit_code == 0, done.output
+    assert f"shingle(s) shared by a large share of the corpus {corpus}" in done.stdout
+    assert "relation: near — duplicate" in done.stdout
+    not_a_corpus = runner.invoke(main, ["explain", a, b, "--corpus", str(tmp_path / "nothing")])
+    assert not_a_corpus.exit_code == 3 and "is not a corpus" in not_a_corpus.output
