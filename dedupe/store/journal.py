@@ -16,6 +16,7 @@ logged twice. ``POLICY_DEDUP_CRASH_AT=<step>`` ends the process right after a st
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import json
 import os
@@ -31,7 +32,18 @@ JOURNAL = ".journal.json"
 STEPS = ("prepared", "journal", "originals", "texts", "log", "manifest", "finish")
 # what an ingest writes before its journal exists, or while it writes it: a crash there leaves
 # them, and the next command (under the lock, with no journal) removes them
-STRAYS = (".manifest.csv.*", ".journal.json.tmp", "raw/.*.tmp", "canonical/.*.txt.*")
+STRAYS = {"": (".manifest.csv.*", ".journal.json.tmp"), "raw": (".*.tmp",), "canonical": (".*.txt.*",)}
+
+
+def strays(root: Path) -> list[Path]:
+    """The files of STRAYS in ``root``: one listing of each folder, only hidden names matched
+    (``Path.glob`` took 0.14 s over the 160,000 files of a 100,000-notice corpus)."""
+    found = []
+    for folder, patterns in STRAYS.items():
+        with contextlib.suppress(FileNotFoundError), os.scandir(root / folder) as entries:
+            found += [Path(e.path) for e in entries
+                      if e.name.startswith(".") and any(fnmatch.fnmatchcase(e.name, p) for p in patterns)]  # fmt: skip
+    return found
 
 
 def crash_point(step: str) -> None:
@@ -158,10 +170,10 @@ def recover(root: Path) -> str | None:
     """Finish or undo an ingest a crash interrupted; says which, or None when there was none."""
     path = root / JOURNAL
     if not path.exists():
-        strays = [p for pattern in STRAYS for p in root.glob(pattern)]
-        for stray in strays:
+        left = strays(root)
+        for stray in left:
             stray.unlink(missing_ok=True)
-        return f"removed {len(strays)} temporary file(s) an interrupted ingest left" if strays else None
+        return f"removed {len(left)} temporary file(s) an interrupted ingest left" if left else None
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         journal = Journal(**{**raw, "originals": [tuple(x) for x in raw["originals"]],
