@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REALDATA ?= ../shared/realdata
 
-.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real clean
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real clean
 
 $(BIN)/policy-dedup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ bench-accuracy: $(BIN)/policy-dedup
 bench-speed: $(BIN)/policy-dedup
 	$(BIN)/python bench/speed.py --realdata $(REALDATA)
 
+bench-pages: $(BIN)/policy-dedup
+	$(BIN)/python bench/pages.py --realdata $(REALDATA)
+
+bench-large: $(BIN)/policy-dedup
+	$(BIN)/python bench/large.py --realdata $(REALDATA)
+
 bench-incremental: $(BIN)/policy-dedup
 	$(BIN)/python bench/incremental.py --realdata $(REALDATA)
 
@@ -52,7 +58,7 @@ bench-formats: $(BIN)/policy-dedup
 bench-real: $(BIN)/policy-dedup
 	$(BIN)/python bench/real.py --realdata $(REALDATA)
 
-bench: bench-accuracy bench-speed bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real
+bench: bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis corpus/.cache
