@@ -122,10 +122,10 @@ def main() -> None:
         t = sum(1 for *_, m in positives if m)
         f = sum(1 for *_, m in negatives if m)
         tp, fp, fn = tp + t, fp + f, fn + len(positives) - t
-        p = t / (t + f) if t + f else float("nan")
-        r = t / len(positives) if positives else float("nan")
-        f1 = 2 * p * r / (p + r) if positives and t else float("nan")
-        print(f"| {name} | {len(positives)} | {t} | {len(negatives)} | {f} | {p:.3f} | {r:.3f} | {f1:.3f} |")
+        p = f"{t / (t + f):.3f}" if t + f else "–"  # no merge to judge: only the false merges count
+        r = f"{t / len(positives):.3f}" if positives else "–"
+        f1 = f"{2 * t / (2 * t + f + len(positives) - t):.3f}" if positives else "–"
+        print(f"| {name} | {len(positives)} | {t} | {len(negatives)} | {f} | {p} | {r} | {f1} |")
     p, r = tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0
     print(f"all tiers: precision {p:.3f}, recall {r:.3f}, F1 {2 * p * r / (p + r) if p + r else 0:.3f}")
     for name, (_, negatives) in tiers.items():

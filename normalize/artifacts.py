@@ -19,6 +19,7 @@ PAGE_NUMBER = re.compile(
       | \d{{1,4}}\s*/\s*\d{{1,4}}                    # 3/10
       | (?:page|Page|PAGE)\s*\d{{1,4}}(?:\s*(?:of|/)\s*\d{{1,4}})?
       | =+\s*(?:page|Page|PAGE)\s*\d{{1,4}}\s*=+                 # ===PAGE 3=== (a page marker of an extraction)
+      | [{_DASH}\s]*PAGE(?:\s*\\\*\s*[A-Za-z]+)*[{_DASH}\s]*(?:\d{{1,4}}[{_DASH}\s]*)?  # Word's page field: —PAGE \* MERGEFORMAT 2—
     )$""",
     re.VERBOSE,
 )

@@ -84,6 +84,18 @@ def test_binary_word_through_antiword_and_a_wps_file_through_catdoc():
     assert together(dedupe(a, b), a, b)
 
 
+@NEEDS_WORD_TOOLS
+@pytest.mark.parametrize("name", ["published_滁州_2020_wps.doc", "published_襄阳_2018.doc"])
+def test_word_page_fields_are_page_numbers(name):
+    """antiword and catdoc print Word's page-number field as text (``—PAGE \\* MERGEFORMAT 24—``,
+    ``─  PAGE   10  ─``, or a bare ``PAGE``): page numbers, removed and recorded, never glued to
+    the line before (``…印发─ PAGE 8 ─``)."""
+    result = normalize((FORMATS / name).read_bytes())
+    assert "PAGE" not in result.text and "MERGEFORMAT" not in result.text
+    removed = [example for c in result.changes if c.step == "page-number" for example in c.examples]
+    assert any("PAGE" in example for example in removed)
+
+
 def test_binary_word_without_the_tools_is_refused_saying_what_to_install(monkeypatch):
     monkeypatch.setattr("normalize.extract.shutil.which", lambda name: None)
     with pytest.raises(Unsupported, match="apt-get install antiword catdoc"):
