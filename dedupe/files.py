@@ -8,6 +8,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
@@ -186,23 +187,9 @@ def _read_star(args: tuple[str, int, NormalizeConfig, DedupeConfig, str | None, 
     return read_document(*args)
 
 
-def read_documents(
-    paths: Sequence[str],
-    jobs: int = 1,
-    normalize_config: NormalizeConfig = NormalizeConfig(),
-    config: DedupeConfig = DedupeConfig(),
-    start_order: int = 0,
-    progress: Callable[[int], None] | None = None,
-    orders: Sequence[int] | None = None,
-    expect: Sequence[str] | None = None,
-    max_bytes: int = MAX_BYTES,
-) -> list[Document | Rejected]:
-    """Read many files; with ``jobs`` > 1 the work is spread over processes, results in input order.
-
-    ``orders``: each file's ingestion order (else from ``start_order`` on); ``expect``: each
-    file's sha256 (see :func:`read_document`). ``progress`` is called with the files done since.
-    """
-    return list(iter_documents(paths, jobs, normalize_config, config, start_order, progress, orders, expect, max_bytes))
+def read_documents(paths: Sequence[str], jobs: int = 1, **options: Any) -> list[Document | Rejected]:
+    """Every result of :func:`iter_documents` (same options), in input order."""
+    return list(iter_documents(paths, jobs, **options))
 
 
 def iter_documents(
@@ -216,8 +203,12 @@ def iter_documents(
     expect: Sequence[str] | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> Iterator[Document | Rejected]:
-    """:func:`read_documents`, each result given as soon as it is read (a caller can store it
-    while the workers read on, instead of holding them all)."""
+    """Read many files; with ``jobs`` > 1 the work is spread over processes. Each result, in
+    input order, is given as soon as it is read: a caller can store it while the workers read on.
+
+    ``orders``: each file's ingestion order (else from ``start_order`` on); ``expect``: each
+    file's sha256 (see :func:`read_document`). ``progress`` is called with the files done since.
+    """
     tasks = [
         (p, orders[i] if orders else start_order + i, normalize_config, config, expect[i] if expect else None, max_bytes)
         for i, p in enumerate(paths)
@@ -257,7 +248,8 @@ def read_batch(
             f"no notices found in {', '.join(paths)}: give files, or folders holding text, web pages, Word or PDF files"
         )
     jobs = jobs if len(found.files) >= 64 else 1
-    read = read_documents(found.files, jobs, normalize_config, config, progress=progress, max_bytes=max_bytes)
+    read = read_documents(found.files, jobs, normalize_config=normalize_config, config=config, progress=progress,
+                          max_bytes=max_bytes)  # fmt: skip
     return [*found.rejected, *read], found.hidden
 
 
