@@ -179,6 +179,7 @@ def read_document(
     except NormalizeError as exc:
         return Rejected(path, str(exc))
     doc = Document(sha[:16], path, normalized, order, config, sha, len(data))
+    del data  # not held while the fingerprint is made (a large file's bytes are a large share)
     doc.fingerprint.compute()  # in the worker, not the parent
     return doc
 

@@ -52,11 +52,10 @@ def signature(hashes64: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.nd
     if hashes64.size == 0:
         return out
     with np.errstate(over="ignore"):
-        mixed = _fmix32(fold32(hashes64))
         rows_a, rows_b = a[:, None], b[:, None]
-        buffer = np.empty((num_perm, min(_CHUNK, mixed.size)), dtype=np.uint32)
-        for start in range(0, mixed.size, _CHUNK):
-            chunk = mixed[start : start + _CHUNK]
+        buffer = np.empty((num_perm, min(_CHUNK, hashes64.size)), dtype=np.uint32)
+        for start in range(0, hashes64.size, _CHUNK):  # folded and mixed a chunk at a time: no copies of all
+            chunk = _fmix32(fold32(hashes64[start : start + _CHUNK]))
             block = buffer[:, : chunk.size]
             np.multiply(rows_a, chunk[None, :], out=block)
             np.add(block, rows_b, out=block)
