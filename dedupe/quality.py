@@ -48,16 +48,24 @@ def repeated_passage(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _any_of(chars: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.isin(chars, values)`` for a few values: one comparison each, no sort of a long text."""
+    found = chars == values[0]
+    for value in values[1:]:
+        found |= chars == value
+    return found
+
+
 def _may_repeat(text: str) -> bool:
     """Is there an X X as ``_REPEAT`` means it? The second X starts right after a delimiter (the
     first X's last character) and ends on one, with no 。；or line break inside. Pairs of
     delimiters k < k + j of one sentence are walked j by j in numpy, ruling out those whose last
     clauses differ in length; only the rest are compared as text."""
     chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    delims = np.flatnonzero(np.isin(chars, _DELIMITERS))
+    delims = np.flatnonzero(_any_of(chars, _DELIMITERS))
     if delims.size < 2:
         return False
-    stops = np.append(np.flatnonzero(np.isin(chars, _STOPS)), len(text))
+    stops = np.append(np.flatnonzero(_any_of(chars, _STOPS)), len(text))
     limit = stops[np.searchsorted(stops, delims + 1)]  # the sentence's end: no second X goes past it
     clause = np.diff(delims, prepend=-1)  # each clause's length, its delimiter included
     active = np.arange(delims.size - 1)

@@ -83,6 +83,7 @@ def shingle_hash32(shingle: str | bytes) -> int:
 
 PASSAGE_CHARS = 40  # a passage fingerprint covers this many key characters
 PASSAGE_WINDOW = 20  # winnowing window: any shared run of 59+ characters shares a fingerprint
+PASSAGE_CHUNK = 1 << 20  # windows winnowed at once
 
 
 def passage_fingerprints(
@@ -99,17 +100,27 @@ def passage_fingerprints(
         return np.empty(0, dtype=np.uint64)
     grams = positional_hashes64(key, n) if positional is None else positional
     count = len(key) - k + 1
+    if count <= window:
+        return _passage_hashes(grams, 0, count, k, n).min(keepdims=True)
+    kept = []
+    starts = count - window + 1  # windows
+    for start in range(0, starts, PASSAGE_CHUNK):  # a long key a stretch at a time: its arrays stay small
+        stop = min(start + PASSAGE_CHUNK, starts)
+        minima = sliding_min(_passage_hashes(grams, start, stop + window - 1, k, n), window)
+        # one minimum holds over many windows in a row: keep the first of each run (a tenth of the
+        # values) before the sort, which gives the same set for about a tenth of the cost
+        kept.append(minima[runs(minima)[0]])
+    return sorted_unique(np.concatenate(kept))
+
+
+def _passage_hashes(grams: np.ndarray, start: int, stop: int, k: int, n: int) -> np.ndarray:
+    """The hashes of the passages that start at ``start`` … ``stop - 1``."""
     with np.errstate(over="ignore"):
-        hashes = grams[:count].copy()
+        hashes = grams[start:stop].copy()
         for j in range(n, k, n):
             np.multiply(hashes, MULTIPLIER, out=hashes)
-            np.add(hashes, grams[j : j + count], out=hashes)
-    if hashes.size <= window:
-        return hashes.min(keepdims=True)
-    minima = sliding_min(hashes, window)
-    # one minimum holds over many windows in a row: keep the first of each run (a tenth of the
-    # values) before the sort, which gives the same set for about a tenth of the cost
-    return sorted_unique(minima[runs(minima)[0]])
+            np.add(hashes, grams[start + j : stop + j], out=hashes)
+    return hashes
 
 
 def sliding_min(values: np.ndarray, window: int) -> np.ndarray:

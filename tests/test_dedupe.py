@@ -278,12 +278,21 @@ def _plain_passage_fingerprints(key: str, k: int, window: int, n: int) -> set[in
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet="通知各单位一二三", max_size=160), st.sampled_from([(10, 4), (40, 20), (15, 1)]))
-def test_passage_fingerprints_are_the_winnowed_minima(key, params):
-    from dedupe.shingle import passage_fingerprints
+@given(
+    st.text(alphabet="通知各单位一二三", max_size=160),
+    st.sampled_from([(10, 4), (40, 20), (15, 1)]),
+    st.sampled_from([1, 3, 1 << 20]),
+)
+def test_passage_fingerprints_are_the_winnowed_minima(key, params, chunk):
+    """Also when a long key is winnowed a stretch at a time (``chunk`` windows at once)."""
+    import dedupe.shingle as shingle
 
     k, window = params
-    got = passage_fingerprints(key, k=k, window=window, n=5)
+    saved, shingle.PASSAGE_CHUNK = shingle.PASSAGE_CHUNK, chunk
+    try:
+        got = shingle.passage_fingerprints(key, k=k, window=window, n=5)
+    finally:
+        shingle.PASSAGE_CHUNK = saved
     assert np.all(got[1:] > got[:-1])  # sorted, each once
     assert set(got.tolist()) == _plain_passage_fingerprints(key, k, window, 5)
 
