@@ -235,3 +235,20 @@ def test_explain_against_a_corpus_judges_as_check_does(runner, corpus, tmp_path)
     assert "relation: near — duplicate" in done.stdout
     not_a_corpus = runner.invoke(main, ["explain", a, b, "--corpus", str(tmp_path / "nothing")])
     assert not_a_corpus.exit_code == 3 and "is not a corpus" in not_a_corpus.output
+
+
+def test_dedupe_text_shows_every_vetoed_pair_and_the_closest_related_ones(runner, monkeypatch):
+    monkeypatch.setattr("dedupe.reports.table.RELATED_SHOWN", 2)
+    done = runner.invoke(main, ["dedupe", str(DATA / "agreement"), "--jobs", "1"])
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.splitlines()
+    kept = [line for line in lines if line.startswith(("vetoed ", "related "))]
+    vetoed = [line for line in kept if line.startswith("vetoed ")]
+    assert vetoed and kept[: len(vetoed)] == vetoed  # versions kept apart come first, all of them
+    assert all("but vetoed: " in line for line in vetoed)  # with the fact used (versions, places…)
+    related = [float(re.search(r"Jaccard ([0-9.]+)", line).group(1)) for line in kept[len(vetoed) :]]
+    assert len(related) == 2 and related == sorted(related, reverse=True)
+    data = json.loads(runner.invoke(main, ["dedupe", str(DATA / "agreement"), "--json", "--jobs", "1"]).stdout)
+    more = len([p for p in data["related"] if p["veto"] is None]) - 2
+    assert f"… and {more} more related pair(s): --json lists them all" in lines
+    assert lines[-1].endswith(f"{len(vetoed)} vetoed pair(s), {more + 2} related pair(s)")

@@ -135,13 +135,20 @@ def format_dedupe(result: Result) -> str:
         if len(c.members) > 1:
             lines.append(f"  why canonical: {c.reason}")
     apart = _apart(result)
-    for pair in apart:
+    vetoed = [p for p in apart if p.veto]
+    related = sorted((p for p in apart if not p.veto), key=lambda p: -p.similarity.jaccard)  # the closest first
+    for pair in [*vetoed, *related[:RELATED_SHOWN]]:  # every version kept apart; related ones up to a screen
         lines.append(f"{'vetoed' if pair.veto else 'related':<8} {pair.a.path} ~ {pair.b.path}: {pair.reason}")
+    if len(related) > RELATED_SHOWN:
+        lines.append(f"… and {len(related) - RELATED_SHOWN} more related pair(s): --json lists them all")
     dups = sum(len(c.members) - 1 for c in result.clusters)
     same = f", {len(result.copies)} identical file(s)" if result.copies else ""
-    kept = f", {len(apart)} related pair(s) kept apart" if apart else ""
+    kept = "".join(f", {n} {what}" for n, what in ((len(vetoed), "vetoed pair(s)"), (len(related), "related pair(s)")) if n)
     lines.append(f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates{same}{kept}")
     return "\n".join(lines)
+
+
+RELATED_SHOWN = 20
 
 
 def _apart(result: Result) -> list[Pair]:
