@@ -113,8 +113,7 @@ def any_utf8_run(runs: Iterable[str]) -> bool:
 def clean_text(text: str, config: NormalizeConfig = NormalizeConfig(), log: ChangeLog | None = None) -> str:
     """The clean-text pipeline on already-decoded text (see DESIGN section 3)."""
     log = log if log is not None else ChangeLog()
-    text = fix_characters(text, log)
-    lines = text.replace("\f", "\n\f\n").split("\n")
+    lines = fix_characters(text, log).replace("\f", "\n\f\n").split("\n")  # held as lines only from here
     lines = strip_markup(lines, log)
     if config.strip_pages:
         lines = remove_page_artifacts(lines, log)

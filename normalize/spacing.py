@@ -20,6 +20,7 @@ _MULTI_SPACE = re.compile(r"[ \t]{2,}")
 # the separator after an article or chapter number stays, as the ideographic space (GB/T 9704)
 # starts with a line break: the regex engine then scans for it, instead of trying every position
 _ARTICLE_SEPARATOR = re.compile(r"\n(第[一二三四五六七八九十百千零〇两\d]{1,6}[条章节编])[ \t]+(?=\S)")
+_FIRST_ARTICLE_SEPARATOR = re.compile(_ARTICLE_SEPARATOR.pattern.removeprefix("\\n"))
 # The same removals, written to start at a space (found by a fast scan) and look back from there.
 _SPACE_NEAR_CJK = re.compile(
     f"[ \t](?:(?<=[{CJK}][ \t])[ \t]*(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%][ \t])[ \t]*(?=[{CJK}]))"
@@ -35,9 +36,8 @@ def _drop_cjk_spaces(text: str) -> tuple[str, str, int]:
     if not first:
         return text, "", 0
     context = text[max(0, first.start() - 8) : first.end() + 8].replace("\n", "⏎")
-    keep = first.start() - 1  # nothing to remove before; the lookbehind needs one character
-    fixed, n = _SPACE_NEAR_CJK.subn("", text[keep:])
-    return text[:keep] + fixed, context, n
+    fixed, n = _SPACE_NEAR_CJK.subn("", text)  # the whole text: no copy of a part of it
+    return fixed, context, n
 
 
 def _split_issuer_list(line: str) -> list[str]:
@@ -64,8 +64,11 @@ def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
             log.add("issuer-list-split", line)
         out.extend(parts)
     text = "\n".join(out)
+    del out  # a long text's lines are not held beside it
     if "第" in text:
-        text = _ARTICLE_SEPARATOR.sub("\n\\1\u3000", "\n" + text)[1:]
+        text = _ARTICLE_SEPARATOR.sub("\n\\1\u3000", text)
+        if first := _FIRST_ARTICLE_SEPARATOR.match(text):  # the first line has no line break before it
+            text = f"{first.group(1)}\u3000{text[first.end():]}"
     text, first, n = _drop_cjk_spaces(text)
     if n:
         log.add("cjk-spacing", first, n)
