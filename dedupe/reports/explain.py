@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,7 @@ def explain_files(
             ignore = boilerplate_shingles(pair, view, config)
         return explain_pair(*pair, config, ignore, f"the corpus {corpus}")
     if among:
-        batch = [d for d in read_batch(among, 1, ncfg, config)[0] if isinstance(d, Document)]
+        batch = [d for d in read_batch(among, os.cpu_count() or 1, ncfg, config)[0] if isinstance(d, Document)]
         ignore = boilerplate_shingles([*pair, *batch], Nothing(), config)
         return explain_pair(*pair, config, ignore, f"{len({d.id for d in [*pair, *batch]})} notices given")
     return explain_pair(*pair, config)
