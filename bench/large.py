@@ -10,7 +10,6 @@ one after another, then runs, each as a whole process (start included, peak RSS 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.incremental import LAUNCHER  # noqa: E402
+from bench.incremental import timed  # noqa: E402
 from bench.renderings import lawrefbook_files  # noqa: E402
 
 
@@ -32,12 +31,6 @@ def build(realdata: Path, path: Path, size: int) -> None:
                     return
                 out.write(data)
                 written += len(data)
-
-
-def timed(*args: str) -> tuple[float, float, int]:
-    done = subprocess.run([sys.executable, "-c", LAUNCHER, *args], cwd=ROOT, capture_output=True, text=True)
-    wall, peak, code = done.stdout.split()
-    return float(wall), int(peak) / 1024, int(code)
 
 
 def main() -> None:

@@ -83,9 +83,6 @@ class Result:
     gone: frozenset[str] = frozenset()
     copies: tuple[tuple[Document, Document], ...] = ()  # (file, the earlier file with the same bytes)
 
-    def cluster_of(self, doc: Document) -> Cluster:
-        return self.membership[doc.id].cluster
-
 
 @dataclass(frozen=True)
 class Recorded:

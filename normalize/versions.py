@@ -42,13 +42,6 @@ class VersionFacts:
     effective: str | None = None
     marks: int = 0  # 修正/修订/修改 written in the head: a date lost to OCR still leaves its mark
 
-    @property
-    def known(self) -> bool:
-        return bool(self.adopted or self.amendments)
-
-    def amendment_dates(self) -> dict[str, str]:
-        return {a.split()[0]: a.split()[1] for a in self.amendments}
-
 
 def cn_number(text: str) -> int:
     """``二十六`` → 26, ``二○一○`` → 2010, ``7`` → 7."""

@@ -227,7 +227,7 @@ def test_explain_among_a_batch_gives_the_figures_dedupe_gives(runner, tmp_path):
     assert "judged alone" in alone and jaccard(alone) > jaccard(among)  # alone, the footer counts as shared text
 
 
-def test_explain_against_a_corpus_judges_as_check_does(runner, corpus, tmp_path):
+def test_explain_against_a_corpus_names_it_and_refuses_a_folder_that_is_not_one(runner, corpus, tmp_path):
     a, b = str(seed_path("002")), str(seed_path("003"))
     done = runner.invoke(main, ["explain", a, b, "--corpus", str(corpus)])
     assert done.exit_code == 0, done.output

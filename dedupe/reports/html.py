@@ -16,7 +16,6 @@ from dedupe.document import Document
 from dedupe.quality import ARTIFACT_STEPS, FLAGS
 from dedupe.reports.table import corpus_report
 from dedupe.store import Corpus
-from dedupe.verify import MERGING
 
 CONTEXT = 40  # characters of unchanged text kept around each change
 OPEN_CLUSTERS = 30  # clusters shown expanded; the rest are collapsed
@@ -262,10 +261,6 @@ def render_html(corpus: Corpus, base: Path | None = None) -> str:
         parts.append('<p class="note">None.</p>')
     parts.append(f'<p class="note">Flags: {len(FLAGS)} kinds, explained above. Made by policy-dedup.</p></body></html>')
     return "".join(parts)
-
-
-def _merges(pair: dict[str, Any]) -> bool:
-    return pair["relation"] in MERGING and not pair["veto"]
 
 
 def _related(related: Sequence[dict[str, Any]], links: Links) -> str:
