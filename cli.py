@@ -223,7 +223,10 @@ def check_command(
 def report_command(corpus_dir: str, fmt: str, as_json: bool, output: str | None) -> None:
     from dedupe.reports import render
     from dedupe.store import Corpus
+    from dedupe.store.export import check_output
 
+    if output:
+        check_output(Path(corpus_dir), Path(output), "--output")
     text = render(Corpus(corpus_dir), "json" if as_json else fmt, Path(output).parent if output else None)
     text += "" if text.endswith("\n") else "\n"
     if output:

@@ -57,11 +57,32 @@ def _admit(path: str, found: Found, max_bytes: int) -> None:
     kind = _special(st.st_mode)
     if kind:
         found.rejected.append(Rejected(path, f"is {kind}: only regular files are read"))
+    elif _system(path):
+        found.rejected.append(Rejected(path, f"is a system file (under {_system(path)}), not a notice"))
     elif st.st_size > max_bytes:
         found.rejected.append(Rejected(path, f"is {st.st_size:,} bytes, over the limit of {max_bytes:,} "
                                              "(raise it with --max-bytes)"))  # fmt: skip
     else:
         found.files.append(path)
+
+
+SYSTEM = ("/proc", "/sys", "/dev")  # what the kernel shows as files: no notice lives there
+
+
+def _system(path: str) -> str | None:
+    """The system folder ``path`` lies in (once links are followed), if any."""
+    real = os.path.realpath(path)
+    return next((top for top in SYSTEM if _inside(real, top)), None)
+
+
+def _named_link_outside(path: str, paths: Iterable[str]) -> str | None:
+    """Where a link named on the command line points, when that is outside its own folder and
+    every folder given: such a link is read only with ``--follow-symlinks``."""
+    if not os.path.islink(path):
+        return None
+    real = os.path.realpath(path)
+    folders = [os.path.realpath(os.path.dirname(path) or "."), *(os.path.realpath(p) for p in paths if os.path.isdir(p))]
+    return None if any(_inside(real, f) for f in folders) else real
 
 
 def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int = MAX_BYTES) -> Found:
@@ -76,9 +97,15 @@ def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int
     reported. Paths keep the form they were given in.
     """
     found = Found()
+    paths = list(paths)
     for given in paths:
         if not os.path.isdir(given):
-            _admit(given, found, max_bytes)
+            outside = None if follow_symlinks else _named_link_outside(given, paths)
+            if outside:
+                found.rejected.append(Rejected(given, f"is a link to {outside}, outside the folders given "
+                                                      "(pass --follow-symlinks to read it)"))  # fmt: skip
+            else:
+                _admit(given, found, max_bytes)
             continue
         top = os.path.realpath(given)
         seen = {top}
@@ -132,6 +159,8 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
             raise OSError(f"is {kind}: only regular files are read")
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(max_bytes + 1)
+        if data and not st.st_size:
+            raise OSError("says it holds 0 bytes yet has content: a system file, not a notice")
     finally:
         os.close(fd)
     if len(data) > max_bytes:

@@ -52,15 +52,36 @@ def file_name(row: dict[str, Any]) -> str:
     return f"{row['cluster']}_{title}.txt" if title else f"{row['cluster']}.txt"
 
 
+def check_output(root: Path, target: Path, option: str, folder: bool = False) -> None:
+    """Refuse to write ``target`` (given with ``option``) inside the corpus ``root``, where it would
+    overwrite or add to the record, or where its parent folder does not exist (a file)."""
+    where = target.resolve()
+    corpus = root.resolve()
+    if where == corpus or corpus in where.parents:
+        raise InputError(f"{option} {target} is inside the corpus {root}, whose files only the corpus commands "
+                         "write: give a path outside it")  # fmt: skip
+    if not folder and not target.parent.resolve().is_dir():
+        raise InputError(f"{option} {target}: the folder {target.parent} does not exist; create it first")
+    if target.is_dir() and not folder:
+        raise InputError(f"{option} {target} is a folder: give a file name")
+    if folder and target.exists() and not target.is_dir():
+        raise InputError(f"{option} {target} is a file: give a folder")
+
+
 def export(corpus: Corpus, to: Path | None, fmt: str) -> str:
     """Write the canonical set to ``to``: a text file per cluster and ``index.csv`` (or ``.json``,
     ``.parquet``) with the metadata; says what it wrote. Without ``to``, the index itself."""
+    if to is not None:
+        check_output(corpus.root, to, "--to", folder=True)
     table = canonical_set(corpus)
     if to is None:
         if fmt == "parquet":
             raise InputError("parquet needs a folder: give --to DIR")
         return table.write_json() + "\n" if fmt == "json" else table.write_csv()
-    to.mkdir(parents=True, exist_ok=True)
+    try:
+        to.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--to {to}: cannot create the folder: {exc.strerror or exc}") from None
     names = []
     for row in table.iter_rows(named=True):
         name = file_name(row)

@@ -41,14 +41,22 @@ def _verify(root: Path) -> tuple[int, list[str]]:
     except CorpusError as exc:
         return 0, [*problems, str(exc)]
     listed = set(frame["path"].to_list())
+    raw = os.path.realpath(root / "raw")
     for path, sha in frame.select("path", "sha256").iter_rows():
+        if os.path.islink(root / path) or not os.path.realpath(root / path).startswith(raw + os.sep):
+            problems.append(f"{path}: a symbolic link (to {os.path.realpath(root / path)}), not the original itself; "
+                            f"restore the file from version control (git checkout -- {path})")  # fmt: skip
+            continue
         found = sha256_of(root / path) if (root / path).is_file() else None
         if found is None:
             problems.append(f"{path}: missing; restore it from version control (git checkout -- {path})")
         elif found != sha:
             problems.append(f"{path}: its bytes changed since it was ingested (sha256 {found[:16]}…, not {sha[:16]}…)")
-    for extra in sorted(_files(root / "raw") - listed):
+    files, hidden, links = _files(root / "raw")
+    for extra in sorted(files - listed):
         problems.append(f"{extra}: in raw/ but not in the manifest; ingest it (policy-dedup ingest {extra}) or remove it")
+    problems += [f"{p}: a hidden file in raw/, which holds only originals; remove it" for p in sorted(hidden - listed)]
+    problems += [f"{p}: a symbolic link in raw/, which holds only originals; remove it" for p in sorted(links - listed)]
     try:
         entries = sum(1 for _ in log.entries(root / "decisions.jsonl"))
     except CorpusError as exc:
@@ -84,11 +92,20 @@ def _stale_texts(root: Path, canonicals: pl.DataFrame, texts: set[str]) -> list[
     return out
 
 
-def _files(raw: Path) -> set[str]:
-    """Paths (as the manifest writes them) of the files under raw/, temporary files left out."""
-    out = set()
-    for folder, dirs, files in os.walk(raw):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+def _files(raw: Path) -> tuple[set[str], set[str], set[str]]:
+    """Paths (as the manifest writes them) under raw/: files, hidden files and folders, and
+    symbolic links (never followed). An ingest's temporary files are hidden files: they exist only
+    while an ingest lands, and the next command removes what a crash left."""
+    files, hidden, links = set(), set(), set()
+    for folder, dirs, names in os.walk(raw):
         rel = Path(folder).relative_to(raw.parent).as_posix()
-        out.update(f"{rel}/{name}" for name in files if not name.startswith("."))
-    return out
+        for name in [*dirs, *names]:
+            path = f"{rel}/{name}"
+            if os.path.islink(os.path.join(folder, name)):
+                links.add(path)
+            elif name.startswith("."):
+                hidden.add(path)
+            elif name in names:
+                files.add(path)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+    return files, hidden, links
