@@ -36,3 +36,31 @@ def body_similarity(text_a: str, text_b: str, n: int = 5) -> tuple[float, float]
     shared = intersect_sorted(sa, sb).size
     union = sa.size + sb.size - shared
     return (shared / union if union else 0.0, shared / min(sa.size, sb.size) if min(sa.size, sb.size) else 0.0)
+
+
+# Lines that are not the notice, when they survive cleaning: they must win no election.
+_FURNITURE = re.compile(
+    r"当前位置|您的位置|现在的位置|打印本页|打印此页|关闭窗口|【打印】|【关闭】|(?:增大|减小|默认|调整)字号|字号[:：]?\s*[［\[]?\s*大\s*中\s*小"
+    r"|发表评论|我要评论|浏览次数|阅读次数|点击数|访问量|ICP备|公网安备|版权所有|copyright|all rights reserved"
+    r"|网站标识码|分辨率|本文不代表|本网站观点|免责声明|原标题|分享到|QQ空间|新浪微博|微信扫一扫|本词条|参考资料"
+    r"|^https?://|^\d+\s*of\s*\d+$|^第\s*\d+\s*页\s*共\s*\d+\s*页$",
+    re.I,
+)
+_EXPORT_ROW = re.compile(r"^\|\s*[A-Z][A-Za-z_]+\s*\|")  # ``| Title | … |``: a research export's field
+_LATIN = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def not_the_notice(line: str) -> bool:
+    """A line that is furniture, an export's metadata row, or a translation (mostly Latin letters)."""
+    if len(line) < 200 and _FURNITURE.search(line):
+        return True
+    if _EXPORT_ROW.match(line):
+        return True
+    latin = len(_LATIN.findall(line))
+    return latin >= 20 and len(_HAN.findall(line)) < 0.2 * latin
+
+
+def notice_text(text: str) -> str:
+    """``text`` without the lines :func:`not_the_notice` finds."""
+    return "\n".join(line for line in text.split("\n") if not not_the_notice(line))

@@ -51,7 +51,7 @@ class Fingerprint:
 
     @cached_property
     def passages(self) -> np.ndarray:
-        return kept_passages(self.key, n=self.config.ngram, positional=self.positional)
+        return kept_passages(self.key, self.config, positional=self.positional)
 
     def count_in(self, values: np.ndarray) -> int:
         """How many of the shingles are in the sorted ``values`` (remembered for the last array
@@ -116,13 +116,13 @@ class Document:
     @cached_property
     def body_chars(self) -> int:
         """Key characters of the body (from the first article on; the whole key when there is no
-        article): what the election measures, so that a head of site furniture wins nothing."""
-        from dedupe.body import body_of
+        article), less the lines that are not the notice (furniture, an export's metadata rows, a
+        translation): what the election measures, so that boilerplate wins nothing."""
+        from dedupe.body import body_of, notice_text
 
         body = body_of(self.text)
-        if body is None:
-            return len(self.key)
-        return len(self.key) - len(comparison_key(self.text[: len(self.text) - len(body)]))  # less the head
+        kept = notice_text(self.text if body is None else body)  # furniture, export rows, translations out
+        return len(comparison_key(kept))
 
     @cached_property
     def fingerprint(self) -> Fingerprint:

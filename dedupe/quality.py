@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from dedupe.document import Document
+from dedupe.elect import cut_mid_sentence
 
 FLAGS: dict[str, str] = {
     "low-confidence-encoding": "the encoding was guessed with low confidence; check the text reads right",
@@ -37,7 +38,6 @@ ARTIFACT_STEPS = {  # normalization steps that remove page or site furniture
 _REPEAT = re.compile(r"([^。；\n]{8,}?[，、；])\1")
 _DELIMITERS = np.array([ord(c) for c in "，、；"], dtype=np.uint32)  # what ends a clause of _REPEAT
 _STOPS = np.array([ord(c) for c in "。；\n"], dtype=np.uint32)  # what a clause of _REPEAT cannot hold
-_ENDINGS = (*"。！？；：”）》」』】…", "日")
 
 
 def repeated_passage(text: str) -> str | None:
@@ -113,8 +113,8 @@ def quality_flags(doc: Document, cluster: Sequence[Document] = ()) -> list[str]:
 
 
 def _truncated(doc: Document, cluster: Sequence[Document]) -> bool:
-    last = doc.text.rstrip().rsplit("\n", 1)[-1]
-    if len(last) >= 20 and "，" in last and not last.endswith(_ENDINGS):  # prose cut mid-sentence
+    """Cut mid-sentence, or a body (as the election measures it) under 90% of its cluster's longest."""
+    if cut_mid_sentence(doc):
         return True
-    longest = max((len(m.key) for m in cluster), default=0)
-    return bool(cluster) and len(doc.key) < 0.9 * longest
+    longest = max((m.body_chars for m in cluster), default=0)
+    return bool(cluster) and doc.body_chars < 0.9 * longest
