@@ -12,6 +12,7 @@ another office's adaptation rewrites many passages — on both sides, or one cha
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import unicodedata
@@ -75,6 +76,23 @@ def version_reason(a: Meta, b: Meta) -> str | None:
     return None
 
 
+ONE_ACT_DAYS = 90  # an order is published within weeks of the meeting that adopted it
+
+
+def one_act(a: Meta, b: Meta) -> bool:
+    """Are the two dates the meeting and the publication of one act? One copy of an order (令) is
+    dated by the meeting that adopted it (``…会议通过``), the other by its publication, a few weeks
+    later, and the later copy names no adoption of its own that differs."""
+    for meeting, published in ((a, b), (b, a)):
+        if meeting.adopted != meeting.date or published.adopted not in (None, meeting.adopted):
+            continue
+        assert meeting.date is not None and published.date is not None
+        days = (datetime.date.fromisoformat(published.date) - datetime.date.fromisoformat(meeting.date)).days
+        if 0 < days <= ONE_ACT_DAYS:
+            return True
+    return False
+
+
 def veto_reason(a: Meta, b: Meta) -> str | None:
     """Why ``a`` and ``b`` are distinct notices, or None when nothing tells them apart."""
     versions = version_reason(a, b)
@@ -86,7 +104,7 @@ def veto_reason(a: Meta, b: Meta) -> str | None:
         and comparison_key(_doc_number(a.doc_number)) != comparison_key(_doc_number(b.doc_number))
     ):
         return f"different 文号: {a.doc_number} vs {b.doc_number}"
-    if a.date and b.date and a.date != b.date and not _one_digit_apart(a.date, b.date):
+    if a.date and b.date and a.date != b.date and not _one_digit_apart(a.date, b.date) and not one_act(a, b):
         da, db = set(a.dates), set(b.dates)
         # A date only one side has is a new revision entry when that side has more dated head
         # lines; with as many, the other side's date was lost (OCR, a cut) and the text decides.
