@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.baseline import plain_datasketch_clusters
+from bench.data import need
 from bench.renderings import RENDERINGS, SUFFIX, lawrefbook_files
 from dedupe import DedupeConfig, Document, find_duplicates, read_documents
 
@@ -127,6 +128,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="write the benchmark files here and keep them")
     parser.add_argument("--real", action="store_true", help="then the real-file tiers, per phenomenon (bench/real.py)")
     args = parser.parse_args()
+    need(args.realdata, "lawrefbook")
     with tempfile.TemporaryDirectory(prefix="policy-dedup-accuracy-") as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)

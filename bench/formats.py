@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.data import need  # noqa: E402
 from dedupe import Document, find_duplicates  # noqa: E402
 from dedupe.files import read_document  # noqa: E402
 from normalize import NormalizeError, normalize  # noqa: E402
@@ -30,6 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
     args = parser.parse_args()
+    need(args.realdata, "wenming", "pdf")
     files = sorted(p for folder in ("wenming", "pdf") for p in (args.realdata / folder).rglob("*")
                    if p.is_file() and p.name != "README.md")  # fmt: skip
     outcomes: Counter[tuple[str, str]] = Counter()

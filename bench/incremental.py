@@ -34,6 +34,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.data import need  # noqa: E402
 from bench.renderings import RENDERINGS, SUFFIX, lawrefbook_files, paragraphs  # noqa: E402
 
 BATCH = 10_000
@@ -184,6 +185,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-rebuild", action="store_true", help="skip timing a rebuild of the whole cache")
     args = parser.parse_args()
+    need(args.realdata, "lawrefbook")
     folder = args.folder
     manifest = folder / "manifest.csv"
     built = folder / "BUILT"

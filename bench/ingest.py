@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.data import need  # noqa: E402
 from bench.speed import measure, synthetic  # noqa: E402
 
 
@@ -27,6 +28,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     args = parser.parse_args()
+    need(args.realdata, "lawrefbook")
     with tempfile.TemporaryDirectory(prefix="policy-dedup-ingest-") as tmp:
         files = Path(tmp) / "files"
         files.mkdir()

@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.data import need  # noqa: E402
 from bench.incremental import timed  # noqa: E402
 from bench.renderings import lawrefbook_files  # noqa: E402
 
@@ -38,6 +39,7 @@ def main() -> None:
     parser.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
     parser.add_argument("--mb", type=int, default=100)
     args = parser.parse_args()
+    need(args.realdata, "lawrefbook")
     with tempfile.TemporaryDirectory(prefix="policy-dedup-large-") as tmp:
         path = Path(tmp) / "in" / "large.txt"
         path.parent.mkdir()

@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.data import need  # noqa: E402
 from dedupe import Document, find_duplicates, read_documents  # noqa: E402
 from dedupe.files import discover  # noqa: E402
 
@@ -107,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
     args = parser.parse_args()
+    need(args.realdata, "lawrefbook", "wenming", "guangzhou-html")
     tiers: dict[str, tuple[list, list]] = {}
     for folder, make in (("lawrefbook", lawrefbook), ("wenming", wenming), ("guangzhou-html", guangzhou)):
         cluster = clusters_of([str(args.realdata / folder)])

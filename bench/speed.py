@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.data import need  # noqa: E402
 from bench.renderings import RENDERINGS, SUFFIX, lawrefbook_files  # noqa: E402
 
 PEAK = (
@@ -126,6 +127,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=0, help="also measure on a synthetic corpus this large")
     parser.add_argument("--no-stages", action="store_true")
     args = parser.parse_args()
+    need(args.realdata, "lawrefbook")
     files = [str(p) for p in lawrefbook_files(args.realdata)]
     folder = str(args.realdata / "lawrefbook")
     size_mb = sum(Path(f).stat().st_size for f in files) / 1e6
