@@ -270,6 +270,37 @@ for _kind, _what in (
     _correction(_kind, _what)
 
 
+@main.command("review", help=_help("A local page with the queue of what needs a person (vetoed and borderline pairs, "
+                                   "doubtful canonicals, close related pairs); each decision is a correction."))  # fmt: skip
+@corpus_option
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port on 127.0.0.1 [default: a free one].")
+@click.option("--by", default=None, help="The name the page starts with [default: the user name].")
+@click.option("--related-above", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Related pairs from this Jaccard on are queued.")  # fmt: skip
+@click.option("--borderline-below", type=click.FloatRange(0, 1), default=0.9, show_default=True,
+              help="Merged members under this Jaccard to their canonical are queued.")  # fmt: skip
+def review_command(corpus_dir: str, port: int, by: str | None, related_above: float, borderline_below: float) -> None:
+    import getpass
+
+    from dedupe.review import address, make_app, new_token, review_queue, start
+    from dedupe.store import Corpus
+
+    corpus = Corpus(corpus_dir)
+    waiting = len(review_queue(corpus, related_above, borderline_below))  # a corpus problem stops here, exit 3
+    token = new_token()
+    try:
+        server = start(make_app(corpus, token, by or getpass.getuser(), related_above, borderline_below), port)
+    except OSError as exc:
+        raise BadInput(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}; give another --port") from None
+    click.echo(f"{waiting} item(s) to review at {address(server, token)}  (Ctrl-C stops)", err=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @main.command("history", help=_help("What happened to one notice: its manifest row and every decision about it."))
 @click.argument("notice")
 @corpus_option

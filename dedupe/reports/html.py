@@ -14,12 +14,14 @@ from typing import Any
 from dedupe.diff import DiffOp, char_diff
 from dedupe.document import Document
 from dedupe.quality import ARTIFACT_STEPS, FLAGS
+from dedupe.reports.pairdiff import Aligned
 from dedupe.reports.table import corpus_report
 from dedupe.store import Corpus
 
 CONTEXT = 40  # characters of unchanged text kept around each change
 OPEN_CLUSTERS = 30  # clusters shown expanded; the rest are collapsed
 MAX_DIFF_CHARS = 6000  # per member: a longer diff is cut, with a note
+CHANGED_RUN = 1500  # characters of one changed run shown; the rest is counted
 DIFFS_PER_CLUSTER = 10  # members shown with a diff; the others are in the cluster's table
 MAX_DIFFS = 300  # diffs in the whole report, so that it stays a few MB at 10,000 notices
 
@@ -79,13 +81,14 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def diff_columns(ops: Sequence[DiffOp], context: int = CONTEXT) -> tuple[str, str]:
-    """Left (canonical) and right (member) HTML of a diff, unchanged runs shortened to context."""
+def diff_columns(ops: Sequence[DiffOp], context: int = CONTEXT, limit: int = MAX_DIFF_CHARS) -> tuple[str, str]:
+    """Left and right HTML of a diff, unchanged runs shortened to ``context`` and a changed run to
+    ``limit`` characters: a text one side lacks (a long head) never buries the rest."""
     left: list[str] = []
     right: list[str] = []
     used = 0
     for k, (tag, text) in enumerate(ops):
-        if used > MAX_DIFF_CHARS:
+        if used > limit:
             note = '<span class="gap">[… diff cut here: the texts differ further]</span>'
             left.append(note)
             right.append(note)
@@ -100,12 +103,37 @@ def diff_columns(ops: Sequence[DiffOp], context: int = CONTEXT) -> tuple[str, st
                 chunk = _e(text)
             left.append(chunk)
             right.append(chunk)
-        elif tag == "delete":
-            left.append(f"<del>{_e(text)}</del>")
         else:
-            right.append(f"<ins>{_e(text)}</ins>")
-        used += len(text) if tag != "equal" else 2 * context
+            shown = _e(text[:CHANGED_RUN])
+            if len(text) > CHANGED_RUN:
+                shown += f'<span class="gap"> [… {len(text) - CHANGED_RUN} more characters on this side only …]</span>'
+            mark = "del" if tag == "delete" else "ins"
+            (left if tag == "delete" else right).append(f"<{mark}>{shown}</{mark}>")
+        used += min(len(text), CHANGED_RUN) if tag != "equal" else 2 * context
     return "".join(left), "".join(right)
+
+
+def _plain(text: str) -> str:
+    more = len(text) - CHANGED_RUN
+    return _e(text[:CHANGED_RUN]) + (f'<span class="gap"> [… {more} more characters …]</span>' if more > 0 else "")
+
+
+def aligned_columns(aligned: Aligned, limit: int = MAX_DIFF_CHARS) -> str:
+    """A pair's side-by-side HTML: the heads apart (collapsed) when the diff starts at the body."""
+    left, right = diff_columns(aligned.ops, limit=limit)
+    out = []
+    if aligned.start:
+        if aligned.head_ops is not None:
+            head_left, head_right = diff_columns(aligned.head_ops, limit=limit)
+        else:
+            head_left, head_right = _plain(aligned.head_a), _plain(aligned.head_b)
+        out.append(
+            f'<details class="heads"><summary>the heads differ ({len(aligned.head_a)} and {len(aligned.head_b)} '
+            f"characters): the diff below starts at {_e(aligned.start)}</summary>"
+            f'<div class="diff"><pre>{head_left}</pre><pre>{head_right}</pre></div></details>'
+        )
+    out.append(f'<div class="diff"><pre>{left}</pre><pre>{right}</pre></div>')
+    return "".join(out)
 
 
 def _histogram(values: Sequence[float], bins: int = 20) -> str:
