@@ -314,6 +314,20 @@ def history_command(notice: str, corpus_dir: str, fmt: str, as_json: bool) -> No
     click.echo(json.dumps(found, ensure_ascii=False, indent=2) if as_json or fmt == "json" else format_history(found))
 
 
+@main.command("versions", help=_help("The versions of one regulation in the corpus, in order, the current one marked, "
+                                     "and the articles each version changed. NOTICE: a path, id or title."))  # fmt: skip
+@click.argument("notice")
+@corpus_option
+@format_option("text", "json")
+def versions_command(notice: str, corpus_dir: str, fmt: str, as_json: bool) -> None:
+    from dedupe.reports.versions import corpus_chains, find_chain, format_versions, versions_report
+    from dedupe.store import Corpus
+
+    chain = find_chain(corpus_chains(Corpus(corpus_dir)), notice)
+    as_json = as_json or fmt == "json"
+    click.echo(json.dumps(versions_report(chain), ensure_ascii=False, indent=2) if as_json else format_versions(chain))
+
+
 @main.command("export", help=_help("The canonical set: a text file per cluster and an index of titles, 文号, dates."))
 @corpus_option
 @click.option("--to", type=click.Path(file_okay=False), help="Write the files here [default: print the index].")

@@ -73,7 +73,7 @@ FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|Skip to content|Permalink|Fetching contributors"
             r"|^\s*(?:相关链接|相关文章|相关文档|相关新闻|上一篇|下一篇|联系我们|无障碍)\s*[:：|]?",
         ),
-        ("per-page URL", r"^\s*(?:https?://|www\.)\S+\s*$"),
+        ("per-page URL", r"^\s*(?:https?://|www\.)[A-Za-z0-9_./:?=&%#~+\-]+\s*$"),
         ("N of M", r"(?<![A-Za-z])\d{1,4}\s+of\s+\d{1,4}(?![A-Za-z])"),
         ("第N页 共M页", r"第\s*\d+\s*页\s*[,，/]?\s*共\s*\d+\s*页|共\s*\d+\s*页\s*[,，/]?\s*第\s*\d+\s*页"),
         ("page date-time", r"\d{4}[-/]\d{1,2}[-/]\d{1,2}\s*\d{1,2}:\d{2}"),

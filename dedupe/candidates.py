@@ -22,7 +22,7 @@ from dedupe.bands import band_keys, band_pairs, band_params, confirm
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.errors import IndexUnavailable
-from dedupe.passages import MAX_POSTINGS, MIN_SHARED, passage_pairs
+from dedupe.passages import passage_pairs
 
 
 class CandidateIndex(Protocol):
@@ -42,7 +42,7 @@ def batch_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int
     if rows:
         matrix = np.stack([docs[i].fingerprint.signature for i in rows])
         pairs.update((rows[a], rows[b]) for a, b in band_pairs(matrix, config))
-    pairs |= passage_pairs([d.fingerprint.passages for d in docs])
+    pairs |= passage_pairs([d.fingerprint.passages for d in docs], config)
     first: dict[str, int] = {}
     for i, d in enumerate(docs):
         if d.key in first:
@@ -85,7 +85,7 @@ class MemoryIndex:
             rows = np.unique(order[ranges(lo, hi - lo)] // self.b)
             rows = rows[confirm(doc.fingerprint.signature, matrix[rows], self.b, self.r)]
             found.update(ids[i] for i in rows.tolist())
-            found.update(ids[i] for i in sharing(doc.fingerprint.passages, fps, owners).tolist())
+            found.update(ids[i] for i in sharing(doc.fingerprint.passages, fps, owners, self.config).tolist())
             found.update(by_key.get(doc.key, ()))
             found.discard(doc.id)
         return out
@@ -101,18 +101,18 @@ def _postings(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return fps[order], owners[order]
 
 
-def sharing(query: np.ndarray, fps: np.ndarray, owners: np.ndarray) -> np.ndarray:
-    """Owners sharing at least MIN_SHARED of ``query``'s fingerprints, counting only fingerprints
-    held by at most MAX_POSTINGS owners (``fps`` sorted, ``owners`` aligned with them)."""
+def sharing(query: np.ndarray, fps: np.ndarray, owners: np.ndarray, config: DedupeConfig) -> np.ndarray:
+    """Owners sharing at least ``passage_min_shared`` of ``query``'s fingerprints, counting only
+    fingerprints held by at most ``passage_max_postings`` owners (``fps`` sorted, ``owners`` aligned)."""
     if not query.size or not fps.size:
         return np.empty(0, np.int64)
     lo, hi = np.searchsorted(fps, query, "left"), np.searchsorted(fps, query, "right")
     counts = hi - lo
-    keep = (counts > 0) & (counts <= MAX_POSTINGS)
+    keep = (counts > 0) & (counts <= config.passage_max_postings)
     hit = owners[ranges(lo[keep], counts[keep])]
     hit = np.unique(hit * max(1, query.size) + np.repeat(np.flatnonzero(keep), counts[keep]))
     who, shared = np.unique(hit // max(1, query.size), return_counts=True)
-    return who[shared >= MIN_SHARED]
+    return who[shared >= config.passage_min_shared]
 
 
 class RedisIndex:

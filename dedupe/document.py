@@ -51,7 +51,7 @@ class Fingerprint:
 
     @cached_property
     def passages(self) -> np.ndarray:
-        return kept_passages(self.key, n=self.config.ngram, positional=self.positional)
+        return kept_passages(self.key, self.config, positional=self.positional)
 
     def count_in(self, values: np.ndarray) -> int:
         """How many of the shingles are in the sorted ``values`` (remembered for the last array

@@ -32,18 +32,15 @@ from dedupe.shingle import shingle_hashes64
 from dedupe.verify import MERGING, STRENGTH, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
 
-IDENTICAL_ENOUGH = 0.99  # above this Jaccard the wording is the same; no need to read the diff
-BODY_RESCUE = 0.8  # the shorter text this much inside the longer: perhaps one body under two heads
-SAME_BODY = 0.9  # bodies this alike (Jaccard) are one text; the veto still reads their versions and edits
-BOILERPLATE_SAMPLE = 256
-
 
 def boilerplate_shingles(docs: Sequence[Document], known: Known, config: DedupeConfig) -> np.ndarray | None:
     """Shingles found in a large share of the notices, batch and corpus together: site furniture,
-    not notice text. The share is measured on the 256 notices of smallest id (ids are hashes of
-    the bytes: a random sample, the same whatever the input order, which a new notice changes only
-    if its id is among them); a shingle in 30% of the notices is in about 30% of the sample."""
-    picked = sorted({*known.first_ids(BOILERPLATE_SAMPLE), *(d.id for d in docs)})[:BOILERPLATE_SAMPLE]
+    not notice text. The share is measured on the ``boilerplate_sample`` (256) notices of smallest
+    id (ids are hashes of the bytes: a random sample, the same whatever the input order, which a new
+    notice changes only if its id is among them); a shingle in 30% of the notices is in about 30% of
+    the sample."""
+    count = config.boilerplate_sample
+    picked = sorted({*known.first_ids(count), *(d.id for d in docs)})[:count]
     if len(picked) < config.boilerplate_min_docs:
         return None
     mine = {d.id: d.key for d in docs}
@@ -65,16 +62,16 @@ def judge(
     """Verify one pair: the relation by text (by body when the heads differ), then the veto by
     version facts and metadata, and by the edits of the bodies."""
     v = verdict(a.key, b.key, measure(a, b, ignore), config)
-    if not v.merges and v.similarity.containment >= BODY_RESCUE:  # perhaps one body under two heads
+    if not v.merges and v.similarity.containment >= config.body_rescue:  # perhaps one body under two heads
         body = body_similarity(a.text, b.text, config.ngram)
-        if body is not None and body[0] >= SAME_BODY:
+        if body is not None and body[0] >= config.same_body:
             whole = v.similarity
             v = Verdict("near", dataclasses.replace(whole, jaccard=body[0], containment=body[1]),
                         f"the same body (Jaccard {body[0]:.3f} from the first article on); the heads differ "
                         f"(whole texts: Jaccard {whole.jaccard:.3f}, containment {whole.containment:.3f})")  # fmt: skip
     if config.veto and v.merges and v.relation != "exact":
         reason = veto_reason(a.normalized.meta, b.normalized.meta)
-        if reason is None and v.similarity.jaccard < IDENTICAL_ENOUGH:  # edits judged on the bodies when both have one
+        if reason is None and v.similarity.jaccard < config.identical_enough:  # edits judged on both bodies if any
             body_a, body_b = body_of(a.text), body_of(b.text)
             reason = edit_reason(*((body_a, body_b) if body_a and body_b else (a.text, b.text)))
         if reason:

@@ -232,15 +232,21 @@ def iter_documents(
     orders: Sequence[int] | None = None,
     expect: Sequence[str] | None = None,
     max_bytes: int = MAX_BYTES,
+    encodings: Sequence[str | None] | None = None,
 ) -> Iterator[Document | Rejected]:
     """Read many files; with ``jobs`` > 1 the work is spread over processes. Each result, in
     input order, is given as soon as it is read: a caller can store it while the workers read on.
 
     ``orders``: each file's ingestion order (else from ``start_order`` on); ``expect``: each
-    file's sha256 (see :func:`read_document`). ``progress`` is called with the files done since.
+    file's sha256 (see :func:`read_document`); ``encodings``: each file's ``--encoding`` (None:
+    detected), in place of ``normalize_config``'s. ``progress`` is called with the files done since.
     """
+
+    def decoding(i: int) -> NormalizeConfig:
+        return normalize_config._replace(encoding=encodings[i]) if encodings else normalize_config
+
     tasks = [
-        (p, orders[i] if orders else start_order + i, normalize_config, config, expect[i] if expect else None, max_bytes)
+        (p, orders[i] if orders else start_order + i, decoding(i), config, expect[i] if expect else None, max_bytes)
         for i, p in enumerate(paths)
     ]
     if jobs <= 1 or len(tasks) < 2:

@@ -4,8 +4,9 @@ Two notices of one city that share a few paragraphs (Jaccard under 0.1) never co
 MinHash LSH; their passage fingerprints do. A notice keeps one winnowed fingerprint in SAMPLE (those
 divisible by it: the same ones whatever the other notice, so two copies of a passage keep the same
 fingerprints), which keeps a corpus index small. Two notices are compared when they share at least
-MIN_SHARED kept fingerprints that are in at most MAX_POSTINGS notices (more is legal boilerplate such
-as 根据《中华人民共和国立法法》). One rule for a batch in memory and for the corpus cache.
+``passage_min_shared`` kept fingerprints that are in at most ``passage_max_postings`` notices (more is
+legal boilerplate such as 根据《中华人民共和国立法法》); the three figures are ``DedupeConfig``'s. One rule
+for a batch in memory and for the corpus cache.
 """
 
 from __future__ import annotations
@@ -13,27 +14,24 @@ from __future__ import annotations
 import numpy as np
 
 from dedupe.arrays import decode_pairs, pairs_within_groups, runs
+from dedupe.config import DedupeConfig
 from dedupe.shingle import passage_fingerprints
 
-SAMPLE = 4  # keep the fingerprints divisible by this: a quarter of them
-MIN_SHARED = 2  # kept fingerprints two notices must share: about 100 characters of shared text
-MAX_POSTINGS = 50  # a fingerprint in more notices than this is boilerplate
 
-
-def kept_passages(key: str, n: int = 5, positional: np.ndarray | None = None) -> np.ndarray:
+def kept_passages(key: str, config: DedupeConfig, positional: np.ndarray | None = None) -> np.ndarray:
     """The sorted passage fingerprints of ``key`` that an index keeps."""
-    fps = passage_fingerprints(key, n=n, positional=positional)
-    return fps[fps % np.uint64(SAMPLE) == 0]
+    fps = passage_fingerprints(key, n=config.ngram, positional=positional)
+    return fps[fps % np.uint64(config.passage_sample) == 0]
 
 
-def passage_pairs(arrays: list[np.ndarray]) -> set[tuple[int, int]]:
-    """Index pairs (i < j) of notices sharing at least MIN_SHARED fingerprints, each in at most
-    MAX_POSTINGS of the notices given: one self-join over all of them."""
+def passage_pairs(arrays: list[np.ndarray], config: DedupeConfig) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of notices sharing at least ``passage_min_shared`` fingerprints, each
+    in at most ``passage_max_postings`` of the notices given: one self-join over all of them."""
     lengths = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
     if not lengths.sum():
         return set()
     owners = np.repeat(np.arange(len(arrays), dtype=np.int32), lengths)
-    codes = pairs_within_groups(np.concatenate(arrays), owners, MAX_POSTINGS)
+    codes = pairs_within_groups(np.concatenate(arrays), owners, config.passage_max_postings)
     codes.sort()
     starts, counts = runs(codes)
-    return decode_pairs(codes[starts[counts >= MIN_SHARED]])
+    return decode_pairs(codes[starts[counts >= config.passage_min_shared]])

@@ -18,8 +18,6 @@ from dedupe.shingle import positional_hashes64
 
 MERGING = ("confirmed", "exact", "near", "contained")  # confirmed: merged by a person (``policy-dedup merge``)
 STRENGTH = {relation: rank for rank, relation in enumerate((*MERGING, "related"))}  # strongest first
-PASSAGE_MIN = 40  # key characters: about two clauses copied word for word
-RELATED_PASSAGE_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,7 @@ class Similarity:
     jaccard: float
     containment: float  # share of the smaller set found in the larger
     length_ratio: float  # smaller set size / larger set size
-    shared_passage_chars: int  # characters of A's key in verbatim runs of ≥ PASSAGE_MIN found in B
+    shared_passage_chars: int  # characters of A's key in verbatim runs of ≥ passage_min found in B
     intersection: int
     sizes: tuple[int, int]
 
@@ -51,18 +49,21 @@ class Verdict:
 
 
 
-def shared_passage_chars(key_a: str, shingles_b: np.ndarray, n: int, grams: np.ndarray | None = None) -> int:
-    """Characters of ``key_a`` that lie in runs of at least PASSAGE_MIN characters also found in B
+def shared_passage_chars(
+    key_a: str, shingles_b: np.ndarray, config: DedupeConfig, grams: np.ndarray | None = None
+) -> int:
+    """Characters of ``key_a`` that lie in runs of at least ``config.passage_min`` characters also found in B
     (``shingles_b``: B's sorted shingles, or only those A shares with B; ``grams``: A's n-gram
     hashes in text order, when the caller has them)."""
-    if shingles_b.size < PASSAGE_MIN - n + 1:  # too few shared shingles for a single run
+    n, least = config.ngram, config.passage_min
+    if shingles_b.size < least - n + 1:  # too few shared shingles for a single run
         return 0
     hits = in_sorted_filtered(positional_hashes64(key_a, n) if grams is None else grams, shingles_b)
     if not hits.any():
         return 0
     edges = np.flatnonzero(np.diff(np.concatenate(([0], hits.astype(np.int8), [0]))))
     runs = edges[1::2] - edges[0::2] + (n - 1)  # shingle runs → characters
-    return int(runs[runs >= PASSAGE_MIN].sum())
+    return int(runs[runs >= least].sum())
 
 
 def measure(a: Document, b: Document, ignore: np.ndarray | None = None, passages: bool = True) -> Similarity:
@@ -80,7 +81,7 @@ def measure(a: Document, b: Document, ignore: np.ndarray | None = None, passages
         inter -= int(in_sorted(shared, ignore).sum())
     small, large = sorted((size_a, size_b))
     union = size_a + size_b - inter
-    chars = shared_passage_chars(a.key, shared, a.config.ngram, a.fingerprint.positional) if passages else 0
+    chars = shared_passage_chars(a.key, shared, a.config, a.fingerprint.positional) if passages else 0
     return Similarity(
         jaccard=inter / union if union else 0.0,
         containment=inter / small if small else 0.0,
@@ -112,11 +113,11 @@ def verdict(key_a: str, key_b: str, sim: Similarity, config: DedupeConfig) -> Ve
             f"the shorter text is {c:.0%} inside the longer one but only {sim.length_ratio:.0%} of its length: "
             "an excerpt, not a copy",
         )
-    if sim.shared_passage_chars >= RELATED_PASSAGE_CHARS or max(j, c) >= config.related_threshold:
+    if sim.shared_passage_chars >= config.related_passage_chars or max(j, c) >= config.related_threshold:
         return Verdict(
             "related",
             sim,
-            f"shares {sim.shared_passage_chars} characters in verbatim passages of ≥ {PASSAGE_MIN}, "
+            f"shares {sim.shared_passage_chars} characters in verbatim passages of ≥ {config.passage_min}, "
             f"Jaccard {j:.3f}, containment {c:.3f}: below the duplicate thresholds",
         )
     return Verdict(None, sim, f"Jaccard {j:.3f}, containment {c:.3f}: unrelated")

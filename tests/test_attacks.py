@@ -111,3 +111,206 @@ def test_verify_reports_an_original_replaced_by_a_link_and_hidden_files_in_raw(c
     assert f"raw/{SEED_NAMES['001']}: a symbolic link" in err
     assert "raw/.hidden.txt: a hidden file in raw/" in err
     assert len(manifest_rows(corpus)) == 5
+
+
+# -- the corpus's truth -----------------------------------------------------------------------------
+WEIHAI = (f"raw/{SEED_NAMES['002']}", f"raw/{SEED_NAMES['003']}")
+
+
+def cluster_of(root: Path, path: str) -> str:
+    return next(r["cluster"] for r in manifest_rows(root) if r["path"] == path)
+
+
+@pytest.fixture
+def split_corpus(corpus: Path) -> Path:
+    """The seed corpus where a person split the two Weihai notices the engine merged."""
+    assert run("split", *WEIHAI, "--reason", "two different notices", "--corpus", str(corpus))[0] == 0
+    assert cluster_of(corpus, WEIHAI[0]) != cluster_of(corpus, WEIHAI[1])
+    return corpus
+
+
+def _lines(root: Path) -> list[bytes]:
+    return (root / "decisions.jsonl").read_bytes().splitlines(keepends=True)
+
+
+LOG_DAMAGE = {
+    "deleted": lambda root: (root / "decisions.jsonl").unlink(),
+    "emptied": lambda root: (root / "decisions.jsonl").write_bytes(b""),
+    "truncated": lambda root: (root / "decisions.jsonl").write_bytes(b"".join(_lines(root)[:3])),
+    "line-deleted": lambda root: (root / "decisions.jsonl").write_bytes(b"".join(_lines(root)[:-1])),
+    "line-duplicated": lambda root: (root / "decisions.jsonl").write_bytes(b"".join(_lines(root) + _lines(root)[-1:])),
+    "line-deleted-inside": lambda root: (root / "decisions.jsonl").write_bytes(b"".join(_lines(root)[1:])),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(LOG_DAMAGE))
+def test_a_damaged_log_fails_verify_and_refuses_ingest_so_a_split_is_never_lost(split_corpus, damage):
+    LOG_DAMAGE[damage](split_corpus)
+    shutil.rmtree(split_corpus / ".cache")
+    manifest = (split_corpus / "manifest.csv").read_bytes()
+    code, _, err = run("verify", "--corpus", str(split_corpus))
+    assert code == 3 and "decisions.jsonl" in err and "git checkout -- decisions.jsonl state.json" in err, err
+    code, _, err = run("ingest", str(DISTINCT), "--corpus", str(split_corpus))
+    assert code == 3 and "Nothing was changed" in err and "Traceback" not in err, err
+    assert (split_corpus / "manifest.csv").read_bytes() == manifest
+    assert cluster_of(split_corpus, WEIHAI[0]) != cluster_of(split_corpus, WEIHAI[1])
+
+
+def test_a_log_whose_state_was_deleted_too_is_refused_when_the_manifest_lists_notices(split_corpus):
+    (split_corpus / "decisions.jsonl").unlink()
+    (split_corpus / "state.json").unlink()
+    code, _, err = run("verify", "--corpus", str(split_corpus))
+    assert code == 3 and "decisions.jsonl is missing beside a manifest of 5 row(s)" in err
+    assert run("ingest", str(DISTINCT), "--corpus", str(split_corpus))[0] == 3
+
+
+def test_a_torn_last_line_is_reported_and_the_ingest_that_removes_it_says_so(split_corpus):
+    log = split_corpus / "decisions.jsonl"
+    log.write_bytes(log.read_bytes() + b'{"decision": "merge", "a": "raw/')
+    code, _, err = run("verify", "--corpus", str(split_corpus))
+    assert code == 3 and "last line was cut" in err
+    code, _, err = run("ingest", str(DISTINCT), "--corpus", str(split_corpus))
+    assert code == 0 and "decisions.jsonl ends in a line cut by a crash" in err, err
+    assert run("verify", "--corpus", str(split_corpus))[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda root: (root / "manifest.csv").write_bytes(b""), "manifest.csv is empty, yet the corpus holds 5"),
+        (lambda root: (root / "manifest.csv").unlink(), "manifest.csv is missing, yet the corpus holds 5"),
+        (lambda root: (root / "manifest.csv").write_bytes(b"".join((root / "manifest.csv").read_bytes()
+                                                                    .splitlines(keepends=True)[1:])),
+         "manifest.csv has no header line"),
+    ],
+    ids=["emptied", "deleted", "headerless"],
+)  # fmt: skip
+def test_a_lost_manifest_beside_originals_is_a_corpus_problem_with_the_way_back(corpus, damage, message):
+    damage(corpus)
+    for args in (["ingest", str(DISTINCT)], ["check", str(DISTINCT)], ["report"], ["verify"], ["export"]):
+        code, _, err = run(*args, "--corpus", str(corpus))
+        assert code == 3, (args, code, err)
+        assert message in err and "git checkout -- manifest.csv" in err, (args, err)
+    assert not (corpus / "manifest.csv").exists() or len(manifest_rows(corpus)) <= 4
+
+
+def _edit_row(root: Path, path: str, **values: str) -> None:
+    import csv
+    import io
+
+    rows = manifest_rows(root)
+    for row in rows:
+        if row["path"] == path:
+            row.update(values)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (root / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"bytes": "13000"}, "bytes 13000 is not the size of the original (13090)"),
+        ({"relation": "nearr"}, "relation 'nearr' is not one of"),
+        ({"encoding": "klingon"}, "encoding 'klingon' is not an encoding"),
+        ({"confidence": "-3"}, "confidence -3.0 is not in [0, 1]"),
+        ({"date": "not-a-date"}, "date 'not-a-date' is not a date"),
+        ({"flags": "no-date;bogus-flag"}, "flags 'no-date;bogus-flag' holds a flag not among"),
+        ({"chars": "-5"}, "chars -5 is negative"),
+        ({"similarity": "7.5"}, "similarity 7.5 is not in [0, 1]"),
+        ({"seq": "2"}, "seq 2 is on 2 rows"),
+    ],
+    ids=lambda v: next(iter(v)) if isinstance(v, dict) else None,
+)
+def test_verify_checks_every_column(corpus, values, message):
+    _edit_row(corpus, f"raw/{SEED_NAMES['000']}", **values)
+    code, _, err = run("verify", "--corpus", str(corpus))
+    assert code == 3 and message in err, err
+
+
+def test_a_manifest_with_windows_line_breaks_is_read(corpus):
+    data = (corpus / "manifest.csv").read_bytes()
+    (corpus / "manifest.csv").write_bytes(data.replace(b"\n", b"\r\n"))
+    code, out, err = run("check", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 0, err
+    code, out, err = run("report", "--corpus", str(corpus))
+    assert code == 0 and "5 originals" in out, err
+
+
+# -- a damaged cache --------------------------------------------------------------------------------
+def _damage(root: Path, at: float, length: int = 64) -> None:
+    cache = root / ".cache" / "index.sqlite"
+    data = bytearray(cache.read_bytes())
+    start = int(len(data) * at)
+    data[start : start + length] = bytes((i * 37 + 11) % 256 for i in range(length))
+    cache.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("at", [0.0, 0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.97])
+def test_garbage_anywhere_in_the_cache_is_made_anew_never_exit_4(corpus, tmp_path, at):
+    from tests.test_store import rescraped_000
+
+    assert run("verify", "--corpus", str(corpus))[0] == 0  # settles the cache (and its WAL) on disk
+    for extra in ("-wal", "-shm"):
+        (corpus / ".cache" / f"index.sqlite{extra}").unlink(missing_ok=True)
+    _damage(corpus, at)
+    duplicate = rescraped_000(tmp_path)
+    code, _, err = run("check", str(duplicate), "--corpus", str(corpus))
+    assert code == 1, err  # still finds the duplicate of 000
+    code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 0, err
+    assert run("verify", "--corpus", str(corpus))[0] == 0
+
+
+def test_a_record_that_does_not_decode_is_made_anew_with_a_note(corpus, tmp_path):
+    import sqlite3
+
+    from tests.test_store import rescraped_000
+
+    db = sqlite3.connect(corpus / ".cache" / "index.sqlite")
+    with db:
+        db.execute("UPDATE docs SET record = x'00112233445566778899'")
+    db.close()
+    code, _, err = run("check", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
+    assert code == 1 and "note: the cache" in err and "made anew from the originals" in err, err
+
+
+def test_verify_reports_a_cache_sqlite_finds_malformed(corpus):
+    run("verify", "--corpus", str(corpus))
+    for extra in ("-wal", "-shm"):
+        (corpus / ".cache" / f"index.sqlite{extra}").unlink(missing_ok=True)
+    cache = corpus / ".cache" / "index.sqlite"
+    data = bytearray(cache.read_bytes())
+    data[4096 * 2 : 4096 * 2 + 4096] = b"\xff" * 4096  # a whole b-tree page
+    cache.write_bytes(bytes(data))
+    code, _, err = run("verify", "--corpus", str(corpus))
+    assert code == 3 and "index.sqlite: damaged" in err, err
+
+
+@pytest.mark.parametrize("shape", ["cache-a-file", "index-a-folder", "read-only"])
+def test_a_cache_in_the_way_is_worked_around_in_memory(corpus, tmp_path, monkeypatch, shape):
+    from tests.test_store import rescraped_000
+
+    cache = corpus / ".cache"
+    if shape == "cache-a-file":
+        shutil.rmtree(cache)
+        cache.write_bytes(b"not a folder")
+    elif shape == "index-a-folder":
+        shutil.rmtree(cache)
+        (cache / "index.sqlite").mkdir(parents=True)
+    else:
+        cache.chmod(0o555)
+        if os.geteuid() == 0:  # root writes read-only folders: deny as the kernel would for anyone else
+            real = os.access
+            monkeypatch.setattr(os, "access", lambda p, m, **k: not (m & os.W_OK and ".cache" in str(p)) and real(p, m))
+    try:
+        code, _, err = run("check", str(rescraped_000(tmp_path)), "--corpus", str(corpus))
+        made = "made anew from the originals" if shape == "index-a-folder" else "makes one in memory from the originals"
+        assert code == 1 and made in err, err
+        code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))
+        assert code == 0, err
+    finally:
+        cache.chmod(0o755) if cache.is_dir() else None
+    assert len(manifest_rows(corpus)) == 6

@@ -11,7 +11,8 @@ import pytest
 
 from dedupe import DedupeConfig
 from dedupe.candidates import MemoryIndex, batch_pairs
-from dedupe.passages import MAX_POSTINGS, MIN_SHARED
+
+MAX_POSTINGS, MIN_SHARED = DedupeConfig().passage_max_postings, DedupeConfig().passage_min_shared
 
 
 def fake(doc_id: str, signature: np.ndarray, passages: np.ndarray, key: str | None = None) -> SimpleNamespace:

@@ -74,7 +74,7 @@ def test_dedupe_json_on_seeds(runner):
     result = runner.invoke(main, ["dedupe", str(SEEDS), "--json", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"documents", "clusters", "related"}
+    assert set(data) == {"documents", "clusters", "related", "chains"}
     assert {"path", "id", "encoding", "cluster", "canonical", "relation", "similarity"} <= set(data["documents"][0])
     [jining] = data["related"]  # the two Jining notices share paragraphs: reported, kept apart
     assert (Path(jining["a"]).name[:3], Path(jining["b"]).name[:3], jining["relation"]) == ("000", "004", "related")

@@ -56,17 +56,20 @@ def explain_files(
     from dedupe.errors import InputError
     from dedupe.files import Rejected, read_batch, read_document
     from dedupe.model import Nothing
+    from dedupe.store import Corpus
     from normalize import NormalizeConfig
 
     ncfg, config = NormalizeConfig(encoding=encoding), DedupeConfig()
+    store = Corpus(Path(corpus), normalize_config=ncfg) if corpus else None
+    if store is not None:  # judged with the corpus's settings, as check would
+        store.require()
+        ncfg, config = store.normalize_config, store.config
     docs = [read_document(p, i, ncfg, config) for i, p in enumerate((a, b))]
     if bad := [d for d in docs if isinstance(d, Rejected)]:
         raise InputError(f"{bad[0].path} {bad[0].reason}")
     pair = [d for d in docs if isinstance(d, Document)]
-    if corpus:
-        from dedupe.store import Corpus
-
-        with Corpus(Path(corpus), config=config).session() as (view, _):
+    if store is not None:
+        with store.session() as (view, _):
             ignore = boilerplate_shingles(pair, view, config)
         return explain_pair(*pair, config, ignore, f"the corpus {corpus}")
     if among:

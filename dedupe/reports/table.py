@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from dedupe.chains import Chain, build_chains, units_of
 from dedupe.model import Pair, Result
 from dedupe.quality import FLAGS
 from dedupe.store import Corpus, log
@@ -144,8 +145,24 @@ def format_dedupe(result: Result) -> str:
     dups = sum(len(c.members) - 1 for c in result.clusters)
     same = f", {len(result.copies)} identical file(s)" if result.copies else ""
     kept = "".join(f", {n} {what}" for n, what in ((len(vetoed), "vetoed pair(s)"), (len(related), "related pair(s)")) if n)
-    lines.append(f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates{same}{kept}")
+    chains = build_chains(units_of(result))
+    lines += format_chains(chains)
+    versions = f", {len(chains)} chain(s) of versions" if chains else ""
+    lines.append(f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates{same}{versions}{kept}")
     return "\n".join(lines)
+
+
+def format_chains(chains: list[Chain]) -> list[str]:
+    """Each chain of versions, oldest first, with each version's status and date."""
+    lines = []
+    for chain in chains:
+        lines.append(f"chain {chain.id}  {chain.act}: {len(chain.versions)} versions, current {chain.current or '(none)'}")
+        for v in chain.versions:
+            more = f" (+{len(v.paths) - 1} copies)" if len(v.paths) > 1 else ""
+            became = f", became {v.became}" if v.became else ""
+            by = f", repealed by {v.repealed_by}" if v.repealed_by else ""
+            lines.append(f"  {v.status:<10} {v.when or '(no date)':<10}  {v.path}{more}{became}{by}")
+    return lines
 
 
 RELATED_SHOWN = 20
@@ -190,7 +207,8 @@ def result_json(result: Result) -> dict[str, Any]:
          "containment": round(p.similarity.containment, 6), "reason": p.reason, "veto": p.veto}
         for p in _apart(result)
     ]  # fmt: skip
-    return {"documents": documents, "clusters": clusters, "related": pairs}
+    chains = [c.to_json() for c in build_chains(units_of(result))]
+    return {"documents": documents, "clusters": clusters, "related": pairs, "chains": chains}
 
 
 def format_check(report: dict[str, Any], fmt: str = "text") -> tuple[str, str]:

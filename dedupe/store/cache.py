@@ -14,14 +14,18 @@ the notices that share a band, passages or a comparison key with each notice ask
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
+import sys
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -30,7 +34,6 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.errors import CorpusError
 from dedupe.model import Link
-from dedupe.passages import MAX_POSTINGS, MIN_SHARED
 from normalize import Change, Meta, Normalized
 
 SCHEMA_VERSION = 3
@@ -49,6 +52,7 @@ CREATE INDEX pairs_b ON pairs(b);
 CREATE TABLE pins(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, reason TEXT);
 """
 PAIR_FIELDS = ("a", "b", "relation", "jaccard", "containment", "reason", "veto")
+T = TypeVar("T")
 
 
 def key_hash(key: str) -> int:
@@ -75,69 +79,156 @@ def _json(values: Iterable[Any]) -> str:
     return json.dumps(list(values))
 
 
+def note(message: str) -> None:
+    """Say on stderr what was done about the cache (a derived file: never a reason to stop)."""
+    print(f"note: {message}", file=sys.stderr, flush=True)
+
+
+class CacheDamaged(CorpusError):
+    """The cache gave back what it cannot have stored (a record that does not decode, a page
+    SQLite finds malformed) while a command read it. The command line discards it and runs the
+    command once more, which makes it anew from the originals."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"the cache {path} was damaged ({why[:200]})")
+        self.path = path
+
+    def discard(self) -> None:
+        discard(self.path)
+
+
+def discard(path: Path) -> None:
+    """Remove the cache's files (the database and its WAL), whatever they are."""
+    for suffix in ("", "-wal", "-shm"):
+        target = path.with_name(path.name + suffix)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+
+
+def _writable(path: Path) -> bool:
+    """Can the cache be kept on disk: its folder (or the corpus, to make it) and its files writable?"""
+    folder = path.parent if path.parent.exists() else path.parent.parent
+    files = [path.with_name(path.name + s) for s in ("", "-wal", "-shm")]
+    return os.access(folder, os.W_OK | os.X_OK) and all(os.access(f, os.W_OK) for f in files if f.is_file())
+
+
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _damage_is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    """A malformed page or a file that is not a database, not a full disk or a locked file."""
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
+def guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Reading the cache: what cannot have been stored there becomes CacheDamaged."""
+
+    @functools.wraps(method)
+    def wrapper(self: Cache, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if not _damage_is_corruption(exc):
+                raise
+            raise CacheDamaged(self.path, str(exc)) from None
+        except (zlib.error, ValueError, KeyError, TypeError) as exc:  # ValueError: JSON, numpy shapes
+            raise CacheDamaged(self.path, f"a record does not decode: {type(exc).__name__}: {exc}") from None
+
+    return wrapper
+
+
 class Cache:
     """The SQLite cache of a corpus (see the module docstring)."""
 
-    def __init__(self, path: Path, config: DedupeConfig) -> None:
+    def __init__(self, path: Path, config: DedupeConfig, key: str | None = None) -> None:
+        """``key`` names everything the cache derives from (the corpus's settings); a cache made
+        under another key is made anew."""
         self.path, self.config = path, config
+        self.key = key or config.signature_fingerprint()
         self.b, self.r = band_params(config.candidate_threshold, config.num_perm)
-        path.parent.mkdir(exist_ok=True)
         try:
+            if path.parent.exists() and not path.parent.is_dir():
+                raise NotADirectoryError(f"{path.parent} is not a folder")
+            if not _writable(path):
+                raise PermissionError(f"{path.parent} cannot be written")
+            path.parent.mkdir(exist_ok=True)
             self.db = self._open()
-        except sqlite3.Error as exc:
-            raise CorpusError(f"the cache {path} cannot be used ({exc}): delete it, it is rebuilt") from None
+        except (sqlite3.Error, OSError) as exc:
+            # derived data: a cache in memory, made from the originals, does for this command
+            note(f"the cache {path} cannot be used ({_why(exc)}): this command makes one in memory from the "
+                 "originals (remove or repair what is in the way to keep one on disk)")  # fmt: skip
+            self.db = self._fresh(":memory:")
 
     def _open(self) -> sqlite3.Connection:
-        """The database, made anew when it is of another schema or configuration, or damaged."""
+        """The database, made anew when it is of another schema or configuration, or damaged (it
+        fails SQLite's quick check, or cannot be read at all)."""
+        damage = None
         try:
-            db = self._connect()
+            db = self._connect(self.path)
             if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 row = db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
-                if row and row[0] == self.config.signature_fingerprint():
-                    return db
+                if row and row[0] == self.key:
+                    found = [r[0] for r in db.execute("PRAGMA quick_check(5)")]
+                    if found == ["ok"]:
+                        return db
+                    damage = "; ".join(found)[:200]
             db.close()
-        except sqlite3.DatabaseError:
-            pass
-        for suffix in ("", "-wal", "-shm"):
-            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
-        db = self._connect()
+        except sqlite3.DatabaseError as exc:
+            damage = str(exc)
+        if damage and self.path.exists():
+            note(f"the cache {self.path} was damaged ({damage}): made anew from the originals")
+        discard(self.path)
+        return self._fresh(self.path)
+
+    def _fresh(self, where: Path | str) -> sqlite3.Connection:
+        db = self._connect(where)
         with db:
             db.executescript(TABLES)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("INSERT INTO meta(key, value) VALUES ('config', ?)", (self.config.signature_fingerprint(),))
+            db.execute("INSERT INTO meta(key, value) VALUES ('config', ?)", (self.key,))
         return db
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path)
-        db.execute("PRAGMA journal_mode=WAL")
+    def _connect(self, where: Path | str) -> sqlite3.Connection:
+        db = sqlite3.connect(where)
+        if where != ":memory:":
+            db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db
 
     def close(self) -> None:
         self.db.close()
 
+    @guarded
     def get(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    @guarded
     def set(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     # -- notices ---------------------------------------------------------------------------------
+    @guarded
     def stats(self) -> dict[str, tuple[str, int | None, int | None]]:
         """Each cached notice's id → (path, size, mtime_ns) of its original when it was read."""
         return {i: (p, s, m) for i, p, s, m in self.db.execute("SELECT id, path, size, mtime_ns FROM docs")}
 
+    @guarded
     def stamps(self, ids: Iterable[str]) -> dict[str, int | None]:
         """The modification time each original had when it was cached."""
         rows = self.db.execute("SELECT id, mtime_ns FROM docs WHERE id IN (SELECT value FROM json_each(?))",
                                (_json(ids),))
         return dict(rows)
 
+    @guarded
     def touch(self, stamps: dict[str, int]) -> None:
         """Record originals' new modification times (their bytes were hashed again and are unchanged)."""
         self.db.executemany("UPDATE docs SET mtime_ns = ? WHERE id = ?", [(m, i) for i, m in stamps.items()])
 
+    @guarded
     def add(self, docs: Sequence[Document], stats: dict[str, tuple[int, int]]) -> None:
         """Index ``docs`` (``stats``: each one's original size and mtime_ns); call inside a transaction.
 
@@ -171,6 +262,7 @@ class Cache:
         self.db.executemany(f"INSERT INTO {table}({column}, n) VALUES (?, ?)",
                             zip(keys[order].tolist(), numbers[order].tolist(), strict=True))  # fmt: skip
 
+    @guarded
     def remove(self, ids: Iterable[str]) -> None:
         wanted = _json(ids)
         for table in ("bands", "passages"):
@@ -182,6 +274,7 @@ class Cache:
                         "(SELECT value FROM json_each(?1))", (wanted,))  # fmt: skip
         self.db.execute("DELETE FROM docs WHERE id IN (SELECT value FROM json_each(?))", (wanted,))
 
+    @guarded
     def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
         out: dict[str, Document] = {}
         rows = self.db.execute(
@@ -189,17 +282,21 @@ class Cache:
             (_json(ids),),
         )
         for doc_id, path, seq, signature, record in rows:
+            if not isinstance(signature, bytes) or len(signature) != 4 * self.config.num_perm:
+                raise CacheDamaged(self.path, f"the signature of {doc_id} is not {self.config.num_perm} numbers")
             doc = Document(doc_id, path, from_record(record), seq, self.config)
             doc.fingerprint.__dict__["signature"] = np.frombuffer(signature, dtype=np.uint32).copy()
             out[doc_id] = doc
         return out
 
+    @guarded
     def keys(self, ids: Sequence[str]) -> list[str]:
         """The comparison keys of ``ids``, in the order given (those cached)."""
         found = {d.id: d.key for d in self.fetch(ids).values()}
         return [found[i] for i in ids if i in found]
 
     # -- candidates (dedupe.candidates.CandidateIndex) -------------------------------------------
+    @guarded
     def query(self, docs: Sequence[Document]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {d.id: set() for d in docs}
         signed = [d for d in docs if not d.fingerprint.empty]
@@ -245,14 +342,14 @@ class Cache:
         for fp, n in self.db.execute("SELECT fp, n FROM passages WHERE fp IN (SELECT value FROM json_each(?))",
                                      (_json(wanted),)):  # fmt: skip
             postings.setdefault(fp, []).append(n)
-        postings = {fp: ns for fp, ns in postings.items() if len(ns) <= MAX_POSTINGS}
+        postings = {fp: ns for fp, ns in postings.items() if len(ns) <= self.config.passage_max_postings}
         names: dict[int, str] = {}
         for d in docs:
             shared: dict[int, int] = {}
             for fp in d.fingerprint.passages.view(np.int64).tolist():
                 for n in postings.get(fp, ()):
                     shared[n] = shared.get(n, 0) + 1
-            found = [n for n, count in shared.items() if count >= MIN_SHARED]
+            found = [n for n, count in shared.items() if count >= self.config.passage_min_shared]
             missing = [n for n in found if n not in names]
             if missing:
                 names.update(self.db.execute("SELECT n, id FROM docs WHERE n IN (SELECT value FROM json_each(?))",
@@ -260,31 +357,37 @@ class Cache:
             out[d.id].update(names[n] for n in found)
 
     # -- pairs -----------------------------------------------------------------------------------
+    @guarded
     def add_pairs(self, rows: Iterable[dict[str, Any]]) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO pairs(a, b, relation, jaccard, containment, reason, veto) VALUES (?,?,?,?,?,?,?)",
             [tuple(r.get(k) for k in PAIR_FIELDS) for r in rows],
         )
 
+    @guarded
     def replace_pair(self, row: dict[str, Any]) -> None:
         """A person's verdict on a pair, in place of any earlier one (either way round)."""
         self.db.execute("DELETE FROM pairs WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",
                         (row["a"], row["b"], row["b"], row["a"]))  # fmt: skip
         self.add_pairs([row])
 
+    @guarded
     def forget_decisions(self) -> None:
         """Drop the pairs and the canonicals chosen by hand (before they are read again from the log)."""
         self.db.execute("DELETE FROM pairs")
         self.db.execute("DELETE FROM pins")
 
+    @guarded
     def pin(self, doc_id: str, seq: int, reason: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO pins(id, seq, reason) VALUES (?, ?, ?)", (doc_id, seq, reason))
 
+    @guarded
     def pinned(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
         rows = self.db.execute("SELECT id, seq, reason FROM pins WHERE id IN (SELECT value FROM json_each(?))",
                                (_json(ids),))  # fmt: skip
         return {i: (seq, reason) for i, seq, reason in rows}
 
+    @guarded
     def links(self, ids: Iterable[str]) -> list[Link]:
         """Recorded merging or vetoed pairs between the given notices."""
         rows = self.db.execute(
@@ -295,6 +398,7 @@ class Cache:
         )
         return [Link(a, b, relation, jaccard, veto) for a, b, relation, jaccard, veto in rows]
 
+    @guarded
     def pairs(self) -> list[dict[str, Any]]:
         rows = self.db.execute(f"SELECT {', '.join(PAIR_FIELDS)} FROM pairs ORDER BY a, b")
         return [dict(zip(PAIR_FIELDS, r, strict=True)) for r in rows]

@@ -5,6 +5,8 @@
       canonical/<id>.txt   clean text of each cluster's canonical member (named by cluster id)
       manifest.csv         one row per original, sorted by path: provenance, facts, cluster
       decisions.jsonl      append-only log of merges, vetoes, elections, rejections
+      config.toml          the settings it was built with (dedupe.store.settings); every command uses them
+      .gitignore           names the derived files below, written at the first ingest
       .cache/index.sqlite  derived (dedupe.store.cache), rebuilt from the three above
 
 Truth is raw/, the manifest and the log. Every command holds the corpus lock (``filelock``, one
@@ -17,6 +19,7 @@ brings the cache in line. ``check`` runs the engine over the corpus and writes n
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import uuid
@@ -35,12 +38,25 @@ from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
 from dedupe.files import MAX_BYTES, Rejected, read_batch
 from dedupe.quality import quality_flags
-from dedupe.store import log, manifest
+from dedupe.store import log, manifest, settings
 from dedupe.store.cache import Cache
 from dedupe.store.git import added_since
 from dedupe.store.journal import Journal, crash_point, land, recover, sha256_of
+from dedupe.store.settings import Settings
+from dedupe.store.state import vouch
 from dedupe.store.view import View, check_originals, file_stamp, sync
 from normalize import NormalizeConfig
+
+GITIGNORE = """# derived files: policy-dedup makes them anew from raw/, manifest.csv and decisions.jsonl
+.cache/
+.lock
+.journal.json
+.journal.json.tmp
+.manifest.csv.*
+.config.toml.tmp
+.*.tmp
+canonical/.*
+"""
 
 
 @dataclass
@@ -81,8 +97,8 @@ class Corpus:
     def __init__(
         self,
         root: str | Path,
-        config: DedupeConfig = DedupeConfig(),
-        normalize_config: NormalizeConfig = NormalizeConfig(),
+        config: DedupeConfig | None = None,
+        normalize_config: NormalizeConfig | None = None,
         index_url: str | None = None,
         jobs: int = 1,
         lock_timeout: float = 60.0,
@@ -90,10 +106,38 @@ class Corpus:
         follow_symlinks: bool = False,
         max_bytes: int = MAX_BYTES,
     ) -> None:
+        """``config``, ``normalize_config``: what the caller asks for, None for the corpus's own
+        (its config.toml; the defaults for a new corpus). A corpus refuses settings other than its
+        own (``SettingsRefused``); ``normalize_config.encoding`` is the batch's, recorded per file."""
         self.root = Path(root)
         self.follow_symlinks, self.max_bytes = follow_symlinks, max_bytes
-        self.config, self.normalize_config = config, normalize_config
+        self._asked = (config, normalize_config)
+        self._settings: Settings | None = None
+        self.encoding = normalize_config.encoding if normalize_config else None
         self.index_url, self.jobs, self.lock_timeout, self.progress = index_url, jobs, lock_timeout, progress
+
+    @property
+    def settings(self) -> Settings:
+        """The settings every comparison uses: the corpus's recorded ones (see ``__init__``)."""
+        if self._settings is None:
+            self._settings = self._resolve()
+        return self._settings
+
+    def _resolve(self) -> Settings:
+        config, ncfg = self._asked
+        if not self.is_corpus():
+            return Settings(config or DedupeConfig(), (ncfg or NormalizeConfig())._replace(encoding=None))
+        recorded = settings.load(self.root) or Settings()
+        return settings.resolve(self.root, recorded, config, ncfg)
+
+    @property
+    def config(self) -> DedupeConfig:
+        return self.settings.dedupe
+
+    @property
+    def normalize_config(self) -> NormalizeConfig:
+        """The corpus's normalization, decoding with this batch's ``--encoding`` if one was given."""
+        return self.settings.normalize._replace(encoding=self.encoding)
 
     @property
     def raw(self) -> Path:
@@ -113,6 +157,7 @@ class Corpus:
     def require(self) -> None:
         """Fail unless the folder is a corpus (a manifest.csv), saying what to do."""
         if not self.is_corpus():
+            manifest.read(self.manifest_path)  # a corpus that lost its manifest: says how to restore it
             raise CorpusError(
                 f"{self.root} is not a corpus (no manifest.csv there): give the corpus folder with --corpus, "
                 f"or create one with: policy-dedup ingest FILES --corpus {self.root}"
@@ -128,6 +173,21 @@ class Corpus:
         originals; bring the cache in line. Yields the corpus as the engine sees it, and notes."""
         if not create:
             self.require()
+        with self._locked():
+            notes = [n for n in [recover(self.root)] if n]
+            frame = self.read_manifest(columns)
+            self._same_settings()
+            cache = Cache(self.root / ".cache" / "index.sqlite", self.config, self.settings.key())
+            try:
+                check_originals(self.root, frame)
+                stamp = sync(self.root, frame, cache, self.settings.normalize, self.jobs, self.progress)
+                yield View(self.root, frame, cache, self._shared(frame, cache), stamp), notes
+            finally:
+                cache.close()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the corpus lock (the one place it is taken)."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             lock = FileLock(self.root / ".lock", timeout=self.lock_timeout)
@@ -140,17 +200,33 @@ class Corpus:
         except OSError as exc:
             raise CorpusError(f"cannot use the corpus at {self.root}: {exc.strerror or exc}") from None
         try:
-            notes = [n for n in [recover(self.root)] if n]
-            frame = self.read_manifest(columns)
-            cache = Cache(self.root / ".cache" / "index.sqlite", self.config)
-            try:
-                check_originals(self.root, frame)
-                stamp = sync(self.root, frame, cache, self.normalize_config, self.jobs, self.progress)
-                yield View(self.root, frame, cache, self._shared(frame, cache), stamp), notes
-            finally:
-                cache.close()
+            yield
         finally:
             lock.release()
+
+    def _same_settings(self) -> None:
+        """The settings read before the lock are still the corpus's (none made it or re-keyed it since)."""
+        if self.is_corpus() and (settings.load(self.root) or Settings()).differences(self.settings):
+            raise CorpusError(f"the settings of the corpus {self.root} changed while this command read its files "
+                              "(a rekey, or another first ingest): run it again")  # fmt: skip
+
+    def rekey(self, near_threshold: float | None = None) -> list[tuple[str, object, object]]:
+        """Record new settings (``near_threshold``; the candidate threshold follows it) as the
+        corpus's, or write out those it is read with, and make its cache anew with them; returns
+        (setting, old, new) of what changed. Notices already clustered keep their clusters and
+        recorded verdicts: the new settings judge what is ingested or checked from now on."""
+        self.require()
+        recorded = settings.load(self.root) or Settings()
+        config = recorded.dedupe
+        if near_threshold is not None:
+            config = dataclasses.replace(config, near_threshold=near_threshold, candidate_threshold=None)
+        wanted = Settings(config, recorded.normalize)
+        self._asked, self._settings = (None, None), wanted
+        with self._locked():
+            settings.write(self.root, wanted)
+        with self.session():
+            pass  # the cache, keyed by the settings, is made anew and filled from the originals
+        return recorded.differences(wanted)
 
     def _shared(self, frame: pl.DataFrame, cache: Cache) -> RedisIndex | None:
         """The Redis index when one is named, topped up with notices it lacks (after a crash)."""
@@ -250,11 +326,13 @@ class Corpus:
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         txn = uuid.uuid4().hex[:12]
         before = view.manifest if before is None else before
+        plan.notes += vouch(self.root, before.height)  # never add to a log the manifest cannot vouch for
         frame = self._manifest_after(view, plan, now, batch_label)
         self.raw.mkdir(exist_ok=True)
         (self.root / "canonical").mkdir(exist_ok=True)
         tmp = f".manifest.csv.{txn}"
         manifest.write(frame, self.root / tmp)
+        self._record_settings(new=not view.stamp)
         crash_point("prepared")
         result = plan.result
         texts = {f"canonical/{c.id}.txt": c.canonical.text + "\n" for c in (result.clusters if result else ())}
@@ -271,6 +349,15 @@ class Corpus:
         )
         land(self.root, journal, texts, log.encode([{**extra, **d} for d in plan.decisions]))
         self._update_cache(view, plan, journal.new_manifest)
+
+    def _record_settings(self, new: bool) -> None:
+        """Write config.toml when the corpus has none (a new one, or one made before it existed: it
+        records what the corpus was read with), and a new corpus's .gitignore. An ingest that does
+        not land leaves them: they say what the corpus is read with anyway."""
+        if new or not (self.root / settings.FILE).exists():
+            settings.write(self.root, self.settings)
+        if new and not (self.root / ".gitignore").exists():
+            (self.root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
 
     def _update_cache(self, view: View, plan: Plan, stamp: str) -> None:
         """Add the landed notices and pairs to the cache; if this fails, the next command's sync does it."""
@@ -306,6 +393,7 @@ class Corpus:
                         "sha256": m.sha256 if a else was["sha256"],
                         "bytes": m.size if a else was["bytes"],
                         "encoding": m.normalized.encoding, "confidence": round(m.normalized.confidence, 4),
+                        "given_encoding": self.encoding if a else was.get("given_encoding"),
                         "format": m.normalized.describe_format(),
                         "title": meta.title, "doc_number": meta.doc_number, "issuer": meta.issuer, "date": meta.date,
                         "chars": len(m.text), "flags": ";".join(quality_flags(m, c.members)),

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from dedupe.errors import CorpusError
-from dedupe.store import log
+from dedupe.store import log, state
 
 JOURNAL = ".journal.json"
 STEPS = ("prepared", "journal", "originals", "texts", "log", "manifest", "finish")
@@ -142,6 +142,7 @@ def finish(root: Path, journal: Journal) -> None:
         with contextlib.suppress(FileNotFoundError):
             (root / gone).unlink()
     crash_point("finish")
+    state.record(root)  # the log and manifest as landed, for verify to hold them to
     (root / JOURNAL).unlink()
     sync_dir(root)
 

@@ -7,6 +7,7 @@ names the line and says what to do; nothing is written forward from a manifest t
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -23,6 +24,7 @@ SCHEMA: dict[str, type[pl.DataType]] = {
     "sha256": pl.String,
     "bytes": pl.Int64,
     "encoding": pl.String,
+    "given_encoding": pl.String,  # the --encoding the file was ingested with (empty: detected); rebuilds use it
     "format": pl.String,  # what the bytes were: text, html, mhtml, docx, doc, pdf…, and what was extracted
     "confidence": pl.Float64,
     "title": pl.String,
@@ -40,7 +42,7 @@ SCHEMA: dict[str, type[pl.DataType]] = {
 }
 REQUIRED = ("id", "path", "sha256", "bytes", "cluster", "is_canonical", "seq")
 # what comparing notices with the corpus reads (check); titles, issuers and flags are read to be written
-INDEX = (*REQUIRED, "source", "status", "relation", "similarity")
+INDEX = (*REQUIRED, "source", "status", "relation", "similarity", "given_encoding")
 STATUSES = ("active", "withdrawn")
 _HEX16 = re.compile(r"^[0-9a-f]{16}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -69,30 +71,65 @@ def _inside_raw(paths: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
 def read(path: Path, columns: tuple[str, ...] | None = None) -> pl.DataFrame:
     """The manifest, checked row by row (see the module docstring); an empty frame when absent.
     ``columns``: read only these (and check only them); the others come back empty."""
-    if not path.exists():
-        return empty()
-    data = path.read_bytes()
+    data = path.read_bytes() if path.exists() else b""
     where = f"{path}"
     fix = f"restore it from version control (git checkout -- {path.name}) or correct the row"
-    if data and not data.endswith(b"\n"):
+    if not data.strip():
+        _refuse_lost(path, "is missing" if not path.exists() else "is empty")
+        return empty()
+    if b"\r\n" in data:  # saved with Windows line breaks (git's autocrlf): the same rows
+        data = data.replace(b"\r\n", b"\n")
+    if not data.endswith(b"\n"):
         raise CorpusError(f"{where} is cut short (its last line has no line break): {fix}")
+    header = data[: data.find(b"\n")].decode("utf-8", "replace").split(",")
+    unknown = [c for c in header if c not in SCHEMA]
+    if unknown and not set(header) & set(REQUIRED):
+        _refuse_lost(path, "has no header line")
+        raise CorpusError(f"{where} has no header line (its first line is {data[:60]!r}…): {fix}")
+    if unknown:
+        raise CorpusError(f"{where} has unknown column(s) {', '.join(unknown)}: {fix}")
+    if len(set(header)) < len(header):
+        raise CorpusError(f"{where} names a column twice in its header: {fix}")
     try:
-        header = data[: data.find(b"\n")].decode("utf-8", "replace").split(",")
         wanted = [c for c in header if columns is None or c in columns]
-        frame = pl.read_csv(data, infer_schema=False, columns=wanted) if data.strip() else None
+        frame = pl.read_csv(data, infer_schema=False, columns=wanted)
     except pl.exceptions.PolarsError as exc:
         first = str(exc).strip().splitlines()[0][:200]
         raise CorpusError(f"{where} is not a well-formed CSV file ({first}): {fix}") from None
-    if frame is None:
-        return empty()
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise CorpusError(f"{where} lacks the column(s) {', '.join(missing)}: {fix}")
-    unknown = [c for c in header if c not in SCHEMA]
-    if unknown:
-        raise CorpusError(f"{where} has unknown column(s) {', '.join(unknown)}: {fix}")
+    if not frame.height and _names(path.parent / "canonical"):
+        _refuse_lost(path, "lists no original")
     frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in SCHEMA if c not in frame.columns)
     return _check(_typed(frame, where, fix), where, fix)
+
+
+def _refuse_lost(path: Path, what: str) -> None:
+    """A manifest that lists nothing is a new corpus's, unless the folder holds the rest of one:
+    canonical texts, or originals beside a decision log or a manifest that is not one (empty, no
+    header). Ingesting on top of those would forget them. Originals alone in a new folder are
+    adopted by ``ingest corpus/raw``."""
+    root = path.parent
+    raw = [n for n in _names(root / "raw") if not n.startswith(".")]
+    texts = [n for n in _names(root / "canonical") if not n.startswith(".")]
+    logged = (root / "decisions.jsonl").is_file() and (root / "decisions.jsonl").stat().st_size > 0
+    lost = texts or (raw and (logged or what in ("is empty",)))
+    if lost:
+        held = [f"{len(raw)} original(s) in raw/" if raw else "", f"{len(texts)} text(s) in canonical/" if texts else "",
+                "a decision log" if logged else ""]  # fmt: skip
+        raise CorpusError(
+            f"{path} {what}, yet the corpus holds {', '.join(h for h in held if h)}: restore manifest.csv from version "
+            "control (git checkout -- manifest.csv); without a copy, move the corpus aside and ingest its raw/ "
+            "into a new corpus"
+        )
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def _typed(frame: pl.DataFrame, where: str, fix: str) -> pl.DataFrame:

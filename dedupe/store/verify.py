@@ -7,29 +7,80 @@ left for the next command to finish or undo.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import datetime as dt
+import fcntl
 import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from filelock import FileLock, Timeout
 
 from dedupe.errors import CorpusError
 from dedupe.files import normalize_named
-from dedupe.store import log, manifest
+from dedupe.quality import FLAGS
+from dedupe.store import log, manifest, state
 from dedupe.store.journal import JOURNAL, sha256_of
+from dedupe.verify import STRENGTH
 from normalize import NormalizeError
 
 
 def verify(root: str | Path, lock_timeout: float = 60.0) -> tuple[int, list[str]]:
     """(originals checked, problems found); a problem says what is wrong and what to do."""
     root = Path(root)
-    if not (root / "manifest.csv").is_file():
+    if not (root / "manifest.csv").is_file() and not (root / "raw").is_dir():
         raise CorpusError(f"{root} is not a corpus (no manifest.csv there): give the corpus folder with --corpus")
     try:
-        with FileLock(root / ".lock", timeout=lock_timeout):
+        with _locked(root, lock_timeout):
             return _verify(root)
     except Timeout:
         raise CorpusError(f"the corpus {root} is in use by another command: run verify again when it is done") from None
+
+
+@contextlib.contextmanager
+def _locked(root: Path, timeout: float) -> Iterator[None]:
+    """The corpus lock; on a corpus this user cannot write (a read-only mount, a shared archive),
+    the lock file is locked through a read-only handle, or, when there is none, not at all: no
+    command of this user can change the corpus meanwhile."""
+    try:
+        lock = FileLock(root / ".lock", timeout=timeout)
+        lock.acquire()
+    except Timeout:
+        raise
+    except OSError:
+        yield from _read_only_lock(root / ".lock", timeout)
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _read_only_lock(path: Path, timeout: float) -> Iterator[None]:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise Timeout(str(path)) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _verify(root: Path) -> tuple[int, list[str]]:
@@ -40,6 +91,11 @@ def _verify(root: Path) -> tuple[int, list[str]]:
         frame = manifest.read(root / "manifest.csv")
     except CorpusError as exc:
         return 0, [*problems, str(exc)]
+    problems += column_problems(root, frame)
+    if not (root / JOURNAL).exists():  # an interrupted ingest settles these when it is finished or undone
+        log_problems, _ = state.log_problems(root, frame.height)
+        problems += log_problems
+        problems += [p for p in [state.manifest_problem(root)] if p]
     listed = set(frame["path"].to_list())
     raw = os.path.realpath(root / "raw")
     for path, sha in frame.select("path", "sha256").iter_rows():
@@ -65,8 +121,9 @@ def _verify(root: Path) -> tuple[int, list[str]]:
     if (root / "decisions.jsonl").exists() and log.complete_size(root / "decisions.jsonl") != (
         root / "decisions.jsonl"
     ).stat().st_size:
-        problems.append(f"decisions.jsonl: its last line was cut by a crash after {entries} complete line(s); "
+        problems.append(f"decisions.jsonl: its last line was cut after {entries} complete line(s); "
                         "the next ingest removes it")  # fmt: skip
+    problems += _cache_problems(root / ".cache" / "index.sqlite")
     clusters = set(frame.filter(frame["is_canonical"])["cluster"].to_list())
     texts = {p.stem for p in (root / "canonical").glob("*.txt")} if (root / "canonical").is_dir() else set()
     problems += [f"canonical/{c}.txt: missing; run policy-dedup ingest again to write it" for c in sorted(clusters - texts)]
@@ -75,15 +132,106 @@ def _verify(root: Path) -> tuple[int, list[str]]:
     return frame.height, problems
 
 
+RELATIONS = ("canonical", "withdrawn", *STRENGTH)
+
+
+def column_problems(root: Path, frame: pl.DataFrame) -> list[str]:
+    """Each column's values in their range: what every command reads as it is (the size an original
+    is held to, a relation, an encoding to decode with) must be what an ingest could have written."""
+    known_flags = set(FLAGS)
+    checks: list[tuple[str, Callable[[Any], bool], str]] = [
+        ("relation", lambda v: v in RELATIONS, f"is not one of {', '.join(RELATIONS)}"),
+        ("encoding", _codec, "is not an encoding Python knows"),
+        ("confidence", lambda v: 0.0 <= v <= 1.0, "is not in [0, 1]"),
+        ("similarity", lambda v: 0.0 <= v <= 1.0, "is not in [0, 1]"),
+        ("chars", lambda v: v >= 0, "is negative"),
+        ("bytes", lambda v: v >= 0, "is negative"),
+        ("seq", lambda v: v >= 0, "is negative"),
+        ("date", _iso_date, "is not a date yyyy-mm-dd"),
+        ("ingested_at", _iso_time, "is not a time yyyy-mm-ddThh:mm:ssZ"),
+        ("flags", lambda v: set(v.split(";")) <= known_flags, f"holds a flag not among {', '.join(FLAGS)}"),
+    ]
+    out = []
+    for name, ok, what in checks:
+        for path, value in frame.select("path", name).drop_nulls(name).iter_rows():
+            if value != "" and not ok(value):
+                out.append(f"manifest.csv row {path}: {name} {value!r} {what}; restore the manifest from version "
+                           "control (git checkout -- manifest.csv)")  # fmt: skip
+    for seq in frame.filter(pl.col("seq").is_duplicated())["seq"].unique().sort().to_list():
+        paths = frame.filter(pl.col("seq") == seq)["path"].to_list()
+        out.append(f"manifest.csv: seq {seq} is on {len(paths)} rows ({', '.join(paths[:3])}); each ingestion "
+                   "order is one notice's: restore the manifest from version control")  # fmt: skip
+    for path, size in frame.select("path", "bytes").iter_rows():
+        st = _stat(root / path)
+        if st is not None and st.st_size != size:
+            out.append(f"manifest.csv row {path}: bytes {size} is not the size of the original ({st.st_size}); "
+                       "if the original is intact (its sha256 matches), restore the manifest from version control")  # fmt: skip
+    return out
+
+
+def _codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return name == "str"  # text given as text, not bytes
+    return True
+
+
+def _iso_date(value: str) -> bool:
+    """yyyy-mm-dd as the metadata writes it (a day the calendar lacks, as a notice may print, passes)."""
+    m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", value)
+    return bool(m) and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31
+
+
+def _iso_time(value: str) -> bool:
+    try:
+        dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return False
+    return True
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path) if not os.path.islink(path) else None
+    except OSError:
+        return None
+
+
+def _cache_problems(path: Path) -> list[str]:
+    """The cache is derived, but a damaged one is worth a word: SQLite's quick check, read only."""
+    if not path.exists():
+        return []
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = [r[0] for r in db.execute("PRAGMA quick_check(5)")]
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        found = [str(exc)]
+    if found == ["ok"]:
+        return []
+    return [f"{path}: damaged ({'; '.join(found)[:200]}); derived data: the next command makes it anew from the "
+            "originals (or delete it)"]  # fmt: skip
+
+
 def _stale_texts(root: Path, canonicals: pl.DataFrame, texts: set[str]) -> list[str]:
     """Canonical texts that are not the clean text of their cluster's canonical original (a hand
-    edit of is_canonical, or of a text): the manifest and canonical/ must say the same."""
+    edit of is_canonical, or of a text): the manifest and canonical/ must say the same. Each is read
+    as the corpus reads it: with its settings, and the ``--encoding`` the file was ingested with."""
+    from dedupe.store.settings import Settings, load
+
+    try:
+        ncfg = (load(root) or Settings()).normalize
+    except CorpusError as exc:
+        return [str(exc)]
     out = []
-    for cluster, path in canonicals.select("cluster", "path").iter_rows():
+    for cluster, path, given in canonicals.select("cluster", "path", "given_encoding").iter_rows():
         if cluster not in texts or not (root / path).is_file():
             continue
         try:
-            expected = normalize_named(path, (root / path).read_bytes()).text + "\n"
+            expected = normalize_named(path, (root / path).read_bytes(), ncfg._replace(encoding=given)).text + "\n"
         except NormalizeError:
             continue
         if (root / "canonical" / f"{cluster}.txt").read_text(encoding="utf-8", errors="replace") != expected:

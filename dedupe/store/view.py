@@ -192,7 +192,8 @@ def read_originals(
     jobs: int,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[Document]:
-    """The notices of manifest ``rows``, read from raw/ and checked against their sha256; raises
+    """The notices of manifest ``rows``, read from raw/ (each decoded as it was ingested: with its
+    ``given_encoding``, else detected) and checked against their sha256; raises
     CorpusError, once all were read, when any cannot be read back."""
     results = iter_documents(
         [str(root / r["path"]) for r in rows],
@@ -202,6 +203,7 @@ def read_originals(
         progress=progress,
         orders=[r["seq"] for r in rows],
         expect=[r["sha256"] for r in rows],
+        encodings=[r.get("given_encoding") or None for r in rows],
     )
     bad = []
     for row, res in zip(rows, results, strict=True):

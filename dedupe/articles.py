@@ -1,0 +1,229 @@
+"""What changed between two versions of a regulation, article by article.
+
+An amendment inserts an article and every later one takes a new number: comparing 第十四条 with
+第十四条 would call the whole second half of the text amended. Articles are therefore matched by
+their text, not their number: the same text is the same article (renumbered when its number
+moved), a text mostly the same is that article amended, and what is left over was added or removed.
+Each amended article carries a short before → after of what differs (``5–20万元`` → ``1–5%``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedupe.body import body_of
+from dedupe.diff import char_diff
+from normalize import comparison_key
+from normalize.versions import cn_number
+
+AMENDED_MIN = 0.5  # character-bigram Dice of two articles' texts from which one is the other amended
+SNIPPET = 40  # characters of each side of a change shown
+SHOWN = 3  # changes shown per amended article
+
+_ARTICLE = re.compile(r"^[ \t　#]*第([一二三四五六七八九十百千零〇○\d]{1,7})条(?:之([一二三四五六七八九十]{1,3}))?[ \t　]*",
+                      re.M)  # fmt: skip
+_HEADING = re.compile(r"^[ \t　#]*第[一二三四五六七八九十百零〇\d]{1,5}[章节编][^\n。；]{0,30}$|^[ \t　#]*附[ \t　]*则$", re.M)
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+_NUMERAL = re.compile(r"^[\d一二三四五六七八九十百千零〇○两]+$")
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article: its number as written (``第十四条``), its order in the text, and its text."""
+
+    number: str
+    order: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        return comparison_key(self.text)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One article's fate between two versions: ``amended``, ``renumbered``, ``added`` or ``removed``."""
+
+    kind: str
+    old: str | None  # the number in the older version
+    new: str | None  # the number in the newer version
+    edits: tuple[tuple[str, str], ...] = ()  # (before, after) snippets of an amended article
+    similarity: float | None = None
+
+    def describe(self) -> str:
+        if self.kind == "added":
+            return f"{self.new} added"
+        if self.kind == "removed":
+            return f"{self.old} removed"
+        moved = f"{self.old} → {self.new}" if self.old != self.new else str(self.new)
+        if self.kind == "renumbered":
+            return f"{moved} renumbered"
+        shown = "; ".join(f"{before or '∅'} → {after or '∅'}" for before, after in self.edits)
+        return f"{moved} amended: {shown}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "old": self.old,
+            "new": self.new,
+            **({"edits": [list(e) for e in self.edits]} if self.edits else {}),
+            **({"similarity": self.similarity} if self.similarity is not None else {}),
+        }
+
+
+@dataclass(frozen=True)
+class ArticleDiff:
+    """The article changes from an older to a newer version; ``unchanged`` counts the rest."""
+
+    changes: tuple[Change, ...] = field(default=())
+    unchanged: int = 0
+    articles: tuple[int, int] = (0, 0)  # articles in the older and the newer version
+
+    def of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    def summary(self) -> str:
+        counts = {k: len(self.of(k)) for k in ("amended", "added", "removed", "renumbered")}
+        parts = [f"{n} {k}" for k, n in counts.items() if n]
+        return f"{self.articles[0]} → {self.articles[1]} articles: {', '.join(parts) or 'no article changed'}" \
+               f", {self.unchanged} unchanged"  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "articles": list(self.articles),
+            "unchanged": self.unchanged,
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+def articles(text: str) -> list[Article]:
+    """The articles of a text, from its first article on (chapter headings left out)."""
+    body = body_of(text) or text
+    starts = list(_ARTICLE.finditer(body))
+    out = []
+    for k, m in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else len(body)
+        chunk = _INVISIBLE.sub("", _HEADING.sub("", body[m.end() : end])).strip()
+        number = f"第{m.group(1)}条" + (f"之{m.group(2)}" if m.group(2) else "")
+        out.append(Article(number, k, chunk))
+    return out
+
+
+def _bigrams(key: str) -> set[str]:
+    return {key[i : i + 2] for i in range(len(key) - 1)} or {key}
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
+
+
+def _edits(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """The changed spots of an amended article, each as (before, after), at most SHOWN of them."""
+    spots: list[list[str]] = []
+    joined = True
+    for tag, text in char_diff(old, new):
+        if tag == "equal":
+            joined = len(text.strip()) < 2  # a one-character island joins two changes
+            if not joined or not spots:
+                continue
+            spots[-1][0] += text
+            spots[-1][1] += text
+            continue
+        if not spots or not joined:
+            spots.append(["", ""])
+            joined = True
+        spots[-1][0 if tag == "delete" else 1] += text
+    real = [(b, a) for b, a in spots if comparison_key(b) != comparison_key(a) and not _same_number(b, a)]
+    worded = [(b, a) for b, a in real if not (_numeral(b) and _numeral(a))]
+    # items renumbered (（六） → （七）) beside a worded change are the numbering's, not the amendment's
+    return tuple((_cut(b), _cut(a)) for b, a in (worded or real)[:SHOWN])
+
+
+def _numeral(text: str) -> bool:
+    return not text.strip() or bool(_NUMERAL.match(text.strip()))
+
+
+def _same_number(before: str, after: str) -> bool:
+    """``20`` and ``二十``: one number written two ways, not an amendment."""
+    before, after = before.strip(), after.strip()
+    if not (_NUMERAL.match(before) and _NUMERAL.match(after)):
+        return False
+    try:
+        return _hundreds(before) == _hundreds(after) if "百" in before + after else cn_number(before) == cn_number(after)
+    except ValueError:
+        return False
+
+
+def _cut(text: str) -> str:
+    text = " ".join(_INVISIBLE.sub("", text).split())
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
+
+
+def article_diff(old_text: str, new_text: str) -> ArticleDiff:
+    """Match the articles of two versions by text and say what became of each."""
+    old, new = articles(old_text), articles(new_text)
+    changes: list[Change] = []
+    unchanged = 0
+    free_new = {a.key: [] for a in new}
+    for a in new:
+        free_new[a.key].append(a)
+    matched: dict[int, Article] = {}
+    for a in old:  # the same text: the same article, perhaps renumbered
+        same = free_new.get(a.key)
+        if same:
+            b = min(same, key=lambda x: abs(x.order - a.order))
+            same.remove(b)
+            matched[a.order] = b
+            if _value(a.number) == _value(b.number):
+                unchanged += 1
+            else:
+                changes.append(Change("renumbered", a.number, b.number))
+    rest_old = [a for a in old if a.order not in matched]
+    taken = {b.order for b in matched.values()}
+    rest_new = [b for b in new if b.order not in taken]
+    grams = {id(x): _bigrams(x.key) for x in (*rest_old, *rest_new)}
+    scored = sorted(
+        ((_dice(grams[id(a)], grams[id(b)]), -abs(a.order - b.order), a.order, b.order, a, b) for a in rest_old for b in rest_new),
+        key=lambda s: s[:4],
+        reverse=True,
+    )  # fmt: skip
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    for score, _, _, _, a, b in scored:
+        if score < AMENDED_MIN:
+            break
+        if a.order in used_old or b.order in used_new:
+            continue
+        used_old.add(a.order)
+        used_new.add(b.order)
+        edits = _edits(a.text, b.text)
+        if edits:
+            changes.append(Change("amended", a.number, b.number, edits, round(score, 3)))
+        elif _value(a.number) != _value(b.number):  # only numbers written another way, or spacing
+            changes.append(Change("renumbered", a.number, b.number))
+        else:
+            unchanged += 1
+    changes += [Change("removed", a.number, None) for a in rest_old if a.order not in used_old]
+    changes += [Change("added", None, b.number) for b in rest_new if b.order not in used_new]
+    changes.sort(key=lambda c: (_value(c.new) if c.new else _value(c.old or "") - 0.5, c.kind))
+    return ArticleDiff(tuple(changes), unchanged, (len(old), len(new)))
+
+
+def _value(number: str | None) -> float:
+    """``第十四条`` → 14, ``第十四条之一`` → 14.1: the place of an article in its text."""
+    m = re.match(r"第(.+?)条(?:之(.+))?$", number or "")
+    if not m:
+        return 0.0
+    try:
+        main = cn_number(m.group(1).replace("百", "")) if "百" not in m.group(1) else _hundreds(m.group(1))
+        return main + (cn_number(m.group(2)) / 10 if m.group(2) else 0.0)
+    except ValueError:
+        return 0.0
+
+
+def _hundreds(text: str) -> int:
+    hundreds, _, rest = text.partition("百")
+    rest = rest.lstrip("零〇○")
+    return cn_number(hundreds or "一") * 100 + (cn_number(rest) if rest else 0)

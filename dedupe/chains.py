@@ -1,0 +1,397 @@
+"""Version chains: the clusters that are versions of one regulation, in order, with their status.
+
+A growing corpus receives a regulation's 2013 text and its 2016 amendment, a draft for comment and
+the final text, a 试行 rule and the definitive one. The engine keeps them apart (they are different
+notices); a chain puts them back together, in order, and says which one is in force.
+
+Two clusters are versions of one regulation when their acts are the same: the title with its year,
+its 修正/修订/草案/征求意见稿/试行/暂行 markers and its ``关于印发《…》的通知`` wrapper taken away
+(``act_key``), of the same place (the title's, or, for a title naming none, the place in the
+head's adoption record), and their bodies share text (a new version keeps much of the old one;
+another office's rule that happens to bear the same name does not). A chain is made of clusters, so
+that the reposts of one version stay one version.
+
+Versions are ordered by the facts of their heads (normalize.versions): the adoption, each
+amendment, the dates the head lines carry, and the effective date; a draft before the text it
+became, a 试行 rule before the definitive one. The latest final text is current, earlier ones are
+superseded, drafts are drafts (linked to the version they became), and a regulation that another
+notice of the corpus repeals (``《…》同时废止``) is repealed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from dedupe.arrays import intersect_sorted
+from dedupe.body import body_of
+from dedupe.cluster import UnionFind
+from dedupe.document import Document
+from dedupe.shingle import shingle_hashes64
+from normalize import comparison_key
+
+SAME_VERSION = 0.9  # two clusters with the same facts and this much text shared are one version
+SHARED_TEXT = 0.3  # containment of the shorter body in the longer: a revision keeps this much at least
+CURRENT, SUPERSEDED, DRAFT_STATUS, REPEALED = "current", "superseded", "draft", "repealed"
+
+_TABLE_TITLE = re.compile(r"^\|\s*(?:Title|标题|名称)\s*\|\s*([^|\n]{4,80}?)\s*\|", re.M)
+_ASCII_LEAD = re.compile(r"^[\x00-\x7f]+")
+_WRAPPER = re.compile(
+    r"^.*?关于(?:印发|发布|颁布|批准|公布|转发|下发|施行|实施)?《?(?P<act>.+?)》?(?:的|之)?"
+    r"(?:通知|决议|决定|公告|通告|令|函|批复)$"
+)
+_BRACKETED = re.compile(r"[（(〔\[【][^）)〕\]】]{0,16}[）)〕\]】]")
+_MARKERS = re.compile(
+    r"(?:19|20)\d{2}\s*年?\s*(?:修订|修正|修改|版|本)?|征求意见稿|征集意见稿|草案|送审稿|讨论稿|修订稿|"
+    r"修订|修正|试行|暂行|全文|最新"
+)
+_AMENDING_ACT = re.compile(r"修正案|修改决定|关于修改|关于废止")  # an act that amends another is not its version
+_DRAFT = re.compile(r"征求意见|征集意见|草案|送审稿|讨论稿|修订稿")
+# what a regulation's name ends with: an act, not a notice, a news item or a site's name
+_ACT_SUFFIX = re.compile(r"(?:条例|办法|规定|细则|规则|意见|决定|方案|规划|纲要|章程|法|标准|准则|制度|目录|清单|指引|"
+                         r"指南|措施|规程|守则|规范|实施方案)$")
+_TRIAL = re.compile(r"试行|暂行")
+_PLACE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,8}?自治区)?"
+    r"(?:[\u4e00-\u9fff]{2,9}?(?:市|自治州|州|盟|地区|经济特区))?(?:[\u4e00-\u9fff]{1,3}?(?:县|区|旗))?"
+)
+# the body that adopted the text: ``2020年9月4日吉安市第四届人民代表大会常务委员会…通过``
+_HEAD_PLACE = re.compile(
+    r"(?:^|(?<=[日\s，。、（(]))([\u4e00-\u9fff]{2,9}?(?:省|自治区|市|自治州|州|盟|县|区|旗))(?:第[一二三四五六七八九十\d]+届)?"
+    r"(?:人民代表大会|人民政府|人大常委会)",
+    re.M,
+)
+_DATE_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a regulation: a cluster (its canonical and members), its facts and status."""
+
+    cluster: str
+    canonical: Document
+    paths: tuple[str, ...]  # the cluster's members, canonical first
+    title: str
+    when: str | None  # the latest date its head gives: adoption, an amendment, a dated head line
+    adopted: str | None = None
+    amendments: tuple[str, ...] = ()
+    effective: str | None = None
+    draft: bool = False
+    trial: bool = False
+    status: str = CURRENT
+    became: str | None = None  # a draft: the cluster of the text it became
+    repealed_by: str | None = None  # the path of the notice that repeals it
+    clusters: tuple[str, ...] = ()  # every cluster of this version (the engine may keep reposts apart)
+
+    @property
+    def path(self) -> str:
+        return self.canonical.path
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cluster": self.cluster,
+            "canonical": self.path,
+            "members": list(self.paths),
+            **({"clusters": list(self.clusters)} if len(self.clusters) > 1 else {}),
+            "title": self.title,
+            "status": self.status,
+            "date": self.when,
+            "adopted": self.adopted,
+            "amendments": list(self.amendments),
+            "effective": self.effective,
+            **({"became": self.became} if self.became else {}),
+            **({"repealed_by": self.repealed_by} if self.repealed_by else {}),
+        }
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The versions of one regulation, oldest first; ``current`` is the path of the version in force."""
+
+    id: str
+    act: str  # the act's name, markers and wrapper taken away
+    place: str | None
+    versions: tuple[Version, ...]
+    current: str | None
+    why: tuple[str, ...] = field(default=())  # what joined each version to the one before it
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "act": self.act,
+            "place": self.place,
+            "current": self.current,
+            "versions": [v.to_json() for v in self.versions],
+        }
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a chain is made of: a cluster's id, its canonical and its members."""
+
+    cluster: str
+    canonical: Document
+    members: tuple[Document, ...]
+
+
+def title_of(docs: Sequence[Document]) -> str | None:
+    """The regulation's title among a cluster's members: a member's recognised title, stripped of
+    the letters a site glued before it (``Content三明市…``), else a metadata table's Title cell."""
+    for doc in docs:
+        title = _ASCII_LEAD.sub("", doc.normalized.meta.title or "").strip()
+        if len(title) >= 4:
+            return title
+    for doc in docs:
+        m = _TABLE_TITLE.search(doc.text[:2000])
+        if m:
+            return m.group(1)
+    return None
+
+
+def act_title(title: str) -> str:
+    """The act a title names: its ``关于印发《…》的通知`` wrapper taken away (not an amending decision's)."""
+    title = title.strip()
+    if not _AMENDING_ACT.search(title):
+        m = _WRAPPER.match(title)
+        if m and len(m.group("act")) >= 4:
+            title = m.group("act")
+        elif "《" in title and "》" in title and title.index("《") < title.index("》"):
+            inner = title[title.index("《") + 1 : title.index("》")]
+            title = inner if len(inner) >= 4 and title.startswith("关于") else title
+    return title
+
+
+def act_key(title: str) -> str:
+    """The comparison key of the act a title names, without year, version markers or wrapper.
+
+    >>> act_key("关于印发《广州市房屋租赁管理规定（试行）》的通知") == act_key("广州市房屋租赁管理规定（2016年修订）")
+    True
+    """
+    act = act_title(title)
+    act = _BRACKETED.sub(lambda m: "" if _MARKERS.search(m.group(0)) or _only_year(m.group(0)) else m.group(0), act)
+    act = _MARKERS.sub("", act)
+    return comparison_key(act)
+
+
+def is_act(title: str) -> bool:
+    """A title that names a regulation (an act with a name of its own), not an amending act."""
+    act = act_title(title)
+    core = _MARKERS.sub("", _BRACKETED.sub("", act))
+    return len(core) >= 4 and not _AMENDING_ACT.search(act) and bool(_ACT_SUFFIX.search(core))
+
+
+def _only_year(text: str) -> bool:
+    return bool(re.fullmatch(r"[（(〔\[【]\s*(?:19|20)\d{2}\s*[）)〕\]】]", text))
+
+
+def place_of_title(title: str) -> str | None:
+    """The place a title opens with (``白城市``, ``深圳经济特区``, ``黑龙江省``), or None."""
+    m = _PLACE.match(act_title(title))
+    return comparison_key(m.group(0)) if m and m.group(0) else None
+
+
+def head_place(doc: Document) -> str | None:
+    """The place of the congress or government that adopted the text, as its head records it."""
+    m = _HEAD_PLACE.search(doc.text[:600])
+    return comparison_key(m.group(1)) if m else None
+
+
+def version_date(doc: Document) -> str | None:
+    """The latest date the head gives of this version: adoption, approval, each amendment, and the
+    dates that open its head lines (a re-adoption that the history lists as 通过)."""
+    meta = doc.normalized.meta
+    dates = [meta.adopted, meta.approved, *(x.split()[0] for x in meta.amendments), *meta.dates]
+    found = [d for d in dates if d and _DATE_KEY.match(d)]
+    return max(found) if found else meta.effective
+
+
+def _shingles(doc: Document) -> Any:
+    body = body_of(doc.text)
+    return shingle_hashes64(comparison_key(body) if body else doc.key, doc.config.ngram)
+
+
+def shared_text(a: Document, b: Document) -> float:
+    """How much of the shorter body the longer one holds (5-gram containment; the whole key when
+    a text has no articles)."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa.size or not sb.size:
+        return 0.0
+    return intersect_sorted(sa, sb).size / min(sa.size, sb.size)
+
+
+def units_of(result: Any) -> list[Unit]:
+    """The units of an engine result: one per cluster, with the files of the same bytes as a member."""
+    copies: dict[str, list[Document]] = defaultdict(list)
+    for copy, first in result.copies:
+        copies[result.membership[first.id].cluster.id].append(copy)
+    return [Unit(c.id, c.canonical, (*c.members, *copies.get(c.id, ()))) for c in result.clusters]
+
+
+def build_chains(units: Iterable[Unit]) -> list[Chain]:
+    """Chains of two or more versions among ``units``, each ordered and given its statuses."""
+    units = list(units)
+    by_act: dict[str, list[tuple[Unit, str]]] = defaultdict(list)
+    for unit in units:
+        title = title_of(unit.members)
+        if title and is_act(title):
+            by_act[act_key(title)].append((unit, title))
+    chains = []
+    for key, group in sorted(by_act.items()):
+        if len(group) < 2:
+            continue
+        for linked, why in _linked(group):
+            versions = _same_versions(_order([_version(unit, title) for unit, title in linked]))
+            if len(versions) < 2:
+                continue
+            place = place_of_title(linked[0][1]) or head_place(linked[0][0].canonical)
+            chains.append(_chain(key, act_title(linked[0][1]), place, versions, why))
+    chains = _repeal(chains, units)
+    return sorted(chains, key=lambda c: (c.act, c.id))
+
+
+def _same_place(a: tuple[Unit, str], b: tuple[Unit, str]) -> str | None:
+    """None when the two can be one regulation's versions by place; else why not."""
+    pa, pb = place_of_title(a[1]), place_of_title(b[1])
+    if pa or pb:
+        return None if pa == pb else f"places differ: {pa} and {pb}"
+    ha, hb = head_place(a[0].canonical), head_place(b[0].canonical)
+    if ha and hb and ha != hb:
+        return f"adopted in different places: {ha} and {hb}"
+    ia, ib = a[0].canonical.normalized.meta.issuer, b[0].canonical.normalized.meta.issuer
+    if ia and ib and comparison_key(ia) != comparison_key(ib):
+        return f"different issuers: {ia} and {ib}"
+    return None
+
+
+def _linked(group: list[tuple[Unit, str]]) -> list[tuple[list[tuple[Unit, str]], list[str]]]:
+    """The units of one act that are versions of one another: same place, and text shared."""
+    joined = UnionFind(len(group))
+    why: list[str] = []
+    for i in range(len(group)):
+        for j in range(i + 1, len(group)):
+            if _same_place(group[i], group[j]) is not None:
+                continue
+            shared = shared_text(group[i][0].canonical, group[j][0].canonical)
+            if shared >= SHARED_TEXT:
+                joined.union(i, j)
+                why.append(f"{group[i][0].canonical.path} ~ {group[j][0].canonical.path}: same act, "
+                           f"{shared:.0%} of the shorter text shared")  # fmt: skip
+    parts: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(group)):
+        parts[joined.find(i)].append(i)
+    out = []
+    for members in parts.values():
+        if len(members) > 1:
+            paths = {group[i][0].canonical.path for i in members}
+            out.append(([group[i] for i in members], [w for w in why if w.split(" ~ ")[0] in paths]))
+    return out
+
+
+def _version(unit: Unit, title: str) -> Version:
+    meta = unit.canonical.normalized.meta
+    return Version(
+        cluster=unit.cluster,
+        canonical=unit.canonical,
+        paths=tuple(m.path for m in unit.members),
+        clusters=(unit.cluster,),
+        title=title,
+        when=version_date(unit.canonical),
+        adopted=meta.adopted,
+        amendments=meta.amendments,
+        effective=meta.effective,
+        draft=meta.draft or bool(_DRAFT.search(title)) or bool(_DRAFT.search(unit.canonical.path.rsplit("/", 1)[-1])),
+        trial=bool(_TRIAL.search(title)),
+    )
+
+
+def _order(versions: list[Version]) -> list[Version]:
+    """Oldest first: by date; on the same date (or none) a draft before the final text and a
+    试行 rule before the definitive one; then by the effective date and the path."""
+    return sorted(versions, key=lambda v: (v.when or "", not v.draft, not v.trial, v.effective or "", v.path))
+
+
+def _same_versions(versions: list[Version]) -> list[Version]:
+    """Clusters with the same dated facts and nearly the same text are one version that the engine
+    kept in two clusters (a repost whose head a site rewrote): one version, all their paths."""
+    out: list[Version] = []
+    for v in versions:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and v.when is not None
+            and (v.when, v.draft) == (last.when, last.draft)
+            and (v.adopted == last.adopted or None in (v.adopted, last.adopted))  # a head lost it
+            and (v.amendments == last.amendments or not (v.amendments and last.amendments))
+            and shared_text(v.canonical, last.canonical) >= SAME_VERSION
+        ):
+            out[-1] = replace(last, paths=(*last.paths, *v.paths), clusters=(*last.clusters, *v.clusters))
+        else:
+            out.append(v)
+    return out
+
+
+def _chain(key: str, act: str, place: str | None, versions: list[Version], why: list[str]) -> Chain:
+    finals = [k for k, v in enumerate(versions) if not v.draft]
+    current = finals[-1] if finals else None
+    out = []
+    for k, v in enumerate(versions):
+        if v.draft:
+            after = next((versions[n].cluster for n in finals if n > k), None)
+            out.append(replace(v, status=DRAFT_STATUS, became=after))
+        else:
+            out.append(replace(v, status=CURRENT if k == current else SUPERSEDED))
+    ident = hashlib.sha256(f"{key}:{place}:{out[0].cluster}".encode()).hexdigest()[:16]
+    return Chain(ident, act, place, tuple(out), out[current].path if current is not None else None, tuple(why))
+
+
+_REPEALS = re.compile(r"《([^》]{4,80})》[^。；《]{0,30}?(?:同时|予以|即行|宣布)?废止")
+
+
+def repealed_acts(doc: Document) -> list[str]:
+    """The act keys a notice repeals (``《…》同时废止``, ``《…》予以废止``)."""
+    text = doc.text
+    if "废止" not in text:
+        return []
+    return [act_key(m.group(1)) for m in _REPEALS.finditer(text)]
+
+
+def _repeal(chains: list[Chain], units: list[Unit]) -> list[Chain]:
+    """A chain whose act a notice outside it repeals: its versions up to the repeal are repealed."""
+    repeals: dict[str, list[Document]] = defaultdict(list)
+    for unit in units:
+        for key in repealed_acts(unit.canonical):
+            repeals[key].append(unit.canonical)
+    if not repeals:
+        return chains
+    out = []
+    for chain in chains:
+        key = act_key(chain.act)
+        inside = {p for v in chain.versions for p in v.paths}
+        by = [d for d in repeals.get(key, ()) if d.path not in inside]
+        if by:
+            repealer = by[0]
+            when = version_date(repealer)
+            versions = tuple(
+                replace(v, status=REPEALED, repealed_by=repealer.path)
+                if v.status == CURRENT and (when is None or v.when is None or v.when <= when)
+                else v
+                for v in chain.versions
+            )
+            current = next((v.path for v in versions if v.status == CURRENT), None)
+            chain = replace(chain, versions=versions, current=current)
+        out.append(chain)
+    return out
+
+
+def chain_of(chains: Sequence[Chain], name: str) -> Chain | None:
+    """The chain holding a notice named by path, cluster id or title (its act)."""
+    for chain in chains:
+        for v in chain.versions:
+            if name == v.cluster or name in v.paths or any(p.endswith("/" + name) for p in v.paths):
+                return chain
+    key = act_key(name)
+    return next((c for c in chains if act_key(c.act) == key), None)
