@@ -55,7 +55,7 @@ def test_an_option_that_would_change_the_settings_is_refused_with_the_way_to_cha
     before = (corpus / "manifest.csv").read_bytes()
     code, _, err = run("ingest", DONGYING, "--corpus", corpus, "--threshold", "0.3")
     assert code == 2
-    assert f"near_threshold 0.3 (recorded: 0.8)" in err
+    assert "near_threshold 0.3 (recorded: 0.8)" in err
     assert f"policy-dedup rekey --corpus {corpus} --threshold 0.3" in err
     assert (corpus / "manifest.csv").read_bytes() == before
     assert run("check", DONGYING, "--corpus", corpus, "--threshold", "0.3")[0] == 2
