@@ -353,3 +353,28 @@ def test_dedupe_and_ingest_into_an_empty_corpus_agree(tmp_path):
     assert ingest_clusters == dedupe_clusters
     log = log_lines(root)
     assert any(d["decision"] == "veto" for d in log)  # the revisions are kept apart, by the same rule
+
+
+def test_a_file_that_changes_while_it_is_ingested_is_refused_by_name(tmp_path, monkeypatch):
+    """A scraper still writing a file: the bytes copied into raw/ must be those read and judged."""
+    from dedupe.store import corpus as corpus_module
+
+    growing = tmp_path / "growing.txt"
+    growing.write_bytes(seed_path("000").read_bytes())
+    plan = corpus_module.Corpus.plan
+
+    def plan_then_write(self, view, batch):  # the scraper appends after the workers read the file
+        out = plan(self, view, batch)
+        with growing.open("ab") as handle:
+            handle.write("\n附件：名单\n".encode())
+        return out
+
+    monkeypatch.setattr(corpus_module.Corpus, "plan", plan_then_write)
+    root = tmp_path / "corpus"
+    code, out, err = run("ingest", str(growing), str(seed_path("001")), "--corpus", str(root))
+    assert code == 2
+    assert f"{growing} changed while it was being ingested" in err
+    assert not (root / "manifest.csv").exists() and not any((root / "raw").iterdir())
+    monkeypatch.undo()
+    assert run("ingest", str(growing), "--corpus", str(root))[0] == 0
+    assert run("verify", "--corpus", str(root))[0] == 0

@@ -347,7 +347,8 @@ class Corpus:
             texts=[(f"canonical/.{Path(k).name}.{txn}", k) for k in texts],
             remove=[f"canonical/{g}.txt" for g in sorted(_clusters(before) - _clusters(frame))],
         )
-        land(self.root, journal, texts, log.encode([{**extra, **d} for d in plan.decisions]))
+        shas = {a.doc.path: a.doc.sha256 for a in plan.additions if a.copy}
+        land(self.root, journal, texts, log.encode([{**extra, **d} for d in plan.decisions]), shas)
         self._update_cache(view, plan, journal.new_manifest)
 
     def _record_settings(self, new: bool) -> None:

@@ -20,12 +20,11 @@ import fnmatch
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from dedupe.errors import CorpusError
+from dedupe.errors import CorpusError, InputError
 from dedupe.store import log, state
 
 JOURNAL = ".journal.json"
@@ -100,15 +99,40 @@ class Journal:
     remove: list[str] = field(default_factory=list)  # canonical texts of clusters gone
 
 
-def land(root: Path, journal: Journal, texts: dict[str, str], lines: bytes) -> None:
-    """Steps 1–5 of the module docstring; on an error before the rename, undo and raise."""
+class ChangedWhileIngested(InputError):
+    """An original's bytes, copied into raw/, are not those read and hashed a moment before."""
+
+
+def copy_hashed(source: str, dest: Path, sha256: str | None) -> None:
+    """Copy ``source`` to ``dest`` (synced), hashing the bytes copied: when they are not the
+    bytes the ingest read and judged (``sha256``), the file is being written meanwhile (a scraper
+    still at it) and ChangedWhileIngested is raised, naming it."""
+    digest = hashlib.sha256()
+    with open(source, "rb") as src, open(dest, "wb") as out:
+        while block := src.read(1 << 20):
+            digest.update(block)
+            out.write(block)
+        out.flush()
+        os.fsync(out.fileno())
+    if sha256 is not None and digest.hexdigest() != sha256:
+        raise ChangedWhileIngested(
+            f"{source} changed while it was being ingested (its bytes are no longer those read and compared): "
+            "nothing was ingested; run the ingest again once the file is complete"
+        )
+
+
+def land(
+    root: Path, journal: Journal, texts: dict[str, str], lines: bytes, shas: dict[str, str] | None = None
+) -> None:
+    """Steps 1–5 of the module docstring; on an error before the rename, undo and raise.
+    ``shas``: the sha256 each original (by raw path) had when it was read; its copy must have it."""
     try:
         atomic_write(root / JOURNAL, lambda p: p.write_text(json.dumps(asdict(journal)), encoding="utf-8"))
         crash_point("journal")
         for source, target in journal.originals:
             dest = root / target
             tmp = dest.with_name(f".{dest.name}.tmp")
-            write_synced(tmp, lambda p, s=source: shutil.copyfile(s, p))
+            copy_hashed(source, tmp, (shas or {}).get(target))
             os.replace(tmp, dest)
         sync_dir(root / "raw")
         crash_point("originals")
@@ -121,6 +145,9 @@ def land(root: Path, journal: Journal, texts: dict[str, str], lines: bytes) -> N
             os.fsync(handle.fileno())
         os.replace(root / journal.manifest_tmp, root / "manifest.csv")
         sync_dir(root)
+    except ChangedWhileIngested:
+        undo(root, journal)
+        raise
     except OSError as exc:
         if sha256_of(root / "manifest.csv") == journal.new_manifest:  # landed; only a sync failed
             finish(root, journal)
