@@ -21,7 +21,7 @@ def test_print_out_headers_are_furniture() -> None:
 def test_a_clean_notice_has_no_furniture() -> None:
     text = (
         "深圳市人民政府关于印发管理办法的通知\n深府〔2016〕3号\n各区人民政府：\n"
-        "第一条 相片分辨率350DPI，营业执照信息或者相关链接标识应当公示。\n附件：管理办法\n深圳市人民政府\n2016年3月15日"
+        "第一条 相片分辨率350DPI，营业执照信息或者相关链接标识应当公示，微信扫一扫下方二维码查看网点。\n附件：管理办法\n深圳市人民政府\n2016年3月15日"
     )
     assert leftover_furniture(text) == []
 
