@@ -13,6 +13,9 @@ from typing import Any
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
+from normalize.decode import decode
+from normalize.extract import extract_text
+from normalize.notice import page_text, require_notice
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".mht", ".mhtml", ".doc", ".docx", ".wps", ".pdf")
 MAX_BYTES = 100 * 1024 * 1024  # a notice larger than this is not a notice (or not a text)
@@ -176,10 +179,20 @@ def document_id(data: bytes) -> str:
 def normalize_named(path: str, data: bytes, normalize_config: NormalizeConfig = NormalizeConfig()) -> Normalized:
     """``normalize`` with the one hint a file's name gives: a ``.html``/``.htm`` file is read as a
     web page even when its markup is too thin to tell. Every reader of files goes through here, so
-    ``normalize``, ``ingest`` and ``verify`` read a file alike."""
+    ``normalize``, ``ingest`` and ``verify`` read a file alike. A file's clean text must be a
+    notice (:func:`normalize.notice.require_notice`): an error page, a page's source or a page of
+    images only is refused with what it holds."""
     if path.lower().endswith((".html", ".htm")):
         normalize_config = normalize_config._replace(html=True)
-    return normalize(data, normalize_config)
+    result = normalize(data, normalize_config)
+    require_notice(result.text, (lambda: _page(data, result, normalize_config)) if result.was_html else None)
+    return result
+
+
+def _page(data: bytes, result: Normalized, normalize_config: NormalizeConfig) -> str:
+    """The whole visible text of the web page ``data`` is (or that an MHTML archive holds)."""
+    html = extract_text(data, "mhtml").html or b"" if result.format == "mhtml" else data
+    return page_text(decode(html, normalize_config.encoding).text)
 
 
 def read_document(

@@ -19,7 +19,7 @@ from normalize.changes import Change, ChangeLog
 from normalize.characters import count_private_use, fix_characters
 from normalize.config import NormalizeConfig
 from normalize.decode import Decoded, decode, repair_mojibake
-from normalize.errors import DecodeError, EmptyText, NormalizeError
+from normalize.errors import DecodeError, EmptyText, NormalizeError, NotANotice
 from normalize.extract import Unsupported, extract_text, sniff
 from normalize.html import extract_main_text, looks_like_html
 from normalize.key import comparison_key
@@ -37,6 +37,7 @@ __all__ = [
     "NormalizeConfig",
     "NormalizeError",
     "Normalized",
+    "NotANotice",
     "Unsupported",
     "comparison_key",
     "decode",

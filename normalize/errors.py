@@ -19,3 +19,13 @@ class DecodeError(NormalizeError):
 
 class EmptyText(NormalizeError):
     """Nothing is left to compare: the input is empty, or only page numbers, markup or boilerplate."""
+
+
+class NotANotice(NormalizeError):
+    """Text is left, but it is no notice: no Chinese, mostly markup or code, or no sentence (an error
+    page, a page's source, a page whose notice was images). ``cjk`` and ``visible`` are its counts."""
+
+    def __init__(self, reason: str, cjk: int = 0, visible: int = 0) -> None:
+        self.cjk = cjk
+        self.visible = visible
+        super().__init__(reason)

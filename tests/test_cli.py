@@ -61,13 +61,13 @@ def test_normalize_binary_names_encoding_option(runner, tmp_path):
 
 def test_normalize_wrong_encoding_option(runner, tmp_path):
     gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes("关于印发实施方案的通知".encode("gbk"))
+    gbk.write_bytes("关于印发实施方案的通知\n各单位：请遵照执行。".encode("gbk"))
     result = runner.invoke(main, ["normalize", "--encoding", "utf-8", str(gbk)])
     assert result.exit_code == 2
     assert "not valid utf-8" in result.stderr
     ok = runner.invoke(main, ["normalize", "--encoding", "gbk", str(gbk)])
     assert ok.exit_code == 0
-    assert ok.output == "关于印发实施方案的通知\n"
+    assert ok.output == "关于印发实施方案的通知\n各单位：请遵照执行。\n"
 
 
 def test_dedupe_json_on_seeds(runner):

@@ -1,0 +1,99 @@
+"""Is the clean text a notice at all? Measured facts, so that a refusal says what was found.
+
+A scraped folder holds files that are no notice whatever their name: a GitHub or HTTP error page
+saved as ``.pdf`` (English page chrome only), a page whose notice was images (what is left is the
+site's name, a heading and ``点击图片放大``), a page's HTML source saved as text (``<script>`` by
+the hundred thousand characters). A notice is Chinese prose: it holds Chinese characters, most of
+its text is not markup or code, and it holds at least one sentence. Short real notices (a law
+database's record of a regulation: its title and ``…会议通过``) are sentences too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from normalize.errors import NotANotice
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# markup and code: tags, entities, CSS/JS punctuation and keywords, attribute assignments
+_CODE = re.compile(
+    r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|&[#\w]+;|[{};]|\b(?:var|function|return|document|window|if|else|for)\b"
+    r"|\w+\s*=\s*[\"'][^\"']*[\"']|//|/\*|\*/|\$\("
+)
+# a sentence: Chinese words and sentence punctuation, or an act's dated record (…会议通过, …公布施行)
+_SENTENCE = re.compile(
+    r"[\u4e00-\u9fff][^\n]{0,200}?[，。；！？、]"
+    r"|[\u4e00-\u9fff]{2}[^\n]{0,80}(?:通过|批准|公布|发布|施行|印发|修正|修订|废止)\s*$",
+    re.M,
+)
+MIN_CJK_SHARE = 0.10  # less than this share of the text is Chinese: no Chinese notice (a real one has 60% and up)
+MIN_CODE_TOKENS = 20  # from this many tags or code tokens, a text of little Chinese is a page's source
+MAX_CJK_WITHOUT_SENTENCE = 300  # a text without one sentence longer than this is a table, kept
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    """What the clean text holds: Chinese characters, visible characters, tags and code tokens
+    (``<td …>``, ``{``, ``;``, ``var``, ``href="…"``), and sentences."""
+
+    cjk: int
+    visible: int
+    code: int
+    sentences: int
+
+    @property
+    def cjk_share(self) -> float:
+        return self.cjk / self.visible if self.visible else 0.0
+
+    @classmethod
+    def of(cls, text: str) -> NoticeFacts:
+        visible = len(text) - sum(text.count(ch) for ch in " \t\n\f\u3000")
+        return cls(len(_CJK.findall(text)), visible, len(_CODE.findall(text)), len(_SENTENCE.findall(text)))
+
+    def refusal(self) -> str | None:
+        """Why this text is not a notice, with the figures; None when it is one."""
+        if self.cjk == 0:
+            return f"holds no Chinese text ({self.visible:,} other characters): not a notice (an error page?)"
+        if self.cjk_share < MIN_CJK_SHARE:
+            what = "a page's source saved as text?" if self.code >= MIN_CODE_TOKENS else "a page in another language?"
+            return (f"is {self.cjk_share:.0%} Chinese ({self.cjk:,} of {self.visible:,} characters) and holds "
+                    f"{self.code:,} tags or code tokens: not a notice ({what})")  # fmt: skip
+        if self.sentences == 0 and self.cjk < MAX_CJK_WITHOUT_SENTENCE:
+            what = "images only, or page chrome only?" if self.cjk_share >= 0.5 else "an error page, or page chrome?"
+            return (f"holds {self.cjk} Chinese characters ({self.cjk_share:.0%} of {self.visible:,}) and no sentence: "
+                    f"not a notice ({what})")  # fmt: skip
+        return None
+
+
+def require_notice(text: str, page: Callable[[], str | None] | None = None) -> NoticeFacts:
+    """The facts of ``text``; raises :class:`NotANotice` when they say it is no notice.
+
+    ``page`` gives the whole visible text of the web page ``text`` was taken from: when the page
+    holds sentences that its clean text lacks, the notice was missed by the page extraction, not
+    absent, and the file is not refused for want of Chinese or of a sentence.
+    """
+    facts = NoticeFacts.of(text)
+    why = facts.refusal()
+    if why and (facts.cjk == 0 or facts.cjk_share >= MIN_CJK_SHARE) and page is not None:
+        whole = page()
+        if whole and NoticeFacts.of(whole).sentences > facts.sentences:
+            return facts
+    if why:
+        raise NotANotice(why, facts.cjk, facts.visible)
+    return facts
+
+
+def page_text(html: str) -> str:
+    """Every visible text of a web page (scripts and styles left out), for :func:`require_notice`."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        return ""
+    for node in root.xpath("//script|//style|//noscript"):
+        node.drop_tree()
+    return root.text_content()
