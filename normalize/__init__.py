@@ -157,8 +157,9 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
         log.add("mojibake-repaired", f"utf-8 read as {fixed[1]} and saved again", 1)
     was_html = config.html if config.html is not None else looks_like_html(raw)
     if was_html:
-        raw = extract_main_text(raw)
+        raw = extract_main_text(raw, log)
         log.add("html-main-content", "", 1)
+        config = config._replace(rejoin_wraps=False)  # a page's lines are its paragraphs, not wraps
     else:
         raw = extract_capture(raw, log) or raw
     text = clean_text(raw, config, log)

@@ -16,6 +16,9 @@ import re
 
 import lxml.html
 
+from normalize import web
+from normalize.changes import ChangeLog
+
 _HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|div|p)[\s>]", re.I | re.S)
 _TAGS = re.compile(r"</?(p|div|br|span|table|td|a|body|html)[\s/>]", re.I)
 _ARTICLE_TITLE = re.compile(r"""<meta\s+name=["']ArticleTitle["']\s+content=["']([^"']+)["']""", re.I)
@@ -28,8 +31,13 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(head)) or len(_TAGS.findall(head)) >= 8
 
 
-def extract_main_text(page: str) -> str:
-    """The readable main content of ``page``, one paragraph a line, title first."""
+def extract_main_text(page: str, log: ChangeLog | None = None) -> str:
+    """The readable main content of ``page``, one paragraph a line, title first (see normalize.web)."""
+    return web.extract(page, log)
+
+
+def trafilatura_text(page: str) -> str:
+    """The page's main content as trafilatura extracts it (the former extractor, kept to compare)."""
     # imported on first use: most notices are not web pages, and trafilatura is slow to load
     import trafilatura
     from trafilatura.utils import load_html
