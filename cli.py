@@ -5,12 +5,13 @@ Each command parses its options, calls one library function and prints; EXIT_COD
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -194,25 +195,48 @@ def _print_plan(plan: Any) -> None:
                                   "a corpus notice or each other. Changes nothing."))  # fmt: skip
 @click.argument("paths", nargs=-1)
 @click.option("--since", metavar="GIT-REF", help="Check the files added under the corpus's raw/ since this git ref.")
+@click.option("--as-change", is_flag=True,
+              help="PATHS are what a change adds (as pre-commit passes them): one it ingested is checked too.")  # fmt: skip
 @corpus_option
 @format_option("text", "json", "github")
 @compare_options
 def check_command(
-    paths: tuple[str, ...], since: str | None, corpus_dir: str, fmt: str, as_json: bool, config: Any, jobs: int,
-    ncfg: Any, limits: dict[str, Any],
+    paths: tuple[str, ...], since: str | None, as_change: bool, corpus_dir: str, fmt: str, as_json: bool, config: Any,
+    jobs: int, ncfg: Any, limits: dict[str, Any],
 ) -> None:  # fmt: skip
-    from dedupe.reports.check import check_report
+    from dedupe.reports.check import check_report, format_github
     from dedupe.reports.table import format_check
     from dedupe.store import Corpus
 
     corpus = Corpus(corpus_dir, config, ncfg, jobs=jobs, **limits)
-    plan = corpus.check(paths, since)
+    with _annotated(fmt == "github" and not as_json):
+        plan = corpus.check(paths, since)
     _note(*(f"note: {n}" for n in plan.notes))
-    report = check_report(corpus, plan, plan.since)
+    report = check_report(corpus, plan, [*plan.since, *(p for p, _ in plan.known if as_change)])
+    if fmt == "github" and not as_json:
+        click.echo(format_github(report, corpus.root))
+        sys.exit(1 if report["duplicates"] else 2 if report["rejected"] else 0)
     out, err = format_check(report, "json" if as_json else fmt)
     click.echo(out, nl=bool(out))
     click.echo(err, err=True, nl=bool(err))
     sys.exit(1 if report["duplicates"] else 2 if report["rejected"] else 0)
+
+
+@contextlib.contextmanager
+def _annotated(github: bool) -> Iterator[None]:
+    """In --format github, a run that cannot check (a bad ref, an unusable corpus or input) is an
+    annotation and a summary line on stdout too; the error and its exit code are unchanged."""
+    from dedupe.errors import DedupeError, InputError
+    from dedupe.reports.check import problem
+    from normalize import NormalizeError
+
+    try:
+        yield
+    except (DedupeError, NormalizeError) as exc:
+        if github:
+            bad_input = isinstance(exc, (InputError, NormalizeError))
+            click.echo(problem(str(exc), "bad input" if bad_input else "corpus cannot be used"))
+        raise
 
 
 @main.command("report", help=_help("Clusters, relations, quality flags and figures of a corpus."))
@@ -299,6 +323,21 @@ def review_command(corpus_dir: str, port: int, by: str | None, related_above: fl
         pass
     finally:
         server.server_close()
+
+
+@main.command("accept", help=_help("PATH is a reviewed, deliberate duplicate: check lets a file of its bytes pass, "
+                                   "and history shows who accepted it and why."))  # fmt: skip
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--reason", required=True, help="Why it stays: recorded in the decision log with who and when.")
+@click.option("--by", default=None, help="Who decides [default: the user name].")
+@corpus_option
+def accept_command(path: str, reason: str, by: str | None, corpus_dir: str) -> None:
+    import getpass
+
+    from dedupe.store import Corpus
+    from dedupe.store.corrections import accept
+
+    _print_plan(accept(Corpus(corpus_dir), path, reason, by or getpass.getuser()))
 
 
 @main.command("history", help=_help("What happened to one notice: its manifest row and every decision about it."))

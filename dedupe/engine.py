@@ -15,7 +15,6 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -24,6 +23,7 @@ from dedupe.body import body_of, body_similarity
 from dedupe.candidates import batch_pairs
 from dedupe.cluster import UnionFind, cluster
 from dedupe.config import DedupeConfig
+from dedupe.decisions import Canonical, CanonicalChange, ClusterMerge, Decision, NewNotice, pair_class
 from dedupe.document import Document
 from dedupe.elect import elect, quality, strictly_better
 from dedupe.judges import judges
@@ -92,7 +92,7 @@ class _Run:
     batch: list[Document]
     pool: list[Document] = field(default_factory=list)
     judged: dict[tuple[str, str], tuple[Verdict, str | None]] = field(default_factory=dict)
-    decisions: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
     via: dict[str, str] = field(default_factory=dict)  # the relation that first merged each notice
     recluster: set[str] = field(default_factory=set)  # known notices whose clusters a correction changes
     pins: dict[str, tuple[int, str]] = field(default_factory=dict)  # canonicals chosen by hand: (order, reason)
@@ -224,35 +224,22 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
         clusters.append(found)
         for m in members:
             if m.id in old_cluster and old_cluster[m.id] != found.id:
-                run.decisions.append(
-                    {"decision": "cluster-merge", "id": m.id, "path": m.path, "from": old_cluster[m.id], "to": found.id}
-                )
+                why = "a merge by hand joined the clusters" if run.via.get(m.id) == "confirmed" else (
+                    f"a {run.via.get(m.id) or 'verified'} duplicate joined its cluster to {found.canonical.path}'s")
+                run.decisions.append(ClusterMerge(id=m.id, path=m.path, from_cluster=old_cluster[m.id], to=found.id,
+                                                  reason=why))  # fmt: skip
     clusters.sort(key=lambda c: (c.canonical.path, c.id))
     for p in pairs:
+        record = pair_class(p.veto, p.relation in MERGING)
         run.decisions.append(
-            {
-                "decision": "veto" if p.veto else ("merge" if p.relation in MERGING else "related"),
-                "a": p.a.path,
-                "b": p.b.path,
-                "a_id": p.a.id,
-                "b_id": p.b.id,
-                "relation": p.relation,
-                "jaccard": round(p.similarity.jaccard, 6),
-                "containment": round(p.similarity.containment, 6),
-                "reason": p.reason,
-                "veto": p.veto,
-            }
-        )
+            record(a=p.a.path, b=p.b.path, a_id=p.a.id, b_id=p.b.id, relation=p.relation,
+                   jaccard=round(p.similarity.jaccard, 6), containment=round(p.similarity.containment, 6),
+                   reason=p.reason, veto=p.veto)
+        )  # fmt: skip
     for d in run.batch:
         if membership[d.id].cluster.id == d.id:
-            run.decisions.append(
-                {
-                    "decision": "new-notice",
-                    "id": d.id,
-                    "path": d.path,
-                    "reason": "founds its own cluster: no earlier notice is a duplicate of it",
-                }
-            )
+            why = "founds its own cluster: no earlier notice is a duplicate of it"
+            run.decisions.append(NewNotice(id=d.id, path=d.path, reason=why))
     gone = frozenset(set(old_cluster.values()) - {c.id for c in clusters} - kept)
     return Result(tuple(run.batch), pairs, tuple(clusters), membership, tuple(run.decisions), gone)
 
@@ -274,9 +261,7 @@ def _elect(
     elif not sitting:
         canonical, reason = elect(members)
         if len(members) > 1:
-            run.decisions.append(
-                {"decision": "canonical", "cluster": cid, "canonical": canonical.path, "reason": reason}
-            )
+            run.decisions.append(Canonical(cluster=cid, canonical=canonical.path, reason=reason))
     else:
         longest = max(m.body_chars for m in members)
         canonical = min(sitting, key=lambda m: (tuple(-x for x in quality(m, longest).rank()), m.order, m.path))
@@ -284,15 +269,7 @@ def _elect(
         for m in members:
             if m.id not in recorded and strictly_better(m, canonical, longest):
                 reason = f"{m.path} is strictly better: {elect([m, canonical])[1]}"
-                run.decisions.append(
-                    {
-                        "decision": "canonical-change",
-                        "cluster": cid,
-                        "from": canonical.path,
-                        "to": m.path,
-                        "reason": reason,
-                    }
-                )
+                run.decisions.append(CanonicalChange(cluster=cid, from_path=canonical.path, to=m.path, reason=reason))
                 canonical = m
     ordered = (canonical, *(m for m in members if m is not canonical))
     found = Cluster(cid, canonical, ordered, reason)

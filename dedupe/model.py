@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
+from dedupe.decisions import Decision
 from dedupe.document import Document
 from dedupe.verify import MERGING, Similarity
 
-SPLIT_BY_HAND = "split by hand"
+CONFIRMED, SPLIT = "confirmed", "split"  # a person's verdicts on a pair: policy-dedup merge, split
+SPLIT_BY_HAND = "split by hand"  # how a split pair's veto reads in reports (never read back)
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,8 @@ class Link:
 
     @property
     def by_hand(self) -> bool:
-        """A person's correction: merged (``confirmed``) or split by hand."""
-        return self.relation == "confirmed" or bool(self.veto and self.veto.startswith(SPLIT_BY_HAND))
+        """A person's correction: merged (``confirmed``) or split by hand (``split``, with its veto)."""
+        return self.relation in (CONFIRMED, SPLIT)
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class Result:
     pairs: tuple[Pair, ...]
     clusters: tuple[Cluster, ...]
     membership: dict[str, Membership]
-    decisions: tuple[dict[str, Any], ...] = ()
+    decisions: tuple[Decision, ...] = ()
     gone: frozenset[str] = frozenset()
     copies: tuple[tuple[Document, Document], ...] = ()  # (file, the earlier file with the same bytes)
 

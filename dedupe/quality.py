@@ -9,6 +9,7 @@ import numpy as np
 
 from dedupe.document import Document
 from dedupe.elect import cut_mid_sentence
+from normalize.furniture import FURNITURE_STEPS
 
 FLAGS: dict[str, str] = {
     "low-confidence-encoding": "the encoding was guessed with low confidence; check the text reads right",
@@ -34,6 +35,7 @@ ARTIFACT_STEPS = {  # normalization steps that remove page or site furniture
     "web-link-list",
     "capture-navigation",
     "html-main-content",
+    *FURNITURE_STEPS,
 }
 _REPEAT = re.compile(r"([^。；\n]{8,}?[，、；])\1")
 _DELIMITERS = np.array([ord(c) for c in "，、；"], dtype=np.uint32)  # what ends a clause of _REPEAT

@@ -21,6 +21,7 @@ from normalize.config import NormalizeConfig
 from normalize.decode import Decoded, decode, repair_mojibake
 from normalize.errors import DecodeError, EmptyText, NormalizeError, NotANotice
 from normalize.extract import Unsupported, extract_text, sniff
+from normalize.fields import remove_database_fields
 from normalize.html import extract_main_text, looks_like_html
 from normalize.key import comparison_key
 from normalize.markup import strip_markup
@@ -118,6 +119,7 @@ def clean_text(text: str, config: NormalizeConfig = NormalizeConfig(), log: Chan
     lines = strip_markup(lines, log)
     if config.strip_pages:
         lines = remove_page_artifacts(lines, log)
+    lines = remove_database_fields(lines, log, log.facts)
     if config.strip_web:
         lines = remove_web_boilerplate(lines, log)
     if config.rejoin_wraps:
@@ -176,7 +178,7 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
         encoding=decoded.encoding,
         confidence=decoded.confidence,
         changes=log.changes(),
-        meta=extract_meta(lines),
+        meta=extract_meta(lines, log.facts),
         replacement_chars=decoded.text.count("\ufffd"),
         private_use_chars=count_private_use(decoded.text),
         mojibake=mojibake,

@@ -9,8 +9,17 @@ from __future__ import annotations
 import re
 
 from normalize.changes import ChangeLog
+from normalize.encyclopedia import remove_encyclopedia_furniture
+from normalize.furniture import furniture_kind, is_footer_detail, menu_runs
 
 _DASH = "\\-－—–─‒―"
+# the date and time a browser prints on every page: 11/18/2015 03:25 PM, 2016/5/6 下午12:27,
+# 2016年05月06日星期五12:27下午
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|am|pm|上午|下午)?"
+_STAMP = (
+    rf"(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)\s*(?:星期.|周.)?\s*"
+    rf"(?:(?:上午|下午)\s*)?{_CLOCK}"
+)
 PAGE_NUMBER = re.compile(
     rf"""^(?:
         [{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]            # — 1 —   - 2 -   －3－
@@ -18,12 +27,29 @@ PAGE_NUMBER = re.compile(
       | 共\s*\d{{1,4}}\s*页\s*第\s*\d{{1,4}}\s*页
       | \d{{1,4}}\s*/\s*\d{{1,4}}                    # 3/10
       | (?:page|Page|PAGE)\s*\d{{1,4}}(?:\s*(?:of|/)\s*\d{{1,4}})?
+      | (?:{_STAMP}\s*)?\d{{1,4}}\s*of\s*\d{{1,4}}(?:\s*{_STAMP})?      # a browser's 7 of 21 11/18/2015 03:25 PM
+      | 第\s*\d{{1,4}}\s*页\s*[,，/]?\s*共\s*\d{{1,4}}\s*页\s*{_STAMP}
       | =+\s*(?:page|Page|PAGE)\s*\d{{1,4}}\s*=+                 # ===PAGE 3=== (a page marker of an extraction)
       | [{_DASH}\s]*PAGE(?:\s*\\\*\s*[A-Za-z]+)*[{_DASH}\s]*(?:\d{{1,4}}[{_DASH}\s]*)?  # Word's page field: —PAGE \* MERGEFORMAT 2—
     )$""",
     re.VERBOSE,
 )
 FORM_FEED = "\f"
+# a browser print-out's header: the page's title and its address (often cut short with …), or the
+# address alone; a line that points the reader to an address (网址：, 详见, 登录) is the notice's own
+_URL_LINE = re.compile(r"^(?P<before>[^。，；：:（(\[,;!?！？、]{0,100}?)\s*(?:https?://|www\.)[\x21-\x7e]*[A-Za-z0-9/=_~#%&.-]$")
+_POINTS_TO = re.compile(r"(?:网址|网站|链接|详见|见|登录|访问|查询|下载|点击|地址)\s*$")
+_STAMP_LINE = re.compile(rf"^{_STAMP}$")
+
+
+def is_print_header(line: str) -> bool:
+    """A line a browser prints on every page of a web page: the address, or the date and time."""
+    s = line.strip()
+    if not s or len(s) > 160:
+        return False
+    if ("http" in s or "www." in s) and (m := _URL_LINE.match(s)):
+        return not _POINTS_TO.search(m.group("before"))
+    return s[:1].isdigit() and _STAMP_LINE.match(s) is not None
 
 # Web boilerplate: exact lines, or short lines that start with a known phrase.
 _WEB_EXACT = re.compile(
@@ -47,7 +73,7 @@ _TABLE_EDGES = re.compile(r"^[|\s]+|[|\s]+$")
 _WEB_STATS = re.compile(r"(?:发布|来源).{0,60}(?:点击|浏览|阅读|访问)(?:数|次数|量|次)")
 _WEB_ANYWHERE = re.compile(r"ICP备\s*\d+号|公网安备\s*\d+号|网站标识码")
 _LINK_LIST = re.compile(r"^[·•●▪]\s*\S.{0,30}$")
-WEB_WINDOW = 15
+WEB_WINDOW = 25
 SHORT_LINE = 40
 RUNNING_MIN = 3
 
@@ -75,7 +101,8 @@ _CELL_PAGE_NUMBER = re.compile(rf"\|\s*[{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]\s*(?=\|
 
 def remove_page_artifacts(lines: list[str], log: ChangeLog) -> list[str]:
     """Drop page-number lines and form feeds, then running headers/footers at those boundaries;
-    a page number a table row carries in a cell of its own (``| －2－ |``) goes too."""
+    a page number a table row carries in a cell of its own (``| －2－ |``) goes too, and so do the
+    address and the date a browser prints on every page of a page it prints."""
     boundaries: list[int] = []
     kept: list[str | None] = []
     for line in lines:
@@ -85,6 +112,9 @@ def remove_page_artifacts(lines: list[str], log: ChangeLog) -> list[str]:
             if not line.strip("| \t"):
                 continue
         s = line.strip()
+        if is_print_header(s):
+            log.add("print-header", s)
+            continue
         if s == FORM_FEED or PAGE_NUMBER.match(s):
             if s != FORM_FEED:
                 log.add("page-number", s)
@@ -130,10 +160,23 @@ def _remove_running_lines(lines: list[str | None], boundaries: list[int], log: C
 
 
 def remove_web_boilerplate(lines: list[str], log: ChangeLog) -> list[str]:
-    """Drop whitelisted site furniture among the first and last lines, and link lists at the tail."""
+    """Drop site furniture: whitelisted lines and the families of :mod:`normalize.furniture`
+    among the first and last lines, the families that hold only a site's marks anywhere, the
+    footer block at the end, link lists at the tail, and an encyclopedia's own furniture."""
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    window = set(nonblank[:WEB_WINDOW]) | set(nonblank[-WEB_WINDOW:])
-    drop = {i for i in window if is_web_boilerplate(lines[i])}
+    kinds: dict[int, str] = {}
+    for run in menu_runs(lines, nonblank[: 3 * WEB_WINDOW]) + menu_runs(lines, nonblank[-WEB_WINDOW:]):
+        kinds.update(dict.fromkeys(run, "web-navigation"))
+    rest = [i for i in nonblank if i not in kinds]  # the window is counted past a page's menus
+    window = set(rest[:WEB_WINDOW]) | set(rest[-WEB_WINDOW:])
+    for i in rest:
+        if i in window and is_web_boilerplate(lines[i]):
+            kinds[i] = "web-boilerplate"
+        elif kind := furniture_kind(lines[i], window=i in window):
+            kinds[i] = kind
+    _footer_block(lines, nonblank, kinds)
+    _posting_date(lines, kinds, log)
+    drop = set(kinds)
     tail = [i for i in nonblank if i not in drop]
     run: list[int] = []
     for i in reversed(tail):
@@ -144,6 +187,34 @@ def remove_web_boilerplate(lines: list[str], log: ChangeLog) -> list[str]:
     if len(run) >= 5:
         drop.update(run)
         log.add("web-link-list", lines[run[-1]].strip(), len(run))
-    for i in sorted(drop - set(run)):
-        log.add("web-boilerplate", lines[i].strip())
-    return [line for i, line in enumerate(lines) if i not in drop]
+    for i in sorted(kinds):
+        log.add(kinds[i], lines[i].strip())
+    return remove_encyclopedia_furniture([line for i, line in enumerate(lines) if i not in drop], log)
+
+
+_POSTED = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})")
+
+
+def _posting_date(lines: list[str], kinds: dict[int, str], log: ChangeLog) -> None:
+    """The date a page line taken out gives for the posting (``2016年05月26日09:18来源：…``): kept
+    as a fact, the notice's date when the text has none of its own."""
+    for i in sorted(kinds):
+        if kinds[i] in ("web-page-info", "web-boilerplate", "news-furniture") and (m := _POSTED.search(lines[i])):
+            year, month, day = (int(g) for g in m.groups())
+            if 1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31 and "星期" not in lines[i]:
+                log.facts.setdefault("posted", f"{year:04d}-{month:02d}-{day:02d}")
+                return
+
+
+def _footer_block(lines: list[str], nonblank: list[int], kinds: dict[int, str]) -> None:
+    """The lines at the very end that are furniture or footer details (contacts, menu words):
+    the details go when the block holds furniture found by its own marks."""
+    block: list[int] = []
+    for i in reversed(nonblank[-WEB_WINDOW:]):
+        if i in kinds or is_footer_detail(lines[i]):
+            block.append(i)
+        else:
+            break
+    if any(i in kinds for i in block):
+        for i in block:
+            kinds.setdefault(i, "web-footer")

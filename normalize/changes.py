@@ -30,6 +30,8 @@ class ChangeLog:
 
     _counts: dict[str, int] = field(default_factory=dict)
     _examples: dict[str, list[str]] = field(default_factory=dict)
+    # facts read from lines a step took out of the body (a law database's 公布日期, 发文字号…)
+    facts: dict[str, str] = field(default_factory=dict)
 
     def add(self, step: str, example: str = "", count: int = 1) -> None:
         if count <= 0:

@@ -4,10 +4,23 @@ NFKC would turn ``①`` into ``1``, ``10²`` into ``102`` and ``（一）`` into
 keeps all of them. Only these are mapped:
 
 - full-width ASCII letters and digits ``Ａ-Ｚａ-ｚ０-９`` to ASCII;
-- Kangxi radicals (U+2F00–U+2FD5, a PDF font artifact) to the unified ideograph they look like;
+- Kangxi radicals (U+2F00–U+2FD5) and the radicals of the CJK Radicals Supplement that stand for a
+  whole character (U+2E80–U+2EFF: ``⺠ ⻘ ⻚`` for 民 青 页), both PDF font artifacts, to the unified
+  ideograph they look like;
 - U+3000 and other space characters to a plain space; zero-width characters are dropped;
 - line endings to ``\\n``;
 - NUL and the other C0 control characters (but tab, line feed and form feed) are removed.
+
+Removed, and recorded: the noncharacters U+FFFE and U+FFFF (a byte-order mark read the wrong way,
+or a converter's filler), Private Use Area characters (glyphs of a PDF font that extraction could
+not map: they render as nothing or as a box, and the original keeps them), and the ``[pic]`` that
+antiword and catdoc print where a Word file holds a picture.
+
+>>> log = ChangeLog()
+>>> fix_characters("中华人⺠共和国\ufffe精神卫生法[pic]\ue5e5", log)
+'中华人民共和国精神卫生法'
+>>> [c.step for c in log.changes()]
+['noncharacters', 'private-use-chars', 'image-placeholder', 'kangxi-radicals']
 """
 
 from __future__ import annotations
@@ -23,6 +36,16 @@ _FULLWIDTH_ALNUM = {
     **{0xFF41 + i: 0x61 + i for i in range(26)},
 }
 _KANGXI = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+# CJK Radicals Supplement: NFKC maps only ⺟ and ⻳; these are the radicals a PDF font uses for a
+# whole character (the components such as ⺡ or ⻖ never stand alone in text and are left alone)
+_SUPPLEMENT = dict(
+    zip(
+        "⺁⺊⺒⺓⺜⺟⺠⺩⺬⺯⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+        "厂卜巳幺日母民王示糸西见角贝车長长门雨青韦页风飞食首马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+        strict=True,
+    )
+)
+_KANGXI.update({ord(radical): ideograph for radical, ideograph in _SUPPLEMENT.items()})
 _SPACES = {cp: " " for cp in (0x00A0, 0x3000, 0x202F, 0x205F, *range(0x2000, 0x200B))}
 _ZERO_WIDTH = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)}
 
@@ -32,6 +55,8 @@ def _class_of(table: dict[int, int | str | None]) -> re.Pattern[str]:
 
 
 _PUA = re.compile("[\ue000-\uf8ff]")
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")
+_PIC = re.compile(r"\[pic\]")
 _CLASSES = {
     "kangxi-radicals": _class_of(_KANGXI),
     "fullwidth-alnum": _class_of(_FULLWIDTH_ALNUM),
@@ -66,6 +91,16 @@ def _replace(text: str, table: dict[int, int | str | None], where: re.Pattern[st
     return where.sub(one, text)
 
 
+def _drop(text: str, what: re.Pattern[str], step: str, log: ChangeLog) -> str:
+    """Remove every match of ``what``, recording how many went."""
+    found = what.search(text)
+    if not found:
+        return text
+    text, n = what.subn("", text)
+    log.add(step, found.group().encode("unicode_escape").decode() if step != "image-placeholder" else "[pic]", n)
+    return text
+
+
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -83,6 +118,10 @@ def fix_characters(text: str, log: ChangeLog) -> str:
     if nfc != text:
         log.add("nfc", "", sum(1 for a, b in zip(nfc, text, strict=False) if a != b) or 1)
         text = nfc
+    text = _drop(text, _NONCHARACTERS, "noncharacters", log)
+    text = _drop(text, _PUA, "private-use-chars", log)
+    if "[pic]" in text:
+        text = _drop(text, _PIC, "image-placeholder", log)
     if not _ANY_MAPPED.search(text):  # one scan; most texts have none of these
         return text.replace("\u3000", " ")
     text = _translate(text, _KANGXI, "kangxi-radicals", log)

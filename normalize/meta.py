@@ -5,9 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from normalize.furniture import furniture_kind
 from normalize.key import t2s_converter
-from normalize.patterns import DATE, DOC_NUMBER, DOC_NUMBER_LINE, ORG_SUFFIX, TITLE_SUFFIX, starts_item
-from normalize.versions import version_facts
+from normalize.patterns import (
+    DATE,
+    DOC_NUMBER,
+    DOC_NUMBER_LINE,
+    ORG_SUFFIX,
+    SIGNATURE,
+    TITLE_SUFFIX,
+    is_heading,
+    starts_item,
+)
+from normalize.versions import DATE_ANY, iso, version_facts
 
 HEAD_LINES = 20
 PUBLIC_NOTE = re.compile(r"^[（(]\s*此件(?:主动|依申请|不予)?公开\s*[）)]$|^[（(]\s*(?:主动|依申请|不予)公开\s*[）)]$")
@@ -52,39 +62,115 @@ def iso_date(match: re.Match[str]) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _title(lines: list[str]) -> str | None:
-    head = lines[:HEAD_LINES]
+# a 令's header line, not its title: 中华人民共和国国务院令, 湖南省人民政府令第242号, 东莞市人民政府令
+ORDER_HEADER = re.compile(
+    r"^[\u4e00-\u9fff]{0,24}?(?:人民政府|国务院|主席|部|委员会|委|局|署|办公厅|政府|法院|检察院)令"
+    r"\s*(?:[（(]?\s*第\s*[\d一二三四五六七八九十百千零〇]+\s*号\s*[)）]?)?$"
+)
+# what stands before a title when a signature and a date were glued onto it: 市长戴相龙二〇〇七年十二月十七日
+_GLUED_HEAD = re.compile(
+    r"^(?:代?(?:市长|省长|区长|县长|州长|主席|主任|局长|厅长|部长|总理|署长)[\u4e00-\u9fff]{0,4}?)?"
+    rf"(?:{DATE_ANY.pattern}|{DATE.pattern})"
+)
+_LABEL_ROW = re.compile(r"[\u4e00-\u9fff]{2,6}\s*[:：]\s*(?:\||$)")
+_OFFICIAL = re.compile(r"^关于|^[\u4e00-\u9fff（）()]{2,40}?关于.{2,}(?:的)?(?:通知|通告|公告|决定|意见|批复|报告|函)$")
+_REGULATION = re.compile(r"(?:条例|办法|规定|实施细则|细则|规则|规程|解释)(?:（[^）]{1,12}）|\([^)]{1,12}\))?$")
+
+
+def _strip_glued_head(line: str) -> str:
+    """``市长戴相龙二〇〇七年十二月十七日北京市…办法`` → ``北京市…办法``: the signature and date of a
+    promulgation glued onto the regulation's name."""
+    m = _GLUED_HEAD.match(line)
+    return line[m.end() :].strip() if m and len(line) - m.end() >= 6 else line
+
+
+def plausible_title(line: str) -> bool:
+    """Could this line be the notice's title? Not a site's or an issuer's name, a 令's header, a
+    navigation bar or other site furniture, a metadata row, a chapter heading, a salutation, a
+    date, a 文号 or a page number."""
+    s = line.strip()
+    if len(s) < 4 or len(s) > 120 or not re.search(r"[\u4e00-\u9fff]{4}", s):
+        return False
+    if "|" in s and (_LABEL_ROW.search(s) or "|" in s.strip("| ")):  # a table row of several cells
+        return False
+    if ORDER_HEADER.match(s) or SIGNATURE.match(s) or furniture_kind(s) is not None:
+        return False
+    if (ORG_SUFFIX.search(s) and not TITLE_SUFFIX.search(s)) or s.endswith(("：", ":")):
+        return False
+    if DOC_NUMBER_LINE.match(s) or DATE.fullmatch(s) or DATE_ANY.fullmatch(s) or is_heading(s):
+        return False
+    return not re.match(r"^(?:第[一二三四五六七八九十百\d]+[章节条编]|附件|目\s*录|窗体)", s)
+
+
+def _one_cell(line: str) -> str:
+    """The text of a table row of one cell (``| 关于…的通知 |``), else the line."""
+    inner = line.strip().strip("|").strip()
+    return inner if line.startswith("|") and "|" not in inner else line
+
+
+def _title(lines: list[str], facts: dict[str, str] | None = None) -> str | None:
+    head = [_strip_glued_head(_one_cell(line)) for line in lines[:HEAD_LINES]]
     candidates = [
         line
         for line in head
-        if 6 <= len(line) <= 120 and TITLE_SUFFIX.search(line) and "。" not in line and not starts_item(line)
+        if 6 <= len(line) <= 120
+        and TITLE_SUFFIX.search(line)
+        and "。" not in line
+        and not starts_item(line)
+        and plausible_title(line)
     ]
-    for line in candidates:
+    given = (facts or {}).get("title")
+    if given and plausible_title(given):
+        return given
+    for line in candidates:  # the official title: 关于…的通知, then a regulation's name
         if line.startswith("关于") or "关于" in line[:20]:
             return line
-    return candidates[0] if candidates else (head[0] if head and len(head[0]) <= 60 else None)
+    for line in candidates:
+        if _REGULATION.search(line) and not line.startswith("《"):
+            return line
+    if candidates:
+        return candidates[0]
+    return next((line for line in head[:3] if 6 <= len(line) <= 60 and _fallback_title(line)), None)
+
+
+def _fallback_title(line: str) -> bool:
+    """A first line taken as the title when none ends like one: not an item, a history note
+    (``（1997年…通过``) or a sentence."""
+    return (
+        plausible_title(line)
+        and not starts_item(line)
+        and not line.startswith(("（", "(", "《"))
+        and not re.search(r"[，。；、]", line)
+    )
+
+
+# the red header glued to the 文号: 东莞市人民政府文件东府〔2016〕3号 (文件 ends the issuer's header)
+_RED_HEADER = re.compile(r"^[\u4e00-\u9fff]{2,30}?文件(?=[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*\d{4})")
 
 
 def _doc_number(lines: list[str]) -> str | None:
     for line in lines[:HEAD_LINES]:
         if DOC_NUMBER_LINE.match(line):
-            return line
+            return _RED_HEADER.sub("", line)
     for line in lines[:HEAD_LINES]:
         if len(line) > 40 or "号" not in line:  # cheap tests first: the search backtracks on long lines
             continue
         m = DOC_NUMBER.search(line)
         if m and not re.search(r"[《（(]", line[: m.start()]):
-            return m.group(0)
+            return _RED_HEADER.sub("", m.group(0))
     return None
 
 
 def _dates(lines: list[str]) -> tuple[str, ...]:
-    """Issue and revision dates: dates that open a head line or stand on a line of their own."""
+    """Issue and revision dates: dates that open a head line or stand on a line of their own,
+    in Arabic digits or Chinese numerals (二〇一〇年, 二O一O年)."""
     found: list[str] = []
     for i, line in enumerate(lines):
         m = DATE.match(line)
         if m and (i < HEAD_LINES or len(line) <= 20):
             found.append(iso_date(m))
+        elif len(line) <= 20 and (m := DATE_ANY.match(line)) and (date := iso(m)):
+            found.append(date)
     return tuple(dict.fromkeys(found))
 
 
@@ -126,20 +212,25 @@ def place_of(title: str | None) -> str | None:
     return place
 
 
-def extract_meta(lines: list[str]) -> Meta:
-    title = _title(lines)
+def extract_meta(lines: list[str], facts: dict[str, str] | None = None) -> Meta:
+    """The metadata of a clean text; ``facts`` are those read from fields taken out of the body
+    (a law database's 公布日期, 发文字号…), used where the text itself does not say."""
+    facts = facts or {}
+    title = _title(lines, facts)
     dates = _dates(lines)
+    if not dates and (given := facts.get("signed") or facts.get("published") or facts.get("posted")):
+        dates = (given,)
     head = "\n".join(lines[:HEAD_LINES])
     window = "\n".join(lines[:120])
     rules = [rule for rule, word in ((ITEM_CODE, ("编码", "案号", "编号", "代码")), (ITEM_NAME, ("名称",)))
              if any(w in window for w in word)]  # fmt: skip
     codes = tuple(dict.fromkeys(f"{m.group(1)}:{m.group(2)}" for rule in rules for m in rule.finditer(window)))
     public = next((line for line in lines if PUBLIC_NOTE.match(line)), None)
-    facts = version_facts("\n".join(lines))
+    history = version_facts("\n".join(lines))
     return Meta(
         title=title,
-        doc_number=_doc_number(lines),
-        issuer=_issuer(lines),
+        doc_number=_doc_number(lines) or facts.get("doc_number"),
+        issuer=_issuer(lines) or facts.get("issuer"),
         date=max(dates) if dates else None,
         dates=dates,
         place=place_of(title),
@@ -147,9 +238,9 @@ def extract_meta(lines: list[str]) -> Meta:
         item_codes=codes,
         public_note=public,
         dated_entries=sum(1 for line in lines[:HEAD_LINES] if len(line) > 12 and _DATED_ENTRY.match(line)),
-        adopted=facts.adopted,
-        approved=facts.approved,
-        amendments=facts.amendments,
-        effective=facts.effective,
-        amendment_marks=facts.marks,
+        adopted=history.adopted,
+        approved=history.approved,
+        amendments=history.amendments,
+        effective=history.effective or facts.get("effective"),
+        amendment_marks=history.marks,
     )

@@ -32,6 +32,11 @@ TITLE_SUFFIX = re.compile(
 ORG_SUFFIX = re.compile(
     r"(?:局|委员会|委|厅|院|办公室|办公厅|政府|部门|部|中心|领导小组|小组|工会|协会|学会|公司|集团|所|处|社|署|总局|联合会|法院|检察院)$"
 )
+# the signature of a 令 or a regulation's promulgation: 市长　李再勇, 省长, 主任 (a name of up to four)
+SIGNATURE = re.compile(
+    r"^代?(?:市长|省长|区长|县长|州长|旗长|镇长|乡长|主席|主任|局长|厅长|部长|总理|署长|行长|院长|委员长)"
+    r"[\s：:]*[\u4e00-\u9fff]{0,4}$"
+)
 SENTENCE_END = "。！？；：…!?;:"
 CLOSERS = "）)”’》」』】"
 

@@ -3,6 +3,8 @@
 The separator after an article or chapter number stays: ``第一条　为了…``, ``第一章　总则``.
 
 ``2023 年`` becomes ``2023年``, ``5.23 万个`` becomes ``5.23万个``; spaces between Latin words stay.
+A year whose digits a PDF or a hand spaced apart is one number again: ``20 10年`` and ``二○ 一一年``
+become ``2010年`` and ``二○一一年``.
 A PDF signature block that lists several issuers on one line (``威海市教育局 威海市公安局``) is
 split into one issuer a line instead of being glued together.
 """
@@ -17,6 +19,12 @@ from normalize.script import CJK
 
 _AROUND_CJK = re.compile(f"(?<=[{CJK}])[ \t]+(?=[{CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t]{2,}")
+_CN_DIGIT = "〇○零ＯOo一二三四五六七八九"
+# four digits of a year with spaces inside, before 年 (the match starts at a digit, found by a fast scan)
+_SPACED_YEAR = re.compile(
+    rf"(?<![\d{_CN_DIGIT}])(?:(?:19|20)(?:[ \t]?\d){{2}}|[一二][{_CN_DIGIT}](?:[ \t]?[{_CN_DIGIT}]){{2}}"
+    rf"|[一二][ \t][{_CN_DIGIT}](?:[ \t]?[{_CN_DIGIT}]){{2}}|[12][ \t]\d(?:[ \t]?\d){{2}})(?=[ \t]?年)"
+)
 # the separator after an article or chapter number stays, as the ideographic space (GB/T 9704)
 # starts with a line break: the regex engine then scans for it, instead of trying every position
 _ARTICLE_SEPARATOR = re.compile(r"\n(第[一二三四五六七八九十百千零〇两\d]{1,6}[条章节编])[ \t]+(?=\S)")
@@ -38,6 +46,19 @@ def _drop_cjk_spaces(text: str) -> tuple[str, str, int]:
     context = text[max(0, first.start() - 8) : first.end() + 8].replace("\n", "⏎")
     fixed, n = _SPACE_NEAR_CJK.subn("", text)  # the whole text: no copy of a part of it
     return fixed, context, n
+
+
+def _join_spaced_years(text: str, log: ChangeLog) -> str:
+    """``20 10年`` → ``2010年``: the spaces inside a year go, recorded as ``year-spacing``."""
+
+    def join(match: re.Match[str]) -> str:
+        year = match.group()
+        if " " not in year and "\t" not in year:
+            return year
+        log.add("year-spacing", f"{year}年")
+        return year.replace(" ", "").replace("\t", "")
+
+    return _SPACED_YEAR.sub(join, text)
 
 
 def _split_issuer_list(line: str) -> list[str]:
@@ -69,6 +90,8 @@ def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
         text = _ARTICLE_SEPARATOR.sub("\n\\1\u3000", text)
         if first := _FIRST_ARTICLE_SEPARATOR.match(text):  # the first line has no line break before it
             text = f"{first.group(1)}\u3000{text[first.end():]}"
+    if "年" in text:
+        text = _join_spaced_years(text, log)
     text, first, n = _drop_cjk_spaces(text)
     if n:
         log.add("cjk-spacing", first, n)

@@ -13,6 +13,8 @@ or 修正 are amendments too (``2010年…修订``). Dates may be written in Chi
 ('2019-08-29', ('2022-08-25 修正',))
 >>> version_facts("二○一○年七月二十六日市人民政府第8次常务会议通过").adopted
 '2010-07-26'
+>>> iso(DATE_ANY.search("市长刘赐贵 二O一O年六月五日"))
+'2010-06-05'
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from dataclasses import dataclass
 from normalize.key import t2s_converter
 
 HEAD_CHARS = 4000  # the history is in the head: before the table of contents or chapter one, and not far
-_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0, "０": 0}
-_CN = "〇○零Ｏ一二三四五六七八九十"
-DATE_ANY = re.compile(
-    rf"(?P<y>\d{{4}}|[{_CN}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日曰号]"
+# a zero is written 〇, ○, 零, or (typed by hand) as the letter O or o, full- or half-width: 二O一O年
+_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {z: 0 for z in "○零ＯｏOo０"}
+_CN = "〇○零ＯｏOo一二三四五六七八九十"
+DATE_ANY = re.compile(  # a year's digits may be spaced apart by a PDF or a hand: 20 10年, 二○ 一一年
+    rf"(?P<y>\d(?: ?\d){{3}}|[{_CN}](?: ?[{_CN}]){{3}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日曰号]"
 )
 _BODY_START = re.compile(r"\n(?:目\s*录|第[一1]\s*[章条])")
 _EFFECTIVE = re.compile(rf"自\s*(?:{DATE_ANY.pattern})\s*起\s*(?:施行|实施|执行|生效)")
@@ -45,6 +48,7 @@ class VersionFacts:
 
 def cn_number(text: str) -> int:
     """``二十六`` → 26, ``二○一○`` → 2010, ``7`` → 7."""
+    text = text.replace(" ", "")
     if text.isdigit():
         return int(text)
     if "十" not in text:

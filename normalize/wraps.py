@@ -21,11 +21,13 @@ from normalize.patterns import (
     DOC_NUMBER_LINE,
     ORG_SUFFIX,
     SENTENCE_END,
+    SIGNATURE,
     TITLE_SUFFIX,
     is_heading,
     starts_item,
 )
 from normalize.script import display_width
+from normalize.versions import DATE_ANY
 
 MIN_WRAP_WIDTH = 30  # display columns below which a line is never a page-width line
 FULL_SLACK = 5  # columns: a first line indented by two characters still fills the page
@@ -37,6 +39,7 @@ PROSE = re.compile(r"[，、,；;]")  # a sentence in progress; name lists and t
 _SENTENCE_ENDS, _CLOSERS = tuple(SENTENCE_END), tuple(CLOSERS)
 # a sentence end that also breaks a title: a paragraph ending in one never continues (``…`` may)
 _ENDS_AND_BREAKS = frozenset(SENTENCE_END) & frozenset(_TITLE_BREAKERS.pattern)
+RULE_LINE = re.compile(r"^[━─—_=＝\-－~～·.…\s]{6,}$")  # the red rule under a header, a separator
 LABEL = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{0,7}[：:]")
 
 
@@ -53,7 +56,9 @@ def modal_width(lines: list[str]) -> int | None:
 
 
 def _title_continues(a: str, b: str) -> bool:
-    """``a`` and ``b`` are two lines of one title broken for centring."""
+    """``a`` and ``b`` are two lines of one title broken for centring (its characters may be
+    spaced out for width: ``实　施　意　见``)."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
     return (
         len(a) <= TITLE_MAX_CHARS
         and len(b) <= TITLE_MAX_CHARS
@@ -61,10 +66,13 @@ def _title_continues(a: str, b: str) -> bool:
         and TITLE_SUFFIX.search(a) is None
         and ORG_SUFFIX.search(a) is None
         and not _TITLE_BREAKERS.search(a + b)
-        and not DATE.search(a)
+        and not DATE_ANY.search(a)  # 二〇〇五年十月八日 above the regulation's name is its date
+        and not SIGNATURE.match(a)
         and not DOC_NUMBER_LINE.match(a)
         and not starts_item(a)
         and not starts_item(b)
+        and not a.isdigit()  # a page number above the title
+        and b != "目录"  # the table of contents below it
         and not a.startswith(OPENERS)
         and not a.endswith(_CLOSERS)
         and not b.startswith("关于")
@@ -75,7 +83,9 @@ def _continues(a: str, last: str, b: str, width: int | None) -> bool:
     """Should line ``b`` be appended to the paragraph ``a`` whose last physical line is ``last``?"""
     if not a or not b or a[-1] in _ENDS_AND_BREAKS:  # the common case first: a finished sentence
         return False
-    if starts_item(b) or DATE.match(b):  # a dated line opens a new head entry
+    if starts_item(b) or DATE.match(b) or DATE_ANY.match(b):  # a dated line opens a new head entry
+        return False
+    if RULE_LINE.match(a) or RULE_LINE.match(b):
         return False
     if (a.startswith("|") and a.endswith("|")) or (b.startswith("|") and b.endswith("|")):
         return False  # a table row is a line of its own
@@ -104,11 +114,24 @@ def _glue(a: str, b: str) -> str:
     return a + b
 
 
+def _issuer_heads_title(a: str, b: str) -> bool:
+    """The first line names the issuer and the next opens the title with 关于: one title
+    (``河南省人民政府`` + ``关于深化户籍制度改革的实施意见``)."""
+    return (
+        len(a) <= 20
+        and ORG_SUFFIX.search(a) is not None
+        and b.startswith("关于")
+        and TITLE_SUFFIX.search(b.replace(" ", "")) is not None
+        and len(b) <= TITLE_MAX_CHARS * 2
+        and not _TITLE_BREAKERS.search(a + b)
+    )
+
+
 def _one_pass(lines: list[str], width: int | None, log: ChangeLog) -> list[str]:
     out: list[str] = []
     last = ""
     for line in lines:
-        if out and _continues(out[-1], last, line, width):
+        if out and ((len(out) == 1 and _issuer_heads_title(out[0], line)) or _continues(out[-1], last, line, width)):
             log.add("hard-wrap", f"{out[-1][-6:]}⏎{line[:6]}")
             out[-1] = _glue(out[-1], line)
         else:

@@ -167,3 +167,45 @@ def test_verify_reads_an_original_as_ingest_did(tmp_path):
     assert run("ingest", str(page), "--corpus", str(root))[0] == 0
     code, _, err = run("verify", "--corpus", str(root))
     assert code == 0, err
+
+
+def test_every_decision_is_a_typed_record_with_its_version_and_old_logs_still_read(corpus, tmp_path):
+    from dedupe import decisions
+    from dedupe.store import log
+    from tests.conftest import ROOT
+
+    run("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--corpus", str(corpus))
+    run("canonical", JINING_B, "--reason", "the published one", "--corpus", str(corpus))
+    lines = log_lines(corpus)
+    assert {e["v"] for e in lines} == {decisions.VERSION}
+    for entry in lines:  # one module encodes and decodes: each line reads back as it was written
+        assert decisions.encode(decisions.decode(entry)) == entry
+    split = next(d for d in log.decisions(corpus / "decisions.jsonl") if isinstance(d, decisions.SplitByHand))
+    assert (split.a, split.b, split.reason) == (WEIHAI_A, WEIHAI_B, "two versions")
+    bundled = list(log.decisions(ROOT / "corpus" / "decisions.jsonl"))  # written before records were typed
+    assert {type(d) for d in bundled} >= {decisions.Canonical, decisions.Merge, decisions.Related, decisions.NewNotice}
+    merge = next(d for d in bundled if isinstance(d, decisions.Merge))
+    assert merge.relation == "near" and merge.veto is None and merge.jaccard > 0.99
+
+
+def test_a_split_by_hand_is_a_field_of_the_pair_not_a_prefix_of_its_veto(corpus):
+    """The cache and the engine know a person's split by its relation, whatever the reason says."""
+    from dedupe.store import Corpus
+    from dedupe.store.view import logged_pairs
+
+    reason = "vetoed: looks like a template"  # prose that once read as an automatic veto
+    assert run("split", WEIHAI_A, WEIHAI_B, "--reason", reason, "--corpus", str(corpus))[0] == 0
+    pairs, _ = logged_pairs(corpus, Corpus(corpus).read_manifest())
+    (split,) = [p for p in pairs if p["relation"] == "split"]
+    assert split["veto"] == f"split by hand: {reason}"
+    with Corpus(corpus).session() as (view, _):
+        (link,) = view.links([split["a"], split["b"]])
+    assert link.by_hand and not link.merges
+
+
+def test_a_log_line_of_an_unknown_kind_is_a_corpus_problem_naming_the_line(corpus):
+    with (corpus / "decisions.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"decision": "mrege", "a": WEIHAI_A, "b": JINING_A}) + "\n")
+    lines = len(log_lines(corpus))
+    code, _, err = run("check", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 3 and f"decisions.jsonl line {lines}: unknown decision 'mrege'" in err

@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from dedupe.chains import Chain, build_chains, units_of
+from dedupe.decisions import Canonical, CanonicalByHand, CanonicalChange, PairByHand, Reject
 from dedupe.model import Pair, Result
 from dedupe.quality import FLAGS
 from dedupe.store import Corpus, log
@@ -63,11 +64,11 @@ def corpus_report(corpus: Corpus) -> dict[str, Any]:
 def _why_canonical(corpus: Corpus) -> dict[str, str]:
     """Each cluster's latest election reason in the log (the cluster it was made for)."""
     out: dict[str, str] = {}
-    for e in log.entries(corpus.decisions_path):
-        if e["decision"] in ("canonical", "canonical-change") and e.get("cluster"):
-            out[e["cluster"]] = e.get("reason", "")
-        elif e["decision"] == "canonical-by-hand":
-            out[str(e.get("cluster", ""))] = f"chosen by hand: {e.get('reason')}"
+    for d in log.decisions(corpus.decisions_path):
+        if isinstance(d, (Canonical, CanonicalChange)) and d.cluster:
+            out[d.cluster] = d.reason or ""
+        elif isinstance(d, CanonicalByHand):
+            out[d.cluster] = f"chosen by hand: {d.reason}"
     return out
 
 
@@ -75,9 +76,9 @@ def rejected_files(corpus: Corpus, manifest: pl.DataFrame) -> list[dict[str, str
     """Files an ingest refused, with the reason, from the decision log (latest word per path)."""
     latest: dict[str, dict[str, str]] = {}
     known = set(manifest["source"].to_list()) | set(manifest["path"].to_list())
-    for entry in log.entries(corpus.decisions_path):
-        if entry.get("decision") == "reject":
-            latest[entry["path"]] = {"path": entry["path"], "reason": entry["reason"], "time": entry["time"]}
+    for d in log.decisions(corpus.decisions_path):
+        if isinstance(d, Reject):
+            latest[d.path] = {"path": d.path, "reason": d.reason or "", "time": d.time or ""}
     return [r for p, r in sorted(latest.items()) if p not in known]
 
 
@@ -225,6 +226,8 @@ def format_check(report: dict[str, Any], fmt: str = "text") -> tuple[str, str]:
         else:
             out.append(f"DUPLICATE {line}")
     if not github:
+        out += [f"accepted  {i['path']} duplicates {i['duplicates']}: accepted by {i['accepted_by']} ({i['why']})"
+                for i in report.get("accepted", ())]  # fmt: skip
         out += [f"related   {i['path']} ~ {i['other']} ({i['relation']}): {i['reason']}" for i in report["related"]]
         out += [f"new       {i}" for i in report["new"]]
         out += [f"known     {i['path']} = {i['corpus']}" for i in report["known"]]
@@ -251,10 +254,11 @@ def format_plan(plan: Any) -> str:
     result = plan.result
     added = plan.additions
     joined = sum(1 for a in added if result and result.membership[a.doc.id].cluster.id != a.doc.id)
-    changes = sum(1 for d in plan.decisions if d["decision"] == "canonical-change")
+    changes = sum(1 for d in plan.decisions if isinstance(d, CanonicalChange))
     if plan.corrections:
         c = plan.corrections[0]
-        lines = [f"{c['decision']}: {c.get('a') or c.get('path')}{' ~ ' + c['b'] if 'b' in c else ''}"]
+        about = f"{c.a} ~ {c.b}" if isinstance(c, PairByHand) else getattr(c, "path", "")
+        lines = [f"{c.kind}: {about}"]
         for cluster in result.clusters if result else ():
             size = len(cluster.members)
             lines.append(f"  cluster {cluster.id}: {size} notice{'s' if size > 1 else ''}, canonical {cluster.canonical.path}")

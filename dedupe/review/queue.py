@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from dedupe.model import SPLIT_BY_HAND
+from dedupe.model import SPLIT
 from dedupe.store import Corpus
 from dedupe.store.view import logged_pairs
 
@@ -91,7 +91,7 @@ def _doubtful(
 
 
 def _split(pair: dict[str, Any]) -> bool:
-    return bool(pair["veto"] and str(pair["veto"]).startswith(SPLIT_BY_HAND))
+    return pair["relation"] == SPLIT
 
 
 def _flags(row: dict[str, Any]) -> list[str]:

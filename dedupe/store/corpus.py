@@ -33,6 +33,7 @@ from filelock import FileLock, Timeout
 
 from dedupe.candidates import RedisIndex
 from dedupe.config import DedupeConfig
+from dedupe.decisions import Decision, PairVerdict, Reject, SameBytes, landed
 from dedupe.document import Document
 from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
@@ -44,7 +45,7 @@ from dedupe.store.git import added_since
 from dedupe.store.journal import Journal, crash_point, land, recover, sha256_of
 from dedupe.store.settings import Settings
 from dedupe.store.state import vouch
-from dedupe.store.view import View, check_originals, file_stamp, sync
+from dedupe.store.view import View, check_originals, file_stamp, pair_row, sync
 from normalize import NormalizeConfig
 
 GITIGNORE = """# derived files: policy-dedup makes them anew from raw/, manifest.csv and decisions.jsonl
@@ -79,17 +80,15 @@ class Plan:
     rejected: list[Rejected] = field(default_factory=list)
     result: Result | None = None
     notes: list[str] = field(default_factory=list)  # what opening the corpus did (a recovery)
-    corrections: list[dict[str, Any]] = field(default_factory=list)  # a person's, logged first
+    corrections: list[Decision] = field(default_factory=list)  # a person's, logged first
     since: list[str] = field(default_factory=list)  # files a git change added (check --since)
 
     @property
-    def decisions(self) -> list[dict[str, Any]]:
+    def decisions(self) -> list[Decision]:
         out = [*self.corrections, *(self.result.decisions if self.result else ())]
-        out += [{"decision": "reject", "path": r.path, "reason": r.reason} for r in self.rejected]
-        out += [
-            {"decision": "same-bytes", "path": p, "as": q, "reason": "the same bytes as another file of the batch"}
-            for p, q in self.same_bytes
-        ]
+        out += [Reject(path=r.path, reason=r.reason) for r in self.rejected]
+        why = "the same bytes as another file of the batch"
+        out += [SameBytes(path=p, as_path=q, reason=why) for p, q in self.same_bytes]
         return out
 
 
@@ -337,7 +336,6 @@ class Corpus:
         result = plan.result
         texts = {f"canonical/{c.id}.txt": c.canonical.text + "\n" for c in (result.clusters if result else ())}
         texts = {k: v for k, v in texts.items() if not _same_text(self.root / k, v)}
-        extra = {"time": now, "ingest": txn, **({"batch": batch_label} if batch_label else {})}
         journal = Journal(
             old_manifest=view.stamp or None,
             new_manifest=sha256_of(self.root / tmp) or "",
@@ -348,7 +346,7 @@ class Corpus:
             remove=[f"canonical/{g}.txt" for g in sorted(_clusters(before) - _clusters(frame))],
         )
         shas = {a.doc.path: a.doc.sha256 for a in plan.additions if a.copy}
-        land(self.root, journal, texts, log.encode([{**extra, **d} for d in plan.decisions]), shas)
+        land(self.root, journal, texts, log.encode([landed(d, now, txn, batch_label) for d in plan.decisions]), shas)
         self._update_cache(view, plan, journal.new_manifest)
 
     def _record_settings(self, new: bool) -> None:
@@ -364,10 +362,10 @@ class Corpus:
         """Add the landed notices and pairs to the cache; if this fails, the next command's sync does it."""
         cache = view.cache
         docs = [a.doc for a in plan.additions]
-        pairs = [d for d in plan.decisions if d["decision"] in log.PAIR_DECISIONS]
+        pairs = [d for d in plan.decisions if isinstance(d, PairVerdict)]
         with cache.db:
             cache.add(docs, {d.id: file_stamp(self.root / d.path) for d in docs})
-            cache.add_pairs({**p, "a": p["a_id"], "b": p["b_id"]} for p in pairs)
+            cache.add_pairs(pair_row(p, p.a_id or "", p.b_id or "") for p in pairs)
             cache.set("manifest", stamp)
             cache.set("log", log.marker(self.decisions_path))
         if view.shared is not None:

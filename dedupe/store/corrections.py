@@ -16,10 +16,11 @@ from typing import Any
 
 import polars as pl
 
+from dedupe.decisions import CanonicalByHand, MergeByHand, SplitByHand, Withdraw
 from dedupe.engine import find_duplicates
 from dedupe.errors import UnknownNotice
 from dedupe.store.corpus import Corpus, Plan
-from dedupe.store.view import CANONICAL_BY_HAND, MERGE_BY_HAND, SPLIT_BY_HAND_DECISION, View, pair_row
+from dedupe.store.view import View, pair_row
 
 KINDS = {"merge": 2, "split": 2, "canonical": 1, "withdraw": 1}
 
@@ -56,16 +57,16 @@ def correct(corpus: Corpus, kind: str, names: list[str], reason: str, by: str) -
             raise UnknownNotice(f"{names[0]} and {names[1]} are the same notice")
         if any(r["status"] == "withdrawn" for r in rows) and kind != "withdraw":
             raise UnknownNotice(f"{', '.join(r['path'] for r in rows if r['status'] == 'withdrawn')} is withdrawn")
-        entry: dict[str, Any] = {"decision": f"{kind}-by-hand" if kind != "withdraw" else "withdraw", "by": by,
-                                 "reason": reason}  # fmt: skip
         if len(rows) == 2:
-            entry.update(a=rows[0]["path"], b=rows[1]["path"], a_id=ids[0], b_id=ids[1])
+            pair = MergeByHand if kind == "merge" else SplitByHand
+            entry = pair(a=rows[0]["path"], b=rows[1]["path"], a_id=ids[0], b_id=ids[1], by=by, reason=reason)
         else:
-            entry.update(id=ids[0], path=rows[0]["path"], cluster=rows[0]["cluster"])
+            notice = CanonicalByHand if kind == "canonical" else Withdraw
+            entry = notice(id=ids[0], path=rows[0]["path"], cluster=rows[0]["cluster"], by=by, reason=reason)
         before, recluster = view.manifest, set(ids)
         with view.cache.db:
             view.cache.set("log", "a correction is landing")  # if it does not land, the next command resyncs
-            if kind in ("merge", "split"):
+            if isinstance(entry, (MergeByHand, SplitByHand)):
                 view.cache.replace_pair(pair_row(entry, ids[0], ids[1]))
             elif kind == "canonical":
                 view.cache.pin(ids[0], int(time.time() * 1000), reason)
@@ -91,4 +92,4 @@ def _withdrawn(manifest: pl.DataFrame, doc_id: str) -> pl.DataFrame:
     )
 
 
-__all__ = ["CANONICAL_BY_HAND", "KINDS", "MERGE_BY_HAND", "SPLIT_BY_HAND_DECISION", "correct", "resolve"]
+__all__ = ["KINDS", "correct", "resolve"]

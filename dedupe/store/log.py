@@ -1,4 +1,5 @@
-"""decisions.jsonl: the append-only decision log, one JSON object a line. One reader, one writer.
+"""decisions.jsonl: the append-only decision log, one JSON object a line. One reader, one writer;
+the records are ``dedupe.decisions``'s, typed (``decisions`` reads them, ``encode`` writes them).
 
 A last line without its line break was cut by a crash (an ingest that did not land): the reader
 leaves it out and the writer cuts it off before appending. A damaged line anywhere else is an error
@@ -13,13 +14,28 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from dedupe.decisions import Decision, DecisionError, decode
+from dedupe.decisions import encode as to_json
 from dedupe.errors import CorpusError
-
-PAIR_DECISIONS = ("merge", "related", "veto")  # the lines that record a verified pair
 
 
 def entries(path: Path) -> Iterator[dict[str, Any]]:
-    """Every complete line of the log, in order (nothing when there is no log)."""
+    """Every complete line of the log as its JSON object, in order (nothing when there is no log)."""
+    for _, entry in _numbered(path):
+        yield entry
+
+
+def decisions(path: Path) -> Iterator[Decision]:
+    """Every complete line of the log as its typed record, in order."""
+    for number, entry in _numbered(path):
+        try:
+            yield decode(entry)
+        except DecisionError as exc:
+            raise CorpusError(f"{path} line {number}: {exc}: restore the file from version control "
+                              f"(git checkout -- {path.name}), or use the policy-dedup that wrote it") from None  # fmt: skip
+
+
+def _numbered(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if not path.exists():
         return
     with path.open("rb") as handle:
@@ -37,7 +53,7 @@ def entries(path: Path) -> Iterator[dict[str, Any]]:
                     f"{path} line {number} is not a decision (JSON object with a 'decision'): "
                     f"restore the file from version control (git checkout -- {path.name})"
                 )
-            yield entry
+            yield number, entry
 
 
 def complete_size(path: Path) -> int:
@@ -56,8 +72,9 @@ def complete_size(path: Path) -> int:
     return 0
 
 
-def encode(lines: list[dict[str, Any]]) -> bytes:
-    return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in lines).encode("utf-8")
+def encode(records: list[Decision]) -> bytes:
+    """The log lines of ``records`` (``dedupe.decisions.encode`` of each)."""
+    return "".join(json.dumps(to_json(r), ensure_ascii=False) + "\n" for r in records).encode("utf-8")
 
 
 def append(path: Path, data: bytes, at: int) -> None:

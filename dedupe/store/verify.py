@@ -114,7 +114,7 @@ def _verify(root: Path) -> tuple[int, list[str]]:
     problems += [f"{p}: a hidden file in raw/, which holds only originals; remove it" for p in sorted(hidden - listed)]
     problems += [f"{p}: a symbolic link in raw/, which holds only originals; remove it" for p in sorted(links - listed)]
     try:
-        entries = sum(1 for _ in log.entries(root / "decisions.jsonl"))
+        entries = sum(1 for _ in log.decisions(root / "decisions.jsonl"))  # each line a record this version reads
     except CorpusError as exc:
         problems.append(str(exc))
         entries = 0

@@ -19,16 +19,16 @@ import polars as pl
 
 from dedupe.candidates import CandidateIndex
 from dedupe.config import DedupeConfig
+from dedupe.decisions import CanonicalByHand, MergeByHand, PairByHand, PairVerdict, SplitByHand
 from dedupe.document import Document
 from dedupe.errors import CorpusError
 from dedupe.files import Rejected, iter_documents
-from dedupe.model import SPLIT_BY_HAND, Link, Recorded
+from dedupe.model import CONFIRMED, SPLIT, SPLIT_BY_HAND, Link, Recorded
 from dedupe.store import log
 from dedupe.store.cache import Cache
 from dedupe.store.journal import sha256_of
 from normalize import NormalizeConfig
 
-MERGE_BY_HAND, SPLIT_BY_HAND_DECISION, CANONICAL_BY_HAND = "merge-by-hand", "split-by-hand", "canonical-by-hand"
 RESTORE = "restore the originals from version control (git checkout -- raw) and run the command again"
 
 
@@ -222,34 +222,26 @@ def logged_pairs(root: Path, manifest: pl.DataFrame) -> tuple[list[dict[str, Any
     listed = set(by_path.values())
     out: dict[frozenset[str], dict[str, Any]] = {}
     pins: dict[str, tuple[int, str]] = {}
-    for number, e in enumerate(log.entries(root / "decisions.jsonl")):
-        kind = e["decision"]
-        if kind == CANONICAL_BY_HAND and e.get("id") in listed:
-            pins[e["id"]] = (number, str(e.get("reason", "")))
-        if kind not in (*log.PAIR_DECISIONS, MERGE_BY_HAND, SPLIT_BY_HAND_DECISION):
+    for number, d in enumerate(log.decisions(root / "decisions.jsonl")):
+        if isinstance(d, CanonicalByHand) and d.id in listed:
+            pins[d.id] = (number, d.reason or "")
+        if not isinstance(d, (PairVerdict, PairByHand)):
             continue
-        a, b = e.get("a_id") or by_path.get(e.get("a", "")), e.get("b_id") or by_path.get(e.get("b", ""))
+        a, b = d.a_id or by_path.get(d.a), d.b_id or by_path.get(d.b)
         if a in listed and b in listed and a != b:
-            out[frozenset((a, b))] = pair_row(e, a, b)
+            out[frozenset((a, b))] = pair_row(d, a, b)
     return list(out.values()), [(i, n, reason) for i, (n, reason) in pins.items()]
 
 
-def pair_row(e: dict[str, Any], a: str, b: str) -> dict[str, Any]:
-    """A pair as the cache stores it, from its decision line."""
-    kind = e["decision"]
-    if kind == MERGE_BY_HAND:
-        return {"a": a, "b": b, "relation": "confirmed", "jaccard": 1.0, "containment": None,
-                "reason": f"merged by hand: {e.get('reason')}", "veto": None}  # fmt: skip
-    if kind == SPLIT_BY_HAND_DECISION:
-        why = f"{SPLIT_BY_HAND}: {e.get('reason')}"
-        return {"a": a, "b": b, "relation": "related", "jaccard": 0.0, "containment": None, "reason": why, "veto": why}
-    veto = e.get("veto") or (str(e.get("reason", "")).split("vetoed: ", 1)[-1] if kind == "veto" else None)
-    return {
-        "a": a,
-        "b": b,
-        "relation": e.get("relation") or "related",
-        "jaccard": e.get("jaccard", e.get("similarity", 0.0)),
-        "containment": e.get("containment"),
-        "reason": e.get("reason"),
-        "veto": veto,
-    }
+def pair_row(d: PairVerdict | PairByHand, a: str, b: str) -> dict[str, Any]:
+    """A pair as the cache stores it, from its record: a person's merge is ``confirmed``, a
+    person's split is ``split`` and kept apart by its veto (which says so for reports)."""
+    if isinstance(d, MergeByHand):
+        return {"a": a, "b": b, "relation": CONFIRMED, "jaccard": 1.0, "containment": None,
+                "reason": f"merged by hand: {d.reason}", "veto": None}  # fmt: skip
+    if isinstance(d, SplitByHand):
+        why = f"{SPLIT_BY_HAND}: {d.reason}"
+        return {"a": a, "b": b, "relation": SPLIT, "jaccard": 0.0, "containment": None, "reason": why, "veto": why}
+    assert isinstance(d, PairVerdict)
+    return {"a": a, "b": b, "relation": d.relation or "related", "jaccard": d.jaccard, "containment": d.containment,
+            "reason": d.reason, "veto": d.veto}  # fmt: skip
