@@ -3,6 +3,7 @@ GitHub Actions recipe's command line, and the pre-commit hook run by pre-commit 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from cli import main
 from tests.conftest import ROOT, SEEDS
 from tests.test_store import DISTINCT, rescraped_000
 
@@ -55,10 +58,10 @@ def test_check_since_finds_added_originals_with_any_name(repo, tmp_path):
     sh(repo, "git", "commit", "-q", "-m", "two notices")
     done = sh(repo, *RECIPE.split(), check=False)
     assert done.returncode == 1, done.stderr
-    (line,) = done.stdout.splitlines()
+    line, summary = done.stdout.splitlines()
     escaped = str(dup.relative_to(repo)).replace(",", "%2C").replace(":", "%3A")  # relative to the workspace
     assert line.startswith(f"::error file={escaped},title=duplicate notice::")
-    assert "1 duplicate(s), 1 new, 0 known, 0 rejected" in done.stderr
+    assert summary == "1 duplicate(s), 1 new, 0 known, 0 rejected"
     # the same change, ingested and committed by its author, still fails: the manifest records the duplicate
     sh(repo, sys.executable, "-m", "cli", "ingest", "corpus/raw", "--corpus", "corpus")
     sh(repo, "git", "add", "-A")
@@ -70,6 +73,7 @@ def test_check_since_finds_added_originals_with_any_name(repo, tmp_path):
 def test_check_since_with_nothing_added_passes_and_a_bad_ref_is_bad_input(repo):
     done = sh(repo, *RECIPE.split(), check=False)
     assert done.returncode == 0 and "nothing to check" in done.stderr
+    assert done.stdout == "0 duplicate(s), 0 new, 0 known, 0 rejected\n"
     done = sh(repo, "policy-dedup", "check", "--since", "no-such-ref", "--corpus", "corpus", check=False)
     assert done.returncode == 2 and "git cannot list what was added since no-such-ref" in done.stderr
 
@@ -92,3 +96,84 @@ def test_the_pre_commit_hook_checks_originals_only(repo, tmp_path):
     done = sh(repo, *pre_commit, check=False)
     assert done.returncode == 1
     assert "DUPLICATE corpus/raw/九_重新抓取.txt duplicates corpus/raw/000_" in done.stdout
+    # ingested and staged with its manifest row: the hook still fails, as check --since does
+    sh(repo, sys.executable, "-m", "cli", "ingest", "corpus/raw", "--corpus", "corpus")
+    sh(repo, "git", "add", "-A")
+    done = sh(repo, *pre_commit, check=False)
+    assert done.returncode == 1, done.stdout
+    assert "DUPLICATE corpus/raw/九_重新抓取.txt duplicates " in done.stdout
+    assert "ingested by this change into the cluster of raw/000_" in done.stdout
+    since = sh(repo, *RECIPE.split(), check=False)
+    assert since.returncode == 1 and "ingested by this change into the cluster of raw/000_" in since.stdout
+    # reviewed and accepted: both pass, and say who accepted it
+    sh(repo, sys.executable, "-m", "cli", "accept", "corpus/raw/九_重新抓取.txt", "--corpus", "corpus", "--by", "ana",
+       "--reason", "the city's own copy, kept on purpose")  # fmt: skip
+    sh(repo, "git", "add", "-A")
+    done = sh(repo, *pre_commit, check=False)
+    assert done.returncode == 0, done.stdout
+    since = sh(repo, *RECIPE.split(), check=False)
+    assert since.returncode == 0, since.stdout
+    assert since.stdout.startswith("::notice file=corpus/raw/九_重新抓取.txt,title=accepted duplicate::")
+    assert "accepted by ana (the city's own copy, kept on purpose)" in since.stdout
+    assert since.stdout.splitlines()[-1] == "0 duplicate(s), 1 accepted, 0 new, 1 known, 0 rejected"
+
+
+def run(*args: str) -> tuple[int, str]:
+    done = CliRunner().invoke(main, list(args))
+    return done.exit_code, done.stdout
+
+
+def test_every_github_failure_is_an_annotation_with_a_summary(repo, tmp_path):
+    """An unreadable file is an error on that file; a bad ref and an unusable corpus are general
+    errors; each run ends with a summary line on stdout (the exit codes are unchanged)."""
+    corpus = repo / "corpus"
+    damaged = corpus / "raw" / "十_损坏.pdf"
+    damaged.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n")
+    code, out = run("check", str(damaged), "--corpus", str(corpus), "--format", "github")
+    assert code == 2
+    error, summary = out.splitlines()
+    assert error.startswith("::error file=corpus/raw/十_损坏.pdf,title=unreadable file::")
+    assert summary == "0 duplicate(s), 0 new, 0 known, 1 rejected"
+    code, out = run("check", "--since", "no-such-ref", "--corpus", str(corpus), "--format", "github")
+    assert code == 2
+    assert out.startswith("::error title=bad input::git cannot list what was added since no-such-ref")
+    assert out.splitlines()[-1] == "check did not run: bad input"
+    code, out = run("check", str(damaged), "--corpus", str(tmp_path / "nowhere"), "--format", "github")
+    assert code == 3
+    assert out.startswith("::error title=corpus cannot be used::") and "is not a corpus" in out
+
+
+def test_github_file_is_relative_to_the_repository_root_when_run_from_elsewhere(repo, tmp_path):
+    dup = repo / "corpus" / "raw" / "十一_重新抓取.txt"
+    shutil.copyfile(rescraped_000(tmp_path), dup)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = sh(elsewhere, "policy-dedup", "check", "--since", "origin/main", "--corpus", str(repo / "corpus"),
+              "--format", "github", check=False)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("::error file=corpus/raw/十一_重新抓取.txt,title=duplicate notice::")
+
+
+def test_an_accepted_duplicate_passes_check_and_shows_in_history(corpus, tmp_path):
+    dup = tmp_path / "rescraped.txt"
+    shutil.copyfile(rescraped_000(tmp_path), dup)
+    code, out = run("check", str(dup), "--corpus", str(corpus))
+    assert code == 1 and out.startswith("DUPLICATE")
+    code, out = run("accept", str(dup), "--corpus", str(corpus), "--by", "ana", "--reason", "a deliberate second copy")
+    assert code == 0 and out.startswith(f"accept: {dup}")
+    code, out = run("check", str(dup), "--corpus", str(corpus), "--json")
+    found = json.loads(out)
+    assert code == 0 and not found["duplicates"]
+    assert found["accepted"][0]["accepted_by"] == "ana" and found["accepted"][0]["why"] == "a deliberate second copy"
+    code, out = run("check", str(dup), "--corpus", str(corpus))
+    assert code == 0 and out.startswith(f"accepted  {dup} duplicates ") and "accepted by ana (a deliberate" in out
+    code, out = run("ingest", str(dup), "--corpus", str(corpus))
+    assert code == 0, out
+    code, out = run("history", "rescraped.txt", "--corpus", str(corpus))
+    assert f"accept by ana: {dup}  (a deliberate second copy)" in out, out  # matched by the path it came from
+    other = tmp_path / "changed.txt"
+    other.write_bytes(dup.read_bytes() + "\n附件：无\n".encode("gb18030"))  # other bytes: not accepted
+    code, out = run("check", str(other), "--corpus", str(corpus))
+    assert code == 1 and out.startswith("DUPLICATE")
+    code, out = run("accept", str(tmp_path / "missing.txt"), "--corpus", str(corpus), "--reason", "x")
+    assert code == 2

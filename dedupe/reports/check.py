@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ import polars as pl
 
 from dedupe.document import Document
 from dedupe.model import Pair
-from dedupe.store import Corpus, Plan
+from dedupe.store import Corpus, Plan, log
+from dedupe.store.corrections import ACCEPT
 
 
 def check_report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, Any]:
@@ -49,6 +51,7 @@ def check_report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[
             dup_ids.add(m.id)
             duplicates.append(
                 {
+                    "sha256": m.sha256,
                     "path": show(m),
                     "duplicates": show(target),
                     "cluster": c.id,
@@ -58,6 +61,7 @@ def check_report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[
                 }
             )
     duplicates += recorded_duplicates(corpus, plan, since)
+    duplicates, accepted = _accepted(corpus, duplicates)
     related = [
         {"path": show(p.b), "other": show(p.a), "relation": p.relation, "reason": p.reason}
         for p in (result.pairs if result else ())
@@ -65,6 +69,7 @@ def check_report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[
     ]
     return {
         "duplicates": duplicates,
+        "accepted": accepted,
         "related": related,
         "new": [a.source for a in plan.additions if a.doc.id not in dup_ids],
         "known": [
@@ -100,6 +105,7 @@ def recorded_duplicates(corpus: Corpus, plan: Plan, added: Sequence[str]) -> lis
         target = next((m for m in older if m["is_canonical"]), older[0])
         out.append(
             {
+                "sha256": row["sha256"],
                 "path": known[row["path"]],
                 "duplicates": str(root / target["path"]),
                 "cluster": row["cluster"],
@@ -109,3 +115,90 @@ def recorded_duplicates(corpus: Corpus, plan: Plan, added: Sequence[str]) -> lis
             }
         )
     return out
+
+
+def _accepted(corpus: Corpus, duplicates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Duplicates still failing, and those a person accepted (``policy-dedup accept``: same bytes),
+    each with who accepted it and why."""
+    accepted = {e.get("sha256"): e for e in log.entries(corpus.decisions_path) if e["decision"] == ACCEPT}
+    failing, passed = [], []
+    for item in duplicates:
+        sha = item.pop("sha256")
+        if sha in accepted:
+            e = accepted[sha]
+            passed.append({**item, "accepted_by": e.get("by"), "accepted_at": e.get("time"), "why": e.get("reason")})
+        else:
+            failing.append(item)
+    return failing, passed
+
+
+# -- GitHub Actions ------------------------------------------------------------------------------
+# Every failure is a workflow command GitHub shows as an annotation: a file's on that file (its path
+# relative to the repository root, which is what GitHub attaches to), a run's as a general error.
+
+
+def format_github(report: dict[str, Any], corpus_root: Path) -> str:
+    """Annotations for duplicates and unreadable files (errors) and accepted duplicates (notices),
+    then the summary line."""
+    top = repo_root(corpus_root)
+    lines = []
+    for item in report["duplicates"]:
+        lines.append(annotation("error", "duplicate notice", duplicate_line(item), where(item["path"], top)))
+    for item in report["rejected"]:
+        lines.append(annotation("error", "unreadable file", f"{item['path']}: {item['reason']}", where(item["path"], top)))
+    for item in report["accepted"]:
+        text = f"{duplicate_line(item)}; accepted by {item['accepted_by']} ({item['why']})"
+        lines.append(annotation("notice", "accepted duplicate", text, where(item["path"], top)))
+    lines.append(summary(report))
+    return "\n".join(lines)
+
+
+def duplicate_line(item: dict[str, Any]) -> str:
+    sim = f", similarity {item['similarity']:.3f}" if item["similarity"] is not None else ""
+    return f"{item['path']} duplicates {item['duplicates']} ({item['relation']}{sim}): {item['reason']}"
+
+
+def summary(report: dict[str, Any]) -> str:
+    accepted = f", {len(report['accepted'])} accepted" if report["accepted"] else ""
+    return (
+        f"{len(report['duplicates'])} duplicate(s){accepted}, {len(report['new'])} new, {len(report['known'])} known, "
+        f"{len(report['rejected'])} rejected"
+    )
+
+
+def annotation(level: str, title: str, message: str, file: str | None = None) -> str:
+    """One workflow command; ``file`` None: a general one, not attached to a file."""
+    where_ = f"file={_property(file)}," if file else ""
+    return f"::{level} {where_}title={_property(title)}::{_data(message)}"
+
+
+def problem(message: str, title: str) -> str:
+    """A run that could not check (a bad ref, an unusable corpus): a general error and a summary."""
+    return f"{annotation('error', title, message)}\ncheck did not run: {title}"
+
+
+def where(path: str, top: Path | None) -> str:
+    """``path`` relative to the repository root when it lies inside, else as given."""
+    resolved = Path(path).resolve()
+    if top is not None and resolved.is_relative_to(top):
+        return resolved.relative_to(top).as_posix()
+    return path
+
+
+def repo_root(folder: Path) -> Path | None:
+    """The root of the git work tree holding ``folder`` (None outside one, or without git)."""
+    try:
+        done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True,
+                              check=False)  # fmt: skip
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    out = done.stdout.decode("utf-8", "surrogateescape").strip()
+    return Path(out).resolve() if done.returncode == 0 and out else None
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
