@@ -9,10 +9,10 @@ from typing import Any
 
 import polars as pl
 
+from dedupe.decisions import Kind
 from dedupe.document import Document
 from dedupe.model import Pair
 from dedupe.store import Corpus, Plan, log
-from dedupe.store.corrections import ACCEPT
 
 
 def check_report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def recorded_duplicates(corpus: Corpus, plan: Plan, added: Sequence[str]) -> lis
 def _accepted(corpus: Corpus, duplicates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Duplicates still failing, and those a person accepted (``policy-dedup accept``: same bytes),
     each with who accepted it and why."""
-    accepted = {e.get("sha256"): e for e in log.entries(corpus.decisions_path) if e["decision"] == ACCEPT}
+    accepted = {e.get("sha256"): e for e in log.entries(corpus.decisions_path) if e["decision"] == Kind.ACCEPT}
     failing, passed = [], []
     for item in duplicates:
         sha = item.pop("sha256")

@@ -16,10 +16,11 @@ from typing import Any
 
 import polars as pl
 
-from dedupe.decisions import CanonicalByHand, MergeByHand, SplitByHand, Withdraw
+from dedupe.decisions import Accept, CanonicalByHand, Kind, MergeByHand, SplitByHand, Withdraw
 from dedupe.engine import find_duplicates
 from dedupe.errors import UnknownNotice
 from dedupe.store.corpus import Corpus, Plan
+from dedupe.store.journal import sha256_of
 from dedupe.store.view import View, pair_row
 
 KINDS = {"merge": 2, "split": 2, "canonical": 1, "withdraw": 1}
@@ -92,4 +93,27 @@ def _withdrawn(manifest: pl.DataFrame, doc_id: str) -> pl.DataFrame:
     )
 
 
-__all__ = ["KINDS", "correct", "resolve"]
+def accept(corpus: Corpus, path: str, reason: str, by: str) -> Plan:
+    """A reviewed, deliberate duplicate: ``check`` lets a file of these bytes pass from now on.
+
+    The file is named as check reported it (under raw/, ingested or not, or anywhere); the log
+    keeps its sha256, so a renamed copy of the same bytes passes too and a changed file does not."""
+    file = Path(path)
+    if not file.is_file():
+        raise UnknownNotice(f"{path} is not a file: give the duplicate as check reported it")
+    sha = sha256_of(file)
+    with corpus.session() as (view, notes):
+        inside = file.resolve().is_relative_to(corpus.root.resolve())
+        shown = file.resolve().relative_to(corpus.root.resolve()).as_posix() if inside else path
+        row = view.manifest.filter(pl.col("sha256") == sha).head(1).to_dicts()
+        entry = Accept(by=by, reason=reason, sha256=sha or "", path=row[0]["path"] if row else shown,
+                       id=row[0]["id"] if row else None)  # fmt: skip
+        plan = Plan(notes=notes, corrections=[entry])
+        corpus.land(view, plan)
+        return plan
+
+
+ACCEPT = Kind.ACCEPT
+
+
+__all__ = ["ACCEPT", "KINDS", "accept", "correct", "resolve"]
