@@ -78,20 +78,22 @@ def _note(*lines: str) -> None:
 def compare_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by the commands that compare notices."""
 
-    @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=0.8, show_default=True,
-                  help="Exact Jaccard from which two notices are near duplicates.")  # fmt: skip
+    @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None,
+                  help="Exact Jaccard from which two notices are near duplicates [default: 0.8, or the corpus's].")  # fmt: skip
     @click.option("--jobs", "-j", type=click.IntRange(1), help="Worker processes [default: all cores for 64+ files].")
     @click.option("--encoding", default=None, help="Decode every file with this encoding instead of detecting it.")
     @click.option("--max-bytes", type=click.IntRange(1), default=100_000_000, help="Refuse larger files [100 MB].")
     @click.option("--follow-symlinks", is_flag=True, help="Follow links in folders to files outside them.")
     @click.option("--reference-signatures", is_flag=True, hidden=True, help="Signatures through datasketch (slow).")
     @functools.wraps(fn)
-    def wrapper(*args: Any, threshold: float, jobs: int | None, encoding: str | None, **kw: Any) -> Any:
+    def wrapper(*args: Any, threshold: float | None, jobs: int | None, encoding: str | None, **kw: Any) -> Any:
         from dedupe import DedupeConfig
         from normalize import NormalizeConfig
 
         vectorized = not kw.pop("reference_signatures")
-        config = DedupeConfig(near_threshold=threshold, candidate_threshold=min(0.4, threshold), vectorized=vectorized)
+        config = None  # the corpus's settings (a corpus refuses others), or the defaults without a corpus
+        if threshold is not None or not vectorized:
+            config = DedupeConfig(near_threshold=threshold or DedupeConfig.near_threshold, vectorized=vectorized)
         limits = {"max_bytes": kw.pop("max_bytes"), "follow_symlinks": kw.pop("follow_symlinks")}
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         return fn(*args, config=config, jobs=jobs or cores, ncfg=NormalizeConfig(encoding=encoding), limits=limits, **kw)
@@ -138,10 +140,11 @@ def normalize_command(files: tuple[str, ...], show_key: bool, explain: bool, enc
 def dedupe_command(
     paths: tuple[str, ...], fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any, limits: dict[str, Any]
 ) -> None:
-    from dedupe import Document, Rejected, find_duplicates
+    from dedupe import DedupeConfig, Document, Rejected, find_duplicates
     from dedupe.files import read_batch
     from dedupe.reports.table import format_dedupe, result_json
 
+    config = config or DedupeConfig()
     results, _ = read_batch(paths, jobs, ncfg, config, **limits)
     _note(*(f"skipped {r.path}: {r.reason}" for r in results if isinstance(r, Rejected)))
     docs = [r for r in results if isinstance(r, Document)]
@@ -338,6 +341,22 @@ def accept_command(path: str, reason: str, by: str | None, corpus_dir: str) -> N
     from dedupe.store.corrections import accept
 
     _print_plan(accept(Corpus(corpus_dir), path, reason, by or getpass.getuser()))
+
+
+@main.command("rekey", help=_help("Change the settings the corpus was built with (its config.toml) and make its "
+                                  "cache anew; notices already clustered keep their clusters."))  # fmt: skip
+@corpus_option
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Exact Jaccard from which two notices are near duplicates [default: as recorded].")  # fmt: skip
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes for the rebuild.")
+def rekey_command(corpus_dir: str, threshold: float | None, jobs: int | None) -> None:
+    from dedupe.store import Corpus
+
+    corpus = Corpus(corpus_dir, jobs=jobs or os.cpu_count() or 1)
+    changed = corpus.rekey(near_threshold=threshold)
+    for name, old, new in changed:
+        click.echo(f"{name}: {old} → {new}")
+    click.echo(f"{corpus.root / 'config.toml'} written, cache made anew ({len(changed)} setting(s) changed)")
 
 
 @main.command("history", help=_help("What happened to one notice: its manifest row and every decision about it."))
