@@ -40,8 +40,11 @@ def cluster(
 
     A person's corrections come first: ``forced`` pairs (merged by hand) are joined whatever the
     automatic vetoes say, except a join that ``kept_apart`` (split by hand) forbids; then the
-    automatic merges, which respect both kinds of cannot-link. Returns the clusters (each sorted,
-    ordered by their first member) and the merges refused.
+    automatic merges, which respect both kinds of cannot-link. An automatic veto of a notice a
+    person merged does not hold against the notices it was merged with: merging A (of cluster
+    {A, C}) with B joins the two clusters, as the person said, rather than taking A from C because
+    B and C are versions apart. Returns the clusters (each sorted, ordered by their first member)
+    and the merges refused.
     """
     uf = UnionFind(size)
     members: dict[int, set[int]] = {i: {i} for i in range(size)}
@@ -50,8 +53,12 @@ def cluster(
         forbidden.setdefault(a, set()).add(b)
         forbidden.setdefault(b, set()).add(a)
     refused: list[tuple[int, int]] = []
+    forced, merges = list(forced), list(merges)
     _join(uf, members, forbidden, forced, refused)
+    overruled = _overruled([p for p in forced if p not in refused], merges)
     for a, b in apart:
+        if (a, b) in overruled or (b, a) in overruled:
+            continue
         forbidden.setdefault(a, set()).add(b)
         forbidden.setdefault(b, set()).add(a)
     _join(uf, members, forbidden, merges, refused)
@@ -59,6 +66,20 @@ def cluster(
     for i in range(size):
         groups.setdefault(uf.find(i), []).append(i)
     return sorted(groups.values(), key=lambda g: g[0]), refused
+
+
+def _overruled(forced: list[tuple[int, int]], merges: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The automatic vetoes a person's merge overrules: merging A with B joins B to A's cluster
+    mates (those A merges with directly), so a veto between B and one of them no longer holds."""
+    mates: dict[int, set[int]] = {}
+    for a, b in merges:
+        mates.setdefault(a, set()).add(b)
+        mates.setdefault(b, set()).add(a)
+    out = set()
+    for a, b in forced:
+        out.update((b, m) for m in mates.get(a, ()))
+        out.update((a, m) for m in mates.get(b, ()))
+    return out
 
 
 def _join(

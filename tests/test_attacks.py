@@ -233,14 +233,14 @@ def test_verify_checks_every_column(corpus, values, message):
 def test_a_manifest_with_windows_line_breaks_is_read(corpus):
     data = (corpus / "manifest.csv").read_bytes()
     (corpus / "manifest.csv").write_bytes(data.replace(b"\n", b"\r\n"))
-    code, out, err = run("check", str(DISTINCT), "--corpus", str(corpus))
+    code, _, err = run("check", str(DISTINCT), "--corpus", str(corpus))
     assert code == 0, err
     code, out, err = run("report", "--corpus", str(corpus))
     assert code == 0 and "5 originals" in out, err
 
 
 # -- a damaged cache --------------------------------------------------------------------------------
-def _damage(root: Path, at: float, length: int = 64) -> None:
+def _damage(root: Path, at: float, length: int = 1024) -> None:
     cache = root / ".cache" / "index.sqlite"
     data = bytearray(cache.read_bytes())
     start = int(len(data) * at)
@@ -314,3 +314,46 @@ def test_a_cache_in_the_way_is_worked_around_in_memory(corpus, tmp_path, monkeyp
     finally:
         cache.chmod(0o755) if cache.is_dir() else None
     assert len(manifest_rows(corpus)) == 6
+
+
+# -- corrections ------------------------------------------------------------------------------------
+def _other_version(folder: Path) -> Path:
+    """Seed 002 as a later notice of the same programme: another 文号 and year, and its closing
+    part missing (the veto keeps it apart from 002 and 003; it is flagged truncated)."""
+    from tests.conftest import seed_path
+
+    text = seed_path("002").read_text(encoding="utf-8").replace("威人社字〔2023〕13 号", "威人社字〔2024〕7 号")
+    lines = text.replace("2023", "2024").split("\n")
+    path = folder / "x.txt"
+    path.write_text("\n".join(lines[: int(len(lines) * 0.8)]).rstrip() + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_merge_by_hand_joins_the_two_clusters_and_never_elects_the_truncated_member(corpus, tmp_path):
+    from tests.test_store import log_lines
+
+    assert run("ingest", str(_other_version(tmp_path)), "--corpus", str(corpus))[0] == 0
+    assert cluster_of(corpus, "raw/x.txt") != cluster_of(corpus, WEIHAI[0])  # kept apart by the veto
+    code, _, err = run("merge", WEIHAI[1], "raw/x.txt", "--reason", "the same programme", "--corpus", str(corpus))
+    assert code == 0, err
+    rows = {r["path"]: r for r in manifest_rows(corpus)}
+    assert rows[WEIHAI[0]]["cluster"] == rows[WEIHAI[1]]["cluster"] == rows["raw/x.txt"]["cluster"]
+    assert "truncated" in rows["raw/x.txt"]["flags"] and rows["raw/x.txt"]["is_canonical"] == "false"
+    assert rows[WEIHAI[0]]["is_canonical"] == "true"
+    assert all(e.get("reason") for e in log_lines(corpus) if e["decision"] == "cluster-merge")
+    assert run("verify", "--corpus", str(corpus))[0] == 0
+
+
+@pytest.mark.parametrize(
+    "correction",
+    [["merge", f"raw/{SEED_NAMES['000']}", f"raw/{SEED_NAMES['004']}"], ["split", *WEIHAI], ["canonical", WEIHAI[1]],
+     ["withdraw", f"raw/{SEED_NAMES['001']}"]],
+    ids=lambda c: c[0],
+)  # fmt: skip
+def test_a_correction_run_again_is_a_no_op_that_says_so(corpus, correction):
+    args = [*correction, "--reason", "checked by hand", "--corpus", str(corpus)]
+    assert run(*args)[0] == 0
+    log, manifest = (corpus / "decisions.jsonl").read_bytes(), (corpus / "manifest.csv").read_bytes()
+    code, _, err = run(*args)
+    assert code == 0 and "already" in err and "nothing was changed or logged" in err, err
+    assert (corpus / "decisions.jsonl").read_bytes() == log and (corpus / "manifest.csv").read_bytes() == manifest

@@ -64,6 +64,9 @@ def correct(corpus: Corpus, kind: str, names: list[str], reason: str, by: str) -
         else:
             notice = CanonicalByHand if kind == "canonical" else Withdraw
             entry = notice(id=ids[0], path=rows[0]["path"], cluster=rows[0]["cluster"], by=by, reason=reason)
+        already = landed_already(view, kind, rows)
+        if already:  # the same correction again: nothing to change, nothing to log
+            return Plan(notes=[*notes, already], corrections=[entry])
         before, recluster = view.manifest, set(ids)
         with view.cache.db:
             view.cache.set("log", "a correction is landing")  # if it does not land, the next command resyncs
@@ -80,6 +83,26 @@ def correct(corpus: Corpus, kind: str, names: list[str], reason: str, by: str) -
         plan = Plan(result=result, notes=notes, corrections=[entry])
         corpus.land(view, plan, before=before)
         return plan
+
+
+def landed_already(view: View, kind: str, rows: list[dict[str, Any]]) -> str | None:
+    """What says this correction is in force already (so running it again changes nothing), if so:
+    the same merge or split by hand with the clusters as it left them, the canonical chosen by hand
+    and still the canonical, the notice withdrawn."""
+    ids = [r["id"] for r in rows]
+    said = None
+    if kind in ("merge", "split"):
+        links = [x for x in view.links(ids) if {x.a, x.b} == set(ids) and x.by_hand]
+        together = rows[0]["cluster"] == rows[1]["cluster"]
+        if kind == "merge" and together and any(x.merges for x in links):
+            said = f"{rows[0]['path']} and {rows[1]['path']} were merged by hand already and are one cluster"
+        elif kind == "split" and not together and any(x.veto for x in links):
+            said = f"{rows[0]['path']} and {rows[1]['path']} were split by hand already and are apart"
+    elif kind == "canonical" and rows[0]["is_canonical"] and ids[0] in view.pinned(ids):
+        said = f"{rows[0]['path']} was chosen by hand already and is its cluster's canonical"
+    elif kind == "withdraw" and rows[0]["status"] == "withdrawn":
+        said = f"{rows[0]['path']} is withdrawn already"
+    return f"{said}: nothing was changed or logged" if said else None
 
 
 def _withdrawn(manifest: pl.DataFrame, doc_id: str) -> pl.DataFrame:
