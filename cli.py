@@ -39,7 +39,7 @@ class _Commands(click.Group):
         from normalize import NormalizeError
 
         try:
-            return super().invoke(ctx)
+            return self._run(ctx)
         except (InputError, NormalizeError) as exc:
             raise BadInput(str(exc)) from exc
         except DedupeError as exc:
@@ -51,6 +51,20 @@ class _Commands(click.Group):
                 traceback.print_exc()
             click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with --verbose for details)", err=True)
             ctx.exit(4)
+
+    def _run(self, ctx: click.Context) -> Any:
+        """The command; when the cache (derived data) turns out damaged, it is discarded and the
+        command runs once more, making it anew from the originals."""
+        from dedupe.store.cache import CacheDamaged
+
+        args = list(ctx._protected_args), list(ctx.args)
+        try:
+            return super().invoke(ctx)
+        except CacheDamaged as exc:
+            exc.discard()
+            click.echo(f"note: {exc}: made anew from the originals", err=True)
+            ctx._protected_args, ctx.args = args
+            return super().invoke(ctx)
 
 
 def _help(text: str) -> str:
