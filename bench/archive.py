@@ -106,15 +106,15 @@ def missing_keeps(text: str, keep: Iterable[str]) -> list[str]:
 def flattened_lines(text: str) -> list[str]:
     """Lines that are a table's flattening of a notice, not a paragraph: a residue line of empty
     cells (``| | |``); a line holding ``|`` over 300 characters that is one or two cells (a notice
-    in a layout cell) or glues two or more paragraph openings (``。第三条``, ``。一、``…); any line
-    over 500 characters gluing two or more paragraph openings. A real table's row with a long
-    cell of one paragraph is a table, not a flattening."""
+    in a layout cell); a line, or a cell, over 500 characters gluing two or more paragraph
+    openings (``。第三条``, ``。一、``…). A real table's row whose cells hold a paragraph or a
+    short list each is a table, not a flattening."""
     out = []
     for line in text.split("\n"):
         openings = len(_OPENING.findall(line)) if len(line) > 300 else 0
         cells = [c for c in line.split("|") if c.strip()]
         one_cell = "|" in line and len(line) > 300 and len(cells) <= 2
-        glued = openings >= 2 and (len(line) > 500 or "|" in line)
+        glued = openings >= 2 and max(len(c) for c in cells) > 500  # a cell (or a line) gluing paragraphs
         if _RESIDUE.match(line) or one_cell or glued:
             out.append(line)
     return out

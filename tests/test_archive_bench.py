@@ -47,6 +47,8 @@ def test_a_notice_in_one_cell_is_a_flattened_line() -> None:
 def test_a_real_table_row_with_a_long_cell_is_not_flattened() -> None:
     cell = "在医疗服务价格动态调整中，优先将技术劳务占比高的项目纳入调整范围" * 10
     assert not flattened_lines(f"| 21 | 发挥基本医保支持作用。 | {cell} | 市医保局 |")
+    listed = "考察激励机制的落实情况：1.签约服务费由医保基金、基本公共卫生服务经费和签约居民付费分担。2.签约服务费用于家庭医生团队。"
+    assert not flattened_lines(f"| 17.家庭医生签约服务费 | 定性指标，查看落实情况 | {listed * 5} | 10 |")
 
 
 def test_titles_compare_without_whitespace_and_width() -> None:
