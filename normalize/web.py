@@ -281,7 +281,7 @@ _BREADCRUMB = re.compile(
 _TOOL_WORDS = re.compile(
     r"打印本页|打印此页|打印文章|打印|关闭窗口|关闭本页|关闭|收藏本页|加入收藏|收藏|返回顶部|返回列表|返回首页|返回|"
     r"内容纠错|我要纠错|纠错|发表评论|我要评论|查看评论|评论|增大字号|减小字号|默认字号|字号|字体|"
-    r"分享到|分享|保存本页|保存|视力保护色|背景色|繁体|简体|无障碍|手机版|RSS|顶部|默认|A[+\-]?|[大中小]"
+    r"分享到|分享|保存本页|保存|视力保护色|背景色|繁体|简体|无障碍|手机版|RSS|顶部|TOP|Top|top|默认|A[+\-]?|[大中小]"
 )
 _TOOL_REST = re.compile(r"[\s【】\[\]（）()|｜:：/、·,，\-]+")
 _COUNTER = re.compile(r"(?:浏览|点击|阅读|访问|查看)(?:次数|量|数|人次|率)?\s*[：:]?\s*\d*\s*次?|人气\s*[：:]")
@@ -351,7 +351,7 @@ _NAV = re.compile(r"[>＞»›].*[>＞»›]|[»›]|首页|当前位置|位置[
 _NUMBERISH = re.compile(r"^[\d\s.\-—第页/共()（）]+$")
 
 
-_REPOST = re.compile(r"^\s*(?:[（(【\[]\s*转载\s*[）)】\]]|转载\s*[：:])\s*")
+_REPOST = re.compile(r"^\s*(?:[（(【\[]\s*(?:转载|转发)\s*[）)】\]]|(?:转载|转发)\s*[：:])\s*")
 
 
 def clean_title(text: str) -> str:
@@ -392,11 +392,6 @@ def title_parts(title: str, outside: str) -> str | None:
     if notices:
         return max(notices, key=len)
     return keep[0] if keep else None
-
-
-def _same(a: str, b: str) -> bool:
-    a, b = a.replace(" ", ""), b.replace(" ", "")
-    return bool(a and b) and (a in b or b in a)
 
 
 # -- the page ------------------------------------------------------------------------------------
@@ -442,6 +437,45 @@ def _github_source(tree: etree._Element, source: str) -> str | None:
     if len(cells) < 3:
         return None
     return "\n".join(_text_of(c) for c in cells)
+
+
+_SENTENCE_MARK = re.compile(r"[，。；、]")
+
+
+def _prose(line: Line) -> bool:
+    text = line.text
+    return (
+        len(text) >= 20
+        and not line.links
+        and bool(_SENTENCE_MARK.search(text))
+        and not is_furniture(text)
+        and not is_info_line(text)
+    )
+
+
+def _adjacent_prose(lines: list[Line], start: int, end: int) -> tuple[int, int]:
+    """Paragraphs right before or after the chosen element (notes above a table that holds most of
+    the text) belong to the notice too."""
+    while start > 0 and _prose(lines[start - 1]):
+        start -= 1
+    while end < len(lines) and _prose(lines[end]):
+        end += 1
+    return start, end
+
+
+def _red_header(lines: list[Line], start: int) -> int:
+    """The notice's own head just above the element that holds its text: centred lines, a 文号,
+    a 令's header and number (``中华人民共和国环境保护部令`` / ``第4号``), up to the page's heading."""
+    j = start
+    while j > 0 and start - j < 4:
+        line = lines[j - 1]
+        text = line.text
+        if line.links or line.weight >= 3 or is_furniture(text) or is_info_line(text) or len(text) > 60:
+            break
+        if not (line.centered or _DOC_NO.search(text) or _HEADER_ONLY.search(text)):
+            break
+        j -= 1
+    return j
 
 
 def _walk(root: etree._Element, hidden: bool) -> Page:
@@ -509,6 +543,8 @@ def read_page(source: str, _depth: int = 0) -> Reading:
     if page.hidden and not any(line.text for line in page.lines):
         page = _walk(body if body is not None else tree, True)
     start, end = _container(page)
+    start, end = _adjacent_prose(page.lines, start, end)
+    start = _red_header(page.lines, start)
     reading = Reading(None, [], images=sum(1 for i in page.images if start <= i <= end), fields=page.fields)
     keep = _body_lines(page, start, end, reading)
     around = [line.text for line in page.lines[:start] + page.lines[end:]]
@@ -574,21 +610,29 @@ def _choose_title(
         named.append(article_title.strip())
     headings: list[tuple[int, str]] = []  # (score, text)
     before = [ln for ln in page.lines[max(0, start - 10) : start] if ln.links * 2 < len(ln.text)]
-    for pos, line in enumerate(reversed(before)):
-        if (line.weight or line.centered) and plausible_title(line.text):
-            headings.append((line.weight + line.centered + (2 if pos < 3 else 0), line.text))
+    for pos, line in enumerate(before):
+        if line.weight or line.centered:
+            text = _joined_heading(before, pos)
+            if plausible_title(text):
+                near = 2 if len(before) - pos <= 3 else 0
+                short = -2 if len(clean_title(text)) < 8 else 0
+                headings.append((line.weight + line.centered + near + short + 2 * notice_like(text), text))
+    headings.reverse()  # the nearer heading first among equals
     for pos, line in enumerate(keep[:5]):
         if line.weight >= 2 or (line.centered and (line.weight or notice_like(line.text))):
             text = _joined_heading(keep, pos)
             if plausible_title(text):
                 headings.append((line.weight + line.centered + 2 * notice_like(text) + (pos == 0), text))
-    references = [*named, *([from_title] if from_title else [])]
-    for _score, text in sorted(headings, key=lambda h: -h[0]):
-        if any(_same(text, ref) for ref in references):
+    references = [_squeeze(t) for t in (*named, *([from_title] if from_title else []))]
+    headings.sort(key=lambda h: -h[0])
+    for _score, text in headings:
+        whole = _squeeze(text)
+        # the page's heading as the metadata or <title> give it, or longer (a <title> shortens)
+        if whole in references or (from_title and _squeeze(from_title) in whole):
             return text
     if named:
         return named[0]
-    for score, text in sorted(headings, key=lambda h: -h[0]):
+    for score, text in headings:
         if score >= 2 and (notice_like(text) or not from_title or not notice_like(from_title)):
             return text
     return from_title
@@ -598,7 +642,7 @@ def _joined_heading(lines: list[Line], pos: int) -> str:
     """A heading the page breaks over two or three lines in one style, joined."""
     text = lines[pos].text
     for nxt in lines[pos + 1 : pos + 3]:
-        if nxt.style != lines[pos].style or notice_like(text) or len(text) + len(nxt.text) > 120:
+        if nxt.style != lines[pos].style or _NOTICE_END.search(text) or len(text) + len(nxt.text) > 120:
             break
         if nxt.text[-1:] in "。；：:" or nxt.text.startswith(("第", "（", "(")):
             break
