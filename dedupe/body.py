@@ -59,8 +59,3 @@ def not_the_notice(line: str) -> bool:
         return True
     latin = len(_LATIN.findall(line))
     return latin >= 20 and len(_HAN.findall(line)) < 0.2 * latin
-
-
-def notice_text(text: str) -> str:
-    """``text`` without the lines :func:`not_the_notice` finds."""
-    return "\n".join(line for line in text.split("\n") if not not_the_notice(line))

@@ -118,11 +118,14 @@ class Document:
         """Key characters of the body (from the first article on; the whole key when there is no
         article), less the lines that are not the notice (furniture, an export's metadata rows, a
         translation): what the election measures, so that boilerplate wins nothing."""
-        from dedupe.body import body_of, notice_text
+        from dedupe.body import body_of, not_the_notice
 
-        body = body_of(self.text)
-        kept = notice_text(self.text if body is None else body)  # furniture, export rows, translations out
-        return len(comparison_key(kept))
+        text = self.text
+        body = body_of(text)
+        head = text[: len(text) - len(body)] if body is not None else ""
+        dropped = [line for line in (body or text).split("\n") if not_the_notice(line)]
+        # the key is made line by line: the body's is the whole key less the head's and the dropped lines'
+        return len(self.key) - len(comparison_key(head)) - len(comparison_key("\n".join(dropped)))
 
     @cached_property
     def fingerprint(self) -> Fingerprint:
