@@ -102,14 +102,53 @@ def plausible_title(line: str) -> bool:
     return not re.match(r"^(?:第[一二三四五六七八九十百\d]+[章节条编]|附件|目\s*录|窗体)", s)
 
 
+_BULLET = re.compile(r"^[■□●○◆◇★☆▲△▶►•·]\s*")
+_NUMBER = r"[\u4e00-\u9fff]{1,8}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号"
+_EDGE_NUMBER = re.compile(
+    rf"^{_NUMBER}\s*(?=[\u4e00-\u9fff])|[（(][^（）()]{{0,30}}令\s*第\s*[\d一二三四五六七八九十百千零〇]+\s*号[)）]$"
+)
+_TAIL_NUMBER = re.compile(r"\s*[（(]?\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号\s*[)）]?$")
+
+
+def _cut_tail_number(line: str) -> str:
+    """``…的决定国发〔2008〕17号`` → ``…的决定``: a 文号 after a title's last word goes."""
+    m = _TAIL_NUMBER.search(line)
+    if not m:
+        return line
+    for k in range(1, 9):  # the issuer's code before the bracket: 国发, 武劳社, 国办发…
+        head = line[: m.start() - k].rstrip(" （(")
+        if TITLE_SUFFIX.search(head):
+            return head
+    return line
+
+
+# a regulation named in its promulgation: 《湖南省规范性文件管理办法》已经2009年6月22日…通过
+_PROMULGATED = re.compile(r"^《([^《》]{4,60})》(?:已经|已由|业经|经)")
+
+
 def _one_cell(line: str) -> str:
-    """The text of a table row of one cell (``| 关于…的通知 |``), else the line."""
-    inner = line.strip().strip("|").strip()
-    return inner if line.startswith("|") and "|" not in inner else line
+    """The text of a table row of one filled cell (``| 关于…的通知 | |``), else the line."""
+    if not line.startswith("|"):
+        return line
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|") if cell.strip()]
+    return cells[0] if len(cells) == 1 else line
+
+
+def _as_title(line: str) -> str:
+    """A head line as a title reads: without a bullet, the cell around it, a 文号 or a 令's number
+    glued before or after it (国办发〔2015〕38号国务院办公厅关于…, …的决定国发〔2008〕17号), the
+    book-title marks around the whole of it, a signature and date glued before it."""
+    line = _BULLET.sub("", _one_cell(line)).strip()
+    if "号" in line and len(line) <= 140:
+        stripped = _cut_tail_number(_EDGE_NUMBER.sub("", line)).strip()
+        line = stripped if len(stripped) >= 6 else line
+    if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
+        line = line[1:-1]
+    return _strip_glued_head(line)
 
 
 def _title(lines: list[str], facts: dict[str, str] | None = None) -> str | None:
-    head = [_strip_glued_head(_one_cell(line)) for line in lines[:HEAD_LINES]]
+    head = [_as_title(line) for line in lines[:HEAD_LINES]]
     candidates = [
         line
         for line in head
@@ -121,21 +160,26 @@ def _title(lines: list[str], facts: dict[str, str] | None = None) -> str | None:
     ]
     given = (facts or {}).get("title")
     if given and plausible_title(given):
-        return given
-    for line in candidates:  # the official title: 关于…的通知, then a regulation's name
-        if line.startswith("关于") or "关于" in line[:20]:
+        return _as_title(given)
+    for line in candidates:  # the official title: …关于…的通知, then a regulation's name
+        if "关于" in line:
             return line
     for line in candidates:
-        if _REGULATION.search(line) and not line.startswith("《"):
+        if _REGULATION.search(line):
             return line
     if candidates:
         return candidates[0]
-    return next((line for line in head[:3] if 6 <= len(line) <= 60 and _fallback_title(line)), None)
+    for line in head[:5]:
+        if m := _PROMULGATED.match(line):
+            return m.group(1)
+    if head and len(head[0]) <= 60 and plausible_title(head[0]) and not starts_item(head[0]):
+        return head[0]  # a headline (a web page puts its heading first)
+    return next((line for line in head[1:3] if 6 <= len(line) <= 60 and _fallback_title(line)), None)
 
 
 def _fallback_title(line: str) -> bool:
-    """A first line taken as the title when none ends like one: not an item, a history note
-    (``（1997年…通过``) or a sentence."""
+    """A second or third line taken as the title when none ends like one: not an item, a history
+    note (``（1997年…通过``) or a sentence."""
     return (
         plausible_title(line)
         and not starts_item(line)

@@ -164,6 +164,31 @@ def test_head_lines_that_are_never_the_title(lines, title):
     assert normalize("\n".join(lines)).meta.title == title
 
 
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["湖南省人民政府令第242号", "《湖南省规范性文件管理办法》已经2009年6月22日省人民政府第31次常务会议通过，现予公布，自公布之日起施行。",
+          "省长周强", "2009年7月9日", "第一章　总则"], "湖南省规范性文件管理办法"),
+        (["国务院关于加强市县政府依法行政的决定国发〔2008〕17号", "各省、自治区、直辖市人民政府："],
+         "国务院关于加强市县政府依法行政的决定"),
+        (["国办发〔2015〕38号国务院办公厅关于城市公立医院综合改革试点的指导意见", "各省、自治区、直辖市人民政府："],
+         "国务院办公厅关于城市公立医院综合改革试点的指导意见"),
+        (["■ 中山市教育局关于印发中山市义务教育阶段学校招生工作意见的通知", "各镇区教办："],
+         "中山市教育局关于印发中山市义务教育阶段学校招生工作意见的通知"),
+        (["| 关于做好2016年杭州市区各类高中招生工作的通知 | |", "各区教育局："], "关于做好2016年杭州市区各类高中招生工作的通知"),
+        (["河南省人民政府办公厅转发省教育厅等部门关于做好进城务工人员随迁子女接受义务教育后在当地参加升学考试工作实施意见的通知",
+          "豫政办〔2012〕180号", "省教育厅、发展改革委、公安厅、人力资源社会保障厅制定的《关于进城务工人员随迁子女接受义务教育后在当地参加升学考试工作的实施意见》已经省政府同意，现转发给你们，请认真贯彻落实。",
+          "关于进城务工人员随迁子女接受义务教育后在当地参加升学考试工作的实施意见"],
+         "河南省人民政府办公厅转发省教育厅等部门关于做好进城务工人员随迁子女接受义务教育后在当地参加升学考试工作实施意见的通知"),
+    ],
+)
+def test_the_title_is_read_without_what_is_glued_around_it(lines, title):
+    """Real head lines of mirror files: a regulation named only in its promulgation, a 文号 glued
+    before or after the title, a bullet, a row of one filled cell, the official title before the
+    title of what it forwards."""
+    assert normalize("\n".join(lines)).meta.title == title
+
+
 def test_a_metadata_row_is_never_the_title():
     head = ["| 责任部门： | 东坑镇党政办 | 文件编号： | |", "|---|---|---|---|",
             "| 生成日期： | 2015-05-05 | 信息索引号： | 719346854/2015-00662 |", "（2014年4月8日发布）", "一、申请对象："]  # fmt: skip
