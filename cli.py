@@ -264,10 +264,11 @@ def _annotated(github: bool) -> Iterator[None]:
 def report_command(corpus_dir: str, fmt: str, as_json: bool, output: str | None) -> None:
     from dedupe.reports import render
     from dedupe.store import Corpus
-    from dedupe.store.export import check_output
+    from dedupe.store.export import check_output, settle
 
     if output:
         check_output(Path(corpus_dir), Path(output), "--output")
+    settle(Corpus(corpus_dir))  # an interrupted ingest is finished first: the report lists what is there
     text = render(Corpus(corpus_dir), "json" if as_json else fmt, Path(output).parent if output else None)
     text += "" if text.endswith("\n") else "\n"
     if output:

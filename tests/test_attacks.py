@@ -357,3 +357,25 @@ def test_a_correction_run_again_is_a_no_op_that_says_so(corpus, correction):
     code, _, err = run(*args)
     assert code == 0 and "already" in err and "nothing was changed or logged" in err, err
     assert (corpus / "decisions.jsonl").read_bytes() == log and (corpus / "manifest.csv").read_bytes() == manifest
+
+
+# -- reading right after an interrupted ingest ---------------------------------------------------------
+@pytest.mark.parametrize("step", ["log", "manifest"])
+@pytest.mark.parametrize("first", ["export", "report"])
+def test_export_and_report_settle_an_interrupted_ingest_first(corpus, tmp_path, step, first):
+    from tests.test_faults import batch, crashed_ingest
+
+    files = batch(tmp_path / "batch")
+    assert crashed_ingest(corpus, files, step) == 86  # a real process, ended right after the step
+    landed = step == "manifest"
+    said = "finished an interrupted ingest" if landed else "undid an interrupted ingest"
+    if first == "report":
+        code, out, err = run("report", "--corpus", str(corpus))
+        assert code == 0 and f"{8 if landed else 5} originals" in out and said in err, err
+    code, out, err = run("export", "--corpus", str(corpus))
+    assert code == 0 and (said in err) == (first == "export"), err
+    listed = [line.split(",")[-1] for line in out.splitlines()[1:]]
+    assert len(listed) == (6 if landed else 4) and all((corpus / text).is_file() for text in listed)
+    code, _, err = run("export", "--corpus", str(corpus), "--to", str(tmp_path / "out"))
+    assert code == 0, err
+    assert run("verify", "--corpus", str(corpus))[0] == 0

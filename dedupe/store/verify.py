@@ -37,14 +37,14 @@ def verify(root: str | Path, lock_timeout: float = 60.0) -> tuple[int, list[str]
     if not (root / "manifest.csv").is_file() and not (root / "raw").is_dir():
         raise CorpusError(f"{root} is not a corpus (no manifest.csv there): give the corpus folder with --corpus")
     try:
-        with _locked(root, lock_timeout):
+        with locked(root, lock_timeout):
             return _verify(root)
     except Timeout:
         raise CorpusError(f"the corpus {root} is in use by another command: run verify again when it is done") from None
 
 
 @contextlib.contextmanager
-def _locked(root: Path, timeout: float) -> Iterator[None]:
+def locked(root: Path, timeout: float) -> Iterator[None]:
     """The corpus lock; on a corpus this user cannot write (a read-only mount, a shared archive),
     the lock file is locked through a read-only handle, or, when there is none, not at all: no
     command of this user can change the corpus meanwhile."""
