@@ -144,6 +144,8 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
     elif extracted is not None and extracted.html is not None:
         decoded = decode(extracted.html, config.encoding)
         config = config._replace(html=True)
+    elif extracted is not None and extracted.raw is not None:
+        decoded = decode(extracted.raw, config.encoding)
     else:
         decoded = decode(data, config.encoding) if isinstance(data, bytes) else Decoded(data, "str", 1.0, "str")
     raw = decoded.text
@@ -153,6 +155,10 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
     log = ChangeLog()
     if decoded.via.endswith("(repaired)"):
         log.add("mojibake-repaired", decoded.via.removesuffix(" (repaired)"), 1)
+    if decoded.via.endswith("replaced"):
+        log.add("undecodable-bytes-replaced", decoded.via, decoded.text.count("\ufffd"))
+    for step, example, count in extracted.dropped if extracted else ():
+        log.add(step, example, count)
     mojibake = looks_mojibake(raw)
     if mojibake and (fixed := repair_mojibake(raw)):
         raw, mojibake = fixed[0], False

@@ -1,4 +1,5 @@
-"""Bytes to text: BOM, then strict UTF-8, then chardet — never a silent replacement character."""
+"""Bytes to text: BOM, then strict UTF-8 (or UTF-8 with a few stray bytes, replaced and said), then
+chardet — never a silent replacement character."""
 
 from __future__ import annotations
 
@@ -111,6 +112,8 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         return _checked(Decoded(fixed[0], "utf-8", 1.0, f"utf-8 read as {fixed[1]} and saved again (repaired)"))
     if text is not None and (text.isascii() or plausibility(text) >= 0.9):
         return _checked(Decoded(text, "utf-8", 1.0, "utf-8"))
+    if text is None and (nearly := _nearly_utf8(data)):
+        return _checked(Decoded(nearly[0], "utf-8", 0.99, f"utf-8 with {nearly[1]} undecodable byte(s) replaced"))
     utf8 = text  # valid UTF-8 but implausible: short GBK text can pass as UTF-8 (通知 → U+0368 U+05AA)
     declared = sniff_html_charset(data)
     if declared:
@@ -142,6 +145,32 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             return _checked(Decoded(best[0], best[1], 0.5, "plausibility"))
         return _checked(Decoded(utf8, "utf-8", 0.5, "utf-8"))
     raise DecodeError("no encoding decodes these bytes cleanly", guess=name)
+
+
+MAX_STRAY_BYTES = 8  # UTF-8 with at most this many bad bytes (and 1 in 100 of its non-ASCII text) is UTF-8
+
+
+def _nearly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 with a few stray bytes (a page cut and pasted, a byte lost in a copy), decoded with those
+    bytes replaced (U+FFFD, counted and recorded): any 8-bit codec would decode it "cleanly" into
+    mojibake, one wrong character for every Chinese one."""
+    parts, bad, start = [], 0, 0
+    while True:
+        try:
+            parts.append(data[start:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            parts += [data[start : start + exc.start].decode("utf-8"), "\ufffd"]
+            bad, start = bad + exc.end - exc.start, start + exc.end
+            if bad > MAX_STRAY_BYTES:
+                return None
+    if not bad:
+        return None
+    text = "".join(parts)
+    wide = sum(1 for ch in text[:200000] if ord(ch) > 0x7F)
+    if bad * 100 > wide or plausibility(text) < 0.9:
+        return None
+    return text, bad
 
 
 _CP1252_BYTES = {

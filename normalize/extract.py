@@ -1,16 +1,18 @@
 """Formats other than plain text: sniffed from the bytes, never from the file name.
 
 Scraped ``.doc`` files are often ``.docx`` zips, ``.docx`` files binary Word, ``.pdf`` files saved
-web pages, ``.md`` files MHTML archives. :func:`sniff` names the format; :func:`extract_text` gives the
-text of a Word or PDF file (paragraphs and tables in order, Word's automatic numbering rendered,
-PDF pages separated by form feeds so that page numbers and running headers are found per page),
-or the HTML part of an MHTML archive. What cannot be extracted raises :class:`Unsupported` with
-what to do. Binary Word goes through ``antiword`` (a Debian package), the only step here that
-runs a program.
+web pages, ``.md`` files MHTML archives, ``.aspx`` files web pages. :func:`sniff` names the format;
+:func:`extract_text` gives the text of a Word, RTF or PDF file (paragraphs and tables in order,
+Word's automatic numbering rendered, PDF pages separated by form feeds so that page numbers and
+running headers are found per page), or the HTML part of an MHTML archive. Bytes that are no text
+format at all (images, archives, spreadsheets, programs) raise :class:`NotText` naming what they
+are; what cannot be extracted raises :class:`Unsupported` with what to do. Binary Word goes
+through ``antiword`` (a Debian package), the only step here that runs a program.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
@@ -22,7 +24,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from normalize.errors import NormalizeError
+from normalize.errors import EmptyText, NormalizeError
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -40,28 +42,99 @@ class Unsupported(NormalizeError):
     """A file whose text cannot be extracted here; the message says why and what to do."""
 
 
+class NotText(Unsupported):
+    """Bytes of a format that holds no notice text (an image, an archive, a spreadsheet, a program):
+    the message names it; ``category`` (``image``, ``archive``…) is what a folder's summary counts."""
+
+    def __init__(self, what: str, category: str, advice: str = "") -> None:
+        self.what = what
+        self.category = category
+        super().__init__(f"is {what}, not a notice" + (f": {advice}" if advice else ""))
+
+
+# (leading bytes, offset, kind): formats that hold no notice text, told by their signature
+_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, "png"),
+    (b"\xff\xd8\xff", 0, "jpeg"),
+    (b"GIF87a", 0, "gif"),
+    (b"GIF89a", 0, "gif"),
+    (b"II*\x00", 0, "tiff"),
+    (b"MM\x00*", 0, "tiff"),
+    (b"WEBP", 8, "webp"),
+    (b"Rar!\x1a\x07", 0, "rar"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "7z"),
+    (b"\x1f\x8b\x08", 0, "gzip"),
+    (b"BZh91AY&SY", 0, "bzip2"),
+    (b"\x7fELF", 0, "elf"),
+    (b"FWS", 0, "swf"),
+    (b"CWS", 0, "swf"),
+    (b"ID3", 0, "mp3"),
+    (b"ftyp", 4, "mp4"),
+    (b"AVI ", 8, "avi"),
+    (b"WAVE", 8, "wav"),
+)
+# kind: (what it is, category, what to do)
+NOT_TEXT: dict[str, tuple[str, str, str]] = {
+    "png": ("a PNG image", "image", "run OCR on it to read its text"),
+    "jpeg": ("a JPEG image", "image", "run OCR on it to read its text"),
+    "gif": ("a GIF image", "image", "run OCR on it to read its text"),
+    "tiff": ("a TIFF image", "image", "run OCR on it to read its text"),
+    "webp": ("a WebP image", "image", "run OCR on it to read its text"),
+    "bmp": ("a BMP image", "image", "run OCR on it to read its text"),
+    "rar": ("a RAR archive", "archive", "unpack it and give the files inside"),
+    "7z": ("a 7-Zip archive", "archive", "unpack it and give the files inside"),
+    "gzip": ("a gzip archive", "archive", "unpack it and give the files inside"),
+    "bzip2": ("a bzip2 archive", "archive", "unpack it and give the files inside"),
+    "zip": ("a zip archive (not a Word document)", "archive", "unpack it and give the files inside"),
+    "exe": ("a Windows program", "program", ""),
+    "elf": ("a Linux program", "program", ""),
+    "swf": ("a Flash animation", "media", ""),
+    "mp3": ("an MP3 sound file", "media", ""),
+    "mp4": ("an MP4 video", "media", ""),
+    "avi": ("an AVI video", "media", ""),
+    "wav": ("a WAV sound file", "media", ""),
+    "xls": ("an Excel spreadsheet (.xls)", "spreadsheet", "save its sheets as text if they hold a notice"),
+    "xlsx": ("an Excel spreadsheet (.xlsx)", "spreadsheet", "save its sheets as text if they hold a notice"),
+    "ppt": ("a PowerPoint presentation (.ppt)", "presentation", "save it as PDF or text"),
+    "pptx": ("a PowerPoint presentation (.pptx)", "presentation", "save it as PDF or text"),
+    "ole-other": ("an Office file that is not a Word document", "office file", "save it as .docx or text"),
+}
+
+
 @dataclass(frozen=True)
 class Extracted:
-    """Text taken out of a container: ``text`` (Word, PDF) or ``html`` bytes (MHTML), what format
-    it came from, and counts for ``--explain`` (pages, paragraphs, tables)."""
+    """Text taken out of a container: ``text`` (Word, RTF, PDF), ``html`` bytes (MHTML) or ``raw``
+    bytes to decode, what format it came from, and counts for ``--explain`` (pages, paragraphs, tables)."""
 
     format: str
     text: str | None = None
     html: bytes | None = None
     facts: tuple[tuple[str, int], ...] = ()
+    raw: bytes | None = None  # bytes to decode as text (what follows an MHTML header that heads no archive)
+    dropped: tuple[tuple[str, str, int], ...] = ()  # (step, example, count): what the extraction left out
 
 
 def sniff(data: bytes) -> str:
-    """``pdf``, ``docx``, ``zip``, ``ole`` (binary Word/WPS), ``word2003``, ``flatopc``, ``mhtml`` or ``text``
-    (which the text path tells from HTML)."""
+    """``pdf``, ``docx``, ``ole`` (binary Word/WPS), ``word2003``, ``flatopc``, ``rtf``, ``mhtml``, a
+    kind of :data:`NOT_TEXT` (``png``, ``zip``, ``xls``…) or ``text`` (which the text path tells from
+    HTML, whatever the file's name: ``.aspx``, ``.php``, none)."""
     head = data[:4096]
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx" if b"word/" in data[:65536] or _zip_has(data, "word/document.xml") else "zip"
+        return _zip_kind(data)
     if head.startswith(OLE):
-        return "ole"
+        return _ole_kind(data)
+    for signature, offset, kind in _SIGNATURES:
+        if head[offset : offset + len(signature)] == signature:
+            return kind
+    if head.startswith(b"BM") and head[6:10] == b"\0\0\0\0" and head[14:15] in (b"\x0c", b"(", b"@", b"l", b"|"):
+        return "bmp"
+    if head.startswith(b"MZ") and (b"This program cannot be run in DOS mode" in head or b"PE\0\0" in head[:1024]):
+        return "exe"
     lowered = head.lstrip(b"\xef\xbb\xbf").lower()
+    if lowered.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
     if lowered.startswith(b"<?xml") and b"schemas.microsoft.com/office/word/2003/wordml" in lowered:
         return "word2003"
     if lowered.startswith(b"<?xml") and b"schemas.microsoft.com/office/2006/xmlpackage" in lowered:
@@ -69,6 +142,28 @@ def sniff(data: bytes) -> str:
     if b"mime-version:" in lowered[:2048] and b"multipart/related" in lowered:
         return "mhtml"
     return "text"
+
+
+def _zip_kind(data: bytes) -> str:
+    """A zip is Word (``word/``), a spreadsheet (``xl/``), a presentation (``ppt/``) or an archive."""
+    start = data[:65536]
+    for folder, kind in ((b"word/", "docx"), (b"xl/", "xlsx"), (b"ppt/", "pptx")):
+        if folder in start:
+            return kind
+    for name, kind in (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("ppt/presentation.xml", "pptx")):
+        if _zip_has(data, name):
+            return kind
+    return "zip"
+
+
+def _ole_kind(data: bytes) -> str:
+    """An OLE compound file is Word (a ``WordDocument`` stream), Excel (``Workbook``/``Book``) or
+    PowerPoint; its directory names them in UTF-16."""
+    for name, kind in (("WordDocument", "ole"), ("Workbook", "xls"), ("Book", "xls"),
+                       ("PowerPoint Document", "ppt")):  # fmt: skip
+        if name.encode("utf-16-le") + b"\0\0" in data:
+            return kind
+    return "ole-other"
 
 
 def _zip_has(data: bytes, name: str) -> bool:
@@ -92,7 +187,11 @@ def extract_text(data: bytes, kind: str) -> Extracted:
         return _antiword(data)
     if kind == "mhtml":
         return _mhtml(data)
-    raise Unsupported("is a zip archive but not a Word document (.docx): unpack it and give the files inside")
+    if kind == "rtf":
+        return _rtf(data)
+    if kind in NOT_TEXT:
+        raise NotText(*NOT_TEXT[kind])
+    raise Unsupported(f"is of a format not read here ({kind})")
 
 
 # -- Word 2007+ ----------------------------------------------------------------------------------
@@ -200,7 +299,7 @@ def _word2003(data: bytes) -> Extracted:
 
     try:
         root = ET.fromstring(data)
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError) as exc:  # LookupError: an encoding declaration no codec knows
         raise Unsupported(f"is damaged Word 2003 XML ({exc}): open it in Word and save it as .docx") from None
     lines, tables = [], 0
     body = root.find(f"{W2003}body")
@@ -224,7 +323,7 @@ def _antiword(data: bytes) -> Extracted:
             "is a binary Word (.doc/.wps) file, which needs antiword or catdoc: install them "
             "(apt-get install antiword catdoc), or save the file as .docx"
         )
-    why = ""
+    why, empty = "", False
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "in.doc")
         with open(path, "wb") as handle:
@@ -242,12 +341,18 @@ def _antiword(data: bytes) -> Extracted:
                 return Extracted("doc", text, facts=(("paragraphs", paragraphs),))
             message = done.stderr.decode("utf-8", "replace").replace(path, "the file").strip().splitlines()
             why = f"{tool}: {message[-1] if message else 'no text'}"
+            empty = empty or (not text.strip() and _EMPTY_STREAM in done.stderr)
+    if empty:
+        writer = "WPS" if _WPS in data else "Word"
+        raise EmptyText(f"is an empty {writer} document (its text stream holds no text): there is no notice to read")
     raise Unsupported(
         f"is a binary Word file that {' and '.join(tools)} cannot read ({why}): "
         "open it in Word, WPS or LibreOffice and save it as .docx"
     )
 
 
+_EMPTY_STREAM = b"text stream of this file is too small"  # antiword, on a document of no text
+_WPS = "WPS Office".encode("utf-16-le")  # the application name in the summary of a file WPS wrote
 _FAST_SAVED = re.compile(r"^\[This was fast-saved\s+\d+ times\. Some information is lost\]\s*", re.M)
 
 
@@ -291,4 +396,38 @@ def _mhtml(data: bytes) -> Extracted:
                     head = f'<meta charset="{charset}">'.encode("ascii", "ignore")
                     payload = head + payload
                 return Extracted("mhtml", html=payload, facts=(("parts", len(message.get_payload() or [])),))
+    if not message.is_multipart():
+        # an MHTML header line above plain text (a page's text pasted under the header of its saved
+        # archive): no archive at all; the text that follows is the file
+        body = message.get_payload(decode=True)
+        if isinstance(body, bytes) and body.strip():
+            header = f"{message.keys()[0]}: {message.values()[0]}" if message.keys() else ""
+            return Extracted("text", raw=body, dropped=(("mhtml-header", header, len(message.keys())),))
     raise Unsupported("is a saved web page (MHTML) without an HTML part: save the page again as HTML")
+
+
+# -- RTF -----------------------------------------------------------------------------------------
+_RTF_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
+_RTF_CHARSETS = {b"134": "gb18030", b"136": "big5hkscs", b"128": "cp932", b"129": "cp949"}
+
+
+def _rtf(data: bytes) -> Extracted:
+    """RTF through striprtf (a small pure-Python reader). Its ``\\'hh`` bytes are in the code page
+    of the font in use: Chinese fonts (``\\fcharset134``, GB2312) are GBK whatever ``\\ansicpg``
+    says (macOS TextEdit writes ``\\ansicpg1252`` above them), else the document's code page."""
+    from striprtf.striprtf import rtf_to_text
+
+    codec = next((c for cs, c in _RTF_CHARSETS.items() if b"\\fcharset" + cs in data[:65536]), None)
+    if codec is None:
+        page = _RTF_CODEPAGE.search(data[:4096])
+        codec = {b"936": "gb18030", b"950": "big5hkscs"}.get(page.group(1), f"cp{page.group(1).decode()}") if page else "cp1252"
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        codec = "cp1252"
+    try:
+        text = rtf_to_text(data.decode(codec, errors="replace"), encoding=codec, errors="replace")
+    except (ValueError, IndexError, RecursionError) as exc:
+        raise Unsupported(f"is a damaged RTF file ({exc}): open it in Word or WPS and save it as .docx") from None
+    paragraphs = sum(1 for line in text.split("\n") if line.strip())
+    return Extracted("rtf", text, facts=(("paragraphs", paragraphs),))

@@ -287,20 +287,25 @@ _TOOL_REST = re.compile(r"[\s【】\[\]（）()|｜:：/、·,，\-]+")
 _COUNTER = re.compile(r"(?:浏览|点击|阅读|访问|查看)(?:次数|量|数|人次|率)?\s*[：:]?\s*\d*\s*次?|人气\s*[：:]")
 _POSTED = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")  # a posting date
 _BARE_COUNT = re.compile(r"^[-\d\s,]*次$")  # a view counter whose label is an icon
-_URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
+_URL_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}\s*[：:]\s*)?(?:https?://|www\.)\S+$")  # a bare or labelled link
 _INFO = re.compile(
     r"^(?:信息|文章|新闻)?(?:来源|发布时间|发布日期|更新时间|更新日期|时间|日期|作者|编辑|责任编辑|录入|审核|"
-    r"发布人|发布者|供稿|稿源|撰稿|摄影)\s*[：:]"
+    r"发布人|发布者|供稿|稿源|撰稿|摄影)\s*(?:[：:]|(?=\d{4}[-/.年]))"
 )
 _SHARE = re.compile(
     r"QQ空间|新浪微博|腾讯微博|微信|朋友圈|人人网|豆瓣|开心网|百度贴吧|QQ好友|网易微博|搜狐微博|Facebook|Twitter"
 )
 _LEGAL = re.compile(
     r"ICP\s*[备证]|公网安备|网安备|版权所有|Copyright|All\s+Rights\s+Reserved|©|建议使用.{0,30}(?:分辨率|浏览器)|"
-    r"分辨率.{0,10}浏览|(?:IE|浏览器)\s*\d.{0,20}(?:以上|浏览)|网站标识码|主办单位|承办单位|技术支持|网站地图|联系我们|"
-    r"隐私(?:声明|政策)|免责声明|网站声明|版权声明|不代表本(?:网|站)|仅代表作者|转载请注明|站点地图|设为首页|关于我们|"
-    r"^原标题\s*[：:]|^上一(?:篇|条|页)|^下一(?:篇|条|页)|扫一扫|手机扫描|二维码|打开微信",
+    r"分辨率.{0,10}浏览|(?:IE|浏览器)\s*\d.{0,20}(?:以上|浏览)|网站标识码|技术支持[：:]|"
+    r"隐私(?:声明|政策)|免责声明|网站声明|版权声明|不代表本(?:网|站)|仅代表作者|转载请注明|站点地图|设为首页|"
+    r"^原标题\s*[：:]|^上一(?:篇|条|页)|^下一(?:篇|条|页)",
     re.I,
+)
+# page chrome only when it is the whole line: a guide may say 扫一扫下方二维码 or 请联系我们
+_CHROME = re.compile(
+    r"^[【\[]?(?:(?:微信|手机)?扫一扫(?:分享)?|(?:手机)?扫描二维码|打开微信.{0,8}|网站地图|联系我们|关于我们|手机版|"
+    r"(?:微信|手机)(?:扫码|二维码)?(?:分享|阅读)?|二维码)[】\]]?$"
 )
 _RELATED = re.compile(
     r"^[【\[]?\s*(?:相关(?:文章|新闻|链接|阅读|文档|文件|信息|稿件|政策|报道|专题|内容|推荐|解读|附件)?(?:下载)?|延伸阅读|推荐阅读|"
@@ -324,7 +329,7 @@ def is_furniture(text: str) -> bool:
         return True
     if n <= 120 and len(_SHARE.findall(s)) >= 2:
         return True
-    if n <= 160 and _LEGAL.search(s):
+    if (n <= 160 and _LEGAL.search(s)) or (n <= 16 and _CHROME.match(s)):
         return True
     return bool(_RELATED.match(s))
 
@@ -335,7 +340,9 @@ def is_info_line(text: str) -> bool:
 
 
 # -- titles ----------------------------------------------------------------------------------------
-_TITLE_SEP = re.compile(r"\s+[-－–—|｜]\s+|\s*[_|｜]\s*|——|\s*－\s*|\s+-\s*|\s*-\s+")
+_TITLE_SEP = re.compile(
+    r"\s+[-－–—|｜]\s+|\s*[_|｜]\s*|——|\s*－\s*|\s+-\s*|\s*-\s+|(?<=[\u4e00-\u9fff）)》])-(?=[\u4e00-\u9fff])"
+)
 _NOTICE_END = re.compile(
     r"(?:通知|通告|公告|办法|规定|意见|条例|细则|方案|决定|规则|规划|指引|指南|制度|纲要|标准|批复|函|令|规范|须知|"
     r"公示|说明|解读|问答|答问|报告|计划|措施|实施|目录|清单|一览表|简介|流程|政策|决议|章程|守则|要点|通报|命令|暂行|"
@@ -535,6 +542,14 @@ def read_page(source: str, _depth: int = 0) -> Reading:
                 f"{tags} tags), not the page itself: not a notice (save the page, not its source)"
             )
         lines = [t for t in (s.strip() for s in inner.split("\n")) if t and not is_furniture(t)]
+        if (
+            len(lines) > 1
+            and not notice_like(lines[0])
+            and _NOTICE_END.search(lines[1])
+            and len(lines[0]) + len(lines[1]) <= 60
+            and not _SENTENCE_MARK.search(lines[0] + lines[1])
+        ):
+            lines[:2] = [lines[0] + lines[1]]  # a heading broken for centring
         return Reading(None, lines, prose=sum(len(t) for t in lines if len(t) >= 20))
     head_title = tree.findtext(".//title") or ""
     article_title = _meta(tree, "ArticleTitle", "articletitle")
@@ -650,6 +665,7 @@ def _joined_heading(lines: list[Line], pos: int) -> str:
     return text
 
 
+_LISTED = re.compile(r"[\[(（【]?\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*[\])）】]?$")  # an entry of a list page
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]{2}")
 _NOT_LETTERS = re.compile(r"[\s|\d\-:：./年月日\[\]【】()（）]+")
 
@@ -734,6 +750,11 @@ def extract(source: str, log: ChangeLog | None = None) -> str:
         raise NotANotice(
             f"is a web page whose body holds {what} {len(lines)} short line(s) ({shown!r}), no sentence: "
             "not a notice (a page whose notice is an image, or a menu)"
+        )
+    dated = sum(1 for line in lines if _LISTED.search(line))
+    if dated >= 6 and dated * 5 >= len(lines) * 3:
+        raise NotANotice(
+            f"is a web page listing {dated} dated entries ({lines[0][:40]!r}…): a site's list page, not a notice"
         )
     if reading.linked >= 8 and reading.prose < 150:
         raise NotANotice(

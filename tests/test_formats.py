@@ -21,7 +21,8 @@ from normalize import EmptyText, Unsupported, normalize
 from normalize.extract import sniff
 from tests.conftest import seed_path
 
-FORMATS = Path(__file__).resolve().parent / "data" / "formats"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FORMATS = DATA_DIR / "formats"
 NEEDS_WORD_TOOLS = pytest.mark.skipif(
     not (shutil.which("antiword") and shutil.which("catdoc")), reason="antiword and catdoc (Debian packages)"
 )
@@ -186,3 +187,71 @@ def test_the_manifest_says_what_was_extracted(tmp_path):
     assert formats[".pdf"] == "pdf (9 pages)"
     assert formats[".docx"].startswith("docx (") and "paragraphs" in formats[".docx"]
     assert (root / "raw" / "published_三明_2020.docx").read_bytes() == (FORMATS / "published_三明_2020.docx").read_bytes()
+
+
+# -- formats found in a real archive's folders (mirror) ----------------------------------------
+def test_rtf_is_read_as_text_not_as_control_codes():
+    """macOS TextEdit's RTF of a regulation: \\ansicpg1252 above a GB2312 font, its text in \\'hh bytes."""
+    result = normalize((FORMATS / "rtf_陕西_2016.rtf").read_bytes())
+    assert result.format == "rtf"
+    assert result.text.startswith("陕西省流动人口服务管理办法\n（修订征求意见稿）\n第一条〔立法目的和依据〕")
+    assert "\\" not in result.text and "cocoa" not in result.text and result.replacement_chars == 0
+
+
+@pytest.mark.parametrize("name", ["page_named_aspx_厦门_2016.aspx", "泉州2012.10推行流动人口居住证制度-press"])
+def test_pages_named_aspx_or_with_no_real_extension_are_read_by_their_bytes(name):
+    result = normalize((FORMATS / name).read_bytes())
+    assert sniff((FORMATS / name).read_bytes()) == "text"
+    assert "居住证" in result.text or "招生" in result.text
+
+
+def test_an_mhtml_header_above_plain_text_is_not_an_archive():
+    """The header lines of a saved page above a whole regulation: the regulation is the file."""
+    code, out, err = run("normalize", "--explain", str(FORMATS / "mhtml_header_东营_2016.md"))
+    assert code == 0, err
+    assert out.startswith("东营市制定地方性法规条例\n") and "MIME-Version" not in out and "multipart" not in out
+    assert "mhtml-header: 2 (e.g. 'MIME-Version: 1.0')" in err
+
+
+def test_an_empty_wps_document_says_so():
+    """WPS wrote a .doc with an empty text stream: antiword finds it too small, catdoc prints nothing."""
+    code, _, err = run("normalize", str(FORMATS / "empty_wps_杭州_2016.doc"))
+    assert code == 2
+    assert "is an empty WPS document" in err and "cannot read" not in err
+
+
+def test_a_spreadsheet_in_an_ole_file_is_not_called_binary_word():
+    """The real WPS file with its WordDocument stream renamed Workbook, as Excel names its stream."""
+    data = (FORMATS / "empty_wps_杭州_2016.doc").read_bytes()
+    word, book = "WordDocument".encode("utf-16-le"), "Workbook".encode("utf-16-le").ljust(24, b"\0")
+    assert sniff(data.replace(word, book)) == "xls"
+    with pytest.raises(Unsupported, match=r"is an Excel spreadsheet \(\.xls\), not a notice"):
+        normalize(data.replace(word, book))
+
+
+@pytest.mark.parametrize(
+    ("head", "what"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a PNG image, not a notice"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "is a JPEG image, not a notice"),
+        (b"Rar!\x1a\x07\x01\x00", "is a RAR archive, not a notice: unpack it"),
+        (b"MZ\x90\x00\x03" + b"\x00" * 59 + b"This program cannot be run in DOS mode", "is a Windows program, not a notice"),
+    ],
+)
+def test_a_refusal_names_what_the_bytes_are(tmp_path, head, what):
+    path = tmp_path / "附件.doc"
+    path.write_bytes(head + bytes(range(256)) * 40)
+    code, _, err = run("normalize", str(path))
+    assert code == 2 and what in err
+    assert "encoding" not in err
+
+
+def test_a_utf8_page_with_two_stray_bytes_is_utf8_with_two_replacements():
+    """Any 8-bit codec decodes such a page "cleanly" into mojibake (chardet said ISO-8859)."""
+    page = (DATA_DIR / "06_城乡居民医保集中参保缴费通告.html").read_bytes()
+    at = page.index("参保".encode())
+    damaged = page[:at] + b"\xa0\xa0" + page[at:]
+    result = normalize(damaged)
+    assert result.encoding == "utf-8" and result.replacement_chars == 2
+    assert result.text == normalize(page).text.replace("参保", "\ufffd\ufffd参保", 1)
+    assert "undecodable-bytes-replaced: 2 (e.g. 'utf-8 with 2 undecodable byte(s) replaced')" in result.explain()

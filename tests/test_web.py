@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dedupe import Document, find_duplicates, read_document
-from normalize import normalize
+from normalize import NotANotice, normalize
 from tests.conftest import DATA
 
 NOTICE = DATA / "06_城乡居民医保集中参保缴费通告.html"
@@ -64,3 +64,111 @@ def test_a_page_is_read_without_a_date_search(monkeypatch):
     result = normalize(NOTICE.read_bytes())
     assert result.meta.date == "2025-10-14"
     assert result.text.startswith("广州市医疗保险服务中心关于开展2026年度")
+
+
+# -- pages as a person reads them (tests/data/web/: real pages, two cut short to stay small) ------------------------
+WEB = DATA / "web"
+SZPL = WEB / "szpl_t20130807_94955.htm"  # a planning bureau's page: the whole notice in one table cell
+SZPL_TABLE = WEB / "szpl_t20130723_94284_cut.html"  # a notice in a cell, then its fee table (cut after 60 KB)
+GOVCN = WEB / "govcn_国发2016-40号.htm"  # a metadata table (索引号…), the title over two centred lines
+BEIJING = WEB / "首都之窗_经济适用住房管理办法.html"  # 首都之窗: a script's text was the first line
+GUANGZHOU = WEB / "广州_仲裁网上申请流程.html"  # posting info, font-size bar, view counter, downloads list
+HUIZHOU = WEB / "惠州_press.html"  # a news page: its URL and 更新日期 above the article
+IMAGES = WEB / "中山_大病医疗保险_images.html"  # the notice is six images: the text is the title and a date
+LISTING = WEB / "广州_仲裁服务指南_list.html"  # a channel page: titles of notices with their dates
+SOURCE = WEB / "github_source_view_cut.htm"  # a code host's view of a page's HTML source (cut short)
+SITE_NAMES = ("深圳市规划和国土资源委员会", "首都之窗", "北京市政务门户网站", "政府信息公开专栏")
+
+
+def lines_of(path):
+    return normalize(path.read_bytes()).text.split("\n")
+
+
+def test_a_notice_in_one_table_cell_reads_as_paragraphs():
+    lines = lines_of(SZPL)
+    assert max(len(line) for line in lines) < 300
+    assert not any(line.startswith("|") for line in lines)  # layout, not data: no cells, no | | | residue
+    articles = [line[:3] for line in lines if line.startswith("第") and "条" in line[:5]]
+    assert articles[:3] == ["第一条", "第二条", "第三条"]
+    assert lines[-1].startswith("第十条")
+
+
+def test_the_heading_comes_from_the_styled_cell_and_the_site_name_goes():
+    lines = lines_of(SZPL)
+    assert lines[0] == "深圳市规划土地监察行政执法主体及其职责规定"
+    assert not any(name in line for line in lines for name in SITE_NAMES)
+
+
+def test_a_data_table_stays_a_table_below_the_notice_in_a_cell():
+    lines = lines_of(SZPL_TABLE)
+    assert lines[0] == "广东省国土资源厅关于公布和实施《广东省协议出让国有土地使用权最低价标准》的通知"
+    assert lines[1] == "各地级以上市人民政府："
+    assert "| 地级市 | 市（县）区 | 乡镇（街道） | 最低价格 |" in lines
+    assert any(line.startswith("| 广州市 | 越秀区 | 东湖街道") and line.endswith("| 230 |") for line in lines)
+    assert "二○○六年七月十日" in lines  # the date stays a line of its own
+    assert "广东省协议出让国有土地使用权最低价标准表.doc" in lines  # an attachment's name is the notice's
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        (GOVCN, "国务院关于统筹推进县域内城乡义务教育一体化改革发展的若干意见"),
+        (BEIJING, "北京市经济适用住房管理办法（试行）"),
+        (GUANGZHOU, "【人社】广州市劳动人事争议仲裁网上申请流程"),
+    ],
+)
+def test_the_title_is_the_notice_s_never_the_site_or_a_metadata_row(page, title):
+    lines = lines_of(page)
+    assert lines[0] == title
+    assert not any(name in lines[0] for name in SITE_NAMES)
+
+
+def test_a_metadata_table_is_not_the_text_and_a_br_ends_a_line():
+    lines = lines_of(GOVCN)
+    assert not any("索引号" in line or "主题分类" in line for line in lines)
+    assert lines[1] == "国发〔2016〕40号"  # after a <br> in the heading's paragraph
+    assert lines[2] == "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
+    assert lines[-3:] == ["国务院", "2016年7月2日", "（此件公开发布）"]
+
+
+@pytest.mark.parametrize(
+    ("page", "furniture"),
+    [
+        (SZPL, ("RSS信息订阅", "当前位置", "字号", "内容纠错", "相关文档", "文档附件")),
+        (BEIJING, ("function", "changeSize", "来源：", "日期：")),
+        (GUANGZHOU, ("发布日期", "字体大小", "A+", "浏览次数", "相关文件下载", "网站地图", "ICP")),
+        (HUIZHOU, ("http://www.huizhou.gov.cn", "更新日期")),
+    ],
+)
+def test_site_furniture_is_gone_and_the_notice_stays(page, furniture):
+    text = "\n".join(lines_of(page))
+    assert [f for f in furniture if f in text] == []
+
+
+def test_a_guide_s_steps_that_name_a_qr_code_stay():
+    lines = lines_of(GUANGZHOU)
+    assert lines[1:3] == ["1.先扫二维码，关注粤省事公众号", "2.再扫二维码，进入粤省事小程序"]
+
+
+@pytest.mark.parametrize(
+    ("page", "said"),
+    [
+        (IMAGES, "6 images"),
+        (LISTING, "listing 15 dated entries"),
+        (SOURCE, "HTML source"),
+    ],
+)
+def test_a_page_that_is_no_notice_is_refused_saying_what_it_is(page, said):
+    with pytest.raises(NotANotice, match=said):
+        normalize(page.read_bytes())
+
+
+def test_the_title_is_the_site_s_title_less_the_site_name():
+    from normalize.web import title_parts
+
+    real = "关于印发《北京市公共租赁住房申请、审核及配租管理办法》的通知-公告公示-首都之窗-北京市政务门户网站"
+    assert title_parts(real, "") == "关于印发《北京市公共租赁住房申请、审核及配租管理办法》的通知"
+    assert title_parts("国务院关于统筹推进县域内城乡义务教育一体化改革发展的若干意见_政府信息公开专栏", "") == (
+        "国务院关于统筹推进县域内城乡义务教育一体化改革发展的若干意见"
+    )
+    assert title_parts("深圳市规划和国土资源委员会", "") is None  # the whole <title> is the site's name
