@@ -235,7 +235,7 @@ def _flat_opc(data: bytes) -> Extracted:
 
     try:
         root = ET.fromstring(data)
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError) as exc:  # LookupError: an encoding declaration no codec knows
         raise Unsupported(f"is damaged Word XML ({exc}): open it in Word and save it as .docx") from None
     parts = {}
     for part in root.findall(f"{PKG}part"):
