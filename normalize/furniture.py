@@ -71,6 +71,11 @@ _CLOCK_STAMP = re.compile(
     r"^(?:\d{4}[年/.-]\d{1,2}[月/.-]\d{1,2}日?|\d{1,2}/\d{1,2}/\d{4})\s*(?:星期.|周.)?\s*(?:上午|下午)?\s*\d{1,2}:\d{2}"
 )
 _TODAY = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]")  # a page's clock of today
+_SITE_DATE = re.compile(
+    r"^[\u4e00-\u9fff]{2,30}(?:委员会|部|局|政府|网|网站|办公室|办公厅|中心|报|社)\s*\d{4}-\d{1,2}-\d{1,2}$"
+)
+_ADDRESS = re.compile(r"www\.|https?://|\.gov\.cn|\.com")
+_POSTED_ON = re.compile(r"来源\s*[:：]|\d{4}\s*[年/-]\s*\d{1,2}\s*[月/-]\s*\d{1,2}")
 _DATE_LABEL = re.compile(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]\s*\d{4}")
 _PAGE_LABELS = re.compile(r"来源\s*[:：]|作者\s*[:：]|编辑\s*[:：]|浏览|点击|阅读|字号|字体|大中小|本站原创")
 _COPYRIGHT = re.compile(r"copyright|©|\(c\)\s*\d{4}|all\s+rights\s+reserved|版权所有", re.I)
@@ -91,6 +96,8 @@ _DISCLAIMER = re.compile(
 _ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]")
 _EDITOR = re.compile(r"^[（(【\[]?\s*(?:责任编辑|责编|编辑|作者|记者|通讯员)\s*[:：]\s*[^，。；]{1,20}[）)】\]]?$")
 _SOURCE = re.compile(r"^(?:来源|稿源|文章来源|信息来源)\s*[:：].{0,40}$")
+_COUNT = re.compile(r"[\s()（）\[\]【】:：]*\d{1,6}\s*(?:条|次|人)?[\s()（）\[\]【】]*")
+_MENU_ROW = re.compile(r"^(?:[^|｜，。；]{1,10}[|｜]){4,}[^|｜，。；]{0,10}$")
 _FORM_MARKER = re.compile(r"^(?:窗体顶端|窗体底端)$")  # Word's Top of Form / Bottom of Form of a pasted page
 _SENTENCE = re.compile(r"[，。；]")
 # every family recognised anywhere needs one of these: most lines of a notice are ruled out by one scan
@@ -133,6 +140,10 @@ def furniture_kind(line: str, window: bool = True) -> str | None:
     tools, share = _covered(s, TOOLBAR_WORDS)
     if share == 1.0 and (tools >= 2 or s[:1] in "【[" or len(s) >= 3):
         return "web-toolbar"
+    if tools and len(s) <= 12 and _COUNT.fullmatch(TOOLBAR_WORDS.sub("", s)):  # 1评论, 评论(12)
+        return "web-toolbar"
+    if s.count("|") >= 4 and _covered(s, NAV_WORDS)[0] and _MENU_ROW.match(s):
+        return "web-navigation"  # a menu row of a page: 首页 | 机构职能 | 新闻中心 | 法规快递 | …
     if _ORIGINAL_TITLE.match(s):
         return "news-furniture"
     if _ICP.search(s) or _BROWSER.search(s) or (_COPYRIGHT.search(s) and len(s) <= 120):
@@ -163,6 +174,8 @@ def _window_kind(s: str, line: str) -> str | None:
         return "web-navigation"  # a menu's row: 热词 省政府权责清单 政府工作报告
     if len(s) <= 100 and (_CLOCK_STAMP.match(s) or _TODAY.match(s) or (_DATE_LABEL.search(s) and _PAGE_LABELS.search(s))):
         return "web-page-info"
+    if len(s) <= 100 and (_SITE_DATE.match(s) or (_ADDRESS.search(s) and _POSTED_ON.search(s))):
+        return "web-page-info"  # the site and the posting date: 中国政府门户网站www.gov.cn 2005年08月01日来源：…
     if _EDITOR.match(s) or (_SOURCE.match(s) and not _SENTENCE.search(s)):
         return "news-furniture"
     if _HOST.match(s) and len(s) <= 120:

@@ -256,13 +256,24 @@ def place_of(title: str | None) -> str | None:
     return place
 
 
+def _dates_of(amendments: tuple[str, ...]) -> list[str]:
+    return [entry.split()[0] for entry in amendments]
+
+
 def extract_meta(lines: list[str], facts: dict[str, str] | None = None) -> Meta:
     """The metadata of a clean text; ``facts`` are those read from fields taken out of the body
     (a law database's 公布日期, 发文字号…), used where the text itself does not say."""
     facts = facts or {}
     title = _title(lines, facts)
     dates = _dates(lines)
-    if not dates and (given := facts.get("signed") or facts.get("published") or facts.get("posted")):
+    history = version_facts("\n".join(lines))
+    if not dates and (given := facts.get("signed") or facts.get("published")):
+        dates = (given,)
+    if not dates and title and _REGULATION.search(title):  # a regulation dated only by the history in its head:
+        head_history = version_facts("\n".join(lines[:HEAD_LINES]))  # （2007年7月10日…通过　2007年8月16日…公布）
+        acts = [d for d in (head_history.adopted, head_history.approved, *_dates_of(head_history.amendments)) if d]
+        dates = (max(acts),) if acts else dates
+    if not dates and (given := facts.get("posted")):
         dates = (given,)
     head = "\n".join(lines[:HEAD_LINES])
     window = "\n".join(lines[:120])
@@ -270,7 +281,7 @@ def extract_meta(lines: list[str], facts: dict[str, str] | None = None) -> Meta:
              if any(w in window for w in word)]  # fmt: skip
     codes = tuple(dict.fromkeys(f"{m.group(1)}:{m.group(2)}" for rule in rules for m in rule.finditer(window)))
     public = next((line for line in lines if PUBLIC_NOTE.match(line)), None)
-    history = version_facts("\n".join(lines))
+
     return Meta(
         title=title,
         doc_number=_doc_number(lines) or facts.get("doc_number"),

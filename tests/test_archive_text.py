@@ -223,3 +223,26 @@ def test_radicals_supplement_noncharacters_private_use_and_pictures_are_repaired
     marked = normalize("中华人民共和国精神卫生法\n第一条\ufffe　为了发展精神卫生事业\ue5e5，规范精神卫生服务。")
     assert marked.text.split("\n")[1] == "第一条　为了发展精神卫生事业，规范精神卫生服务。"
     assert {"noncharacters", "private-use-chars"} <= set(steps(marked))
+
+
+def test_a_regulation_dated_only_by_its_history_takes_that_date():
+    head = ["济南市规范性文件管理规定",
+            "（2007年7月10日济南市人民政府第49次常务会议审议通过2007年8月16日济南市人民政府令第225号公布自2008年1月1日起施行）",
+            "第一章　总则", "第一条　为加强对行政机关规范性文件的管理，推进依法行政，维护国家法制统一，制定本规定。"]  # fmt: skip
+    assert normalize("\n".join(head)).meta.date in ("2007-07-10", "2007-08-16")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1评论",
+        "首页 | 机构职能 | 新闻中心 | 法规快递 | 地方信息 | 法制监督 | 行政复议 | 机关工作",
+        "中华人民共和国国家卫生和计划生育委员会2012-11-02",
+        "中国政府门户网站www.gov.cn 2005年08月01日来源：全国人大法规库",
+    ],
+)
+def test_more_page_furniture_of_real_text_copies(line):
+    """Real lines of mirror text copies: a comment counter, a menu row, the site and the posting date."""
+    body = ["医疗机构管理条例", line, "第一条　为了加强对医疗机构的管理，促进医疗卫生事业的发展，保障公民健康，制定本条例。"]
+    result = normalize("\n".join(body))
+    assert line not in result.text and result.text.startswith("医疗机构管理条例\n第一条")
