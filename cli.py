@@ -9,6 +9,7 @@ import contextlib
 import functools
 import json
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -44,6 +45,9 @@ class _Commands(click.Group):
             raise BadInput(str(exc)) from exc
         except DedupeError as exc:
             raise Unusable(str(exc)) from exc
+        except sqlite3.OperationalError as exc:  # the cache cannot be written: a full disk, a read-only folder
+            raise Unusable(f"the corpus's cache cannot be written ({exc}): free some space or make the corpus "
+                           "writable, then run the command again") from exc
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
+import signal
 import stat
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -268,7 +271,7 @@ def iter_documents(
             if progress:
                 progress(1)
         return
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         for result in pool.map(_read_star, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))):
             yield result
@@ -276,6 +279,20 @@ def iter_documents(
                 progress(1)
     finally:  # a caller that stops early (an error while storing) does not wait for the rest
         pool.shutdown(cancel_futures=True)
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool initializer: the worker is killed when the process that started it ends, however it
+    ends (``kill -9`` included), so an interrupted command leaves no worker running. Linux only
+    (``prctl(PR_SET_PDEATHSIG)``); elsewhere the pool's own shutdown is all there is."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os._exit(1)
 
 
 def read_batch(

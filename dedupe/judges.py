@@ -10,6 +10,7 @@ extra work is bounded by a block.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +20,7 @@ import numpy as np
 
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
+from dedupe.files import die_with_parent
 from dedupe.verify import Verdict
 
 Judge = Callable[[Document, Document, DedupeConfig, "np.ndarray | None"], tuple[Verdict, "str | None"]]
@@ -122,7 +124,8 @@ def judges(
     _shared = (docs, config, ignore, judge, Recent())
     try:
         # fork: workers inherit the documents; they use numpy and plain Python only, never polars
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:  # fmt: skip
             yield Judges(docs, config, ignore, judge, pool)
     finally:
         _shared = None

@@ -219,9 +219,74 @@ def _docx(data: bytes) -> Extracted:
 def _document(body: Element | None, numbering: Numbering, kind: str) -> Extracted:
     lines: list[str] = []
     counts = {"paragraphs": 0, "tables": 0}
+    export = _export_head(body) if body is not None else None
     if body is not None:
-        _blocks(body, numbering, lines, counts)
-    return Extracted(kind, "\n".join(lines), facts=tuple(counts.items()))
+        _blocks(body, numbering, lines, counts, skip=export.blocks if export else ())
+    if export is None:
+        return Extracted(kind, "\n".join(lines), facts=tuple(counts.items()))
+    title = export.fields.get("title", "")
+    if title and (not lines or lines[0].strip(" \t\u3000\ufeff\u200b") != title):
+        lines.insert(0, title)  # the export's own title field, above its text
+    facts = (*counts.items(), ("export fields", len(export.fields)))
+    return Extracted(kind, "\n".join(lines), facts=facts, dropped=export.dropped)
+
+
+# -- research exports: a metadata table (Id, Title, Publish, Translated_content…) above the text ---
+_FIELD = re.compile(r"[A-Za-z][A-Za-z0-9_ ]{0,80}")
+
+
+@dataclass(frozen=True)
+class _Export:
+    """The head of a database export: its fields (lower-case keys), the blocks to leave out (the
+    field tables, a translation among them, and a label such as ``Content``), and what they were."""
+
+    fields: dict[str, str]
+    blocks: tuple[Element, ...]
+    dropped: tuple[tuple[str, str, int], ...]
+
+
+def _field_rows(table: Element) -> list[tuple[str, str]] | None:
+    """The (key, value) rows of a two-column table whose keys are field names, else None."""
+    rows = []
+    for row in table.iter(f"{W}tr"):
+        cells = ["\n".join(_runs(p) for p in cell.iter(f"{W}p")).strip() for cell in row.findall(f"{W}tc")]
+        if not any(cells):
+            continue
+        if len(cells) != 2 or not _FIELD.fullmatch(cells[0]):
+            return None
+        rows.append((cells[0], cells[1]))
+    return rows or None
+
+
+def _export_head(body: Element) -> _Export | None:
+    """A research group's export of a regulation puts a table of fields (``| Id | ZmY4…%3D |``,
+    ``| Title | … |``, ``| Publish | … |``, ``| Translated_content | <the text in English> |``) and a
+    table of its coding above the text: metadata, and a translation that is not the notice. Found by
+    the structure (leading two-column tables keyed by field names, one of them ``Title``)."""
+    blocks: list[Element] = []
+    fields: dict[str, str] = {}
+    dropped: list[tuple[str, str, int]] = []
+    for child in body:
+        if child.tag == f"{W}tbl" and (rows := _field_rows(child)) is not None:
+            blocks.append(child)
+            for key, value in rows:
+                fields.setdefault(key.strip().lower(), value)
+            translated = [(k, v) for k, v in rows if "translat" in k.lower()]
+            for key, value in translated:
+                paragraphs = sum(1 for line in value.split("\n") if line.strip())
+                dropped.append(("export-translation", f"{key}: {value[:40]}", paragraphs))
+            metadata = [(k, v) for k, v in rows if "translat" not in k.lower()]
+            if metadata:
+                dropped.append(("export-metadata", f"| {metadata[0][0]} | {metadata[0][1][:30]} |", len(metadata)))
+        elif child.tag == f"{W}p" and (not (text := _runs(child).strip()) or _FIELD.fullmatch(text)):
+            blocks.append(child)  # an empty paragraph, or a label (Content) between the tables and the text
+            if text:
+                dropped.append(("export-label", text, 1))
+        else:
+            break
+    if "title" not in fields or len(fields) < 3:
+        return None
+    return _Export(fields, tuple(blocks), tuple(dropped))
 
 
 PKG = "{http://schemas.microsoft.com/office/2006/xmlPackage}"
@@ -259,9 +324,13 @@ def _part(archive: zipfile.ZipFile, name: str) -> Element | None:
     return ET.fromstring(archive.read(info))
 
 
-def _blocks(parent: Element, numbering: Numbering, lines: list[str], counts: dict[str, int]) -> None:
-    """Paragraphs and tables in document order (content controls opened)."""
+def _blocks(
+    parent: Element, numbering: Numbering, lines: list[str], counts: dict[str, int], skip: tuple[Element, ...] = ()
+) -> None:
+    """Paragraphs and tables in document order (content controls opened), ``skip`` left out."""
     for child in parent:
+        if any(child is block for block in skip):
+            continue
         if child.tag == f"{W}p":
             text = numbering.label(child) + _runs(child)
             if text.strip():

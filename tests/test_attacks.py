@@ -379,3 +379,113 @@ def test_export_and_report_settle_an_interrupted_ingest_first(corpus, tmp_path, 
     code, _, err = run("export", "--corpus", str(corpus), "--to", str(tmp_path / "out"))
     assert code == 0, err
     assert run("verify", "--corpus", str(corpus))[0] == 0
+
+
+# -- exit 4 on input --------------------------------------------------------------------------------
+@pytest.mark.parametrize("page", ["<?xml", "<!--", "<?php", "<?", "<?xml version='1.0'?>", "<!-- -->"])
+def test_a_tiny_page_is_refused_as_bad_input_by_every_command(corpus, tmp_path, page):
+    tiny = tmp_path / "tiny.html"
+    tiny.write_text(page, encoding="utf-8")
+    for args in (["normalize", str(tiny)], ["dedupe", str(tiny)], ["check", str(tiny), "--corpus", str(corpus)],
+                 ["ingest", str(tiny), "--corpus", str(corpus)]):  # fmt: skip
+        code, _, err = run(*args)
+        assert code == 2 and "tiny.html" in err, (args, err)
+
+
+@pytest.mark.parametrize("root", ["w:wordDocument xmlns:w='http://schemas.microsoft.com/office/word/2003/wordml'",
+                                  "pkg:package xmlns:pkg='http://schemas.microsoft.com/office/2006/xmlPackage'"])
+def test_word_xml_declaring_an_unknown_encoding_is_bad_input(corpus, tmp_path, root):
+    name = root.split()[0]
+    flat = tmp_path / "flat.doc"
+    flat.write_text(f'<?xml version="1.0" encoding="klingon"?><?mso-application progid="Word.Document"?><{root}>'
+                    f"<w:body><w:p><w:r><w:t>关于印发通知</w:t></w:r></w:p></w:body></{name}>", encoding="utf-8")  # fmt: skip
+    for args in (["normalize", str(flat)], ["ingest", str(flat), "--corpus", str(corpus)]):
+        code, _, err = run(*args)
+        assert code == 2 and "unknown encoding: klingon" in err, (args, err)
+
+
+def test_a_full_disk_after_the_ingest_landed_is_not_an_error(corpus, monkeypatch):
+    import sqlite3
+
+    from dedupe.store.cache import Cache
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Cache, "add", full)
+    code, _, err = run("ingest", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 0 and "landed; the cache was not updated (database or disk is full)" in err, err
+    assert len(manifest_rows(corpus)) == 6
+    monkeypatch.undo()
+    assert run("verify", "--corpus", str(corpus))[0] == 0
+    code, out, _ = run("ingest", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 0 and "1 already in the corpus" in out
+
+
+def test_a_full_disk_while_the_cache_is_brought_in_line_is_exit_3(corpus, monkeypatch):
+    import sqlite3
+
+    from dedupe.store.cache import Cache
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    shutil.rmtree(corpus / ".cache")
+    monkeypatch.setattr(Cache, "add", full)
+    code, _, err = run("check", str(DISTINCT), "--corpus", str(corpus))
+    assert code == 3 and "free some space" in err, err
+
+
+def test_verify_works_on_a_corpus_it_cannot_write(corpus, monkeypatch):
+    import filelock
+
+    def refuse(self: object, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(corpus / ".lock"))
+
+    monkeypatch.setattr(filelock.FileLock, "acquire", refuse)
+    code, out, err = run("verify", "--corpus", str(corpus))
+    assert code == 0 and "5 original(s) checked, 0 problem(s)" in out, err
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_killing_an_ingest_kills_its_workers(corpus, tmp_path):
+    import signal
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+    from tests.test_store import _many_notices
+
+    files = _many_notices(tmp_path / "many", 200)
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(files[0].parent), "--corpus", str(corpus),
+                             "--jobs", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
+        workers = {c for c in _children(proc.pid) if _alive(c)}
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the ingest never started its workers"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    alive = [w for w in workers if _alive(w)]
+    for w in alive:
+        os.kill(w, signal.SIGKILL)
+    assert not alive, f"workers {alive} outlived the killed ingest"

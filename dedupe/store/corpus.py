@@ -22,6 +22,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import os
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -347,7 +348,10 @@ class Corpus:
         )
         shas = {a.doc.path: a.doc.sha256 for a in plan.additions if a.copy}
         land(self.root, journal, texts, log.encode([landed(d, now, txn, batch_label) for d in plan.decisions]), shas)
-        self._update_cache(view, plan, journal.new_manifest)
+        try:
+            self._update_cache(view, plan, journal.new_manifest)
+        except (sqlite3.Error, OSError, CorpusError) as exc:  # landed: the next command brings the cache in line
+            plan.notes.append(f"landed; the cache was not updated ({exc}): the next command brings it in line")
 
     def _record_settings(self, new: bool) -> None:
         """Write config.toml when the corpus has none (a new one, or one made before it existed: it

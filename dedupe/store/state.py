@@ -49,7 +49,11 @@ def record(root: Path) -> None:
     size, sha, lines = _digest(root / LOG)
     state = {"manifest": sha256_of(root / "manifest.csv") or "", "log_bytes": size, "log_sha256": sha,
              "log_lines": lines}  # fmt: skip
-    atomic_write(root / STATE, lambda p: p.write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8"))
+    try:
+        atomic_write(root / STATE, lambda p: p.write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8"))
+    except OSError as exc:  # the journal stays: the next command finishes the landing and writes it
+        raise CorpusError(f"the ingest landed, but {STATE} could not be written ({exc.strerror or exc}): free some "
+                          "space or make the corpus writable; the next command finishes it") from None  # fmt: skip
 
 
 def read(root: Path) -> dict[str, Any] | None:
