@@ -24,7 +24,15 @@ SHOWN = 3  # changes shown per amended article
 
 _ARTICLE = re.compile(r"^[ \t　#]*第([一二三四五六七八九十百千零〇○\d]{1,7})条(?:之([一二三四五六七八九十]{1,3}))?[ \t　]*",
                       re.M)  # fmt: skip
-_HEADING = re.compile(r"^[ \t　#]*第[一二三四五六七八九十百零〇\d]{1,5}[章节编][^\n。；]{0,30}$|^[ \t　#]*附[ \t　]*则$", re.M)
+# a chapter heading, and its name when extraction put it on a line of its own (第三章 / 职责与实施)
+_HEADING = re.compile(
+    r"^[ \t　#]*第[一二三四五六七八九十百零〇\d]{1,5}[章节编][^\n。；]{0,30}(?:\n[^\n。；，：]{1,15})?$|^[ \t　#]*附[ \t　]*则$",
+    re.M,
+)
+# a chapter's name whose 第X章 extraction lost (Word numbered it): a short bare line closing an article
+_LAST_NAME = re.compile(r"\n[\u4e00-\u9fff]{2,10}$")
+# an article's or an item's number where the text cites it: renumbering changes it, an amendment does not
+_NUMBERING = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,7}[条款项章节]|[（(][一二三四五六七八九十\d]{1,3}[）)]")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 _NUMERAL = re.compile(r"^[\d一二三四五六七八九十百千零〇○两]+$")
 
@@ -105,7 +113,7 @@ def articles(text: str) -> list[Article]:
     out = []
     for k, m in enumerate(starts):
         end = starts[k + 1].start() if k + 1 < len(starts) else len(body)
-        chunk = _INVISIBLE.sub("", _HEADING.sub("", body[m.end() : end])).strip()
+        chunk = _LAST_NAME.sub("", _INVISIBLE.sub("", _HEADING.sub("", body[m.end() : end])).strip())
         number = f"第{m.group(1)}条" + (f"之{m.group(2)}" if m.group(2) else "")
         out.append(Article(number, k, chunk))
     return out
@@ -123,7 +131,7 @@ def _edits(old: str, new: str) -> tuple[tuple[str, str], ...]:
     """The changed spots of an amended article, each as (before, after), at most SHOWN of them."""
     spots: list[list[str]] = []
     joined = True
-    for tag, text in char_diff(old, new):
+    for tag, text in char_diff(" ".join(old.split("\n")), " ".join(new.split("\n"))):  # one line: a diff by character
         if tag == "equal":
             joined = len(text.strip()) < 2  # a one-character island joins two changes
             if not joined or not spots:
@@ -141,8 +149,14 @@ def _edits(old: str, new: str) -> tuple[tuple[str, str], ...]:
     return tuple((_cut(b), _cut(a)) for b, a in (worded or real)[:SHOWN])
 
 
+def _numbered(text: str) -> str:
+    """An article's key with the article and item numbers it cites made one: what an amendment changes."""
+    return comparison_key(_NUMBERING.sub("第N条", text))
+
+
 def _numeral(text: str) -> bool:
-    return not text.strip() or bool(_NUMERAL.match(text.strip()))
+    text = "".join(text.split())
+    return not text or bool(_NUMERAL.match(text))
 
 
 def _same_number(before: str, after: str) -> bool:
@@ -162,53 +176,95 @@ def _cut(text: str) -> str:
 
 
 def article_diff(old_text: str, new_text: str) -> ArticleDiff:
-    """Match the articles of two versions by text and say what became of each."""
+    """Match the articles of two versions by text and say what became of each: the same text is
+    the same article; then the most alike of the rest (bigram Dice ≥ AMENDED_MIN), an amendment;
+    then an article rewritten in place (alone between the same matched neighbours on both sides)."""
     old, new = articles(old_text), articles(new_text)
+    pairs = _same_text(old, new)
+    rest_old = [a for a in old if a.order not in pairs]
+    taken = {b.order for b in pairs.values()}
+    pairs.update(_alike(rest_old, [b for b in new if b.order not in taken]))
+    taken = {b.order for b in pairs.values()}
+    pairs.update(_in_place(old, new, pairs, taken))
     changes: list[Change] = []
     unchanged = 0
-    free_new = {a.key: [] for a in new}
-    for a in new:
-        free_new[a.key].append(a)
-    matched: dict[int, Article] = {}
-    for a in old:  # the same text: the same article, perhaps renumbered
-        same = free_new.get(a.key)
-        if same:
-            b = min(same, key=lambda x: abs(x.order - a.order))
-            same.remove(b)
-            matched[a.order] = b
-            if _value(a.number) == _value(b.number):
-                unchanged += 1
-            else:
-                changes.append(Change("renumbered", a.number, b.number))
-    rest_old = [a for a in old if a.order not in matched]
-    taken = {b.order for b in matched.values()}
-    rest_new = [b for b in new if b.order not in taken]
-    grams = {id(x): _bigrams(x.key) for x in (*rest_old, *rest_new)}
-    scored = sorted(
-        ((_dice(grams[id(a)], grams[id(b)]), -abs(a.order - b.order), a.order, b.order, a, b) for a in rest_old for b in rest_new),
-        key=lambda s: s[:4],
-        reverse=True,
-    )  # fmt: skip
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    for score, _, _, _, a, b in scored:
-        if score < AMENDED_MIN:
-            break
-        if a.order in used_old or b.order in used_new:
+    for a in old:
+        b = pairs.get(a.order)
+        if b is None:
+            changes.append(Change("removed", a.number, None))
             continue
-        used_old.add(a.order)
-        used_new.add(b.order)
-        edits = _edits(a.text, b.text)
+        edits = _edits(a.text, b.text) if _numbered(a.text) != _numbered(b.text) else ()
         if edits:
-            changes.append(Change("amended", a.number, b.number, edits, round(score, 3)))
-        elif _value(a.number) != _value(b.number):  # only numbers written another way, or spacing
+            similarity = round(_dice(_bigrams(a.key), _bigrams(b.key)), 3)
+            changes.append(Change("amended", a.number, b.number, edits, similarity))
+        elif _value(a.number) != _value(b.number):  # the same text, or only the numbers it cites moved
             changes.append(Change("renumbered", a.number, b.number))
         else:
             unchanged += 1
-    changes += [Change("removed", a.number, None) for a in rest_old if a.order not in used_old]
-    changes += [Change("added", None, b.number) for b in rest_new if b.order not in used_new]
+    taken = {b.order for b in pairs.values()}
+    changes += [Change("added", None, b.number) for b in new if b.order not in taken]
     changes.sort(key=lambda c: (_value(c.new) if c.new else _value(c.old or "") - 0.5, c.kind))
     return ArticleDiff(tuple(changes), unchanged, (len(old), len(new)))
+
+
+def _same_text(old: list[Article], new: list[Article]) -> dict[int, Article]:
+    """Old articles whose text the new version holds unchanged (the nearest such if several)."""
+    free: dict[str, list[Article]] = {}
+    for b in new:
+        free.setdefault(b.key, []).append(b)
+    pairs = {}
+    for a in old:
+        same = free.get(a.key)
+        if same:
+            b = min(same, key=lambda x: abs(x.order - a.order))
+            same.remove(b)
+            pairs[a.order] = b
+    return pairs
+
+
+def _alike(old: list[Article], new: list[Article]) -> dict[int, Article]:
+    """The most alike old and new articles, best first, one to one, from AMENDED_MIN."""
+    grams = {id(x): _bigrams(x.key) for x in (*old, *new)}
+    scored = sorted(
+        ((_dice(grams[id(a)], grams[id(b)]), -abs(a.order - b.order), a.order, b.order, a, b) for a in old for b in new),
+        key=lambda s: s[:4],
+        reverse=True,
+    )  # fmt: skip
+    pairs: dict[int, Article] = {}
+    used: set[int] = set()
+    for score, _, _, _, a, b in scored:
+        if score < AMENDED_MIN:
+            break
+        if a.order not in pairs and b.order not in used:
+            pairs[a.order] = b
+            used.add(b.order)
+    return pairs
+
+
+def _in_place(old: list[Article], new: list[Article], pairs: dict[int, Article], taken: set[int]) -> dict[int, Article]:
+    """An old and a new article left over alone between the same matched neighbours: one article
+    rewritten in place (武汉's 第四十五条 of 2015 and 2022 share little wording but not their place)."""
+    anchor_of_new = {b.order: a_order for a_order, b in pairs.items()}
+    gaps_old: dict[int, list[Article]] = {}
+    last = -1
+    for a in old:
+        if a.order in pairs:
+            last = a.order
+        else:
+            gaps_old.setdefault(last, []).append(a)
+    gaps_new: dict[int, list[Article]] = {}
+    last = -1
+    for b in new:
+        if b.order in taken:
+            last = anchor_of_new[b.order]
+        else:
+            gaps_new.setdefault(last, []).append(b)
+    out = {}
+    for gap, lost in gaps_old.items():
+        found = gaps_new.get(gap, [])
+        if len(lost) == 1 and len(found) == 1:
+            out[lost[0].order] = found[0]
+    return out
 
 
 def _value(number: str | None) -> float:

@@ -35,6 +35,7 @@ from dedupe.shingle import shingle_hashes64
 from normalize import comparison_key
 
 SAME_VERSION = 0.9  # two clusters with the same facts and this much text shared are one version
+SHARED_TEXT_PLACED = 0.05  # …or this much when the title names its place: a full revision rewrites most of it
 SHARED_TEXT = 0.3  # containment of the shorter body in the longer: a revision keeps this much at least
 CURRENT, SUPERSEDED, DRAFT_STATUS, REPEALED = "current", "superseded", "draft", "repealed"
 
@@ -66,6 +67,7 @@ _HEAD_PLACE = re.compile(
     re.M,
 )
 _DATE_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NATIONAL = ("中华人民共和国", "全国人民代表大会", "国务院", "中国人民解放军")  # a title naming the whole country
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,12 @@ def place_of_title(title: str) -> str | None:
     return comparison_key(m.group(0)) if m and m.group(0) else None
 
 
+def _names_place(title: str) -> bool:
+    """A title that says whose act it is (a place, or the whole country): two clusters bearing it
+    are one regulation's versions however much a revision rewrote."""
+    return place_of_title(title) is not None or act_title(title).startswith(_NATIONAL)
+
+
 def head_place(doc: Document) -> str | None:
     """The place of the congress or government that adopted the text, as its head records it."""
     m = _HEAD_PLACE.search(doc.text[:600])
@@ -276,7 +284,8 @@ def _linked(group: list[tuple[Unit, str]]) -> list[tuple[list[tuple[Unit, str]],
             if _same_place(group[i], group[j]) is not None:
                 continue
             shared = shared_text(group[i][0].canonical, group[j][0].canonical)
-            if shared >= SHARED_TEXT:
+            placed = all(_names_place(title) for _, title in (group[i], group[j]))
+            if shared >= (SHARED_TEXT_PLACED if placed else SHARED_TEXT):
                 joined.union(i, j)
                 why.append(f"{group[i][0].canonical.path} ~ {group[j][0].canonical.path}: same act, "
                            f"{shared:.0%} of the shorter text shared")  # fmt: skip
