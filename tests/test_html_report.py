@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from tests.conftest import SEED_NAMES, SEEDS
+from tests.conftest import DATA, SEED_NAMES, SEEDS
 
 
 class Collect(HTMLParser):
@@ -96,7 +97,8 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
         "--window-size=1400,1400",
     ]
     url = report.as_uri()
-    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url + "#open=all"], capture_output=True, text=True,
+                         timeout=120).stdout  # fmt: skip
     rendered = dom.split('data-rendered="', 1)[1].split('"', 1)[0]
     figures = dict(item.split(":") for item in rendered.split(";"))
     assert int(figures["clusters"]) >= 1  # the Weihai cluster is laid out with a non-zero box
@@ -121,3 +123,91 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     shot = tmp_path / "report.png"
     subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", url], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+@pytest.fixture(scope="module")
+def wider(tmp_path_factory) -> Path:
+    """The seeds with two versions of the 商丘 regulation (vetoed: a 2022 amendment in the head) and
+    one notice withdrawn by hand."""
+    root = tmp_path_factory.mktemp("wider") / "corpus"
+    files = [str(SEEDS), *(str(DATA / "review" / f"{y}_商丘市文明行为促进条例.docx") for y in (2019, 2022))]
+    done = CliRunner().invoke(main, ["ingest", *files, "--corpus", str(root), "--jobs", "1"])
+    assert done.exit_code == 0, done.output
+    done = CliRunner().invoke(main, ["withdraw", f"raw/{SEED_NAMES['001']}", "--corpus", str(root), "--by", "ana",
+                                     "--reason", "scraped from a test page"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    return root
+
+
+def render(root: Path) -> str:
+    from dedupe.reports.html import render_html
+    from dedupe.store import Corpus
+
+    return render_html(Corpus(root), root.parent)
+
+
+def test_html_lists_withdrawn_notices_with_who_and_why(wider):
+    page = render(wider)
+    section = page[page.index('<div id="withdrawn">') :]
+    assert f"raw/{SEED_NAMES['001']}" in section[: section.index("</div>")]
+    assert "ana" in section and "scraped from a test page" in section
+    assert '<div class="card"><b>1</b>withdrawn</div>' in page
+
+
+def test_html_collapses_clusters_and_diffs(wider):
+    page = render(wider)
+    assert '<details class="group multi">' in page and "<details class=\"group multi\" open" not in page
+    assert not re.search(r"<details[^>]*\bopen\b", page)  # nothing open until a click (or #open=all)
+    cluster = page[page.index('<details class="group multi">') :]
+    assert cluster.index('<details class="pair">') < cluster.index('<div class="diff">')  # each diff folded apart
+
+
+def test_html_diffs_related_and_vetoed_pairs_from_the_first_article(wider):
+    page = render(wider)
+    section = page[page.index("What tells related and vetoed pairs apart") :]
+    vetoed = section[section.index('<span class="rel-vetoed">vetoed 0.907') :]
+    vetoed = vetoed[: vetoed.index("</details></details>") if "</details></details>" in vetoed else None]
+    assert "2019_商丘市文明行为促进条例.docx" in vetoed[:400] and "修正 of 2022-08-25" in vetoed[:1000]
+    assert "the diff below starts at 第一条" in vetoed
+    assert '<span class="rel-related">related 0.076' in section  # the Jining pair has its diff too
+    assert "[… diff cut here" not in section
+
+
+def test_html_reads_only_the_notices_it_diffs(wider, monkeypatch):
+    """At 100,000 notices the page must not read every notice from the cache: only those a diff shows."""
+    from dedupe.store.cache import Cache
+
+    fetched: list[str] = []
+    real = Cache.fetch
+
+    def spy(self, ids):
+        ids = list(ids)
+        fetched.extend(ids)
+        return real(self, ids)
+
+    monkeypatch.setattr(Cache, "fetch", spy)
+    render(wider)
+    manifest = {r["path"]: r["id"] for r in __import__("polars").read_csv(wider / "manifest.csv").to_dicts()}
+    diffed = {SEED_NAMES[k] for k in ("000", "002", "003", "004")} | {f"{y}_商丘市文明行为促进条例.docx" for y in (2019, 2022)}
+    assert set(fetched) == {manifest[f"raw/{name}"] for name in diffed}  # not 001 (withdrawn), no notice twice
+
+
+def test_html_pages_through_notices_with_no_duplicate_and_keeps_the_why_column_readable(wider, tmp_path, monkeypatch):
+    if not CHROMIUM:
+        pytest.skip("no chromium: apt-get install chromium")
+    from dedupe.reports import html
+
+    monkeypatch.setattr(html, "PAGE", 2)
+    out = wider.parent / "paged.html"
+    out.write_text(render(wider), encoding="utf-8")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1400"]  # fmt: skip
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", out.as_uri() + "#open=all"], capture_output=True, text=True,
+                         timeout=120).stdout  # fmt: skip
+    singles = dom[dom.index('<table id="singles">') : dom.index('<script type="application/json"')]
+    assert singles.count("<tr data-flags") == 2 and "notices <span class=\"at\">1–2 of 4</span>" in dom
+    rendered = dict(x.split(":") for x in dom.split('data-rendered="', 1)[1].split('"', 1)[0].split(";"))
+    assert int(rendered["why"]) >= 300  # the reason gets a third of the width, not ten characters
+    page = subprocess.run([CHROMIUM, *flags, "--dump-dom", out.as_uri() + "#q=东营市条例"], capture_output=True,
+                          text=True, timeout=120).stdout  # fmt: skip
+    assert 'data-filtered="clusters:0;notices:0;related:0"' in page

@@ -1,25 +1,29 @@
 """A self-contained HTML report of a corpus: figures, a similarity histogram, clusters with
-side-by-side character diffs against the canonical, related pairs, quality flags with a filter,
-and rejected files. No external script, font or image: it opens offline, from a mail attachment.
+side-by-side character diffs against the canonical, related and vetoed pairs with theirs, withdrawn
+notices, quality flags with a filter, and rejected files. No external script, font or image: it
+opens offline, from a mail attachment. Clusters and diffs are collapsed until opened, and the
+notices with no duplicate are paged through, so a page of 100,000 notices opens in a browser.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from dedupe.diff import DiffOp, char_diff
+from dedupe.diff import DiffOp
 from dedupe.document import Document
 from dedupe.quality import ARTIFACT_STEPS, FLAGS
-from dedupe.reports.pairdiff import Aligned
+from dedupe.reports.pairdiff import Aligned, align
 from dedupe.reports.table import corpus_report
-from dedupe.store import Corpus
+from dedupe.store import Corpus, log
 
 CONTEXT = 40  # characters of unchanged text kept around each change
-OPEN_CLUSTERS = 30  # clusters shown expanded; the rest are collapsed
+PAGE = 200  # notices with no duplicate shown at a time; the rest are paged through, not laid out
+MAX_PAIR_DIFFS = 300  # related and vetoed pairs shown with a diff
 MAX_DIFF_CHARS = 6000  # per member: a longer diff is cut, with a note
 CHANGED_RUN = 1500  # characters of one changed run shown; the rest is counted
 DIFFS_PER_CLUSTER = 10  # members shown with a diff; the others are in the cluster's table
@@ -31,38 +35,57 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid 
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ccd;border-radius:6px;padding:.6rem 1rem;min-width:8rem}
 .card b{display:block;font-size:1.4rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border:1px solid #dde;padding:.3rem .5rem;text-align:left;vertical-align:top}
+table.fixed{table-layout:fixed}td{overflow-wrap:anywhere}
 th{background:#f3f4f8}.path{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all}
 .flag{display:inline-block;background:#eef;border-radius:3px;padding:0 .3rem;margin:1px;font-size:.8rem}
-.rel-near,.rel-exact,.rel-contained{color:#0a6}.rel-related{color:#a60}.canonical{font-weight:bold}
+td[class^=rel-]{white-space:nowrap}.rel-near,.rel-exact,.rel-contained,.rel-confirmed{color:#0a6}.rel-related{color:#a60}.rel-vetoed{color:#b30}.canonical{font-weight:bold}
 details{border:1px solid #dde;border-radius:6px;margin:.6rem 0;padding:.4rem .8rem}summary{cursor:pointer}
+details.pair{border-style:dashed}
 .diff{display:grid;grid-template-columns:1fr 1fr;gap:.5rem}
 .diff pre{white-space:pre-wrap;word-break:break-all;overflow-wrap:anywhere;margin:0;padding:.5rem;background:#fafafa;
 border:1px solid #eee;font-family:inherit;font-size:.9rem;line-height:1.5}
 del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:none}.gap{color:#889}
 .note{color:#556;font-size:.9rem}.hidden{display:none}th{cursor:pointer}th:hover{background:#e6e8f0}
-a{color:inherit}input#q{font-size:1rem;padding:.2rem .4rem;width:20rem}
+a{color:inherit}input#q{font-size:1rem;padding:.2rem .4rem;width:20rem}.pager button{margin:0 .3rem}
 """
 SCRIPT = """
+var SINGLES=null,MATCHES=[],PAGE=%(page)d,AT=0;
 function visible(e){return !e.classList.contains('hidden');}
+function esc(s){var d=document.createElement('div');d.textContent=s==null?'':s;return d.innerHTML;}
+function singles(){if(SINGLES===null){var s=document.getElementById('singles-data');SINGLES=s?JSON.parse(s.textContent):[];}return SINGLES;}
+function ok(flags,text,f,q){return (f===''||(' '+flags+' ').indexOf(' '+f+' ')>=0)&&(q===''||text.toLowerCase().indexOf(q)>=0);}
+function showSingles(){var tb=document.querySelector('#singles tbody');if(!tb)return;
+tb.innerHTML=MATCHES.slice(AT,AT+PAGE).map(function(s){return '<tr data-flags="'+esc(s.f)+'" data-text="'+esc(s.x)
++'"><td class="path canonical"><a href="'+esc(s.h)+'">'+esc(s.p)+'</a></td><td class="rel-canonical">canonical</td><td></td><td>'
++esc(s.e)+'</td><td>'+esc(s.t)+'</td><td>'+s.f.split(' ').filter(Boolean).map(function(f){return '<span class="flag">'+esc(f)+'</span>';}).join('')
++'</td></tr>';}).join('');
+var p=document.getElementById('pager');if(p){p.querySelector('.at').textContent=MATCHES.length?(AT+1)+'–'+Math.min(AT+PAGE,MATCHES.length)+' of '+MATCHES.length:'none';
+p.querySelector('.prev').disabled=AT===0;p.querySelector('.next').disabled=AT+PAGE>=MATCHES.length;}}
+function turn(n){AT=Math.max(0,Math.min(AT+n*PAGE,Math.max(0,MATCHES.length-1)));showSingles();}
 function filt(){
 var f=document.getElementById('flag').value, q=document.getElementById('q').value.trim().toLowerCase();
-document.querySelectorAll('tr[data-flags]').forEach(function(r){
-var ok=(f===''||(' '+r.dataset.flags+' ').indexOf(' '+f+' ')>=0)&&(q===''||r.dataset.text.toLowerCase().indexOf(q)>=0);
-r.classList.toggle('hidden',!ok);});
-document.querySelectorAll('details.group').forEach(function(d){
+document.querySelectorAll('#clusters details.multi tr[data-flags], #related tr[data-flags]').forEach(function(r){
+r.classList.toggle('hidden',!ok(r.dataset.flags,r.dataset.text,f,q));});
+MATCHES=singles().filter(function(s){return ok(s.f,s.x,f,q);});AT=0;showSingles();
+document.querySelectorAll('details.multi').forEach(function(d){
 var rows=Array.prototype.filter.call(d.querySelectorAll('tr[data-flags]'),visible).length;
 d.classList.toggle('hidden',rows===0);if(f!==''||q!==''){if(rows)d.open=true;}
 var c=d.querySelector('.count');if(c)c.textContent=rows;});
+var g=document.getElementById('singles-group');if(g){g.classList.toggle('hidden',MATCHES.length===0);g.querySelector('.count').textContent=MATCHES.length;
+if((f!==''||q!=='')&&MATCHES.length)g.open=true;}
+document.querySelectorAll('details.pairdiff').forEach(function(d){d.classList.toggle('hidden',!ok('',d.dataset.text,f,q));});
 var shown=function(sel){return Array.prototype.filter.call(document.querySelectorAll(sel),visible).length;};
-document.getElementById('found').textContent=(f||q)?shown('#clusters tr[data-flags]')+' notice(s) shown':'';
-document.body.dataset.filtered='clusters:'+shown('#clusters details.multi')+';notices:'+shown('#clusters tr[data-flags]')
-+';related:'+shown('#related tr[data-flags]');}
+var notices=shown('#clusters details.multi tr[data-flags]')+MATCHES.length;
+document.getElementById('found').textContent=(f||q)?notices+' notice(s) shown':'';
+document.body.dataset.filtered='clusters:'+shown('#clusters details.multi')+';notices:'+notices+';related:'+shown('#related tr[data-flags]');}
 function sortBy(th){var table=th.closest('table'),i=Array.prototype.indexOf.call(th.parentNode.children,th);
-var rows=Array.prototype.slice.call(table.querySelectorAll('tr')).slice(1),dir=th.dataset.dir==='asc'?-1:1;
-th.dataset.dir=dir===1?'asc':'desc';
-rows.sort(function(a,b){var x=a.children[i].textContent,y=b.children[i].textContent,nx=parseFloat(x),ny=parseFloat(y);
-return dir*(isNaN(nx)||isNaN(ny)?x.localeCompare(y,'zh'):nx-ny);});
-rows.forEach(function(r){table.appendChild(r);});}
+var dir=th.dataset.dir==='asc'?-1:1;th.dataset.dir=dir===1?'asc':'desc';
+var cmp=function(x,y){var nx=parseFloat(x),ny=parseFloat(y);return dir*(isNaN(nx)||isNaN(ny)?x.localeCompare(y,'zh'):nx-ny);};
+if(table.id==='singles'){var key=['p','','','e','t','f'][i];if(!key)return;
+singles().sort(function(a,b){return cmp(a[key]||'',b[key]||'');});filt();return;}
+var rows=Array.prototype.slice.call(table.querySelectorAll('tr')).slice(1);
+rows.sort(function(a,b){return cmp(a.children[i].textContent,b.children[i].textContent);});
+rows.forEach(function(r){r.parentNode.appendChild(r);});}
 document.addEventListener('DOMContentLoaded',function(){
 document.querySelectorAll('th').forEach(function(th){th.addEventListener('click',function(){sortBy(th);});});
 var h=new URLSearchParams(location.hash.slice(1));
@@ -70,9 +93,12 @@ if(h.get('flag'))document.getElementById('flag').value=h.get('flag');
 if(h.get('q'))document.getElementById('q').value=h.get('q');
 if(h.get('sort')){var th=document.querySelector('#'+h.get('sort'));if(th)sortBy(th);}
 filt();
+if(h.get('open')==='all')document.querySelectorAll('details').forEach(function(d){d.open=true;});
 function shown(sel){return Array.prototype.filter.call(document.querySelectorAll(sel),function(e){
 var r=e.getBoundingClientRect();return r.width>0&&r.height>0;}).length;}
-document.body.dataset.rendered='clusters:'+shown('#clusters details.multi')+';diffs:'+shown('.diff pre')+';rows:'+shown('#clusters tr');
+var why=document.querySelector('#related td.why');
+document.body.dataset.rendered='clusters:'+shown('#clusters details.multi')+';diffs:'+shown('.diff pre')+';rows:'+shown('#clusters tr')
++';why:'+(why?Math.round(why.getBoundingClientRect().width):0);
 var first=document.querySelector('#singles tr[data-flags] td');document.body.dataset.first=first?first.textContent:'';});
 """
 
@@ -195,85 +221,195 @@ def _removed(doc: Document) -> str:
 
 
 def render_html(corpus: Corpus, base: Path | None = None) -> str:
-    """The page; links to the corpus's files are relative to ``base`` (where the page is written)."""
+    """The page; links to the corpus's files are relative to ``base`` (where the page is written).
+
+    Only the notices a diff shows are read from the cache (at most MAX_DIFFS members with their
+    canonicals, and MAX_PAIR_DIFFS related or vetoed pairs), so a corpus of 100,000 notices makes a
+    page of the same few diffs; its notices with no duplicate are data the page shows a page at a time."""
     start = (base or Path.cwd()).resolve()
 
     def links(path: str) -> str:
         return Path(os.path.relpath((corpus.root / path).resolve(), start)).as_posix()
 
     report = corpus_report(corpus)
-    docs, pairs = corpus.contents()  # pairs: for the histogram of every verified pair
-    by_path = {d.path: d for d in docs.values()}
+    multi = [c for c in report["clusters"] if len(c["members"]) > 1]
+    diffed, budget = [], MAX_DIFFS
+    for c in multi:
+        shown = c["members"][1 : 1 + min(DIFFS_PER_CLUSTER, budget)]
+        budget -= len(shown)
+        diffed.append(shown)
+    with corpus.session() as (view, _):
+        ids = dict(zip(view.manifest["path"].to_list(), view.manifest["id"].to_list(), strict=True))
+        pairs = view.cache.pairs()
+        paths = {v: k for k, v in ids.items()}
+        vetoed_paths = {frozenset((paths.get(p["a"]), paths.get(p["b"]))) for p in pairs if p["veto"]}
+        apart = sorted(report["related"], key=lambda r: (frozenset((r["a"], r["b"])) not in vetoed_paths, -r["jaccard"]))
+        apart = apart[:MAX_PAIR_DIFFS]
+        wanted = {c["canonical"] for c, shown in zip(multi, diffed, strict=True) if shown}
+        wanted |= {m["path"] for shown in diffed for m in shown} | {r[k] for r in apart for k in ("a", "b")}
+        by_path = {d.path: d for d in view.fetch([ids[p] for p in wanted]).values()}
+    parts = [_head(report, len(multi)), _histogram([p["jaccard"] for p in pairs]), _clusters_intro(report)]
+    for c, shown in zip(multi, diffed, strict=True):
+        parts.append(_cluster(c, shown, by_path, links))
+    parts.append(_singles(report, links))
+    parts.append(_related(report["related"], vetoed_paths, links))
+    parts.append(_pair_diffs(apart, report["related"], vetoed_paths, by_path))
+    parts.append(_withdrawn(corpus, report["withdrawn"], links))
+    parts.append(_flags_and_rejected(report))
+    return "".join(parts)
+
+
+def _head(report: dict[str, Any], multi: int) -> str:
     s = report["summary"]
-    parts = [
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>policy-dedup report: {_e(report['corpus'])}</title><style>{CSS}</style><script>{SCRIPT}</script>",
-        f"</head><body><h1>policy-dedup report — {_e(report['corpus'])}</h1>",
-        '<div class="cards">',
-        *(
-            f'<div class="card"><b>{v}</b>{_e(k)}</div>'
-            for k, v in (
-                ("originals", s["originals"]),
-                ("clusters", s["clusters"]),
-                ("duplicates", s["duplicates"]),
-                ("multi-member clusters", s["multi_member_clusters"]),
-                ("related pairs", len(report["related"])),
-                ("rejected files", len(report["rejected"])),
-            )
-        ),
-        "</div>",
-        "<h2>Similarity of verified pairs</h2>",
-        _histogram([p["jaccard"] for p in pairs]),
-        '<p class="note">Exact Jaccard of every verified pair; green from 0.8 (the near-duplicate threshold).</p>',
-        '<h2>Clusters</h2><p><label>Search titles, 文号 and paths <input id="q" type="search" oninput="filt()"></label> '
-        '<label>Show only notices flagged <select id="flag" onchange="filt()"><option value="">(any)</option>',
-        *(f'<option value="{_e(f)}">{_e(f)} ({info["count"]})</option>' for f, info in report["flags"].items()),
-        '</select></label> <span id="found" class="note"></span> '
-        '<span class="note">(click a column heading to sort)</span></p><div id="clusters">',
-    ]
-    header = "<tr><th>path</th><th>relation</th><th>similarity</th><th>encoding</th><th>title</th><th>flags</th></tr>"
-    singles = []
-    diffs = 0
-    for n, c in enumerate(report["clusters"]):
-        members = c["members"]
-        if len(members) == 1:
-            singles.append(_member_row(members[0], True, links))
-            continue
-        canonical = by_path[c["canonical"]]
-        rows = "".join(_member_row(m, i == 0, links) for i, m in enumerate(members))
-        text_link = _link(links, "canonical/" + c["id"] + ".txt", "canonical text")
-        parts.append(
-            f'<details class="group multi" {"open" if n < OPEN_CLUSTERS else ""}><summary>'
-            f"<b>{_e(c['title'] or '(no title)')}</b> — cluster {_e(c['id'])}, <span class='count'>{len(members)}"
-            f"</span> notices; {text_link}</summary>"
-            f'<p class="note">why canonical: {_e(c["why_canonical"])}</p><table>{header}{rows}</table>'
-        )
-        parts.append(_removed(canonical))
-        shown = members[1 : 1 + min(DIFFS_PER_CLUSTER, max(0, MAX_DIFFS - diffs))]
-        diffs += len(shown)
-        if len(shown) < len(members) - 1:
-            parts.append(
-                f'<p class="note">{len(members) - 1 - len(shown)} more member(s) are listed in the table above '
-                f"without a diff (the report shows at most {DIFFS_PER_CLUSTER} diffs a cluster, {MAX_DIFFS} in all)."
-                "</p>"
-            )
-        for m in shown:
-            doc = by_path[m["path"]]
-            left, right = diff_columns(char_diff(canonical.text, doc.text))
-            parts.append(
-                f'<p><span class="rel-{_e(m["relation"])}">{_e(m["relation"])} {m["similarity"] or 0:.3f}</span> '
-                f'<span class="path">{_e(m["path"])}</span> against the canonical '
-                f'<span class="path">{_e(canonical.path)}</span></p>{_removed(doc)}'
-                f'<div class="diff"><pre><b>canonical</b>\n{left}</pre><pre><b>{_e(m["path"])}</b>\n{right}</pre></div>'
-            )
-        parts.append("</details>")
-    sortable = header.replace("<th>path", '<th id="by-path">path').replace("<th>title", '<th id="by-title">title')
-    parts.append(
-        f'<details class="group"><summary><span class="count">{len(singles)}</span> notices with no duplicate</summary>'
-        f"<table id='singles'>{sortable}{''.join(singles)}</table></details></div>"
+    cards = (
+        ("originals", s["originals"]),
+        ("clusters", s["clusters"]),
+        ("duplicates", s["duplicates"]),
+        ("multi-member clusters", multi),
+        ("related pairs", len(report["related"])),
+        ("withdrawn", len(report["withdrawn"])),
+        ("rejected files", len(report["rejected"])),
     )
-    parts.append(_related(report["related"], links))
-    parts.append("<h2>Quality flags</h2><table><tr><th>flag</th><th>notices</th><th>meaning</th></tr>")
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>policy-dedup report: {_e(report['corpus'])}</title><style>{CSS}</style>"
+        f"<script>{SCRIPT % {'page': PAGE}}</script></head><body><h1>policy-dedup report — {_e(report['corpus'])}</h1>"
+        '<div class="cards">' + "".join(f'<div class="card"><b>{v}</b>{_e(k)}</div>' for k, v in cards) + "</div>"
+        "<h2>Similarity of verified pairs</h2>"
+    )
+
+
+def _clusters_intro(report: dict[str, Any]) -> str:
+    options = "".join(f'<option value="{_e(f)}">{_e(f)} ({info["count"]})</option>' for f, info in report["flags"].items())
+    return (
+        '<p class="note">Exact Jaccard of every verified pair; green from 0.8 (the near-duplicate threshold).</p>'
+        '<h2>Clusters</h2><p><label>Search titles, 文号 and paths <input id="q" type="search" oninput="filt()"></label> '
+        f'<label>Show only notices flagged <select id="flag" onchange="filt()"><option value="">(any)</option>{options}'
+        '</select></label> <span id="found" class="note"></span> '
+        '<span class="note">(click a cluster to open it, a column heading to sort)</span></p><div id="clusters">'
+    )
+
+
+HEADER = "<tr><th>path</th><th>relation</th><th>similarity</th><th>encoding</th><th>title</th><th>flags</th></tr>"
+
+
+def _cluster(c: dict[str, Any], shown: list[dict[str, Any]], by_path: dict[str, Document], links: Links) -> str:
+    """A multi-member cluster, collapsed: its table, and each shown member's diff collapsed too."""
+    members = c["members"]
+    rows = "".join(_member_row(m, i == 0, links) for i, m in enumerate(members))
+    text_link = _link(links, "canonical/" + c["id"] + ".txt", "canonical text")
+    out = [
+        f'<details class="group multi"><summary><b>{_e(c["title"] or "(no title)")}</b> — cluster {_e(c["id"])}, '
+        f"<span class='count'>{len(members)}</span> notices; {text_link}</summary>"
+        f'<p class="note">why canonical: {_e(c["why_canonical"])}</p><table>{HEADER}{rows}</table>'
+    ]
+    canonical = by_path.get(c["canonical"])
+    if canonical is not None:
+        out.append(_removed(canonical))
+    if len(shown) < len(members) - 1:
+        out.append(
+            f'<p class="note">{len(members) - 1 - len(shown)} more member(s) are listed in the table above without a '
+            f"diff (the report shows at most {DIFFS_PER_CLUSTER} diffs a cluster, {MAX_DIFFS} in all).</p>"
+        )
+    for m in shown:
+        doc = by_path[m["path"]]
+        aligned = align(canonical.text, doc.text) if canonical is not None else None
+        out.append(
+            f'<details class="pair"><summary><span class="rel-{_e(m["relation"])}">{_e(m["relation"])} '
+            f'{m["similarity"] or 0:.3f}</span> <span class="path">{_e(m["path"])}</span> against the canonical '
+            f'<span class="path">{_e(c["canonical"])}</span></summary>{_removed(doc)}'
+            f"{aligned_columns(aligned) if aligned else ''}</details>"
+        )
+    out.append("</details>")
+    return "".join(out)
+
+
+def _singles(report: dict[str, Any], links: Links) -> str:
+    """Notices with no duplicate: the first page as rows, all of them as data the script pages through."""
+    singles = [c["members"][0] for c in report["clusters"] if len(c["members"]) == 1]
+    data = [
+        {"p": m["path"], "h": links(m["path"]), "t": m["title"] or "", "e": m["encoding"] or "",
+         "f": " ".join(m["flags"]), "x": f"{m['path']} {m['title'] or ''} {m['doc_number'] or ''} {m['issuer'] or ''}"}
+        for m in singles
+    ]  # fmt: skip
+    blob = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    sortable = HEADER.replace("<th>path", '<th id="by-path">path').replace("<th>title", '<th id="by-title">title')
+    first = "".join(_member_row(m, True, links) for m in singles[:PAGE])
+    return (
+        f'<details class="group" id="singles-group"><summary><span class="count">{len(singles)}</span> notices with '
+        f'no duplicate</summary><p class="pager" id="pager">notices <span class="at"></span>'
+        f'<button class="prev" onclick="turn(-1)">previous {PAGE}</button><button class="next" onclick="turn(1)">'
+        f'next {PAGE}</button></p><table id="singles"><thead>{sortable}</thead><tbody>{first}</tbody></table></details>'
+        f'<script type="application/json" id="singles-data">{blob}</script></div>'
+    )
+
+
+def _related(related: Sequence[dict[str, Any]], vetoed: set[frozenset[str]], links: Links) -> str:
+    if not related:
+        return '<div id="related"><h2>Related notices</h2><p class="note">None.</p></div>'
+    out = [
+        '<div id="related"><h2>Related notices (reported, never merged)</h2><table class="fixed">'
+        '<colgroup><col style="width:24%"><col style="width:24%"><col style="width:7%"><col style="width:7%">'
+        '<col style="width:38%"></colgroup><tr><th id="related-a">A</th><th>B</th><th>kept apart</th>'
+        '<th id="related-jaccard">Jaccard</th><th>why</th></tr>'
+    ]
+    for r in related:
+        text = f"{r['a']} {r['a_title'] or ''} {r['b']} {r['b_title'] or ''}"
+        kind = "vetoed" if frozenset((r["a"], r["b"])) in vetoed else "related"
+        out.append(
+            f'<tr data-flags="" data-text="{_e(text)}"><td>{_e(r["a_title"] or "")}<br>'
+            f'<span class="path">{_link(links, r["a"])}</span></td><td>{_e(r["b_title"] or "")}<br>'
+            f'<span class="path">{_link(links, r["b"])}</span></td><td class="rel-{kind}">{kind}</td>'
+            f'<td>{r["jaccard"]:.3f}</td><td class="why">{_e(r["reason"])}</td></tr>'
+        )
+    out.append("</table></div>")
+    return "".join(out)
+
+
+def _pair_diffs(
+    apart: Sequence[dict[str, Any]], related: Sequence[dict[str, Any]], vetoed: set[frozenset[str]],
+    by_path: dict[str, Document],
+) -> str:  # fmt: skip
+    """Each related or vetoed pair's diff, collapsed, vetoed first: what tells the two apart."""
+    if not apart:
+        return ""
+    out = ['<h2>What tells related and vetoed pairs apart</h2>']
+    if len(apart) < len(related):
+        out.append(f'<p class="note">The {len(apart)} closest pairs (vetoed first) of {len(related)}.</p>')
+    for r in apart:
+        kind = "vetoed" if frozenset((r["a"], r["b"])) in vetoed else "related"
+        text = f"{r['a']} {r['a_title'] or ''} {r['b']} {r['b_title'] or ''}"
+        out.append(
+            f'<details class="pair pairdiff" data-text="{_e(text)}"><summary><span class="rel-{kind}">{kind} '
+            f'{r["jaccard"]:.3f}</span> <span class="path">{_e(r["a"])}</span> ~ <span class="path">{_e(r["b"])}'
+            f'</span>: {_e(r["reason"])}</summary>{aligned_columns(align(by_path[r["a"]].text, by_path[r["b"]].text))}'
+            "</details>"
+        )
+    return "".join(out)
+
+
+def _withdrawn(corpus: Corpus, withdrawn: Sequence[dict[str, Any]], links: Links) -> str:
+    """Notices withdrawn by hand: who, when and why (their originals stay in raw/)."""
+    if not withdrawn:
+        return '<div id="withdrawn"><h2>Withdrawn notices</h2><p class="note">None.</p></div>'
+    said = {e.get("id"): e for e in log.entries(corpus.decisions_path) if e["decision"] == "withdraw"}
+    out = [
+        '<div id="withdrawn"><h2>Withdrawn notices (originals kept in raw/)</h2><table class="fixed"><colgroup>'
+        '<col style="width:28%"><col style="width:24%"><col style="width:14%"><col style="width:34%"></colgroup>'
+        "<tr><th>path</th><th>title</th><th>by, when</th><th>why</th></tr>"
+    ]
+    for w in withdrawn:
+        e = said.get(w["id"], {})
+        out.append(
+            f'<tr><td class="path">{_link(links, w["path"])}</td><td>{_e(w["title"])}</td>'
+            f'<td>{_e(e.get("by"))}<br>{_e(e.get("time"))}</td><td class="why">{_e(e.get("reason"))}</td></tr>'
+        )
+    out.append("</table></div>")
+    return "".join(out)
+
+
+def _flags_and_rejected(report: dict[str, Any]) -> str:
+    parts = ["<h2>Quality flags</h2><table><tr><th>flag</th><th>notices</th><th>meaning</th></tr>"]
     parts += [
         f"<tr><td>{_e(f)}</td><td>{i['count']}</td><td>{_e(i['meaning'])}</td></tr>" for f, i in report["flags"].items()
     ]
@@ -289,21 +425,3 @@ def render_html(corpus: Corpus, base: Path | None = None) -> str:
         parts.append('<p class="note">None.</p>')
     parts.append(f'<p class="note">Flags: {len(FLAGS)} kinds, explained above. Made by policy-dedup.</p></body></html>')
     return "".join(parts)
-
-
-def _related(related: Sequence[dict[str, Any]], links: Links) -> str:
-    if not related:
-        return '<div id="related"><h2>Related notices</h2><p class="note">None.</p></div>'
-    out = [
-        '<div id="related"><h2>Related notices (reported, never merged)</h2><table><tr><th id="related-a">A</th>'
-        '<th>B</th><th id="related-jaccard">Jaccard</th><th>why</th></tr>'
-    ]
-    for r in related:
-        text = f"{r['a']} {r['a_title'] or ''} {r['b']} {r['b_title'] or ''}"
-        out.append(
-            f'<tr data-flags="" data-text="{_e(text)}"><td>{_e(r["a_title"] or "")}<br>'
-            f'<span class="path">{_link(links, r["a"])}</span></td><td>{_e(r["b_title"] or "")}<br>'
-            f'<span class="path">{_link(links, r["b"])}</span></td><td>{r["jaccard"]:.3f}</td><td>{_e(r["reason"])}</td></tr>'
-        )
-    out.append("</table></div>")
-    return "".join(out)
