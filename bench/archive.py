@@ -269,7 +269,8 @@ def bench_folder(labels: dict, realdata: Path, verbose: bool) -> None:
         for o in outcomes:
             shown = [f"{check}: {'; '.join(why)}" for check, why in o.failures.items() if why != ["no text"]]
             if shown:
-                print(f"- {o.path.split('/', 1)[1]} | " + " | ".join(shown))
+                name = o.path.split("/", 1)[1].replace("\n", "⏎")  # one file's name holds a line break
+                print(f"- {name} | " + " | ".join(shown))
         for c, elected, right, split in rows:
             if not right or split > 1:
                 print(f"- cluster {c['members'][0]} …: elected {elected}, acceptable {c['canonical']}"
