@@ -151,14 +151,16 @@ class _Walker:
             return
         get = el.get
         css = get("style")
-        if css and not self.show_hidden and depth and _HIDDEN.search(css):
+        if css:
+            css = css.lower()
+        if css and "none" in css and not self.show_hidden and depth and _HIDDEN.search(css):
             self.page.hidden += 1
             return
         block = tag in _BLOCK
         if block:
             if self.buf:
                 self.flush()
-            if get("align") in _CENTRED or (css and _CENTER.search(css)):
+            if get("align") in _CENTRED or (css and "enter" in css and _CENTER.search(css)):
                 self.centered = True
         names = get("class")
         if css or names or tag in _STYLED:
@@ -313,25 +315,38 @@ _RELATED = re.compile(
 )
 
 
+# words one of which a counter or a footer line holds: a cheap test before the patterns
+_COUNTER_HINTS = ("浏览", "点击", "阅读", "访问", "查看", "人气")
+_LEGAL_HINTS = (
+    "ICP", "备", "版权", "opyright", "OPYRIGHT", "Rights", "RIGHTS", "©", "分辨率", "浏览", "IE", "标识码", "技术支持",
+    "隐私", "声明", "不代表", "仅代表", "转载", "站点", "设为", "原标题", "上一", "下一",
+)  # fmt: skip
+
+
 def is_furniture(text: str) -> bool:
     """True for a line that is the page's furniture, not the notice's, whatever the site."""
     s = text.strip()
     if not s:
         return True
     n = len(s)
+    if n > 200:
+        return False
+    if n > 40 and ("。" in s or "，" in s):  # a sentence: only a footer's or a disclaimer's marks apply
+        return n <= 160 and any(w in s for w in _LEGAL_HINTS) and bool(_LEGAL.search(s))
     if n <= 60 and _BREADCRUMB.match(s):
         return True
-    if n <= 80 and _TOOL_WORDS.search(s) and not _TOOL_REST.sub("", _TOOL_WORDS.sub("", s)):
+    if n <= 60 and not _TOOL_REST.sub("", _TOOL_WORDS.sub("", s)):
         return True
-    if n <= 120 and (m := _COUNTER.search(s)) and (n <= 40 or _INFO.search(s) or m.group(0)[-1:].isdigit()):
+    m = _COUNTER.search(s) if n <= 120 and any(w in s for w in _COUNTER_HINTS) else None
+    if m and (n <= 40 or _INFO.search(s) or m.group(0)[-1:].isdigit()):
         return True
-    if n <= 200 and (_URL_LINE.match(s) or _BARE_COUNT.match(s)):
+    if _URL_LINE.match(s) or _BARE_COUNT.match(s):
         return True
     if n <= 120 and len(_SHARE.findall(s)) >= 2:
         return True
-    if (n <= 160 and _LEGAL.search(s)) or (n <= 16 and _CHROME.match(s)):
+    if n <= 160 and any(w in s for w in _LEGAL_HINTS) and _LEGAL.search(s):
         return True
-    return bool(_RELATED.match(s))
+    return (n <= 16 and bool(_CHROME.match(s))) or bool(_RELATED.match(s))
 
 
 def is_info_line(text: str) -> bool:
@@ -712,6 +727,8 @@ def _join_split_headings(lines: list[Line]) -> None:
             and len(a.text) + len(b.text) <= 60
             and not notice_like(a.text)
             and notice_like(b.text)
+            and "关于" not in b.text  # a whole title of its own
+            and not _DOC_NO.search(a.text)
             and not _ENDS_SENTENCE.search(a.text)
             and not a.links
             and not b.links
@@ -751,7 +768,7 @@ def extract(source: str, log: ChangeLog | None = None) -> str:
             f"is a web page whose body holds {what} {len(lines)} short line(s) ({shown!r}), no sentence: "
             "not a notice (a page whose notice is an image, or a menu)"
         )
-    dated = sum(1 for line in lines if _LISTED.search(line))
+    dated = sum(1 for line in lines if _LISTED.search(line[-20:]))
     if dated >= 6 and dated * 5 >= len(lines) * 3:
         raise NotANotice(
             f"is a web page listing {dated} dated entries ({lines[0][:40]!r}…): a site's list page, not a notice"
