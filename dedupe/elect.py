@@ -12,7 +12,8 @@ Members are ranked by, in turn:
    encyclopedia's or a research export's;
 5. **layout**: paragraphs over a text flattened into one line (a web page's table cell);
 6. **metadata** found (title, 文号, date);
-7. **decode**: a clean decode over a repaired one, fewer replacement or private-use characters;
+7. **decode**: a clean decode over a repaired one (mojibake, radicals of a PDF font, private-use or
+   undecodable characters), fewer replacement characters;
 
 then the earliest ingested, then the path. The reason says what decided against the runner-up.
 In a growing corpus an incumbent is replaced only by a strictly better member.
@@ -40,9 +41,10 @@ _SECONDARY_SOURCES = (
     ("export", "a research export"),
     ("translation", "a research export"),
     ("encyclopedia", "an encyclopedia copy"),
-    ("print-out", "a browser print-out"),
-    ("printout", "a browser print-out"),
+    ("print-header", "a browser print-out"),
 )
+# repairs that say the copy came through a lossy extraction (a PDF's font, bytes that did not decode)
+_REPAIRS = ("kangxi-radicals", "private-use-chars", "undecodable-bytes-replaced", "mojibake-repaired")
 
 
 class Quality(NamedTuple):
@@ -59,9 +61,11 @@ class Quality(NamedTuple):
 
 
 def problems(doc: Document) -> int:
+    """Decode problems left in the text, and repairs of a lossy extraction (each kind counts once:
+    a copy whose 民 came out as the radical ⺠ lost to one that needed no repair)."""
     n = doc.normalized
-    repaired = any(c.step == "mojibake-repaired" for c in n.changes)
-    return n.replacement_chars + n.private_use_chars + (10 if n.mojibake else 0) + (5 if repaired else 0)
+    repaired = {c.step for c in n.changes} & set(_REPAIRS)
+    return n.replacement_chars + n.private_use_chars + (10 if n.mojibake else 0) + 5 * len(repaired)
 
 
 def title_rank(doc: Document) -> int:

@@ -126,3 +126,18 @@ def test_a_copy_cut_mid_sentence_loses_to_a_shorter_whole_one():
     assert canonical is whole
     assert "stops mid-sentence" in reason
     assert "truncated" in quality_flags(longer_but_cut, [longer_but_cut, whole])
+
+
+def test_a_clean_text_copy_beats_a_browser_print_out_of_the_law():
+    """A real pair from an archive: the mental-health law printed from a web page to PDF (its
+    URL, date-time and 第N页 共M页 on every page, 民 come out as the radical ⺠) and a clean text
+    copy. The print-out was ingested first; the clean copy is kept."""
+    folder = Path(__file__).resolve().parent / "data" / "election"
+    printout = read(folder / "精神卫生法_print-out.txt", 0)
+    clean = read(folder / "中华人民共和国精神卫生法.txt", 1)
+    steps = {c.step for c in printout.normalized.changes}
+    assert {"print-header", "kangxi-radicals"} <= steps
+    result = find_duplicates([printout, clean])
+    (cluster,) = result.clusters
+    assert cluster.canonical.path == clean.path, cluster.reason
+    assert "browser print-out" in cluster.reason
