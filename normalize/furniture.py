@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from normalize.patterns import ORG_SUFFIX, TITLE_SUFFIX
+from normalize.patterns import ORG_SUFFIX, TITLE_SUFFIX, starts_item
 
 # the ChangeLog steps of site and page furniture this module and its callers remove
 FURNITURE_STEPS = frozenset(
@@ -89,9 +89,10 @@ _HOST = re.compile(
     r"网站管理|制作维护)(?:单位|机构)?\s*[:：]"
 )
 _CONTACT = re.compile(r"(?:地址|电话|传真|邮编|邮政编码|E-?mail|邮箱)\s*[:：]", re.I)
+# a site's own disclaimer speaks of the site (本网, 本站…); a law's 未经许可，不得复制 does not
 _DISCLAIMER = re.compile(
-    r"^(?:免责)?声明\s*[:：]|不代表本(?:网|站|报|刊|平台|公众号)|(?:未经|非经).{0,10}(?:授权|许可|同意).{0,15}"
-    r"(?:转载|镜像|复制|使用)|转载请注明|不得(?:非法)?(?:转载|镜像)"
+    r"^(?:免责)?声明\s*[:：]|不代表本(?:网|站|报|刊|平台|公众号)|转载请注明|"
+    r"(?:本网|本站|网站|本报|本刊|本平台|本文).{0,30}(?:未经|非经|不得(?:非法)?(?:转载|镜像))"
 )
 _ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]")
 _EDITOR = re.compile(r"^[（(【\[]?\s*(?:责任编辑|责编|编辑|作者|记者|通讯员)\s*[:：]\s*[^，。；]{1,20}[）)】\]]?$")
@@ -133,8 +134,8 @@ def furniture_kind(line: str, window: bool = True) -> str | None:
     s = line.strip().strip("|").strip()
     if not s or len(s) > LONG_LINE:
         return None
-    if not _MAYBE.search(s):
-        return _window_kind(s, line.strip()) if window else None
+    if not _MAYBE.search(s) or starts_item(s):  # an article or an item (第二十七条…) is the notice's own
+        return _window_kind(s, line.strip()) if window and not starts_item(s) else None
     if _FORM_MARKER.match(s):
         return "web-form-marker"
     tools, share = _covered(s, TOOLBAR_WORDS)

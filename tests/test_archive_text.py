@@ -246,3 +246,10 @@ def test_more_page_furniture_of_real_text_copies(line):
     body = ["医疗机构管理条例", line, "第一条　为了加强对医疗机构的管理，促进医疗卫生事业的发展，保障公民健康，制定本条例。"]
     result = normalize("\n".join(body))
     assert line not in result.text and result.text.startswith("医疗机构管理条例\n第一条")
+
+
+def test_a_law_forbidding_copies_is_not_a_site_disclaimer():
+    """Real articles of lawrefbook regulations: 未经…许可，不得复制 is the law's own sentence."""
+    body = ["测绘成果管理规定", "第二十七条　测绘成果属于知识产权的，适用有关法律的规定，任何单位和个人未经成果所有权人许可，不得复制、转让或者转借。",
+            "第三十三条　使用测绘成果，应当征得该测绘成果所有权人的同意，未经同意不得擅自复制、使用、转让或者转借。"]  # fmt: skip
+    assert normalize("\n".join(body)).text.split("\n") == body
