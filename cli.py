@@ -90,7 +90,14 @@ def _note(*lines: str) -> None:
     ctx = click.get_current_context()
     if not (ctx.find_root().obj or {}).get("quiet"):
         for line in lines:
-            click.echo(line, err=True)
+            click.echo(_readable(line), err=True)
+
+
+def _readable(text: str) -> str:
+    """File names that are not UTF-8 shown with their bytes as %FF, as the manifest stores them."""
+    from dedupe.files import printable
+
+    return printable(text)
 
 
 def compare_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -170,7 +177,7 @@ def dedupe_command(
         raise BadInput("none of the files could be read as a notice (see the reasons above)")
     result = find_duplicates(docs, config, jobs)
     as_json = as_json or fmt == "json"
-    click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2) if as_json else format_dedupe(result))
+    click.echo(_readable(json.dumps(result_json(result), ensure_ascii=False, indent=2) if as_json else format_dedupe(result)))
     sys.exit(2 if len(docs) < len(results) else 0)
 
 
@@ -209,7 +216,7 @@ def _print_plan(plan: Any) -> None:
     from dedupe.reports.table import format_plan
 
     _note(*(f"note: {n}" for n in plan.notes), *(f"rejected {r.path}: {r.reason}" for r in plan.rejected))
-    click.echo(format_plan(plan))
+    click.echo(_readable(format_plan(plan)))
 
 
 @main.command("check", help=_help("CI: fail (exit 1) when files in PATHS, or added under raw/ since GIT-REF, duplicate "
@@ -238,8 +245,8 @@ def check_command(
         click.echo(format_github(report, corpus.root))
         sys.exit(1 if report["duplicates"] else 2 if report["rejected"] else 0)
     out, err = format_check(report, "json" if as_json else fmt)
-    click.echo(out, nl=bool(out))
-    click.echo(err, err=True, nl=bool(err))
+    click.echo(_readable(out), nl=bool(out))
+    click.echo(_readable(err), err=True, nl=bool(err))
     sys.exit(1 if report["duplicates"] else 2 if report["rejected"] else 0)
 
 

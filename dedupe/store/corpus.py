@@ -38,7 +38,7 @@ from dedupe.decisions import Decision, PairVerdict, Reject, SameBytes, landed
 from dedupe.document import Document
 from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
-from dedupe.files import MAX_BYTES, Rejected, read_batch
+from dedupe.files import MAX_BYTES, Rejected, printable, read_batch
 from dedupe.quality import quality_flags
 from dedupe.store import log, manifest, settings
 from dedupe.store.cache import Cache
@@ -279,7 +279,7 @@ class Corpus:
         raw = self.raw.resolve()
         if raw in resolved.parents:
             return resolved.relative_to(self.root.resolve()).as_posix(), False
-        name = resolved.name.lstrip(".") or "notice"
+        name = printable(resolved.name).lstrip(".") or "notice"  # a name that is not UTF-8 gets its bytes as %FF
         stem, suffix = os.path.splitext(name)
         candidates = [name, f"{stem}_{sha[:8]}{suffix}", *(f"{stem}_{sha[:8]}_{n}{suffix}" for n in range(2, 1000))]
         for candidate in candidates:
@@ -390,7 +390,7 @@ class Corpus:
                 rows.append(
                     {
                         "id": m.id, "path": m.path,
-                        "source": a.source if a else was.get("source"),
+                        "source": printable(a.source) if a else was.get("source"),
                         "batch": batch_label if a else was.get("batch"),
                         "ingested_at": now if a else was.get("ingested_at"),
                         "sha256": m.sha256 if a else was["sha256"],

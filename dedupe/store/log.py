@@ -17,6 +17,7 @@ from typing import Any
 from dedupe.decisions import Decision, DecisionError, decode
 from dedupe.decisions import encode as to_json
 from dedupe.errors import CorpusError
+from dedupe.files import printable
 
 
 def entries(path: Path) -> Iterator[dict[str, Any]]:
@@ -74,7 +75,8 @@ def complete_size(path: Path) -> int:
 
 def encode(records: list[Decision]) -> bytes:
     """The log lines of ``records`` (``dedupe.decisions.encode`` of each)."""
-    return "".join(json.dumps(to_json(r), ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+    lines = "".join(json.dumps(to_json(r), ensure_ascii=False) + "\n" for r in records)
+    return printable(lines).encode("utf-8")  # a file name that is not UTF-8: its bytes as %FF
 
 
 def append(path: Path, data: bytes, at: int) -> None:
