@@ -29,3 +29,17 @@ class NotANotice(NormalizeError):
         self.cjk = cjk
         self.visible = visible
         super().__init__(reason)
+
+
+class Unsupported(NormalizeError):
+    """A file whose text cannot be extracted here; the message says why and what to do."""
+
+
+class NotText(Unsupported):
+    """Bytes of a format that holds no notice text (an image, an archive, a spreadsheet, a program):
+    the message names it; ``category`` (``image``, ``archive``…) is what a folder's summary counts."""
+
+    def __init__(self, what: str, category: str, advice: str = "") -> None:
+        self.what = what
+        self.category = category
+        super().__init__(f"is {what}, not a notice" + (f": {advice}" if advice else ""))

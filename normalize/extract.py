@@ -12,7 +12,6 @@ through ``antiword`` (a Debian package), the only step here that runs a program.
 
 from __future__ import annotations
 
-import codecs
 import io
 import os
 import re
@@ -24,81 +23,18 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from normalize.errors import EmptyText, NormalizeError
+from normalize.errors import EmptyText, NotText, Unsupported
+from normalize.sniff import NOT_TEXT, OLE, sniff
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
     from normalize.numbering import Numbering
 
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W2003 = "{http://schemas.microsoft.com/office/word/2003/wordml}"
 MAX_XML_BYTES = 64 * 1024 * 1024  # a document.xml larger than this once unpacked is refused (zip bombs)
 ANTIWORD_SECONDS = 60
-
-
-class Unsupported(NormalizeError):
-    """A file whose text cannot be extracted here; the message says why and what to do."""
-
-
-class NotText(Unsupported):
-    """Bytes of a format that holds no notice text (an image, an archive, a spreadsheet, a program):
-    the message names it; ``category`` (``image``, ``archive``…) is what a folder's summary counts."""
-
-    def __init__(self, what: str, category: str, advice: str = "") -> None:
-        self.what = what
-        self.category = category
-        super().__init__(f"is {what}, not a notice" + (f": {advice}" if advice else ""))
-
-
-# (leading bytes, offset, kind): formats that hold no notice text, told by their signature
-_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "png"),
-    (b"\xff\xd8\xff", 0, "jpeg"),
-    (b"GIF87a", 0, "gif"),
-    (b"GIF89a", 0, "gif"),
-    (b"II*\x00", 0, "tiff"),
-    (b"MM\x00*", 0, "tiff"),
-    (b"WEBP", 8, "webp"),
-    (b"Rar!\x1a\x07", 0, "rar"),
-    (b"7z\xbc\xaf\x27\x1c", 0, "7z"),
-    (b"\x1f\x8b\x08", 0, "gzip"),
-    (b"BZh91AY&SY", 0, "bzip2"),
-    (b"\x7fELF", 0, "elf"),
-    (b"FWS", 0, "swf"),
-    (b"CWS", 0, "swf"),
-    (b"ID3", 0, "mp3"),
-    (b"ftyp", 4, "mp4"),
-    (b"AVI ", 8, "avi"),
-    (b"WAVE", 8, "wav"),
-)
-# kind: (what it is, category, what to do)
-NOT_TEXT: dict[str, tuple[str, str, str]] = {
-    "png": ("a PNG image", "image", "run OCR on it to read its text"),
-    "jpeg": ("a JPEG image", "image", "run OCR on it to read its text"),
-    "gif": ("a GIF image", "image", "run OCR on it to read its text"),
-    "tiff": ("a TIFF image", "image", "run OCR on it to read its text"),
-    "webp": ("a WebP image", "image", "run OCR on it to read its text"),
-    "bmp": ("a BMP image", "image", "run OCR on it to read its text"),
-    "rar": ("a RAR archive", "archive", "unpack it and give the files inside"),
-    "7z": ("a 7-Zip archive", "archive", "unpack it and give the files inside"),
-    "gzip": ("a gzip archive", "archive", "unpack it and give the files inside"),
-    "bzip2": ("a bzip2 archive", "archive", "unpack it and give the files inside"),
-    "zip": ("a zip archive (not a Word document)", "archive", "unpack it and give the files inside"),
-    "exe": ("a Windows program", "program", ""),
-    "elf": ("a Linux program", "program", ""),
-    "swf": ("a Flash animation", "media", ""),
-    "mp3": ("an MP3 sound file", "media", ""),
-    "mp4": ("an MP4 video", "media", ""),
-    "avi": ("an AVI video", "media", ""),
-    "wav": ("a WAV sound file", "media", ""),
-    "xls": ("an Excel spreadsheet (.xls)", "spreadsheet", "save its sheets as text if they hold a notice"),
-    "xlsx": ("an Excel spreadsheet (.xlsx)", "spreadsheet", "save its sheets as text if they hold a notice"),
-    "ppt": ("a PowerPoint presentation (.ppt)", "presentation", "save it as PDF or text"),
-    "pptx": ("a PowerPoint presentation (.pptx)", "presentation", "save it as PDF or text"),
-    "ole-other": ("an Office file that is not a Word document", "office file", "save it as .docx or text"),
-}
 
 
 @dataclass(frozen=True)
@@ -112,65 +48,6 @@ class Extracted:
     facts: tuple[tuple[str, int], ...] = ()
     raw: bytes | None = None  # bytes to decode as text (what follows an MHTML header that heads no archive)
     dropped: tuple[tuple[str, str, int], ...] = ()  # (step, example, count): what the extraction left out
-
-
-def sniff(data: bytes) -> str:
-    """``pdf``, ``docx``, ``ole`` (binary Word/WPS), ``word2003``, ``flatopc``, ``rtf``, ``mhtml``, a
-    kind of :data:`NOT_TEXT` (``png``, ``zip``, ``xls``…) or ``text`` (which the text path tells from
-    HTML, whatever the file's name: ``.aspx``, ``.php``, none)."""
-    head = data[:4096]
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(data)
-    if head.startswith(OLE):
-        return _ole_kind(data)
-    for signature, offset, kind in _SIGNATURES:
-        if head[offset : offset + len(signature)] == signature:
-            return kind
-    if head.startswith(b"BM") and head[6:10] == b"\0\0\0\0" and head[14:15] in (b"\x0c", b"(", b"@", b"l", b"|"):
-        return "bmp"
-    if head.startswith(b"MZ") and (b"This program cannot be run in DOS mode" in head or b"PE\0\0" in head[:1024]):
-        return "exe"
-    lowered = head.lstrip(b"\xef\xbb\xbf").lower()
-    if lowered.lstrip().startswith(b"{\\rtf"):
-        return "rtf"
-    if lowered.startswith(b"<?xml") and b"schemas.microsoft.com/office/word/2003/wordml" in lowered:
-        return "word2003"
-    if lowered.startswith(b"<?xml") and b"schemas.microsoft.com/office/2006/xmlpackage" in lowered:
-        return "flatopc"  # Word 2007+ saved as one XML file ("Word XML Document")
-    if b"mime-version:" in lowered[:2048] and b"multipart/related" in lowered:
-        return "mhtml"
-    return "text"
-
-
-def _zip_kind(data: bytes) -> str:
-    """A zip is Word (``word/``), a spreadsheet (``xl/``), a presentation (``ppt/``) or an archive."""
-    start = data[:65536]
-    for folder, kind in ((b"word/", "docx"), (b"xl/", "xlsx"), (b"ppt/", "pptx")):
-        if folder in start:
-            return kind
-    for name, kind in (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("ppt/presentation.xml", "pptx")):
-        if _zip_has(data, name):
-            return kind
-    return "zip"
-
-
-def _ole_kind(data: bytes) -> str:
-    """An OLE compound file is Word (a ``WordDocument`` stream), Excel (``Workbook``/``Book``) or
-    PowerPoint; its directory names them in UTF-16."""
-    for name, kind in (("WordDocument", "ole"), ("Workbook", "xls"), ("Book", "xls"),
-                       ("PowerPoint Document", "ppt")):  # fmt: skip
-        if name.encode("utf-16-le") + b"\0\0" in data:
-            return kind
-    return "ole-other"
-
-
-def _zip_has(data: bytes, name: str) -> bool:
-    try:
-        return name in zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        return False
 
 
 def extract_text(data: bytes, kind: str) -> Extracted:
@@ -188,7 +65,10 @@ def extract_text(data: bytes, kind: str) -> Extracted:
     if kind == "mhtml":
         return _mhtml(data)
     if kind == "rtf":
-        return _rtf(data)
+        from normalize.rtf import read_rtf
+
+        text = read_rtf(data)
+        return Extracted("rtf", text, facts=(("paragraphs", sum(1 for line in text.split("\n") if line.strip())),))
     if kind in NOT_TEXT:
         raise NotText(*NOT_TEXT[kind])
     raise Unsupported(f"is of a format not read here ({kind})")
@@ -225,7 +105,8 @@ def _document(body: Element | None, numbering: Numbering, kind: str) -> Extracte
     if export is None:
         return Extracted(kind, "\n".join(lines), facts=tuple(counts.items()))
     title = export.fields.get("title", "")
-    if title and (not lines or lines[0].strip(" \t\u3000\ufeff\u200b") != title):
+    first = next((line for line in lines if line.strip(_INVISIBLE)), "")
+    if title and first.strip(_INVISIBLE) != title:
         lines.insert(0, title)  # the export's own title field, above its text
     facts = (*counts.items(), ("export fields", len(export.fields)))
     return Extracted(kind, "\n".join(lines), facts=facts, dropped=export.dropped)
@@ -233,6 +114,7 @@ def _document(body: Element | None, numbering: Numbering, kind: str) -> Extracte
 
 # -- research exports: a metadata table (Id, Title, Publish, Translated_content…) above the text ---
 _FIELD = re.compile(r"[A-Za-z][A-Za-z0-9_ ]{0,80}")
+_INVISIBLE = " \t\u3000\ufeff\u200b"
 
 
 @dataclass(frozen=True)
@@ -475,28 +357,4 @@ def _mhtml(data: bytes) -> Extracted:
     raise Unsupported("is a saved web page (MHTML) without an HTML part: save the page again as HTML")
 
 
-# -- RTF -----------------------------------------------------------------------------------------
-_RTF_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
-_RTF_CHARSETS = {b"134": "gb18030", b"136": "big5hkscs", b"128": "cp932", b"129": "cp949"}
-
-
-def _rtf(data: bytes) -> Extracted:
-    """RTF through striprtf (a small pure-Python reader). Its ``\\'hh`` bytes are in the code page
-    of the font in use: Chinese fonts (``\\fcharset134``, GB2312) are GBK whatever ``\\ansicpg``
-    says (macOS TextEdit writes ``\\ansicpg1252`` above them), else the document's code page."""
-    from striprtf.striprtf import rtf_to_text
-
-    codec = next((c for cs, c in _RTF_CHARSETS.items() if b"\\fcharset" + cs in data[:65536]), None)
-    if codec is None:
-        page = _RTF_CODEPAGE.search(data[:4096])
-        codec = {b"936": "gb18030", b"950": "big5hkscs"}.get(page.group(1), f"cp{page.group(1).decode()}") if page else "cp1252"
-    try:
-        codecs.lookup(codec)
-    except LookupError:
-        codec = "cp1252"
-    try:
-        text = rtf_to_text(data.decode(codec, errors="replace"), encoding=codec, errors="replace")
-    except (ValueError, IndexError, RecursionError) as exc:
-        raise Unsupported(f"is a damaged RTF file ({exc}): open it in Word or WPS and save it as .docx") from None
-    paragraphs = sum(1 for line in text.split("\n") if line.strip())
-    return Extracted("rtf", text, facts=(("paragraphs", paragraphs),))
+__all__ = ["NOT_TEXT", "OLE", "Extracted", "NotText", "Unsupported", "extract_text", "sniff"]

@@ -255,3 +255,17 @@ def test_a_utf8_page_with_two_stray_bytes_is_utf8_with_two_replacements():
     assert result.encoding == "utf-8" and result.replacement_chars == 2
     assert result.text == normalize(page).text.replace("参保", "\ufffd\ufffd参保", 1)
     assert "undecodable-bytes-replaced: 2 (e.g. 'utf-8 with 2 undecodable byte(s) replaced')" in result.explain()
+
+
+def test_a_research_export_keeps_the_chinese_notice_not_its_fields_and_translation():
+    """A research group's .docx: a table of fields (Id, Title, Publish, Translated_content: the whole
+    text in English), a table of its coding, a 'Content' label, then the regulation."""
+    result = normalize((FORMATS / "exported_滁州_2020.docx").read_bytes())
+    assert result.text.startswith("滁州市文明行为促进条例\n（2019年10月31日")
+    assert result.meta.title == "滁州市文明行为促进条例"
+    for leftover in ("| Id |", "ZmY4", "Translated_content", "Regulations on Promoting", "| Key |", "Content"):
+        assert leftover not in result.text
+    steps = {c.step: c.count for c in result.changes}
+    assert steps["export-translation"] == 86 and steps["export-metadata"] == 17
+    published = normalize((FORMATS / "published_滁州_2020_wps.doc").read_bytes())
+    assert published.text.split("\n")[0] == result.text.split("\n")[0]

@@ -371,10 +371,113 @@ def test_a_file_that_changes_while_it_is_ingested_is_refused_by_name(tmp_path, m
 
     monkeypatch.setattr(corpus_module.Corpus, "plan", plan_then_write)
     root = tmp_path / "corpus"
-    code, out, err = run("ingest", str(growing), str(seed_path("001")), "--corpus", str(root))
+    code, _, err = run("ingest", str(growing), str(seed_path("001")), "--corpus", str(root))
     assert code == 2
     assert f"{growing} changed while it was being ingested" in err
     assert not (root / "manifest.csv").exists() and not any((root / "raw").iterdir())
     monkeypatch.undo()
     assert run("ingest", str(growing), "--corpus", str(root))[0] == 0
     assert run("verify", "--corpus", str(root))[0] == 0
+
+
+def folder_state(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file of the corpus but its derived cache: (modification time, bytes)."""
+    return {p.relative_to(root).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.parts}  # fmt: skip
+
+
+def test_ingesting_the_same_folders_again_writes_nothing_not_even_their_refusals(tmp_path):
+    folder = tmp_path / "scrape"
+    shutil.copytree(SEEDS, folder)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "copy_of_000.txt").write_bytes(seed_path("000").read_bytes())
+    (folder / "sub").mkdir()
+    (folder / "sub" / "twin.txt").write_bytes(DISTINCT.read_bytes())
+    (folder / "twin.txt").write_bytes(DISTINCT.read_bytes())
+    root = tmp_path / "corpus"
+    code, _, err = run("ingest", str(folder), "--corpus", str(root))
+    assert code == 2 and "empty.txt" in err
+    before = folder_state(root)
+    assert '"decision": "reject"' in before["decisions.jsonl"][1].decode()
+    for _ in range(2):
+        code, out, err = run("ingest", str(folder), "--corpus", str(root))
+        assert code == 2 and "rejected" in err and "0 new original(s)" in out
+        assert folder_state(root) == before  # the log gains no reject or same-bytes line, nothing is touched
+    (folder / "empty.txt").write_bytes(b"\x00\x01")  # refused again, for another reason: that is logged
+    run("ingest", str(folder), "--corpus", str(root))
+    assert len(log_lines(root)) == len(before["decisions.jsonl"][1].splitlines()) + 1
+
+
+def test_the_first_ingest_writes_a_gitignore_for_the_derived_files(corpus):
+    ignored = (corpus / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert {".cache/", ".lock", ".journal.json", ".manifest.csv.*"} <= set(ignored)
+    subprocess.run(["git", "init", "-q", str(corpus)], check=True)
+    subprocess.run(["git", "-C", str(corpus), "add", "-A"], check=True)
+    tracked = subprocess.run(["git", "-C", str(corpus), "ls-files"], capture_output=True, text=True).stdout.split()
+    assert "manifest.csv" in tracked and "config.toml" in tracked and ".gitignore" in tracked
+    assert not [t for t in tracked if t.startswith(".cache") or t in (".lock", "state.json.tmp")]
+
+
+def test_check_works_on_a_corpus_this_user_can_only_read(tmp_path):
+    """A shared archive or a read-only mount: check reads it (its cache copied into memory) and
+    writes nothing, not even a lock file; ingest is refused with a clear exit 3."""
+    import tempfile
+
+    shared = Path(tempfile.mkdtemp(prefix="archive-"))  # outside pytest's private folder: another user reads it
+    try:
+        root = shared / "corpus"
+        assert run("ingest", str(SEEDS), "--corpus", str(root))[0] == 0
+        (root / ".lock").unlink()
+        pr = rescraped_000(shared)
+        for path in [shared, *shared.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)  # readable by all, writable by its owner only
+        before = folder_state(root)
+        as_reader = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+        if not as_reader:
+            for path in [root, *root.rglob("*")]:
+                path.chmod(0o555 if path.is_dir() else 0o444)
+
+        def command(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([*as_reader, sys.executable, "-m", "cli", *args, "--corpus", str(root)],
+                                  capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
+
+        done = command("check", str(pr))
+        assert done.returncode == 1, done.stderr
+        assert f"DUPLICATE {pr} duplicates {root / 'raw' / SEED_NAMES['000']}" in done.stdout
+        assert "Permission denied" not in done.stderr and "makes one in memory" not in done.stderr
+        report = command("report")
+        assert report.returncode == 0 and "5 originals" in report.stdout, report.stderr
+        refused = command("ingest", str(pr))
+        assert refused.returncode == 3 and "this user may only read it" in refused.stderr
+        assert folder_state(root) == before and not (root / ".lock").exists()
+    finally:
+        for path in [shared, *shared.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        shutil.rmtree(shared)
+
+
+def test_every_reader_opens_the_corpus_one_way_under_its_lock(corpus, tmp_path):
+    """report, history, export and the CI check's report wait for a command that holds the corpus
+    (an ingest landing) instead of reading a manifest it is replacing."""
+    import pytest
+    from filelock import FileLock
+
+    from dedupe.errors import CorpusError
+    from dedupe.reports import render
+    from dedupe.reports.check import check_report
+    from dedupe.store.export import export, history
+
+    plan = Corpus(corpus).check([str(rescraped_000(tmp_path))])
+    readers = {
+        "report": lambda c: render(c, "json"),
+        "history": lambda c: history(c, SEED_NAMES["000"]),
+        "export": lambda c: export(c, None, "csv"),
+        "check": lambda c: check_report(c, plan, [str(rescraped_000(tmp_path))]),
+    }
+    with FileLock(corpus / ".lock"):  # another command holds the corpus
+        for name, read in readers.items():
+            with pytest.raises(CorpusError, match="in use by another command"):
+                read(Corpus(corpus, lock_timeout=0.2))
+            print(name, "waited")
+    for read in readers.values():
+        assert read(Corpus(corpus))

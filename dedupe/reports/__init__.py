@@ -15,10 +15,10 @@ def render(corpus: Corpus, fmt: str, base: Path | None = None) -> str:
     from dedupe.reports.html import render_html
     from dedupe.reports.table import corpus_report, format_csv, format_table
 
-    corpus.require()
-    if fmt == "html":
-        return render_html(corpus, base)
-    if fmt == "csv":
-        return format_csv(corpus)
-    report = corpus_report(corpus)
+    with corpus.reading():  # one consistent corpus for every part of the report
+        if fmt == "html":
+            return render_html(corpus, base)
+        if fmt == "csv":
+            return format_csv(corpus)
+        report = corpus_report(corpus)
     return json.dumps(report, ensure_ascii=False, indent=2) if fmt == "json" else format_table(report)

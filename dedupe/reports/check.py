@@ -16,6 +16,12 @@ from dedupe.store import Corpus, Plan, log
 
 
 def check_report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, Any]:
+    """:func:`report` of the corpus as one reading of it (the manifest and log under its lock)."""
+    with corpus.reading():
+        return report(corpus, plan, since)
+
+
+def report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, Any]:
     """Each addition that duplicates a corpus notice, or an earlier addition, once, naming the
     notice it duplicates (the cluster's canonical when that is in the corpus).
 

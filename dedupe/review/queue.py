@@ -35,10 +35,10 @@ def review_queue(
     corpus: Corpus, related_above: float = RELATED_ABOVE, borderline_below: float = BORDERLINE_BELOW
 ) -> list[dict[str, Any]]:
     """The items waiting for a person, vetoed pairs first, each pair closest first within its kind."""
-    corpus.require()
-    active = corpus.read_manifest().filter(pl.col("status") == "active")
+    with corpus.reading() as manifest:
+        active = manifest.filter(pl.col("status") == "active")
+        pairs, pins = logged_pairs(corpus.root, active)
     rows = {r["id"]: r for r in active.iter_rows(named=True)}
-    pairs, pins = logged_pairs(corpus.root, active)
     logged = {frozenset((p["a"], p["b"])): p for p in pairs}
     decided = {k for k, p in logged.items() if p["relation"] == "confirmed" or _split(p)}
     items = []

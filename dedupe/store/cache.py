@@ -157,10 +157,35 @@ class Cache:
             path.parent.mkdir(exist_ok=True)
             self.db = self._open()
         except (sqlite3.Error, OSError) as exc:
+            copy = self._read_only_copy() if isinstance(exc, PermissionError) else None
+            if copy is not None:  # a corpus this user may only read: its cache, copied, does for this command
+                note(f"the cache {path} cannot be written ({_why(exc)}): this command works on a copy of it in memory")
+                self.db = copy
+                return
             # derived data: a cache in memory, made from the originals, does for this command
             note(f"the cache {path} cannot be used ({_why(exc)}): this command makes one in memory from the "
                  "originals (remove or repair what is in the way to keep one on disk)")  # fmt: skip
             self.db = self._fresh(":memory:")
+
+    def _read_only_copy(self) -> sqlite3.Connection | None:
+        """The cache on disk copied into memory, read without writing a byte (not even SQLite's
+        -shm file), when it is sound and of these settings; None otherwise."""
+        if not self.path.is_file():
+            return None
+        try:
+            disk = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            try:
+                row = disk.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+                sound = disk.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION and row == (self.key,)
+                if not sound or [r[0] for r in disk.execute("PRAGMA quick_check(5)")] != ["ok"]:
+                    return None
+                memory = sqlite3.connect(":memory:")
+                disk.backup(memory)
+                return memory
+            finally:
+                disk.close()
+        except sqlite3.Error:
+            return None
 
     def _open(self) -> sqlite3.Connection:
         """The database, made anew when it is of another schema or configuration, or damaged (it

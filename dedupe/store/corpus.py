@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import json
 import os
 import sqlite3
 import uuid
@@ -30,20 +31,21 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from dedupe.candidates import RedisIndex
 from dedupe.config import DedupeConfig
-from dedupe.decisions import Decision, PairVerdict, Reject, SameBytes, landed
+from dedupe.decisions import Decision, PairVerdict, Reject, SameBytes, decode, landed
 from dedupe.document import Document
 from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
 from dedupe.files import MAX_BYTES, Rejected, printable, read_batch
 from dedupe.quality import quality_flags
 from dedupe.store import log, manifest, settings
-from dedupe.store.cache import Cache
+from dedupe.store.cache import Cache, note
 from dedupe.store.git import added_since
-from dedupe.store.journal import Journal, crash_point, land, recover, sha256_of
+from dedupe.store.journal import JOURNAL, Journal, crash_point, land, recover, sha256_of
+from dedupe.store.lock import busy, locked, not_a_corpus
 from dedupe.store.settings import Settings
 from dedupe.store.state import vouch
 from dedupe.store.view import View, check_originals, file_stamp, pair_row, sync
@@ -83,6 +85,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)  # what opening the corpus did (a recovery)
     corrections: list[Decision] = field(default_factory=list)  # a person's, logged first
     since: list[str] = field(default_factory=list)  # files a git change added (check --since)
+    logged: set[tuple[str, str, str]] = field(default_factory=set)  # refusals the log holds already (not again)
 
     @property
     def decisions(self) -> list[Decision]:
@@ -90,7 +93,7 @@ class Plan:
         out += [Reject(path=r.path, reason=r.reason) for r in self.rejected]
         why = "the same bytes as another file of the batch"
         out += [SameBytes(path=p, as_path=q, reason=why) for p, q in self.same_bytes]
-        return out
+        return [d for d in out if _refusal(d) not in self.logged]
 
 
 class Corpus:
@@ -115,6 +118,8 @@ class Corpus:
         self._settings: Settings | None = None
         self.encoding = normalize_config.encoding if normalize_config else None
         self.index_url, self.jobs, self.lock_timeout, self.progress = index_url, jobs, lock_timeout, progress
+        self._held: bool | None = None  # while this corpus holds its lock: whether it can write
+        self.notes: list[str] = []  # what opening the corpus did (an interrupted ingest settled)
 
     @property
     def settings(self) -> Settings:
@@ -158,51 +163,75 @@ class Corpus:
         """Fail unless the folder is a corpus (a manifest.csv), saying what to do."""
         if not self.is_corpus():
             manifest.read(self.manifest_path)  # a corpus that lost its manifest: says how to restore it
-            raise CorpusError(
-                f"{self.root} is not a corpus (no manifest.csv there): give the corpus folder with --corpus, "
-                f"or create one with: policy-dedup ingest FILES --corpus {self.root}"
-            )
+            raise not_a_corpus(self.root)
 
     def read_manifest(self, columns: tuple[str, ...] | None = None) -> pl.DataFrame:
+        """The manifest as it is on disk (inside ``reading`` or ``session``, as they hold it)."""
         return manifest.read(self.manifest_path, columns)
 
     # -- opening ---------------------------------------------------------------------------------
     @contextlib.contextmanager
+    def reading(self, columns: tuple[str, ...] | None = None) -> Iterator[pl.DataFrame]:
+        """The one way a reader opens the corpus (report, history, export, check, review): under
+        the lock (shared, without writing anything, when the corpus cannot be written), an ingest
+        a crash interrupted finished or undone, the manifest read and checked. Yields the manifest;
+        the notes of what opening did are in ``self.notes``."""
+        self.require()
+        with self._locked() as writable:
+            if writable and self.notes:
+                note("; ".join(self.notes))
+                self.notes = []
+            yield self.read_manifest(columns)
+
+    @contextlib.contextmanager
     def session(self, create: bool = False, columns: tuple[str, ...] | None = None) -> Iterator[tuple[View, list[str]]]:
-        """Hold the corpus lock; finish or undo an interrupted ingest; check the manifest and the
-        originals; bring the cache in line. Yields the corpus as the engine sees it, and notes."""
+        """``reading``, then the originals checked and the cache brought in line. Yields the corpus
+        as the engine sees it, and notes."""
         if not create:
             self.require()
-        with self._locked():
-            notes = [n for n in [recover(self.root)] if n]
+        with self._locked(create):
             frame = self.read_manifest(columns)
             self._same_settings()
             cache = Cache(self.root / ".cache" / "index.sqlite", self.config, self.settings.key())
             try:
                 check_originals(self.root, frame)
                 stamp = sync(self.root, frame, cache, self.settings.normalize, self.jobs, self.progress)
-                yield View(self.root, frame, cache, self._shared(frame, cache), stamp), notes
+                yield View(self.root, frame, cache, self._shared(frame, cache), stamp), list(self.notes)
             finally:
                 cache.close()
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Hold the corpus lock (the one place it is taken)."""
+    def _locked(self, create: bool = False) -> Iterator[bool]:
+        """Hold the corpus lock (``dedupe.store.lock``; again inside this corpus's own hold, it is
+        already held) and, when the corpus can be written, finish or undo an interrupted ingest.
+        Yields whether the corpus can be written."""
+        if self._held is not None:
+            yield self._held
+            return
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(self.root / ".lock", timeout=self.lock_timeout)
-            lock.acquire()
+            if create:
+                self.root.mkdir(parents=True, exist_ok=True)
+            with locked(self.root, self.lock_timeout) as writable:
+                self._held = writable
+                try:
+                    self.notes = self._recover(writable)
+                    yield writable
+                finally:
+                    self._held = None
         except Timeout:
-            raise CorpusError(
-                f"the corpus {self.root} is in use by another command (held for over {self.lock_timeout:.0f} s); "
-                "wait for it to finish and run this one again"
-            ) from None
+            raise busy(self.root, self.lock_timeout) from None
         except OSError as exc:
             raise CorpusError(f"cannot use the corpus at {self.root}: {exc.strerror or exc}") from None
-        try:
-            yield
-        finally:
-            lock.release()
+
+    def _recover(self, writable: bool) -> list[str]:
+        """Finish or undo an interrupted ingest; a corpus that cannot be written is read as it is,
+        unless an ingest was interrupted there (only a command that can write may settle it)."""
+        if writable:
+            return [n for n in [recover(self.root)] if n]
+        if (self.root / JOURNAL).exists():
+            raise CorpusError(f"an ingest into {self.root} was interrupted, and this user cannot write the corpus to "
+                              "finish or undo it: run any command as a user who can (policy-dedup verify shows it)")  # fmt: skip
+        return []
 
     def _same_settings(self) -> None:
         """The settings read before the lock are still the corpus's (none made it or re-keyed it since)."""
@@ -316,13 +345,29 @@ class Corpus:
         with self.session(create=True) as (view, notes):
             plan = self.plan(view, batch)
             plan.notes = notes + _hidden_note(hidden)
-            if plan.additions or plan.rejected or plan.same_bytes:
+            if plan.rejected or plan.same_bytes:
+                plan.logged = self._logged_refusals()
+            if plan.additions or plan.decisions:  # known files, refusals logged before: nothing to write
                 self.land(view, plan, batch_label)
         return plan
+
+    def _logged_refusals(self) -> set[tuple[str, str, str]]:
+        """The refusals (rejected files, same bytes) the log records: a file refused again for the
+        same reason is not logged twice. Only their lines are decoded."""
+        marks = (b'"decision": "reject"', b'"decision": "same-bytes"')
+        out = set()
+        with contextlib.suppress(FileNotFoundError), self.decisions_path.open("rb") as handle:
+            for line in handle:
+                if line.endswith(b"\n") and any(m in line for m in marks):
+                    out.add(_refusal(decode(json.loads(line))))
+        return out - {_refusal(Decision())}
 
     def land(self, view: View, plan: Plan, batch_label: str | None = None, before: pl.DataFrame | None = None) -> None:
         """Write what ``plan`` decided (originals, manifest, canonical texts, log), whole or not at all.
         ``before``: the manifest as read, when ``view`` holds one a correction changed."""
+        if self._held is False:
+            raise CorpusError(f"cannot write to the corpus at {self.root}: this user may only read it (nothing was "
+                              "changed); run the command as a user who can write it")  # fmt: skip
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         txn = uuid.uuid4().hex[:12]
         before = view.manifest if before is None else before
@@ -408,6 +453,13 @@ class Corpus:
         fresh = pl.DataFrame(rows, schema=manifest.SCHEMA)
         kept = view.manifest.filter(~pl.col("id").is_in(list(changed))).select(list(manifest.SCHEMA))
         return pl.concat([kept, fresh])  # manifest.write sorts it
+
+
+def _refusal(d: Decision) -> tuple[str, str, str]:
+    """What makes two refusals the same: the file, why, and the file it repeats."""
+    if isinstance(d, (Reject, SameBytes)):
+        return (str(d.kind), d.path, d.as_path if isinstance(d, SameBytes) else d.reason or "")
+    return ("", "", "")
 
 
 def _hidden_note(hidden: int) -> list[str]:

@@ -7,57 +7,42 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from filelock import Timeout
 
-from dedupe.errors import CorpusError, InputError
+from dedupe.decisions import Canonical, CanonicalChange, decode
+from dedupe.errors import InputError
 from dedupe.store import log
-from dedupe.store.cache import note
 from dedupe.store.corpus import Corpus
 from dedupe.store.corrections import resolve
-from dedupe.store.journal import JOURNAL, recover
-from dedupe.store.verify import locked
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
-NAME_FIELDS = ("id", "path", "a", "b", "a_id", "b_id", "canonical", "from", "to", "as")
 
 
 def settle(corpus: Corpus) -> None:
     """Finish (or undo) an ingest a crash interrupted before reading the corpus for people, so that
-    a report or an export never lists a canonical text that is not there yet; says so on stderr."""
-    corpus.require()
-    if not (corpus.root / JOURNAL).exists():
-        return
-    try:
-        with locked(corpus.root, corpus.lock_timeout):
-            done = recover(corpus.root)
-    except Timeout:
-        raise CorpusError(f"the corpus {corpus.root} is in use by another command: run this one when it is done") from None
-    except OSError as exc:
-        raise CorpusError(f"{corpus.root} holds an interrupted ingest that cannot be settled here ({exc.strerror or exc}): "
-                          "run policy-dedup verify or ingest where the corpus can be written") from None  # fmt: skip
-    if done:
-        note(done)
+    a report or an export never lists a canonical text that is not there yet; says so on stderr
+    (what ``Corpus.reading``, the one way a reader opens a corpus, does first)."""
+    with corpus.reading():
+        pass
 
 
 def history(corpus: Corpus, name: str) -> dict[str, Any]:
     """A notice's manifest row and every decision the log records about it or its cluster, in order."""
-    settle(corpus)
-    manifest = corpus.read_manifest()
-    row = resolve(manifest, name, corpus.root)
-    names = {row["id"], row["path"], row["source"]}
-    clusters = {row["cluster"]}
-    entries = []
-    for e in log.entries(corpus.decisions_path):
-        if names & {str(e.get(k)) for k in NAME_FIELDS} or (e.get("cluster") in clusters and "id" not in e):
-            entries.append(e)
+    with corpus.reading() as manifest:
+        row = resolve(manifest, name, corpus.root)
+        names = {row["id"], row["path"], row["source"]}
+        entries = []
+        for e in log.entries(corpus.decisions_path):
+            d = decode(e)
+            if names & d.names() or (isinstance(d, (Canonical, CanonicalChange)) and d.cluster == row["cluster"]):
+                entries.append(e)  # as the log holds it
     return {"notice": row, "decisions": entries}
 
 
 def canonical_set(corpus: Corpus) -> pl.DataFrame:
     """One row per cluster of active notices: its canonical's facts, the cluster's size, and the
     canonical text's file."""
-    settle(corpus)
-    manifest = corpus.read_manifest().filter(pl.col("status") == "active")
+    with corpus.reading() as frame:
+        manifest = frame.filter(pl.col("status") == "active")
     sizes = manifest.group_by("cluster").len("members")
     return (
         manifest.filter(pl.col("is_canonical"))
@@ -95,6 +80,11 @@ def export(corpus: Corpus, to: Path | None, fmt: str) -> str:
     ``.parquet``) with the metadata; says what it wrote. Without ``to``, the index itself."""
     if to is not None:
         check_output(corpus.root, to, "--to", folder=True)
+    with corpus.reading():  # the texts copied are those the manifest names
+        return _export(corpus, to, fmt)
+
+
+def _export(corpus: Corpus, to: Path | None, fmt: str) -> str:
     table = canonical_set(corpus)
     if to is None:
         if fmt == "parquet":

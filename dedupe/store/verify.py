@@ -8,25 +8,23 @@ left for the next command to finish or undo.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import datetime as dt
-import fcntl
 import os
 import re
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from dedupe.errors import CorpusError
 from dedupe.files import normalize_named
 from dedupe.quality import FLAGS
 from dedupe.store import log, manifest, state
 from dedupe.store.journal import JOURNAL, sha256_of
+from dedupe.store.lock import locked, not_a_corpus
 from dedupe.verify import STRENGTH
 from normalize import NormalizeError
 
@@ -35,52 +33,12 @@ def verify(root: str | Path, lock_timeout: float = 60.0) -> tuple[int, list[str]
     """(originals checked, problems found); a problem says what is wrong and what to do."""
     root = Path(root)
     if not (root / "manifest.csv").is_file() and not (root / "raw").is_dir():
-        raise CorpusError(f"{root} is not a corpus (no manifest.csv there): give the corpus folder with --corpus")
+        raise not_a_corpus(root)
     try:
         with locked(root, lock_timeout):
             return _verify(root)
     except Timeout:
         raise CorpusError(f"the corpus {root} is in use by another command: run verify again when it is done") from None
-
-
-@contextlib.contextmanager
-def locked(root: Path, timeout: float) -> Iterator[None]:
-    """The corpus lock; on a corpus this user cannot write (a read-only mount, a shared archive),
-    the lock file is locked through a read-only handle, or, when there is none, not at all: no
-    command of this user can change the corpus meanwhile."""
-    try:
-        lock = FileLock(root / ".lock", timeout=timeout)
-        lock.acquire()
-    except Timeout:
-        raise
-    except OSError:
-        yield from _read_only_lock(root / ".lock", timeout)
-        return
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _read_only_lock(path: Path, timeout: float) -> Iterator[None]:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        yield
-        return
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise Timeout(str(path)) from None
-                time.sleep(0.1)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _verify(root: Path) -> tuple[int, list[str]]:
@@ -203,7 +161,8 @@ def _cache_problems(path: Path) -> list[str]:
     if not path.exists():
         return []
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        flags = "mode=ro" if os.access(path.parent, os.W_OK) else "mode=ro&immutable=1"  # a read-only corpus
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
         try:
             found = [r[0] for r in db.execute("PRAGMA quick_check(5)")]
         finally:
