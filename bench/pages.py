@@ -10,9 +10,10 @@ scrape if you have one). Prints:
 - ``policy-dedup dedupe --jobs N`` on the folder as a whole process, its start included.
 
 ``--compare`` sets the page reader (``normalize.web``) against the former one (trafilatura's
-main-content extraction) on the same pages of ``guangzhou-html/`` and ``mirror/``, in one run:
-pages/s of the extraction alone and of the whole normalization on one core, and, on the pages
-labelled in ``tests/cases/archive/``, the share whose extracted text has the right title as its
+main-content extraction, ``bench/former_pages.py``; install trafilatura for it) on the same pages
+of ``guangzhou-html/`` and ``mirror/``, in one run: pages/s of the extraction alone and of the
+whole normalization on one core (CPU seconds), and, on the pages labelled in
+``tests/cases/archive/``, the share whose extracted text has the right title as its
 first line, no furniture left (the labels' strings, and the generic patterns of
 ``bench/archive.py``, every ``keep`` string present) and no flattened table-cell line.
 
@@ -97,7 +98,7 @@ def _timed(texts: list[str], extract: Callable[[str], object]) -> float:
 
 
 def _former(raw: str, log: object = None) -> str:
-    from normalize.html import trafilatura_text
+    from bench.former_pages import trafilatura_text
 
     return trafilatura_text(raw)
 
@@ -138,9 +139,10 @@ def _right(text: str, label: dict) -> tuple[bool, bool, bool]:
 
 def compare(realdata: Path) -> None:
     """The page reader against the former one: speed and rightness on the same pages."""
+    from bench.former_pages import available, trafilatura_text
     from normalize import normalize
     from normalize.decode import decode
-    from normalize.html import extract_main_text, trafilatura_text
+    from normalize.html import extract_main_text
 
     pages = pages_of(realdata / "guangzhou-html") + pages_of(realdata / "mirror")
     raw = [p.read_bytes() for p in pages]
@@ -149,7 +151,12 @@ def compare(realdata: Path) -> None:
     print(f"\n## page readers on {len(pages)} pages, {sum(map(len, raw)) / 1e6:.1f} MB (one core)\n")
     print("| reader | extraction pages/s | normalize pages/s | title first | no furniture | no flattened line |")
     print("|---|---|---|---|---|---|")
-    for name, extract in (("trafilatura (former)", trafilatura_text), ("normalize.web", extract_main_text)):
+    readers = [("normalize.web", extract_main_text)]
+    if available():
+        readers.insert(0, ("trafilatura (former)", trafilatura_text))
+    else:
+        print("(trafilatura is not installed: `pip install trafilatura` to compare with the former reader)\n")
+    for name, extract in readers:
         took = _timed(texts, extract)
         with former_reader() if extract is trafilatura_text else contextlib.nullcontext():
             whole = _timed(raw, normalize)  # type: ignore[arg-type]
