@@ -52,7 +52,8 @@ SCRIPT = """
 var SINGLES=null,MATCHES=[],PAGE=%(page)d,AT=0;
 function visible(e){return !e.classList.contains('hidden');}
 function esc(s){var d=document.createElement('div');d.textContent=s==null?'':s;return d.innerHTML;}
-function singles(){if(SINGLES===null){var s=document.getElementById('singles-data');SINGLES=s?JSON.parse(s.textContent):[];}return SINGLES;}
+function singles(){if(SINGLES===null){var s=document.getElementById('singles-data'),d=s?JSON.parse(s.textContent):{rows:[]};
+SINGLES=d.rows;SINGLES.forEach(function(r){r.h=r.h||d.prefix+r.p;r.x=r.p+' '+r.t+' '+r.d+' '+r.i;});}return SINGLES;}
 function ok(flags,text,f,q){return (f===''||(' '+flags+' ').indexOf(' '+f+' ')>=0)&&(q===''||text.toLowerCase().indexOf(q)>=0);}
 function showSingles(){var tb=document.querySelector('#singles tbody');if(!tb)return;
 tb.innerHTML=MATCHES.slice(AT,AT+PAGE).map(function(s){return '<tr data-flags="'+esc(s.f)+'" data-text="'+esc(s.x)
@@ -327,12 +328,15 @@ def _cluster(c: dict[str, Any], shown: list[dict[str, Any]], by_path: dict[str, 
 def _singles(report: dict[str, Any], links: Links) -> str:
     """Notices with no duplicate: the first page as rows, all of them as data the script pages through."""
     singles = [c["members"][0] for c in report["clusters"] if len(c["members"]) == 1]
-    data = [
-        {"p": m["path"], "h": links(m["path"]), "t": m["title"] or "", "e": m["encoding"] or "",
-         "f": " ".join(m["flags"]), "x": f"{m['path']} {m['title'] or ''} {m['doc_number'] or ''} {m['issuer'] or ''}"}
-        for m in singles
-    ]  # fmt: skip
-    blob = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    prefix = links("raw/x")[: -len("raw/x")]  # where the corpus lies seen from the page: said once, not per row
+    data = []
+    for m in singles:
+        row = {"p": m["path"], "t": m["title"] or "", "e": m["encoding"] or "", "f": " ".join(m["flags"]),
+               "d": m["doc_number"] or "", "i": m["issuer"] or ""}  # fmt: skip
+        if links(m["path"]) != prefix + m["path"]:
+            row["h"] = links(m["path"])
+        data.append(row)
+    blob = json.dumps({"prefix": prefix, "rows": data}, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     sortable = HEADER.replace("<th>path", '<th id="by-path">path').replace("<th>title", '<th id="by-title">title')
     first = "".join(_member_row(m, True, links) for m in singles[:PAGE])
     return (
