@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from dedupe.decisions import Canonical, CanonicalChange, decode
+from dedupe.decisions import Canonical, CanonicalChange
 from dedupe.errors import InputError
 from dedupe.store import log
 from dedupe.store.corpus import Corpus
@@ -31,8 +31,7 @@ def history(corpus: Corpus, name: str) -> dict[str, Any]:
         row = resolve(manifest, name, corpus.root)
         names = {row["id"], row["path"], row["source"]}
         entries = []
-        for e in log.entries(corpus.decisions_path):
-            d = decode(e)
+        for e, d in log.records(corpus.decisions_path):
             if names & d.names() or (isinstance(d, (Canonical, CanonicalChange)) and d.cluster == row["cluster"]):
                 entries.append(e)  # as the log holds it
     return {"notice": row, "decisions": entries}

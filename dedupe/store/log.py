@@ -28,9 +28,16 @@ def entries(path: Path) -> Iterator[dict[str, Any]]:
 
 def decisions(path: Path) -> Iterator[Decision]:
     """Every complete line of the log as its typed record, in order."""
+    for _, record in records(path):
+        yield record
+
+
+def records(path: Path) -> Iterator[tuple[dict[str, Any], Decision]]:
+    """Every complete line of the log as it is written and as its typed record, in order; a line
+    this version cannot read is a CorpusError naming it."""
     for number, entry in _numbered(path):
         try:
-            yield decode(entry)
+            yield entry, decode(entry)
         except DecisionError as exc:
             raise CorpusError(f"{path} line {number}: {exc}: restore the file from version control "
                               f"(git checkout -- {path.name}), or use the policy-dedup that wrote it") from None  # fmt: skip
