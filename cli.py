@@ -79,10 +79,16 @@ def _help(text: str) -> str:
     "Normalize and deduplicate scraped Chinese government policy notices."))  # fmt: skip
 @click.version_option(package_name="policy-dedup")
 @click.option("--verbose", is_flag=True, help="Print the traceback of an unexpected error.")
-@click.option("--quiet", "-q", is_flag=True, help="Print no notes, only results and errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print no notes, only results, errors and what was refused.")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     ctx.obj = {"verbose": verbose, "quiet": quiet}
+
+
+def _refused(*lines: str) -> None:
+    """What was refused and why, on stderr even with --quiet: the error line that follows points to it."""
+    for line in lines:
+        click.echo(line, err=True)
 
 
 def _note(*lines: str) -> None:
@@ -171,7 +177,7 @@ def dedupe_command(
 
     config = config or DedupeConfig()
     results, _ = read_batch(paths, jobs, ncfg, config, **limits)
-    _note(*(f"skipped {r.path}: {r.reason}" for r in results if isinstance(r, Rejected)))
+    _refused(*(f"skipped {r.path}: {r.reason}" for r in results if isinstance(r, Rejected)))
     docs = [r for r in results if isinstance(r, Document)]
     if not docs:
         raise BadInput("none of the files could be read as a notice (see the reasons above)")
@@ -215,7 +221,8 @@ def ingest_command(
 def _print_plan(plan: Any) -> None:
     from dedupe.reports.table import format_plan
 
-    _note(*(f"note: {n}" for n in plan.notes), *(f"rejected {r.path}: {r.reason}" for r in plan.rejected))
+    _note(*(f"note: {n}" for n in plan.notes))
+    _refused(*(f"rejected {r.path}: {r.reason}" for r in plan.rejected))
     click.echo(_readable(format_plan(plan)))
 
 
@@ -422,6 +429,24 @@ def export_command(corpus_dir: str, to: str | None, fmt: str, as_json: bool) -> 
 
     click.echo(export(Corpus(corpus_dir), Path(to) if to else None, "json" if as_json else fmt), nl=False)
 
+
+def _also_after_the_command() -> None:
+    """--verbose and --quiet are accepted after a command's name as well as before it
+    (``policy-dedup ingest FILES --quiet``): each command takes them and sets the same switch."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value and param.name:
+            ctx.find_root().obj[param.name] = True
+
+    for command in main.commands.values():
+        names = {opt for p in command.params for opt in getattr(p, "opts", ())}
+        for opts, say in ((["--verbose"], "Print the traceback of an unexpected error."),
+                          (["--quiet", "-q"], "Print no notes, only results, errors and what was refused.")):  # fmt: skip
+            if not names & set(opts):
+                command.params.append(click.Option(opts, is_flag=True, expose_value=False, callback=remember, help=say))
+
+
+_also_after_the_command()
 
 if __name__ == "__main__":
     sys.exit(main())
