@@ -286,7 +286,9 @@ _TOOL_WORDS = re.compile(
     r"分享到|分享|保存本页|保存|视力保护色|背景色|繁体|简体|无障碍|手机版|RSS|顶部|TOP|Top|top|默认|A[+\-]?|[大中小]"
 )
 _TOOL_REST = re.compile(r"[\s【】\[\]（）()|｜:：/、·,，\-]+")
-_COUNTER = re.compile(r"(?:浏览|点击|阅读|访问|查看)(?:次数|量|数|人次|率)?\s*[：:]?\s*\d*\s*次?|人气\s*[：:]")
+_COUNTER = re.compile(
+    r"(?:浏览|点击|阅读|访问)(?:次数|量|数|人次|率)?\s*[：:]?\s*\d*\s*次?|查看(?:次数|数)|人气\s*[：:]"
+)
 _POSTED = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")  # a posting date
 _BARE_COUNT = re.compile(r"^[-\d\s,]*次$")  # a view counter whose label is an icon
 _URL_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}\s*[：:]\s*)?(?:https?://|www\.)\S+$")  # a bare or labelled link
@@ -317,10 +319,10 @@ _RELATED = re.compile(
 
 # words one of which a counter or a footer line holds: a cheap test before the patterns
 _COUNTER_HINTS = ("浏览", "点击", "阅读", "访问", "查看", "人气")
-_LEGAL_HINTS = (
-    "ICP", "备", "版权", "opyright", "OPYRIGHT", "Rights", "RIGHTS", "©", "分辨率", "浏览", "IE", "标识码", "技术支持",
-    "隐私", "声明", "不代表", "仅代表", "转载", "站点", "设为", "原标题", "上一", "下一",
-)  # fmt: skip
+# a character one of the footer and toolbar marks holds: cheap tests before the patterns
+_LEGAL_CHARS = frozenset("P备版yY©R辨器E识技隐声表载图页")
+_LEGAL_STARTS = ("上一", "下一", "原标题")
+_TOOL_CHARS = frozenset("印闭藏顶错评号体享存繁简障版STAopR默大中小回")
 
 
 def is_furniture(text: str) -> bool:
@@ -331,11 +333,14 @@ def is_furniture(text: str) -> bool:
     n = len(s)
     if n > 200:
         return False
-    if n > 40 and ("。" in s or "，" in s):  # a sentence: only a footer's or a disclaimer's marks apply
-        return n <= 160 and any(w in s for w in _LEGAL_HINTS) and bool(_LEGAL.search(s))
+    legal = n <= 160 and (not _LEGAL_CHARS.isdisjoint(s) or s.startswith(_LEGAL_STARTS)) and bool(_LEGAL.search(s))
+    if legal or "。" in s or "，" in s:  # a sentence: only a footer's or a disclaimer's marks apply
+        return legal
+    if not _WORD.search(s) and "|" not in s:  # no word: a separator, an icon's placeholder, a lone digit
+        return True
     if n <= 60 and _BREADCRUMB.match(s):
         return True
-    if n <= 60 and not _TOOL_REST.sub("", _TOOL_WORDS.sub("", s)):
+    if n <= 60 and not _TOOL_CHARS.isdisjoint(s) and not _TOOL_REST.sub("", _TOOL_WORDS.sub("", s)):
         return True
     m = _COUNTER.search(s) if n <= 120 and any(w in s for w in _COUNTER_HINTS) else None
     if m and (n <= 40 or _INFO.search(s) or m.group(0)[-1:].isdigit()):
@@ -343,8 +348,6 @@ def is_furniture(text: str) -> bool:
     if _URL_LINE.match(s) or _BARE_COUNT.match(s):
         return True
     if n <= 120 and len(_SHARE.findall(s)) >= 2:
-        return True
-    if n <= 160 and any(w in s for w in _LEGAL_HINTS) and _LEGAL.search(s):
         return True
     return (n <= 16 and bool(_CHROME.match(s))) or bool(_RELATED.match(s))
 

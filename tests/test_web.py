@@ -172,3 +172,42 @@ def test_the_title_is_the_site_s_title_less_the_site_name():
         "国务院关于统筹推进县域内城乡义务教育一体化改革发展的若干意见"
     )
     assert title_parts("深圳市规划和国土资源委员会", "") is None  # the whole <title> is the site's name
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "【TOP】 【内容纠错】 【打印本页】 【关闭窗口】",
+        "【字号 大 中 小】 【内容纠错】",
+        "字体大小：【 A- A A+ 】",
+        "浏览次数：-",
+        "您目前的位置：首页>教育资讯>正文",
+        "当前位置：首页 > 中考中招 > 中考政策",
+        "来源：发表时间：2014-05-05访问次数：7839",
+        "http://www.huizhou.gov.cn/bjssviewArticle.shtml?method=viewArticlE&id=279af4c246328b590146362bfc3c00d7",
+        "政策解读：https://www.gz.gov.cn/zwgk/zcjd/",
+        "相关文件下载",
+    ],
+)
+def test_a_real_furniture_line_is_furniture(line):
+    from normalize.web import is_furniture
+
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "第十九条　办理下列房屋登记，房屋登记机构应当实地查看：",
+        "微信扫一扫下方二维码，即可查看附近的优待卡业务办理网点。",
+        "1.先扫二维码，关注粤省事公众号",
+        "附件：环境行政复议法律文书示范文本",
+        "国发〔2016〕40号",
+        "二○○六年七月十日",
+        "| r≤1 | 1.5 |",
+    ],
+)
+def test_a_real_line_of_a_notice_is_not_furniture(line):
+    from normalize.web import is_furniture
+
+    assert not is_furniture(line)
