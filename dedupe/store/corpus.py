@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -119,6 +120,7 @@ class Corpus:
         self.encoding = normalize_config.encoding if normalize_config else None
         self.index_url, self.jobs, self.lock_timeout, self.progress = index_url, jobs, lock_timeout, progress
         self._held: bool | None = None  # while this corpus holds its lock: whether it can write
+        self._holder: int | None = None  # the thread holding it (another thread waits for the lock)
         self.notes: list[str] = []  # what opening the corpus did (an interrupted ingest settled)
 
     @property
@@ -205,19 +207,19 @@ class Corpus:
         """Hold the corpus lock (``dedupe.store.lock``; again inside this corpus's own hold, it is
         already held) and, when the corpus can be written, finish or undo an interrupted ingest.
         Yields whether the corpus can be written."""
-        if self._held is not None:
+        if self._held is not None and self._holder == threading.get_ident():
             yield self._held
             return
         try:
             if create:
                 self.root.mkdir(parents=True, exist_ok=True)
             with locked(self.root, self.lock_timeout) as writable:
-                self._held = writable
+                self._held, self._holder = writable, threading.get_ident()
                 try:
                     self.notes = self._recover(writable)
                     yield writable
                 finally:
-                    self._held = None
+                    self._held = self._holder = None
         except Timeout:
             raise busy(self.root, self.lock_timeout) from None
         except OSError as exc:
