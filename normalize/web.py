@@ -302,6 +302,7 @@ _SHARE = re.compile(
 _LEGAL = re.compile(
     r"ICP\s*[备证]|公网安备|网安备|版权所有|Copyright|All\s+Rights\s+Reserved|©|建议使用.{0,30}(?:分辨率|浏览器)|"
     r"分辨率.{0,10}浏览|(?:IE|浏览器)\s*\d.{0,20}(?:以上|浏览)|网站标识码|技术支持[：:]|"
+    r"主办(?:单位)?\s*[：:].{0,40}(?:地址|电话|承办|协办|邮编|联系)|"
     r"隐私(?:声明|政策)|免责声明|网站声明|版权声明|不代表本(?:网|站)|仅代表作者|转载请注明|站点地图|设为首页|"
     r"^原标题\s*[：:]|^上一(?:篇|条|页)|^下一(?:篇|条|页)",
     re.I,
@@ -320,7 +321,7 @@ _RELATED = re.compile(
 # words one of which a counter or a footer line holds: a cheap test before the patterns
 _COUNTER_HINTS = ("浏览", "点击", "阅读", "访问", "查看", "人气")
 # a character one of the footer and toolbar marks holds: cheap tests before the patterns
-_LEGAL_CHARS = frozenset("P备版yY©R辨器E识技隐声表载图页")
+_LEGAL_CHARS = frozenset("P备版yY©R辨器E识技隐声表载图页办")
 _LEGAL_STARTS = ("上一", "下一", "原标题")
 _TOOL_CHARS = frozenset("印闭藏顶错评号体享存繁简障版STAopR默大中小回")
 
@@ -511,7 +512,8 @@ def _walk(root: etree._Element, hidden: bool) -> Page:
 
 
 def _container(page: Page) -> tuple[int, int]:
-    """The smallest span of lines holding at least 70% of the page's prose."""
+    """The smallest span of lines holding at least 70% of the page's prose (50% when only the
+    whole page holds 70%)."""
     pre = [0]
     for line in page.lines:
         prose = len(line.text) - line.links
@@ -521,13 +523,19 @@ def _container(page: Page) -> tuple[int, int]:
             prose //= 4
         pre.append(pre[-1] + prose)
     total = pre[-1]
-    best = (0, len(page.lines))
+    whole = (0, len(page.lines))
     if not total:
-        return best
-    for start, end, _depth in page.spans:
-        if pre[end] - pre[start] >= 0.7 * total and end - start < best[1] - best[0]:
-            best = (start, end)
-    return best
+        return whole
+    # a page with much prose around the notice (news lists, a long footer) gets a second chance at
+    # half: the notice itself is still the smallest element that holds most of it
+    for share in (0.7, 0.5):
+        best = whole
+        for start, end, _depth in page.spans:
+            if pre[end] - pre[start] >= share * total and end - start < best[1] - best[0]:
+                best = (start, end)
+        if best[1] - best[0] <= len(page.lines) - 3 or share == 0.5:  # an element, not the page
+            return best
+    return whole
 
 
 @dataclass
@@ -542,6 +550,7 @@ class Reading:
     linked: int = 0  # lines that are mostly a link
     prose: int = 0  # characters in lines of prose without links
     rows: int = 0  # data table rows
+    page_images: int = 0
 
     def drop(self, step: str, text: str) -> None:
         self.removed.setdefault(step, []).append(text)
@@ -579,6 +588,7 @@ def read_page(source: str, _depth: int = 0) -> Reading:
     start, end = _adjacent_prose(page.lines, start, end)
     start = _red_header(page.lines, start)
     reading = Reading(None, [], images=sum(1 for i in page.images if start <= i <= end), fields=page.fields)
+    reading.page_images = len(page.images)
     keep = _body_lines(page, start, end, reading)
     around = [line.text for line in page.lines[:start] + page.lines[end:]]
     if around:
@@ -761,8 +771,12 @@ def extract(source: str, log: ChangeLog | None = None) -> str:
             log.add(step, texts[0], len(texts))
     images = f"{reading.images} image{'s' if reading.images != 1 else ''}"
     if not any(_WORD.search(line) for line in lines):
-        if reading.images:
-            raise NotANotice(f"is a web page whose body is {images} and no text: nothing to read (run OCR on them?)")
+        if reading.page_images:
+            n = reading.page_images
+            raise NotANotice(
+                f"is a web page with {n} image{'s' if n != 1 else ''} and no text but its site's: "
+                "nothing to read (run OCR on the images?)"
+            )
         raise EmptyText("is a web page with no text in its body: nothing to read")
     if not reading.prose and not reading.rows:
         shown = "; ".join(lines[:3])[:80]

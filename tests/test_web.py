@@ -153,7 +153,7 @@ def test_a_guide_s_steps_that_name_a_qr_code_stay():
 @pytest.mark.parametrize(
     ("page", "said"),
     [
-        (IMAGES, "6 images"),
+        (IMAGES, "6 images and no text"),
         (LISTING, "listing 15 dated entries"),
         (SOURCE, "HTML source"),
     ],
@@ -211,3 +211,12 @@ def test_a_real_line_of_a_notice_is_not_furniture(line):
     from normalize.web import is_furniture
 
     assert not is_furniture(line)
+
+
+def test_a_news_page_with_prose_around_the_article_keeps_only_the_article():
+    """Related news and a long footer hold a third of this page's prose: the article is still the
+    element that holds most of it, not the whole page with its menus."""
+    lines = lines_of(OTHER)
+    assert lines[0] == "无需个人垫付！广州异地就医备案，上“穗好办”快速办理！"
+    assert lines[1].startswith("广州市现已开通省内及跨省异地就医")
+    assert not {"政务公开", "魅力广州", "搜索", "听全文"} & set(lines)
