@@ -91,6 +91,15 @@ def _refused(*lines: str) -> None:
         click.echo(line, err=True)
 
 
+def _verbose() -> bool:
+    return bool((click.get_current_context().find_root().obj or {}).get("verbose"))
+
+
+def _skipped(plan: Any) -> list[str]:
+    """With --verbose, each file of a folder skipped for what it is, and why."""
+    return [f"skipped {s.path}: {s.reason}" for s in plan.skipped] if _verbose() else []
+
+
 def _note(*lines: str) -> None:
     """Notes and refusals on stderr, unless --quiet (refusals still set the exit code)."""
     ctx = click.get_current_context()
@@ -176,7 +185,8 @@ def dedupe_command(
     from dedupe.reports.table import format_dedupe, result_json
 
     config = config or DedupeConfig()
-    results, _ = read_batch(paths, jobs, ncfg, config, **limits)
+    results, passed = read_batch(paths, jobs, ncfg, config, **limits)
+    _note(*(f"note: {n}" for n in passed.notes()), *(passed.details() if _verbose() else ()))
     _refused(*(f"skipped {r.path}: {r.reason}" for r in results if isinstance(r, Rejected)))
     docs = [r for r in results if isinstance(r, Document)]
     if not docs:
@@ -221,7 +231,7 @@ def ingest_command(
 def _print_plan(plan: Any) -> None:
     from dedupe.reports.table import format_plan
 
-    _note(*(f"note: {n}" for n in plan.notes))
+    _note(*(f"note: {n}" for n in plan.notes), *_skipped(plan))
     _refused(*(f"rejected {r.path}: {r.reason}" for r in plan.rejected))
     click.echo(_readable(format_plan(plan)))
 
@@ -246,7 +256,7 @@ def check_command(
     corpus = Corpus(corpus_dir, config, ncfg, jobs=jobs, **limits)
     with _annotated(fmt == "github" and not as_json):
         plan = corpus.check(paths, since)
-    _note(*(f"note: {n}" for n in plan.notes))
+    _note(*(f"note: {n}" for n in plan.notes), *_skipped(plan))
     report = check_report(corpus, plan, [*plan.since, *(p for p, _ in plan.known if as_change)])
     if fmt == "github" and not as_json:
         click.echo(format_github(report, corpus.root))

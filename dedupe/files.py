@@ -16,12 +16,12 @@ from typing import Any
 
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
+from dedupe.passed import PassedOver, Skipped, by_name
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
 from normalize.decode import decode
 from normalize.extract import extract_text
 from normalize.notice import page_text, require_notice
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".mht", ".mhtml", ".doc", ".docx", ".wps", ".pdf")
 MAX_BYTES = 100 * 1024 * 1024  # a notice larger than this is not a notice (or not a text)
 
 
@@ -31,15 +31,19 @@ class Rejected:
 
     path: str
     reason: str
+    category: str = ""  # what the bytes are when they are no text format (image, archive…)
 
 
 @dataclass
 class Found:
-    """What :func:`discover` found: files to read, paths refused with the reason, hidden files passed over."""
+    """What :func:`discover` found: files to read, paths refused with the reason, hidden files passed
+    over, files skipped by their name, and which files were found inside folders."""
 
     files: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     hidden: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    in_folders: set[str] = field(default_factory=set)
 
 
 def _special(mode: int) -> str | None:
@@ -105,9 +109,10 @@ def printable(text: str) -> str:
 def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int = MAX_BYTES) -> Found:
     """Files named on the command line, and notices found recursively in folders.
 
-    In folders: text, web pages, saved pages, Word and PDF files (``*.txt *.md *.html *.htm *.mht
-    *.mhtml *.doc *.docx *.wps *.pdf``; each read by what its bytes are) and extensionless files; hidden files and folders
-    (macOS ``._*`` among them) are passed over and counted. Only regular files are read: FIFOs,
+    In folders: every file, read by what its bytes are whatever its name (``.aspx``, ``.rtf``, none,
+    ``2012.10…-press``), except a saved page's scripts, style sheets and fonts and Windows' system
+    files, skipped by name (see :mod:`dedupe.passed`); hidden files and folders (macOS ``._*``
+    among them) are passed over and counted. Only regular files are read: FIFOs,
     devices and sockets are refused by name, and so are files over ``max_bytes``. A symbolic link
     inside a folder is followed only when its target lies inside that folder (any target with
     ``follow_symlinks``); a dangling link, a link loop and a folder that cannot be read are
@@ -148,7 +153,10 @@ def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int
             dirs[:] = kept
             for name in names:
                 path = os.path.join(root, name)
-                if name.startswith(".") or os.path.splitext(name)[1].lower() not in (*SUFFIXES, ""):
+                if name.startswith("."):
+                    continue
+                if skipped := by_name(path):
+                    found.skipped.append(skipped)
                     continue
                 real = os.path.realpath(path)
                 if os.path.islink(path) and not follow_symlinks and os.path.exists(path) and not _inside(real, top):
@@ -156,6 +164,7 @@ def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int
                                                          "(pass --follow-symlinks to read it)"))  # fmt: skip
                     continue
                 files.append(path)
+        found.in_folders.update(files)
         for path in sorted(files):
             _admit(path, found, max_bytes)
     return found
@@ -233,7 +242,7 @@ def read_document(
     try:
         normalized = normalize_named(path, data, normalize_config)
     except NormalizeError as exc:
-        return Rejected(path, str(exc))
+        return Rejected(path, str(exc), getattr(exc, "category", ""))
     doc = Document(sha[:16], path, normalized, order, config, sha, len(data))
     del data  # not held while the fingerprint is made (a large file's bytes are a large share)
     doc.fingerprint.compute()  # in the worker, not the parent
@@ -314,20 +323,29 @@ def read_batch(
     max_bytes: int = MAX_BYTES,
     follow_symlinks: bool = False,
     progress: Callable[[int], None] | None = None,
-) -> tuple[list[Document | Rejected], int]:
+) -> tuple[list[Document | Rejected], PassedOver]:
     """Find and read the notices in ``paths`` (see :func:`discover`): what was read or refused, in
-    order, and how many hidden files were passed over. Raises NothingToRead when there is nothing."""
+    order, and what was passed over (hidden files; files of a folder that are no text format, or a
+    saved page's resources, each with its reason). Raises NothingToRead when there is nothing."""
     from dedupe.errors import NothingToRead
 
     found = discover(paths, follow_symlinks, max_bytes)
-    if not found.files and not found.rejected:
-        raise NothingToRead(
-            f"no notices found in {', '.join(paths)}: give files, or folders holding text, web pages, Word or PDF files"
-        )
     jobs = jobs if len(found.files) >= 64 else 1
     read = read_documents(found.files, jobs, normalize_config=normalize_config, config=config, progress=progress,
                           max_bytes=max_bytes)  # fmt: skip
-    return [*found.rejected, *read], found.hidden
+    passed = PassedOver(found.hidden, found.skipped)
+    kept: list[Document | Rejected] = []
+    for res in read:
+        if isinstance(res, Rejected) and res.category and res.path in found.in_folders:
+            passed.skipped.append(Skipped(res.path, res.reason, res.category))
+        else:
+            kept.append(res)
+    if not kept and not found.rejected:
+        what = f" ({passed.summary()})" if passed.skipped else ""
+        raise NothingToRead(
+            f"no notices found in {', '.join(paths)}{what}: give files, or folders holding text, web pages, Word or PDF files"
+        )
+    return [*found.rejected, *kept], passed
 
 
 def normalize_file(path: str, normalize_config: NormalizeConfig = NormalizeConfig()) -> Normalized:

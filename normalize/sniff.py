@@ -10,7 +10,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # (leading bytes, offset, kind): formats that hold no notice text, told by their signature
 _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "png"),
+    (b"\x89PNG", 0, "png"),
     (b"\xff\xd8\xff", 0, "jpeg"),
     (b"GIF87a", 0, "gif"),
     (b"GIF89a", 0, "gif"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 from cli import main
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEED_NAMES, SEEDS
 from tests.test_store import DISTINCT, rescraped_000
 
 BIN = Path(sys.executable).parent
@@ -177,3 +178,26 @@ def test_an_accepted_duplicate_passes_check_and_shows_in_history(corpus, tmp_pat
     assert code == 1 and out.startswith("DUPLICATE")
     code, out = run("accept", str(tmp_path / "missing.txt"), "--corpus", str(corpus), "--reason", "x")
     assert code == 2
+
+
+def test_a_re_scrape_of_a_withdrawn_notice_says_so(corpus, tmp_path):
+    """check and ingest name the withdrawn notice a file repeats, with who withdrew it and why."""
+    code, out = run("withdraw", f"raw/{SEED_NAMES['000']}", "--corpus", str(corpus), "--by", "ana",
+                    "--reason", "the city took the page down")  # fmt: skip
+    assert code == 0, out
+    again = tmp_path / "again.txt"
+    shutil.copyfile(rescraped_000(tmp_path), again)  # other bytes, the same text
+    code, out = run("check", str(again), str(SEEDS / SEED_NAMES["000"]), "--corpus", str(corpus))
+    assert code == 0, out  # new to the active notices: nothing fails
+    lines = [re.sub(r"\d{4}-\d\d-\d\dT[\d:]+Z", "TIME", x) for x in out.splitlines() if x.startswith("withdrawn ")]
+    assert lines == [
+        f"withdrawn {SEEDS / SEED_NAMES['000']} repeats raw/{SEED_NAMES['000']}, a withdrawn notice (same bytes): "
+        "the same bytes; withdrawn by ana on TIME: the city took the page down",
+        f"withdrawn {again} repeats raw/{SEED_NAMES['000']}, a withdrawn notice (exact): identical comparison keys "
+        "(same text up to layout and punctuation); withdrawn by ana on TIME: the city took the page down",
+    ]
+    code, out = run("check", str(again), "--corpus", str(corpus), "--format", "github")
+    assert code == 0 and out.startswith("::warning file=") and "title=repeats a withdrawn notice::" in out
+    done = CliRunner().invoke(main, ["ingest", str(again), "--corpus", str(corpus)])
+    assert done.exit_code == 0
+    assert f"note: {again} repeats raw/{SEED_NAMES['000']}, a withdrawn notice (exact)" in done.stderr

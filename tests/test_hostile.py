@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -162,3 +163,52 @@ def test_hidden_files_are_passed_over_with_a_word(corpus, tmp_path):
     code, _, err = run("check", str(folder), "--corpus", str(corpus))
     assert code == 0
     assert "note: passed over 1 hidden file(s) or folder(s)" in err and "macOS ._ files" in err
+
+
+FORMATS = ROOT / "tests" / "data" / "formats"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path) -> Path:
+    """A folder as a scraper leaves it: an RTF, a page saved as .aspx, a page whose name ends in a
+    date with a dot (2012.10…-press), a notice, and a saved page's image, script and a scan."""
+    folder = tmp_path / "saved"
+    (folder / "page_files").mkdir(parents=True)
+    for name in ("rtf_陕西_2016.rtf", "page_named_aspx_厦门_2016.aspx", "泉州2012.10推行流动人口居住证制度-press"):
+        (folder / name).write_bytes((FORMATS / name).read_bytes())
+    (folder / "notice.txt").write_bytes(DISTINCT.read_bytes())
+    (folder / "page_files" / "logo.png").write_bytes(PNG)
+    (folder / "page_files" / "menu.js").write_text("var menu = [];\n", encoding="utf-8")
+    (folder / "scan.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)))
+    return folder
+
+
+def test_every_file_of_a_folder_is_read_or_skipped_by_name(mixed_folder):
+    """The .rtf, .aspx and -press files were passed over in silence; images and scripts were too."""
+    result = CliRunner().invoke(main, ["dedupe", str(mixed_folder), "--json", "--jobs", "1"])
+    assert result.exit_code == 0, result.stderr
+    read = sorted(Path(d["path"]).name for d in json.loads(result.stdout)["documents"])
+    assert read == sorted(["notice.txt", "page_named_aspx_厦门_2016.aspx", "rtf_陕西_2016.rtf",
+                           "泉州2012.10推行流动人口居住证制度-press"])  # fmt: skip
+    assert "note: skipped 3 files: 2 images, 1 web page resource" in result.stderr
+    assert "logo.png" not in result.stderr  # named with --verbose only
+    verbose = CliRunner().invoke(main, ["--verbose", "dedupe", str(mixed_folder), "--jobs", "1"])
+    assert f"skipped {mixed_folder / 'page_files' / 'logo.png'}: is a PNG image, not a notice" in verbose.stderr
+    assert f"skipped {mixed_folder / 'page_files' / 'menu.js'}: is a script (.js)" in verbose.stderr
+    assert f"skipped {mixed_folder / 'scan.jpg'}: is a JPEG image, not a notice" in verbose.stderr
+
+
+@pytest.mark.parametrize("command", ["ingest", "check"])
+def test_ingest_and_check_count_what_they_skipped(corpus, mixed_folder, command):
+    code, _, err = run("--verbose", command, str(mixed_folder), "--corpus", str(corpus), "--jobs", "1")
+    assert code in (0, 1), err
+    assert "note: skipped 3 files: 2 images, 1 web page resource" in err
+    assert f"skipped {mixed_folder / 'scan.jpg'}: is a JPEG image" in err
+
+
+def test_an_image_named_on_the_command_line_is_refused_as_what_it_is(tmp_path):
+    scan = tmp_path / "通知.pdf"
+    scan.write_bytes(PNG)
+    code, _, err = run("dedupe", str(scan), str(DISTINCT))
+    assert code == 2 and f"skipped {scan}: is a PNG image, not a notice" in err

@@ -13,6 +13,7 @@ from dedupe.decisions import Kind
 from dedupe.document import Document
 from dedupe.model import Pair
 from dedupe.store import Corpus, Plan, log
+from dedupe.verify import measure, verdict
 
 
 def check_report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, Any]:
@@ -76,6 +77,7 @@ def report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, A
     return {
         "duplicates": duplicates,
         "accepted": accepted,
+        "withdrawn": withdrawn_matches(corpus, plan),
         "related": related,
         "new": [a.source for a in plan.additions if a.doc.id not in dup_ids],
         "known": [
@@ -123,6 +125,35 @@ def recorded_duplicates(corpus: Corpus, plan: Plan, added: Sequence[str]) -> lis
     return out
 
 
+def withdrawn_matches(corpus: Corpus, plan: Plan) -> list[dict[str, Any]]:
+    """Files of ``plan`` that repeat a notice someone withdrew (its bytes, or a text a merge would
+    join), with who withdrew it and why: a re-scrape of a withdrawn page is new to the corpus's
+    active notices, and says so."""
+    rows = corpus.read_manifest().filter(pl.col("status") == "withdrawn")
+    if rows.is_empty():
+        return []
+    said = {e.get("id"): e for e in log.entries(corpus.decisions_path) if e["decision"] == Kind.WITHDRAW}
+    by_path = {r["path"]: r for r in rows.iter_rows(named=True)}
+
+    def item(path: str, row: dict[str, Any], relation: str, similarity: float, reason: str) -> dict[str, Any]:
+        e = said.get(row["id"], {})
+        why = f"withdrawn by {e.get('by', '?')} on {e.get('time', '?')}: {e.get('reason', '')}"
+        return {"path": path, "withdrawn": row["path"], "relation": relation, "similarity": round(similarity, 4),
+                "reason": f"{reason}; {why}"}  # fmt: skip
+
+    out = [item(p, by_path[c], "same bytes", 1.0, "the same bytes") for p, c in plan.known if c in by_path]
+    if plan.additions:
+        with corpus.session() as (view, _):
+            gone = view.fetch(list(rows["id"]))
+        for a in plan.additions:
+            for doc in gone.values():
+                judged = verdict(a.doc.key, doc.key, measure(a.doc, doc), corpus.config)
+                if judged.merges:
+                    row = by_path[doc.path]
+                    out.append(item(a.source, row, str(judged.relation), judged.similarity.jaccard, judged.reason))
+    return out
+
+
 def _accepted(corpus: Corpus, duplicates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Duplicates still failing, and those a person accepted (``policy-dedup accept``: same bytes),
     each with who accepted it and why."""
@@ -152,6 +183,9 @@ def format_github(report: dict[str, Any], corpus_root: Path) -> str:
         lines.append(annotation("error", "duplicate notice", duplicate_line(item), where(item["path"], top)))
     for item in report["rejected"]:
         lines.append(annotation("error", "unreadable file", f"{item['path']}: {item['reason']}", where(item["path"], top)))
+    for item in report["withdrawn"]:
+        text = f"{item['path']} repeats {item['withdrawn']}, a withdrawn notice ({item['relation']}): {item['reason']}"
+        lines.append(annotation("warning", "repeats a withdrawn notice", text, where(item["path"], top)))
     for item in report["accepted"]:
         text = f"{duplicate_line(item)}; accepted by {item['accepted_by']} ({item['why']})"
         lines.append(annotation("notice", "accepted duplicate", text, where(item["path"], top)))

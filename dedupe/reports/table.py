@@ -231,6 +231,8 @@ def format_check(report: dict[str, Any], fmt: str = "text") -> tuple[str, str]:
         out += [f"related   {i['path']} ~ {i['other']} ({i['relation']}): {i['reason']}" for i in report["related"]]
         out += [f"new       {i}" for i in report["new"]]
         out += [f"known     {i['path']} = {i['corpus']}" for i in report["known"]]
+        out += [f"withdrawn {i['path']} repeats {i['withdrawn']}, a withdrawn notice ({i['relation']}): {i['reason']}"
+                for i in report.get("withdrawn", ())]  # fmt: skip
         out += [f"same      {i['path']} = {i['as']}" for i in report["same_bytes"]]
     err += [f"rejected  {i['path']}: {i['reason']}" for i in report["rejected"]]
     summary = (

@@ -41,6 +41,7 @@ from dedupe.document import Document
 from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
 from dedupe.files import MAX_BYTES, Rejected, printable, read_batch
+from dedupe.passed import PassedOver, Skipped
 from dedupe.quality import quality_flags
 from dedupe.store import log, manifest, settings
 from dedupe.store.cache import Cache, note
@@ -84,6 +85,7 @@ class Plan:
     rejected: list[Rejected] = field(default_factory=list)
     result: Result | None = None
     notes: list[str] = field(default_factory=list)  # what opening the corpus did (a recovery)
+    skipped: list[Skipped] = field(default_factory=list)  # files of a folder that are no notice format
     corrections: list[Decision] = field(default_factory=list)  # a person's, logged first
     since: list[str] = field(default_factory=list)  # files a git change added (check --since)
     logged: set[tuple[str, str, str]] = field(default_factory=set)  # refusals the log holds already (not again)
@@ -269,9 +271,9 @@ class Corpus:
         return index
 
     # -- planning --------------------------------------------------------------------------------
-    def read(self, paths: Sequence[str]) -> tuple[list[Document | Rejected], int]:
-        """Find, read, decode, normalize and sign the files (no lock: nothing is written); also how
-        many hidden files were passed over."""
+    def read(self, paths: Sequence[str]) -> tuple[list[Document | Rejected], PassedOver]:
+        """Find, read, decode, normalize and sign the files (no lock: nothing is written); also what
+        was passed over (hidden files, files of a folder skipped for what they are)."""
         return read_batch(
             paths, self.jobs, self.normalize_config, self.config, self.max_bytes, self.follow_symlinks, self.progress
         )
@@ -331,7 +333,7 @@ class Corpus:
         batch, hidden = self.read([*paths, *added])
         with self.session(columns=manifest.INDEX) as (view, notes):
             plan = self.plan(view, batch)
-            plan.notes, plan.since = notes + _hidden_note(hidden), added
+            plan.notes, plan.since, plan.skipped = notes + hidden.notes(), added, hidden.skipped
             return plan
 
     def contents(self) -> tuple[dict[str, Document], list[dict[str, Any]]]:
@@ -346,7 +348,7 @@ class Corpus:
         batch, hidden = self.read(paths)  # the slow part, outside the lock: workers read in parallel
         with self.session(create=True) as (view, notes):
             plan = self.plan(view, batch)
-            plan.notes = notes + _hidden_note(hidden)
+            plan.notes, plan.skipped = notes + hidden.notes(), hidden.skipped
             if plan.rejected or plan.same_bytes:
                 plan.logged = self._logged_refusals()
             if plan.additions or plan.decisions:  # known files, refusals logged before: nothing to write
@@ -464,9 +466,6 @@ def _refusal(d: Decision) -> tuple[str, str, str]:
     return ("", "", "")
 
 
-def _hidden_note(hidden: int) -> list[str]:
-    what = "hidden file(s) or folder(s) (names starting with '.', such as macOS ._ files)"
-    return [f"passed over {hidden} {what}"] if hidden else []
 
 
 def _clusters(frame: pl.DataFrame) -> set[str]:
