@@ -220,10 +220,14 @@ def ingest_command(
     paths: tuple[str, ...], corpus_dir: str, batch_label: str | None, index_url: str | None, config: Any, jobs: int,
     ncfg: Any, limits: dict[str, Any],
 ) -> None:  # fmt: skip
+    from dedupe.reports.check import withdrawn_matches
     from dedupe.store import Corpus
 
-    plan = Corpus(corpus_dir, config, ncfg, index_url=index_url, jobs=jobs, **limits).ingest(paths, batch_label)
+    corpus = Corpus(corpus_dir, config, ncfg, index_url=index_url, jobs=jobs, **limits)
+    plan = corpus.ingest(paths, batch_label)
     _print_plan(plan)
+    for w in withdrawn_matches(corpus, plan):
+        _note(f"note: {w['path']} repeats {w['withdrawn']}, a withdrawn notice ({w['relation']}): {w['reason']}")
     if plan.rejected:
         raise BadInput(f"{len(plan.rejected)} file(s) could not be ingested (see the reasons above)")
 
