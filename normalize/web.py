@@ -293,8 +293,8 @@ _POSTED = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2
 _BARE_COUNT = re.compile(r"^[-\d\s,]*次$")  # a view counter whose label is an icon
 _URL_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}\s*[：:]\s*)?(?:https?://|www\.)\S+$")  # a bare or labelled link
 _INFO = re.compile(
-    r"^(?:信息|文章|新闻)?(?:来源|发布时间|发布日期|更新时间|更新日期|时间|日期|作者|编辑|责任编辑|录入|审核|"
-    r"发布人|发布者|供稿|稿源|撰稿|摄影)\s*(?:[：:]|(?=\d{4}[-/.年]))"
+    r"^(?:信息|文章|新闻)?(?:来源|发布时间|发布日期|更新时间|更新日期|创建时间|提供日期|时间|日期|作者|编辑|责任编辑|"
+    r"录入者?|审核|发布人|发布者|供稿|稿源|撰稿|摄影|关键字|关键词)\s*(?:[：:]|(?=\d{4}[-/.年]))"
 )
 _SHARE = re.compile(
     r"QQ空间|新浪微博|腾讯微博|微信|朋友圈|人人网|豆瓣|开心网|百度贴吧|QQ好友|网易微博|搜狐微博|Facebook|Twitter"
@@ -577,7 +577,13 @@ def read_page(source: str, _depth: int = 0) -> Reading:
             and not _SENTENCE_MARK.search(lines[0] + lines[1])
         ):
             lines[:2] = [lines[0] + lines[1]]  # a heading broken for centring
-        return Reading(None, lines, prose=sum(len(t) for t in lines if len(t) >= 20))
+        at = next((i for i, t in enumerate(lines[:6]) if notice_like(t) and plausible_title(t)), None)
+        title = lines[at] if at is not None else None
+        if at and not any(_SENTENCE_MARK.search(t) for t in lines[:at]):
+            lines = lines[at:]  # the site's name and menu above the title of a page copied as text
+        head = lines[1:5]
+        lines[1:5] = [t for t in head if not is_info_line(t)]
+        return Reading(title, lines, prose=sum(len(t) for t in lines if len(t) >= 20))
     head_title = tree.findtext(".//title") or ""
     article_title = _meta(tree, "ArticleTitle", "articletitle")
     body = tree.find("body")

@@ -220,3 +220,11 @@ def test_a_news_page_with_prose_around_the_article_keeps_only_the_article():
     assert lines[0] == "无需个人垫付！广州异地就医备案，上“穗好办”快速办理！"
     assert lines[1].startswith("广州市现已开通省内及跨省异地就医")
     assert not {"政务公开", "魅力广州", "搜索", "听全文"} & set(lines)
+
+
+def test_a_code_host_s_view_of_a_text_copy_reads_as_the_copy():
+    """A page saved from a code host's file view (saved as .txt): the file's lines, not the
+    host's chrome (Permalink, Fetching contributors…), and the posting's date above them goes."""
+    lines = lines_of(WEB / "github_text_view_深圳就近入学.txt")
+    assert lines[:3] == ["深圳市义务教育就近入学管理办法", "深府办〔2008〕130号", "各区人民政府，市政府直属各单位："]
+    assert not any(s in line for line in lines for s in ("Permalink", "contributors", "信息提供日期", "GitHub"))
