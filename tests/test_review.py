@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from cli import main
 from dedupe.review import review_queue
 from dedupe.store import Corpus
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, seed_path
 
 REVIEW = DATA / "review"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -204,3 +204,21 @@ def test_a_queue_reviewed_by_keyboard_lands_in_the_log_and_the_manifest(corpus, 
     assert rows["raw/003_4df78c131d5774f9.txt"]["is_canonical"]
     assert rows["raw/002_8106084470b39083.txt"]["cluster"] == rows["raw/003_4df78c131d5774f9.txt"]["cluster"]
     assert rows["raw/2019_商丘市文明行为促进条例.docx"]["cluster"] != rows["raw/2022_商丘市文明行为促进条例.docx"]["cluster"]
+
+
+def test_a_cluster_whose_canonical_is_flagged_waits_until_a_person_chooses(tmp_path):
+    """Seed 001 repeats a clause back to back; its GB18030 copy is the same notice with the same
+    slip: the cluster's canonical is questioned, and the item leaves once a canonical is chosen."""
+    copy = tmp_path / "001_gb18030.txt"
+    copy.write_bytes(seed_path("001").read_text(encoding="utf-8").encode("gb18030"))
+    root = tmp_path / "corpus"
+    done = CliRunner().invoke(main, ["ingest", str(seed_path("001")), str(copy), "--corpus", str(root), "-j", "1"])
+    assert done.exit_code == 0, done.output
+    (item,) = review_queue(Corpus(root))
+    assert item["kind"] == "flagged-canonical" and item["a"]["is_canonical"] and not item["b"]["is_canonical"]
+    assert item["reason"].startswith("the canonical is flagged repeated-passage; ")
+    assert item["reason"].endswith(f"{item['b']['path']} is flagged repeated-passage")
+    done = CliRunner().invoke(main, ["canonical", item["b"]["path"], "--reason", "the publisher's encoding",
+                                     "--corpus", str(root)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert review_queue(Corpus(root)) == []
