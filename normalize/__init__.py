@@ -113,7 +113,7 @@ def any_utf8_run(runs: Iterable[str]) -> bool:
 
 
 def clean_text(text: str, config: NormalizeConfig = NormalizeConfig(), log: ChangeLog | None = None) -> str:
-    """The clean-text pipeline on already-decoded text (see DESIGN section 3)."""
+    """The clean-text pipeline on already-decoded text (docs/architecture.md §3)."""
     log = log if log is not None else ChangeLog()
     lines = fix_characters(text, log).replace("\f", "\n\f\n").split("\n")  # held as lines only from here
     lines = strip_markup(lines, log)

@@ -1,4 +1,4 @@
-"""The same notice vs a different notice, on real files as they were scraped (DESIGN §4):
+"""The same notice vs a different notice, on real files as they were scraped (docs/architecture.md §4):
 versions stay apart, form series stay apart, re-headed copies merge, boilerplate does not count."""
 
 from __future__ import annotations

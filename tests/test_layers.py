@@ -1,4 +1,4 @@
-"""The layers DESIGN §2 names, visible in the tree: normalize below the engine, the engine below
+"""The layers docs/architecture.md §2 names, visible in the tree: normalize below the engine, the engine below
 the store and the reports, the CLI on top; no module over 400 lines, cli.py under 300."""
 
 from __future__ import annotations
