@@ -579,10 +579,9 @@ def read_page(source: str, _depth: int = 0) -> Reading:
             lines[:2] = [lines[0] + lines[1]]  # a heading broken for centring
         at = next((i for i, t in enumerate(lines[:6]) if notice_like(t) and plausible_title(t)), None)
         title = lines[at] if at is not None else None
-        if at and not any(_SENTENCE_MARK.search(t) for t in lines[:at]):
-            lines = lines[at:]  # the site's name and menu above the title of a page copied as text
-        head = lines[1:5]
-        lines[1:5] = [t for t in head if not is_info_line(t)]
+        # the posting's facts right under the title (its issuer and date above it stay: they may be the notice's)
+        below = (at or 0) + 1
+        lines[below : below + 4] = [t for t in lines[below : below + 4] if not is_info_line(t)]
         return Reading(title, lines, prose=sum(len(t) for t in lines if len(t) >= 20))
     head_title = tree.findtext(".//title") or ""
     article_title = _meta(tree, "ArticleTitle", "articletitle")

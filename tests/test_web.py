@@ -224,7 +224,7 @@ def test_a_news_page_with_prose_around_the_article_keeps_only_the_article():
 
 def test_a_code_host_s_view_of_a_text_copy_reads_as_the_copy():
     """A page saved from a code host's file view (saved as .txt): the file's lines, not the
-    host's chrome (Permalink, Fetching contributors…), and the posting's date above them goes."""
+    host's chrome (Permalink, Fetching contributors…), and the posting's date under the title goes."""
     lines = lines_of(WEB / "github_text_view_深圳就近入学.txt")
     assert lines[:3] == ["深圳市义务教育就近入学管理办法", "深府办〔2008〕130号", "各区人民政府，市政府直属各单位："]
     assert not any(s in line for line in lines for s in ("Permalink", "contributors", "信息提供日期", "GitHub"))
