@@ -12,6 +12,8 @@ Printed per folder:
 - current: the share of labelled chains (two versions or more) whose predicted chain's current
   version holds the labelled current file.
 - cities: predicted chains whose versions' titles open with different places (must be 0).
+- repealed: labelled repeals (a notice of the folder repealing another's act) found, with the
+  repealing notice, and versions marked repealed that no label names.
 - articles: on the hand-checked amendments, the share of expected article changes (kind, old
   number, new number) found, and the share of changes reported that are expected.
 """
@@ -85,6 +87,15 @@ def current_right(chains: list[Chain], labels: list[dict], realdata: Path) -> tu
     return right, len(multi), wrong
 
 
+def repeals(chains: list[Chain], labels: list[dict], realdata: Path) -> tuple[int, int, int]:
+    """(labelled repeals found with their repealing notice, labelled, repeals reported)."""
+    found = {(_rel(p, realdata), _rel(v.repealed_by, realdata)) for c in chains for v in c.versions
+             if v.repealed_by for p in v.paths}  # fmt: skip
+    want = {(r["path"], r["by"]) for r in labels}
+    reported = sum(1 for c in chains for v in c.versions if v.status == "repealed")
+    return len(found & want), len(want), reported
+
+
 def mixed_places(chains: list[Chain]) -> list[str]:
     out = []
     for chain in chains:
@@ -117,8 +128,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     print("| folder | files | chains (labelled) | pair precision | pair recall | current right | places mixed "
-          "| article changes found | reported that are right | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| repeals found (reported) | article changes found | reported that are right | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     misses: list[str] = []
     for name in args.folders.split(","):
         spec = json.loads((LABELS / f"{name}.json").read_text(encoding="utf-8"))
@@ -130,11 +141,12 @@ def main() -> None:
         got -= same
         right, total, wrong = current_right(chains, spec["chains"], args.realdata)
         mixed = mixed_places(chains)
+        hit_r, want_r, reported_r = repeals(chains, spec.get("repealed", []), args.realdata)
         found, expected, hit, reported = article_accuracy(spec.get("amendments", []), args.realdata)
         multi = sum(1 for c in spec["chains"] if len(c["versions"]) > 1)
         print(f"| {name} | {len(cluster)} | {len(chains)} ({multi}) | {_ratio(len(got & want), len(got))} "
               f"| {_ratio(len(got & want), len(want))} | {_ratio(right, total)} | {len(mixed)} "
-              f"| {_ratio(found, expected)} | {_ratio(hit, reported)} | {seconds:.1f} |")  # fmt: skip
+              f"| {_ratio(hit_r, want_r)} ({reported_r}) | {_ratio(found, expected)} | {_ratio(hit, reported)} | {seconds:.1f} |")  # fmt: skip
         misses += [f"{name}: false pair {' ~ '.join(sorted(p))}" for p in sorted(got - want, key=sorted)][:10]
         misses += [f"{name}: missed pair {' ~ '.join(sorted(p))}" for p in sorted(want - got, key=sorted)][:10]
         misses += [f"{name}: wrong current {w}" for w in wrong] + [f"{name}: places mixed {m}" for m in mixed]

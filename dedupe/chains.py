@@ -67,6 +67,7 @@ _HEAD_PLACE = re.compile(
     re.M,
 )
 _DATE_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NOT_A_PLACE = ("各", "本", "全", "该", "省、", "县级", "市级", "设区的", "所在地")  # 各省、自治区、直辖市人民代表大会…
 _NATIONAL = ("中华人民共和国", "全国人民代表大会", "国务院", "中国人民解放军")  # a title naming the whole country
 
 
@@ -140,11 +141,16 @@ class Unit:
     members: tuple[Document, ...]
 
 
+def clean_title(title: str | None) -> str:
+    """A recognised title without the letters a site glued before it (``Content三明市…``)."""
+    return _ASCII_LEAD.sub("", title or "").strip()
+
+
 def title_of(docs: Sequence[Document]) -> str | None:
     """The regulation's title among a cluster's members: a member's recognised title, stripped of
     the letters a site glued before it (``Content三明市…``), else a metadata table's Title cell."""
     for doc in docs:
-        title = _ASCII_LEAD.sub("", doc.normalized.meta.title or "").strip()
+        title = clean_title(doc.normalized.meta.title)
         if len(title) >= 4:
             return title
     for doc in docs:
@@ -192,7 +198,11 @@ def _only_year(text: str) -> bool:
 
 def place_of_title(title: str) -> str | None:
     """The place a title opens with (``白城市``, ``深圳经济特区``, ``黑龙江省``), or None."""
-    m = _PLACE.match(act_title(title))
+    act = act_title(title)
+    national = next((n for n in _NATIONAL if act.startswith(n)), None)
+    if national:  # 中华人民共和国城市维护建设税暂行条例 is the country's, not a city's
+        return national
+    m = _PLACE.match(act)
     return comparison_key(m.group(0)) if m and m.group(0) else None
 
 
@@ -204,8 +214,10 @@ def _names_place(title: str) -> bool:
 
 def head_place(doc: Document) -> str | None:
     """The place of the congress or government that adopted the text, as its head records it."""
-    m = _HEAD_PLACE.search(doc.text[:600])
-    return comparison_key(m.group(1)) if m else None
+    for m in _HEAD_PLACE.finditer(doc.text[:600]):
+        if not m.group(1).startswith(_NOT_A_PLACE) and m.group(1) not in ("直辖市", "自治区", "自治州"):
+            return comparison_key(m.group(1))
+    return None
 
 
 def version_date(doc: Document) -> str | None:
@@ -239,8 +251,9 @@ def units_of(result: Any) -> list[Unit]:
     return [Unit(c.id, c.canonical, (*c.members, *copies.get(c.id, ()))) for c in result.clusters]
 
 
-def build_chains(units: Iterable[Unit]) -> list[Chain]:
-    """Chains of two or more versions among ``units``, each ordered and given its statuses."""
+def build_chains(units: Iterable[Unit], repealers: Iterable[Document] = ()) -> list[Chain]:
+    """Chains of two or more versions among ``units``, each ordered and given its statuses; a
+    notice among the units or ``repealers`` that repeals a chain's act marks it repealed."""
     units = list(units)
     by_act: dict[str, list[tuple[Unit, str]]] = defaultdict(list)
     for unit in units:
@@ -248,6 +261,7 @@ def build_chains(units: Iterable[Unit]) -> list[Chain]:
         if title and is_act(title):
             by_act[act_key(title)].append((unit, title))
     chains = []
+    chained: set[str] = set()
     for key, group in sorted(by_act.items()):
         if len(group) < 2:
             continue
@@ -257,7 +271,17 @@ def build_chains(units: Iterable[Unit]) -> list[Chain]:
                 continue
             place = place_of_title(linked[0][1]) or head_place(linked[0][0].canonical)
             chains.append(_chain(key, act_title(linked[0][1]), place, versions, why))
-    chains = _repeal(chains, units)
+            chained |= {unit.cluster for unit, _ in linked}
+    repeals = _repeals([u.canonical for u in units] + list(repealers))
+    for key, group in sorted(by_act.items()):  # an act of one version that another notice repeals
+        if key in repeals:
+            for unit, title in group:
+                others = {d.path for d in repeals[key]} - {m.path for m in unit.members}  # not its own 草案's repeal
+                if unit.cluster not in chained and others:
+                    version = _version(unit, title)
+                    place = place_of_title(title) or head_place(unit.canonical)
+                    chains.append(_chain(key, act_title(title), place, [version], []))
+    chains = _repeal(chains, repeals)
     return sorted(chains, key=lambda c: (c.act, c.id))
 
 
@@ -357,30 +381,45 @@ def _chain(key: str, act: str, place: str | None, versions: list[Version], why: 
     return Chain(ident, act, place, tuple(out), out[current].path if current is not None else None, tuple(why))
 
 
-_REPEALS = re.compile(r"《([^》]{4,80})》[^。；《]{0,30}?(?:同时|予以|即行|宣布)?废止")
+# ``《…》同时废止``, ``《…》（文号）予以废止``, ``《…》自本办法施行之日起废止``: a notice repealing another
+_REPEALS = re.compile(
+    r"《([^》]{4,80})》(?:[（(][^）)]{0,40}[）)])?[，,]?\s*(?:同时|予以|即行|宣布|将予以)?废止"
+    r"|《([^》]{4,80})》[^。；《]{0,30}?自[^。；《]{0,20}?(?:起|之日)(?:同时|即行)?废止"
+)
+
+
+_LISTED = re.compile(r"(?:《[^》]{4,80}》(?:[（(][^）)]{0,40}[）)])?(?:、|和|及|以及))+$")
 
 
 def repealed_acts(doc: Document) -> list[str]:
-    """The act keys a notice repeals (``《…》同时废止``, ``《…》予以废止``)."""
+    """The act keys a notice repeals."""
     text = doc.text
     if "废止" not in text:
         return []
-    return [act_key(m.group(1)) for m in _REPEALS.finditer(text)]
+    keys = []
+    for m in _REPEALS.finditer(text):
+        listed = _LISTED.search(text[max(0, m.start() - 400) : m.start()])  # 《A》、《B》和《C》同时废止
+        keys += [act_key(t) for t in re.findall(r"《([^》]{4,80})》", listed.group(0))] if listed else []
+        keys.append(act_key(m.group(1) or m.group(2)))
+    return keys
 
 
-def _repeal(chains: list[Chain], units: list[Unit]) -> list[Chain]:
-    """A chain whose act a notice outside it repeals: its versions up to the repeal are repealed."""
-    repeals: dict[str, list[Document]] = defaultdict(list)
-    for unit in units:
-        for key in repealed_acts(unit.canonical):
-            repeals[key].append(unit.canonical)
-    if not repeals:
-        return chains
+def _repeals(docs: list[Document]) -> dict[str, list[Document]]:
+    """Each repealed act's key, and the notices that repeal it."""
+    out: dict[str, list[Document]] = defaultdict(list)
+    for doc in docs:
+        for key in dict.fromkeys(repealed_acts(doc)):
+            out[key].append(doc)
+    return out
+
+
+def _repeal(chains: list[Chain], repeals: dict[str, list[Document]]) -> list[Chain]:
+    """A chain whose act a notice outside it repeals: its current version, if older than the
+    repeal, is repealed, and the chain has no current version."""
     out = []
     for chain in chains:
-        key = act_key(chain.act)
         inside = {p for v in chain.versions for p in v.paths}
-        by = [d for d in repeals.get(key, ()) if d.path not in inside]
+        by = [d for d in repeals.get(act_key(chain.act), ()) if d.path not in inside]
         if by:
             repealer = by[0]
             when = version_date(repealer)

@@ -23,6 +23,8 @@ LINYI = DATA / "临沂市制定地方性法规条例(2016-03-30).md"
 SHANGQIU = sorted(DATA.glob("*商丘市文明行为促进条例*.docx"))  # 2019 and 2022, each published and exported
 CHONGQING_DRAFT = DATA / "重庆-居住证实施办法（征集意见稿）2016.txt"
 CHONGQING_FINAL = DATA / "重庆市居住证实施办法2016.html"
+SHENZHEN_2013 = DATA / "2013_深圳经济特区文明行为促进条例.docx"
+SHENZHEN_2020 = DATA / "2020_深圳经济特区文明行为条例.doc"  # its last article: 《深圳经济特区文明行为促进条例》同时废止
 
 
 def chains_of(paths: list[Path]):
@@ -78,6 +80,15 @@ def test_a_draft_for_comment_precedes_the_text_it_became() -> None:
     assert final.status == "current" and chains[0].current == str(CHONGQING_FINAL)
 
 
+def test_a_regulation_that_a_later_act_repeals_is_repealed() -> None:
+    """深圳's 2019 文明行为条例 (another act, its own title) repeals the 2012 文明行为促进条例."""
+    chains = chains_of([SHENZHEN_2020, SHENZHEN_2013])
+    assert len(chains) == 1
+    [old] = chains[0].versions
+    assert (old.path, old.status, old.repealed_by) == (str(SHENZHEN_2013), "repealed", str(SHENZHEN_2020))
+    assert chains[0].current is None
+
+
 def test_an_amended_article_is_found_despite_renumbering() -> None:
     """2023 inserted articles before the old 第十五条: it is now 第二十条, and one phrase changed."""
     diff = article_diff(BEIJING_2017.read_text(encoding="utf-8"), BEIJING_2023.read_text(encoding="utf-8"))
@@ -101,6 +112,7 @@ def test_an_amendment_changes_only_the_articles_it_names() -> None:
     ("title", "act"),
     [
         ("关于印发《广州市房屋租赁管理规定（试行）》的通知", True),
+        ("广州市房屋租赁管理暂行规定", True),
         ("关于修改营口市文明行为促进条例等三部地方性法规的决定", False),
         ("中华人民共和国刑法修正案（十一）", False),
         ("深圳市规划和国土资源委员会", False),
@@ -108,6 +120,8 @@ def test_an_amendment_changes_only_the_articles_it_names() -> None:
 )
 def test_only_titles_that_name_an_act_are_chained(title: str, act: bool) -> None:
     assert is_act(title) is act
+    if act:  # a 试行 or 暂行 rule and its wrapper are the definitive rule's act
+        assert act_key(title) == act_key("广州市房屋租赁管理规定")
 
 
 def test_dedupe_json_and_text_carry_the_chain() -> None:

@@ -7,7 +7,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from dedupe.articles import article_diff
-from dedupe.chains import Chain, Unit, act_key, build_chains
+from dedupe.chains import Chain, Unit, act_key, build_chains, clean_title, is_act
 from dedupe.errors import UnknownNotice
 
 if TYPE_CHECKING:
@@ -17,27 +17,40 @@ CHANGES_SHOWN = 30  # article changes printed per pair of versions (JSON lists t
 
 
 def corpus_chains(corpus: Corpus) -> list[Chain]:
-    """The chains of a corpus's active notices, one unit per recorded cluster."""
+    """The chains of a corpus's active notices, one unit per recorded cluster. The manifest's titles
+    say which clusters may share an act: only those are read from the cache, with the notices
+    whose titles announce a repeal (``关于废止…``), which may repeal a chain's act."""
     import polars as pl
 
     corpus.require()
-    manifest = corpus.read_manifest().filter(pl.col("status") == "active")
-    docs, _ = corpus.contents()
+    manifest = corpus.read_manifest().filter(pl.col("status") == "active").sort("seq")
+    keys: dict[str, set[str]] = defaultdict(set)
+    repealing: set[str] = set()
+    for row in manifest.select("id", "cluster", "title", "is_canonical").iter_rows(named=True):
+        title = clean_title(row["title"])
+        if title and is_act(title):
+            keys[act_key(title)].add(row["cluster"])
+        if "废止" in title and row["is_canonical"]:
+            repealing.add(row["id"])
+    wanted = {cid for cids in keys.values() if len(cids) > 1 for cid in cids}
+    rows = manifest.filter(pl.col("cluster").is_in(sorted(wanted))).to_dicts()
+    if not rows:
+        return []
+    with corpus.session() as (view, _):
+        docs = view.cache.fetch([*(r["id"] for r in rows), *repealing])
     members: dict[str, list[Any]] = defaultdict(list)
     canonical: dict[str, Any] = {}
-    for row in manifest.sort("seq").to_dicts():
+    for row in rows:
         doc = docs.get(row["id"])
-        if doc is None:
-            continue
-        members[row["cluster"]].append(doc)
-        if row["is_canonical"]:
-            canonical[row["cluster"]] = doc
+        if doc is not None:
+            members[row["cluster"]].append(doc)
+            canonical.update({row["cluster"]: doc} if row["is_canonical"] else {})
     units = [
         Unit(cid, canonical[cid], (canonical[cid], *(d for d in ms if d is not canonical[cid])))
         for cid, ms in members.items()
         if cid in canonical
     ]
-    return build_chains(units)
+    return build_chains(units, [docs[i] for i in sorted(repealing) if i in docs])
 
 
 def find_chain(chains: list[Chain], name: str) -> Chain:
