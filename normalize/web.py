@@ -370,6 +370,9 @@ _NOTICE_END = re.compile(
 _SITE_END = re.compile(r"(?:网|网站|门户|之窗|信息网|公众网|在线|平台|专栏|频道|首页|主页|服务网|政务网|官网)$")
 _ORG_END = re.compile(r"(?:委员会|政府|人民政府|局|厅|办公室|办公厅|中心|委|部|院|处|署|协会|学校|大学)$")
 _HEADER_ONLY = re.compile(r"(?:人民政府令|政府令|国务院令|部令|院令|委员会令|[^关于]{2,12}令|文件)$")
+_SECTION = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条编部分]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"
+)
 _ENDS_SENTENCE = re.compile(r"[。；：:，,！？]$")
 _DOC_NO = re.compile(r"[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*第?\s*\d+\s*号$|^第\s*\d+\s*号$")
 _LABELLED = re.compile(r"^[\u4e00-\u9fff\s]{1,8}[：:]")
@@ -394,7 +397,7 @@ def plausible_title(text: str | None) -> bool:
         return False
     if _LABELLED.match(t) or _NAV.search(t) or is_furniture(t) or is_info_line(t):
         return False
-    if (_HEADER_ONLY.search(t) and not t.startswith("关于")) or _DOC_NO.search(t):
+    if (_HEADER_ONLY.search(t) and not t.startswith("关于")) or _DOC_NO.search(t) or _SECTION.match(t):
         return False
     han = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff")
     if han < 4:
@@ -666,11 +669,23 @@ def _choose_title(
                 short = -2 if len(clean_title(text)) < 8 else 0
                 headings.append((line.weight + line.centered + near + short + 2 * notice_like(text), text))
     headings.reverse()  # the nearer heading first among equals
-    for pos, line in enumerate(keep[:5]):
+    inside: list[str] = []
+    for pos, line in enumerate(keep[:8]):
         if line.weight >= 2 or (line.centered and (line.weight or notice_like(line.text))):
             text = _joined_heading(keep, pos)
             if plausible_title(text):
+                inside.append(text)
                 headings.append((line.weight + line.centered + 2 * notice_like(text) + (pos == 0), text))
+    chosen = _best_heading(headings, named, from_title)
+    # the official title the notice itself shows (…关于印发…办法的通知) rather than the page's
+    # headline for what it issues (…办法)
+    for text in inside:
+        if "关于" in text and _NOTICE_END.search(text) and (not chosen or _squeeze(chosen) in _squeeze(text)):
+            return text
+    return chosen
+
+
+def _best_heading(headings: list[tuple[int, str]], named: list[str], from_title: str | None) -> str | None:
     references = [_squeeze(t) for t in (*named, *([from_title] if from_title else []))]
     headings.sort(key=lambda h: -h[0])
     for _score, text in headings:
@@ -689,6 +704,8 @@ def _choose_title(
 def _joined_heading(lines: list[Line], pos: int) -> str:
     """A heading the page breaks over two or three lines in one style, joined."""
     text = lines[pos].text
+    if _DOC_NO.search(text):  # a 文号 centred above the title is a line of its own
+        return text
     for nxt in lines[pos + 1 : pos + 3]:
         if nxt.style != lines[pos].style or _NOTICE_END.search(text) or len(text) + len(nxt.text) > 120:
             break
