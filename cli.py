@@ -412,10 +412,13 @@ def rekey_command(corpus_dir: str, threshold: float | None, jobs: int | None) ->
 @format_option("text", "json")
 def history_command(notice: str, corpus_dir: str, fmt: str, as_json: bool) -> None:
     from dedupe.reports.table import format_history
+    from dedupe.reports.versions import notice_chain
     from dedupe.store import Corpus
     from dedupe.store.export import history
 
-    found = history(Corpus(corpus_dir), notice)
+    corpus = Corpus(corpus_dir)
+    found = history(corpus, notice)
+    found["chain"] = notice_chain(corpus, found["notice"]["path"])  # the regulation it is a version of
     click.echo(json.dumps(found, ensure_ascii=False, indent=2) if as_json or fmt == "json" else format_history(found))
 
 

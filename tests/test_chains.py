@@ -159,3 +159,18 @@ def test_versions_command_shows_the_chain_and_what_changed(tmp_path: Path) -> No
                       "similarity": moved[0]["similarity"]}]
     missing = runner.invoke(main, ["versions", LINYI.name, "--corpus", str(corpus)])
     assert missing.exit_code == 2 and "no chain of versions holds" in missing.output
+
+
+def test_report_and_history_show_the_chain(tmp_path: Path) -> None:
+    runner = CliRunner()
+    corpus = tmp_path / "corpus"
+    assert runner.invoke(main, ["-q", "ingest", *map(str, SHANGQIU), "--corpus", str(corpus)]).exit_code == 0
+    report = json.loads(runner.invoke(main, ["report", "--corpus", str(corpus), "--format", "json"]).output)
+    [chain] = report["chains"]
+    assert chain["current"] == "raw/2022_商丘市文明行为促进条例.docx"
+    assert [len(v["members"]) for v in chain["versions"]] == [2, 2]  # published and exported, one version each
+    table = runner.invoke(main, ["report", "--corpus", str(corpus)]).output
+    assert "    current    2022-08-25  raw/2022_商丘市文明行为促进条例.docx" in table
+    history = runner.invoke(main, ["history", "2019_商丘市文明行为促进条例.docx", "--corpus", str(corpus)]).output
+    assert history.rstrip().endswith("current    2022-08-25  raw/2022_商丘市文明行为促进条例.docx")
+    assert "a version of:\n  商丘市文明行为促进条例: 2 version(s)" in history

@@ -12,6 +12,7 @@ from dedupe.chains import Chain, build_chains, units_of
 from dedupe.decisions import Canonical, CanonicalByHand, CanonicalChange, PairByHand, Reject
 from dedupe.model import Pair, Result
 from dedupe.quality import FLAGS
+from dedupe.reports.versions import corpus_chains
 from dedupe.store import Corpus, log
 from dedupe.store.view import logged_pairs
 
@@ -58,6 +59,7 @@ def corpus_report(corpus: Corpus) -> dict[str, Any]:
         "flags": {flag: {"count": flag_counts.get(flag, 0), "meaning": meaning} for flag, meaning in FLAGS.items()},
         "withdrawn": manifest.filter(pl.col("status") == "withdrawn").select("id", "path", "title").to_dicts(),
         "rejected": rejected_files(corpus, manifest),
+        "chains": [c.to_json() for c in corpus_chains(corpus)],
     }
 
 
@@ -100,6 +102,9 @@ def format_table(report: dict[str, Any]) -> str:
     if report["related"]:
         lines += ["", "related notices (reported, never merged):"]
         lines += [f"  {r['a']} ~ {r['b']}  Jaccard {r['jaccard']:.3f}: {r['reason']}" for r in report["related"]]
+    if report.get("chains"):
+        lines += ["", "versions of one regulation (oldest first):"]
+        lines += [line for chain in report["chains"] for line in chain_lines(chain)]
     if report["withdrawn"]:
         lines += ["", "withdrawn (originals kept in raw/):"] + [f"  {w['path']}" for w in report["withdrawn"]]
     lines += ["", "quality flags:"]
@@ -110,6 +115,15 @@ def format_table(report: dict[str, Any]) -> str:
         lines += ["", "rejected files:"]
         lines += [f"  {r['path']}: {r['reason']}" for r in report["rejected"]]
     return "\n".join(lines)
+
+
+def chain_lines(chain: dict[str, Any]) -> list[str]:
+    """A chain (as JSON) for people: its act, then each version with its status and date."""
+    lines = [f"  {chain['act']}: {len(chain['versions'])} version(s), current {chain['current'] or '(none)'}"]
+    for v in chain["versions"]:
+        by = f", repealed by {v['repealed_by']}" if v.get("repealed_by") else ""
+        lines.append(f"    {v['status']:<10} {v['date'] or '(no date)':<10}  {v['canonical']}{by}")
+    return lines
 
 
 def format_csv(corpus: Corpus) -> str:
@@ -285,4 +299,6 @@ def format_history(found: dict[str, Any]) -> str:
         who = f" by {e['by']}" if e.get("by") else ""
         about = " ~ ".join(str(e[k]) for k in ("a", "b") if k in e) or e.get("path") or e.get("canonical") or ""
         lines.append(f"{e.get('time', '?')}  {e['decision']}{who}: {about}  ({e.get('reason', '')})")
+    if found.get("chain"):
+        lines += ["", "a version of:", *chain_lines(found["chain"])]
     return "\n".join(lines)

@@ -103,3 +103,11 @@ def format_versions(chain: Chain) -> str:
         if len(shown) > CHANGES_SHOWN:
             lines.append(f"  … and {len(shown) - CHANGES_SHOWN} more (--format json lists them all)")
     return "\n".join(lines)
+
+
+def notice_chain(corpus: Corpus, path: str) -> dict[str, Any] | None:
+    """The chain a notice (by its corpus path) is a version of, as JSON, or None."""
+    for chain in corpus_chains(corpus):
+        if any(path in v.paths for v in chain.versions):
+            return chain.to_json()
+    return None
