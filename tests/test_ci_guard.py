@@ -201,3 +201,34 @@ def test_a_re_scrape_of_a_withdrawn_notice_says_so(corpus, tmp_path):
     done = CliRunner().invoke(main, ["ingest", str(again), "--corpus", str(corpus)])
     assert done.exit_code == 0
     assert f"note: {again} repeats raw/{SEED_NAMES['000']}, a withdrawn notice (exact)" in done.stderr
+
+
+def _first_part(text: str, share: float) -> str:
+    """The lines of ``text`` up to ``share`` of its length: a copy cut short by its scraper."""
+    out, size = [], 0
+    for line in text.split("\n"):
+        if size > share * len(text):
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out) + "\n"
+
+
+def test_a_duplicate_found_through_another_member_prints_that_pair_s_figures(tmp_path):
+    """B keeps 60% of seed 002 (contained in it), C a third (contained in B, too short to be in 002):
+    C joins 002's cluster through B, and its line gives C~B's relation and similarity, naming B,
+    not C~B's relation beside C~002's Jaccard."""
+    root = tmp_path / "corpus"
+    assert run("ingest", str(SEEDS / SEED_NAMES["002"]), "--corpus", str(root), "-j", "1")[0] == 0
+    text = (SEEDS / SEED_NAMES["002"]).read_text(encoding="utf-8")
+    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
+    b.write_text(_first_part(text, 0.6), encoding="utf-8")
+    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    code, out = run("check", str(b), str(c), "--corpus", str(root), "-j", "1")
+    assert code == 1
+    line = next(x for x in out.splitlines() if x.startswith(f"DUPLICATE {c}"))
+    assert f"duplicates {root / 'raw' / SEED_NAMES['002']} through {b} (contained, similarity 0.5" in line
+    assert f"to {b}): 100.0% of the shorter text's shingles" in line
+    found = json.loads(run("check", str(b), str(c), "--corpus", str(root), "-j", "1", "--json")[1])
+    item = next(d for d in found["duplicates"] if d["path"] == str(c))
+    assert item["through"] == str(b) and item["relation"] == "contained" and item["similarity"] > 0.5

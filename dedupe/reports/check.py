@@ -13,7 +13,7 @@ from dedupe.decisions import Kind
 from dedupe.document import Document
 from dedupe.model import Pair
 from dedupe.store import Corpus, Plan, log
-from dedupe.verify import measure, verdict
+from dedupe.verify import STRENGTH, measure, verdict
 
 
 def check_report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, Any]:
@@ -49,12 +49,13 @@ def report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, A
             target, flagged = ordered[0], ordered[1:]
         for m in flagged:
             pair = pairs.get(frozenset((m.id, target.id)))
-            ms = result.membership.get(m.id) if result else None
+            if pair is None or not pair.merged:  # joined through another member: that pair's figures
+                pair = joined_by(m, c.members, result.pairs if result else ()) or pair
+            relation, similarity, reason, through = "near", None, f"in the same cluster as {target.path}", None
             if pair is not None:
+                other = pair.b if pair.a.id == m.id else pair.a
                 relation, similarity, reason = pair.relation, pair.similarity.jaccard, pair.reason
-            else:
-                relation, similarity = (ms.relation, ms.similarity) if ms else ("near", None)
-                reason = f"in the same cluster as {target.path} ({relation} to its canonical)"
+                through = show(other) if other.id != target.id else None
             dup_ids.add(m.id)
             duplicates.append(
                 {
@@ -64,6 +65,7 @@ def report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, A
                     "cluster": c.id,
                     "relation": relation,
                     "similarity": round(similarity, 4) if similarity is not None else None,
+                    "through": through,  # the member the figures are measured against, when not the one named
                     "reason": reason,
                 }
             )
@@ -88,6 +90,14 @@ def report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, A
         "same_bytes": [{"path": p, "as": q} for p, q in plan.same_bytes],
         "rejected": [{"path": r.path, "reason": r.reason} for r in plan.rejected],
     }
+
+
+def joined_by(doc: Document, members: Sequence[Document], pairs: Sequence[Pair]) -> Pair | None:
+    """The merge that put ``doc`` in the cluster of ``members``: its strongest merged pair with one of
+    them (the relation and the figure printed beside a duplicate are then the same pair's)."""
+    others = {m.id for m in members} - {doc.id}
+    found = [p for p in pairs if p.merged and doc.id in (p.a.id, p.b.id) and ({p.a.id, p.b.id} - {doc.id}) <= others]
+    return min(found, key=lambda p: (STRENGTH.get(p.relation, 99), -p.similarity.jaccard), default=None)
 
 
 def recorded_duplicates(corpus: Corpus, plan: Plan, added: Sequence[str]) -> list[dict[str, Any]]:
@@ -194,7 +204,12 @@ def format_github(report: dict[str, Any], corpus_root: Path) -> str:
 
 
 def duplicate_line(item: dict[str, Any]) -> str:
+    """One duplicate for people; the relation and the similarity are those of one pair, and the line
+    says which: the notice it duplicates, or the cluster member it was found through."""
     sim = f", similarity {item['similarity']:.3f}" if item["similarity"] is not None else ""
+    if item.get("through"):
+        return (f"{item['path']} duplicates {item['duplicates']} through {item['through']} ({item['relation']}{sim} "
+                f"to {item['through']}): {item['reason']}")  # fmt: skip
     return f"{item['path']} duplicates {item['duplicates']} ({item['relation']}{sim}): {item['reason']}"
 
 

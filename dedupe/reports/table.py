@@ -228,13 +228,14 @@ def result_json(result: Result) -> dict[str, Any]:
 
 def format_check(report: dict[str, Any], fmt: str = "text") -> tuple[str, str]:
     """``check``'s findings as text, JSON or GitHub annotations, and what goes to stderr."""
+    from dedupe.reports.check import duplicate_line
+
     if fmt == "json":
         return json.dumps(report, ensure_ascii=False, indent=2), ""
     github = fmt == "github"
     out, err = [], []
     for item in report["duplicates"]:
-        sim = f", similarity {item['similarity']:.3f}" if item["similarity"] is not None else ""
-        line = f"{item['path']} duplicates {item['duplicates']} ({item['relation']}{sim}): {item['reason']}"
+        line = duplicate_line(item)
         if github:
             out.append(f"::error file={_gh_property(item['path'])},title=duplicate notice::{_gh_data(line)}")
         else:
