@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REALDATA ?= ../shared/realdata
 
-.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real bench-archive bench-chains clean
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real bench-archive bench-chains bench-peers clean
 
 $(BIN)/policy-dedup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench-accuracy: $(BIN)/policy-dedup
 
 bench-speed: $(BIN)/policy-dedup
 	$(BIN)/python bench/speed.py --realdata $(REALDATA)
+
+# SIZES=10000,30000,100000 RUNS=3: the peers are installed on first use in their own environments under bench/out/peers
+bench-peers: $(BIN)/policy-dedup
+	$(BIN)/python bench/peers.py --realdata $(REALDATA) --sizes $(or $(SIZES),10000) --runs $(or $(RUNS),3)
 
 bench-pages: $(BIN)/policy-dedup
 	$(BIN)/python bench/pages.py --realdata $(REALDATA)
