@@ -129,6 +129,7 @@ class Chain:
             "place": self.place,
             "current": self.current,
             "versions": [v.to_json() for v in self.versions],
+            "why": list(self.why),
         }
 
 
@@ -237,7 +238,10 @@ def _shingles(doc: Document) -> Any:
 def shared_text(a: Document, b: Document) -> float:
     """How much of the shorter body the longer one holds (5-gram containment; the whole key when
     a text has no articles)."""
-    sa, sb = _shingles(a), _shingles(b)
+    return _containment(_shingles(a), _shingles(b))
+
+
+def _containment(sa: Any, sb: Any) -> float:
     if not sa.size or not sb.size:
         return 0.0
     return intersect_sorted(sa, sb).size / min(sa.size, sb.size)
@@ -300,27 +304,29 @@ def _same_place(a: tuple[Unit, str], b: tuple[Unit, str]) -> str | None:
 
 
 def _linked(group: list[tuple[Unit, str]]) -> list[tuple[list[tuple[Unit, str]], list[str]]]:
-    """The units of one act that are versions of one another: same place, and text shared."""
+    """The units of one act that are versions of one another: same place, and text shared; with
+    what joined each pair."""
     joined = UnionFind(len(group))
-    why: list[str] = []
+    shingles = [_shingles(unit.canonical) for unit, _ in group]
+    links: list[tuple[int, int, float]] = []
     for i in range(len(group)):
         for j in range(i + 1, len(group)):
             if _same_place(group[i], group[j]) is not None:
                 continue
-            shared = shared_text(group[i][0].canonical, group[j][0].canonical)
+            shared = _containment(shingles[i], shingles[j])
             placed = all(_names_place(title) for _, title in (group[i], group[j]))
             if shared >= (SHARED_TEXT_PLACED if placed else SHARED_TEXT):
                 joined.union(i, j)
-                why.append(f"{group[i][0].canonical.path} ~ {group[j][0].canonical.path}: same act, "
-                           f"{shared:.0%} of the shorter text shared")  # fmt: skip
+                links.append((i, j, shared))
     parts: dict[int, list[int]] = defaultdict(list)
     for i in range(len(group)):
         parts[joined.find(i)].append(i)
     out = []
     for members in parts.values():
         if len(members) > 1:
-            paths = {group[i][0].canonical.path for i in members}
-            out.append(([group[i] for i in members], [w for w in why if w.split(" ~ ")[0] in paths]))
+            why = [f"{group[i][0].canonical.path} ~ {group[j][0].canonical.path}: the same act, "
+                   f"{shared:.0%} of the shorter text shared" for i, j, shared in links if i in members]  # fmt: skip
+            out.append(([group[i] for i in members], why))
     return out
 
 

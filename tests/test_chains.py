@@ -132,6 +132,7 @@ def test_dedupe_json_and_text_carry_the_chain() -> None:
     chains = json.loads(out.output)["chains"]
     assert len(chains) == 1
     assert chains[0]["current"] == str(BEIJING_2023)
+    assert chains[0]["why"] == [f"{BEIJING_2017} ~ {BEIJING_2023}: the same act, 80% of the shorter text shared"]
     assert [(v["canonical"], v["status"]) for v in chains[0]["versions"]] == [
         (str(BEIJING_2017), "superseded"), (str(BEIJING_2023), "current")]
     text = runner.invoke(main, ["dedupe", *paths]).output

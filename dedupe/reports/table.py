@@ -171,9 +171,10 @@ def format_chains(chains: list[Chain]) -> list[str]:
     """Each chain of versions, oldest first, with each version's status and date."""
     lines = []
     for chain in chains:
-        lines.append(f"chain {chain.id}  {chain.act}: {len(chain.versions)} versions, current {chain.current or '(none)'}")
+        count = f"{len(chain.versions)} version{'s' if len(chain.versions) > 1 else ''}"
+        lines.append(f"chain {chain.id}  {chain.act}: {count}, current {chain.current or '(none: repealed)'}")
         for v in chain.versions:
-            more = f" (+{len(v.paths) - 1} copies)" if len(v.paths) > 1 else ""
+            more = f" (+{len(v.paths) - 1} more of this version)" if len(v.paths) > 1 else ""
             became = f", became {v.became}" if v.became else ""
             by = f", repealed by {v.repealed_by}" if v.repealed_by else ""
             lines.append(f"  {v.status:<10} {v.when or '(no date)':<10}  {v.path}{more}{became}{by}")

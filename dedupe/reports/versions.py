@@ -79,9 +79,13 @@ def versions_report(chain: Chain) -> dict[str, Any]:
     return out
 
 
+def _count(chain: Chain) -> str:
+    return f"{len(chain.versions)} version{'s' if len(chain.versions) > 1 else ''}"
+
+
 def format_versions(chain: Chain) -> str:
     """The chain for people: each version, oldest first, and what changed from one to the next."""
-    lines = [f"{chain.act}{f' [{chain.place}]' if chain.place else ''}: {len(chain.versions)} versions, "
+    lines = [f"{chain.act}{f' [{chain.place}]' if chain.place else ''}: {_count(chain)}, "
              f"current {chain.current or '(none: repealed)'}"]  # fmt: skip
     finals = [v for v in chain.versions if v.status != "draft"]
     for v in chain.versions:
