@@ -228,3 +228,11 @@ def test_a_code_host_s_view_of_a_text_copy_reads_as_the_copy():
     lines = lines_of(WEB / "github_text_view_深圳就近入学.txt")
     assert lines[:3] == ["深圳市义务教育就近入学管理办法", "深府办〔2008〕130号", "各区人民政府，市政府直属各单位："]
     assert not any(s in line for line in lines for s in ("Permalink", "contributors", "信息提供日期", "GitHub"))
+
+
+def test_a_page_nested_deeper_than_python_recurses_is_read():
+    """A page's elements are walked recursively: past 400 levels a subtree is read as one block
+    (libxml2 itself keeps 2,000 levels with huge_tree), never a RecursionError."""
+    notice = "各区人民政府，市政府直属各单位：现将《深圳市义务教育就近入学管理办法》印发给你们，请认真遵照执行。"
+    page = "<html><body>" + "<div>" * 1500 + notice + "</div>" * 1500 + "</body></html>"
+    assert normalize(page.encode()).text == notice
