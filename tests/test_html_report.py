@@ -211,3 +211,15 @@ def test_html_pages_through_notices_with_no_duplicate_and_keeps_the_why_column_r
     page = subprocess.run([CHROMIUM, *flags, "--dump-dom", out.as_uri() + "#q=东营市条例"], capture_output=True,
                           text=True, timeout=120).stdout  # fmt: skip
     assert 'data-filtered="clusters:0;notices:0;related:0"' in page
+
+
+def test_a_canonical_kept_as_others_joined_says_so_not_elected(tmp_path):
+    """002 ingested alone, 003 a day later: no election is logged for the cluster, and the report
+    says why 002 still represents it instead of a bare 'elected'."""
+    root = tmp_path / "corpus"
+    for short in ("002", "003"):
+        done = CliRunner().invoke(main, ["ingest", str(SEEDS / SEED_NAMES[short]), "--corpus", str(root), "-j", "1"])
+        assert done.exit_code == 0, done.output
+    table = CliRunner().invoke(main, ["report", "--corpus", str(root)]).output
+    assert "why canonical: kept from before the other members joined: none of them was strictly better" in table
+    assert "why canonical: kept from before the other members joined" in render(root)

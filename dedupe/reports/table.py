@@ -52,7 +52,7 @@ def corpus_report(corpus: Corpus) -> dict[str, Any]:
         },
         "clusters": [
             {"id": cid, "canonical": members[0]["path"], "title": members[0]["title"], "members": members,
-             "why_canonical": why.get(cid, "the only member") if len(members) == 1 else why.get(cid, "elected")}
+             "why_canonical": why.get(cid, "the only member") if len(members) == 1 else why.get(cid, KEPT)}
             for cid, members in ordered
         ],
         "related": sorted(related, key=lambda r: -r["jaccard"]),
@@ -61,6 +61,9 @@ def corpus_report(corpus: Corpus) -> dict[str, Any]:
         "rejected": rejected_files(corpus, manifest),
         "chains": [c.to_json() for c in corpus_chains(corpus)],
     }
+
+
+KEPT = "kept from before the other members joined: none of them was strictly better"  # no election was logged
 
 
 def _why_canonical(corpus: Corpus) -> dict[str, str]:
