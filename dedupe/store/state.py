@@ -73,7 +73,8 @@ def read(root: Path) -> dict[str, Any] | None:
 def log_problems(root: Path, rows: int) -> tuple[list[str], list[str]]:
     """(problems, notes) of the log against the recorded state. Problems: the log is not what the
     last landing left. Notes: a cut last line after it (left by a crash; the next landing removes
-    it), no state yet (a corpus made before it was kept)."""
+    it). Without a state (a corpus made before it was kept) only a lost log beside a manifest that
+    lists notices is a problem."""
     log = root / LOG
     state = read(root)
     size = log.stat().st_size if log.exists() else 0
@@ -81,8 +82,7 @@ def log_problems(root: Path, rows: int) -> tuple[list[str], list[str]]:
         if rows and size == 0:
             return [f"{LOG} is {'empty' if log.exists() else 'missing'} beside a manifest of {rows} row(s), whose "
                     f"every ingest logged its decisions: {RESTORE}"], []  # fmt: skip
-        note = f"{STATE} is missing: the decision log cannot be proven whole until the next ingest records it"
-        return [], [note] if rows else []
+        return [], []  # a corpus made before state.json was kept: its next landing records it
     want, sha = state["log_bytes"], state["log_sha256"]
     found, got, lines = _digest(log, want)
     if not log.exists() and want:
