@@ -35,6 +35,7 @@ from dedupe.shingle import shingle_hashes64
 from normalize import comparison_key
 
 SAME_VERSION = 0.9  # two clusters with the same facts and this much text shared are one version
+SHARED_TEXT_ADOPTED = 0.02  # …or this much when both heads give the same adoption date
 SHARED_TEXT_PLACED = 0.05  # …or this much when the title names its place: a full revision rewrites most of it
 SHARED_TEXT = 0.3  # containment of the shorter body in the longer: a revision keeps this much at least
 CURRENT, SUPERSEDED, DRAFT_STATUS, REPEALED = "current", "superseded", "draft", "repealed"
@@ -303,6 +304,16 @@ def _same_place(a: tuple[Unit, str], b: tuple[Unit, str]) -> str | None:
     return None
 
 
+def _needed(a: tuple[Unit, str], b: tuple[Unit, str]) -> float:
+    """The text two clusters of one act must share to be its versions: little when their heads
+    give one adoption (a revision's history starts where the first text did) or their titles
+    name the place, more for a title naming none (two cities' rules may bear one name)."""
+    adopted = a[0].canonical.normalized.meta.adopted
+    if adopted and adopted == b[0].canonical.normalized.meta.adopted:
+        return SHARED_TEXT_ADOPTED
+    return SHARED_TEXT_PLACED if _names_place(a[1]) and _names_place(b[1]) else SHARED_TEXT
+
+
 def _linked(group: list[tuple[Unit, str]]) -> list[tuple[list[tuple[Unit, str]], list[str]]]:
     """The units of one act that are versions of one another: same place, and text shared; with
     what joined each pair."""
@@ -314,8 +325,7 @@ def _linked(group: list[tuple[Unit, str]]) -> list[tuple[list[tuple[Unit, str]],
             if _same_place(group[i], group[j]) is not None:
                 continue
             shared = _containment(shingles[i], shingles[j])
-            placed = all(_names_place(title) for _, title in (group[i], group[j]))
-            if shared >= (SHARED_TEXT_PLACED if placed else SHARED_TEXT):
+            if shared >= _needed(group[i], group[j]):
                 joined.union(i, j)
                 links.append((i, j, shared))
     parts: dict[int, list[int]] = defaultdict(list)
