@@ -45,3 +45,16 @@ def test_verbose_is_taken_after_the_command(tmp_path):
     done = run("dedupe", str(SEEDS), "--jobs", "1", "--verbose")
     assert done.exit_code == 0 and "5 notices, 4 clusters" in done.stdout
     assert "--verbose" in run("check", "--help").output and "--quiet" in run("merge", "--help").output
+
+
+def test_an_ingest_into_an_empty_corpus_counts_duplicates_of_files_given_apart(tmp_path):
+    """The seeds hold the Weihai notice twice: into an empty corpus that is a duplicate of another
+    file given, not of a notice already there; a later re-scrape is one of a notice already there."""
+    done = run("ingest", str(SEEDS), "--corpus", str(tmp_path / "c"), "-j", "1")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("5 new original(s): 4 new notice(s), 0 duplicate(s) of notices already there, "
+                                  "1 duplicate(s) of another file given; ")  # fmt: skip
+    copy = tmp_path / "again.txt"
+    copy.write_bytes(seed_path("003").read_text(encoding="utf-8").encode("gb18030"))
+    done = run("ingest", str(copy), "--corpus", str(tmp_path / "c"), "-j", "1")
+    assert done.stdout.startswith("1 new original(s): 0 new notice(s), 1 duplicate(s) of notices already there; ")

@@ -274,7 +274,10 @@ def format_plan(plan: Any) -> str:
     """One line: what an ingest (or a correction) added and changed."""
     result = plan.result
     added = plan.additions
-    joined = sum(1 for a in added if result and result.membership[a.doc.id].cluster.id != a.doc.id)
+    ids = {a.doc.id for a in added}
+    clusters = [result.membership[a.doc.id].cluster for a in added] if result else []
+    joined = sum(1 for c in clusters if any(m.id not in ids for m in c.members))  # a cluster older than this ingest
+    among = sum(1 for a, c in zip(added, clusters, strict=True) if c.canonical is not a.doc and all(m.id in ids for m in c.members))
     changes = sum(1 for d in plan.decisions if isinstance(d, CanonicalChange))
     if plan.corrections:
         c = plan.corrections[0]
@@ -285,8 +288,9 @@ def format_plan(plan: Any) -> str:
             lines.append(f"  cluster {cluster.id}: {size} notice{'s' if size > 1 else ''}, canonical {cluster.canonical.path}")
         return "\n".join(lines)  # fmt: skip
     return (
-        f"{len(added)} new original(s): {len(added) - joined} new notice(s), "
-        f"{joined} duplicate(s) of notices already there; {changes} canonical change(s); "
+        f"{len(added)} new original(s): {len(added) - joined - among} new notice(s), "
+        f"{joined} duplicate(s) of notices already there{f', {among} duplicate(s) of another file given' if among else ''}; "
+        f"{changes} canonical change(s); "
         f"{len(plan.known)} already in the corpus; {len(plan.same_bytes)} identical to another file given; "
         f"{len(plan.rejected)} rejected; {sum(1 for a in added if a.renamed)} renamed in raw/"
     )
