@@ -492,6 +492,16 @@ def _adjacent_prose(lines: list[Line], start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end < len(lines) and _prose(lines[end]):
         end += 1
+    # the notice's attachments listed under it (附件：, a file's link), a label or two between
+    j = end
+    while (
+        j < len(lines) and j - end < 4 and not lines[j].links and len(lines[j].text) <= 12 and "附件" in lines[j].text
+    ):
+        j += 1
+    if j < len(lines) and lines[j].doc_link:
+        while j < len(lines) and lines[j].doc_link:
+            j += 1
+        end = j
     return start, end
 
 
@@ -523,8 +533,8 @@ def _container(page: Page) -> tuple[int, int]:
     pre = [0]
     for line in page.lines:
         prose = len(line.text) - line.links
-        if prose < 10 or line.links * 2 >= len(line.text):
-            prose = 0
+        if prose < 10 or line.links * 2 >= len(line.text) or (not line.row and is_furniture(line.text)):
+            prose = 0  # a link, a menu item, a footer's line
         elif line.row:  # a data table's cells count, less than paragraphs: a fee table is not the page
             prose //= 4
         pre.append(pre[-1] + prose)
@@ -606,7 +616,11 @@ def read_page(source: str, _depth: int = 0) -> Reading:
         reading.removed["web-around-notice"] = around
     outside = " ".join(line.text for line in page.lines[: max(0, start - 12)] + page.lines[end:])
     reading.linked = sum(1 for line in keep if line.links and line.links * 2 >= _letters(line.text))
-    reading.prose = sum(len(line.text) for line in keep if not line.links and not line.row and len(line.text) >= 20)
+    reading.prose = sum(
+        len(line.text)
+        for line in keep
+        if not line.links and not line.row and len(line.text) >= 20 and _SENTENCE_MARK.search(line.text)
+    )
     reading.rows = sum(1 for line in keep if line.row)
     title = _choose_title(page, start, keep, head_title, article_title, outside)
     reading.title = clean_title(title) if title else None
@@ -794,7 +808,6 @@ def extract(source: str, log: ChangeLog | None = None) -> str:
     if log is not None:
         for step, texts in reading.removed.items():
             log.add(step, texts[0], len(texts))
-    images = f"{reading.images} image{'s' if reading.images != 1 else ''}"
     if not any(_WORD.search(line) for line in lines):
         if reading.page_images:
             n = reading.page_images
@@ -804,11 +817,12 @@ def extract(source: str, log: ChangeLog | None = None) -> str:
             )
         raise EmptyText("is a web page with no text in its body: nothing to read")
     if not reading.prose and not reading.rows:
-        shown = "; ".join(lines[:3])[:80]
-        what = f"{images} and only" if reading.images else "only"
+        shown = "; ".join(lines[:3])[:60]
+        n = reading.page_images
+        with_images = f" with {n} image{'s' if n != 1 else ''}" if n else ""
         raise NotANotice(
-            f"is a web page whose body holds {what} {len(lines)} short line(s) ({shown!r}), no sentence: "
-            "not a notice (a page whose notice is an image, or a menu)"
+            f"is a web page{with_images} whose text is {len(lines)} line(s) without a sentence ({shown!r}…): "
+            "not a notice (its notice is an image, or the page is a menu)"
         )
     dated = sum(1 for line in lines if _LISTED.search(line[-20:]))
     if dated >= 6 and dated * 5 >= len(lines) * 3:

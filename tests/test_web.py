@@ -153,7 +153,7 @@ def test_a_guide_s_steps_that_name_a_qr_code_stay():
 @pytest.mark.parametrize(
     ("page", "said"),
     [
-        (IMAGES, "6 images and no text"),
+        (IMAGES, "with 6 images whose text is 1 line"),
         (LISTING, "listing 15 dated entries"),
         (SOURCE, "HTML source"),
     ],
@@ -236,3 +236,18 @@ def test_a_page_nested_deeper_than_python_recurses_is_read():
     notice = "各区人民政府，市政府直属各单位：现将《深圳市义务教育就近入学管理办法》印发给你们，请认真遵照执行。"
     page = "<html><body>" + "<div>" * 1500 + notice + "</div>" * 1500 + "</body></html>"
     assert normalize(page.encode()).text == notice
+
+
+def test_the_notice_s_attachment_listed_under_it_stays():
+    lines = lines_of(WEB / "szpl_t20160825_262170_attachment.htm")
+    assert lines[-3:] == ["中华人民共和国住房和城乡建设部", "2015年11月18日", "城市轨道沿线地区规划设计导则.pdf"]
+    assert not any("相关文档" in line or "文档附件" in line for line in lines)
+
+
+def test_a_footer_s_lines_do_not_count_as_the_page_s_prose():
+    """The footer (内容纠错 | 使用帮助…, 版权所有, ICP) is not links here: counted as prose it made
+    the whole page, menus included, the element that holds the notice."""
+    lines = lines_of(WEB / "广州_残疾人两项补贴_footer.html")
+    assert lines[0] == "广州市残疾人两项补贴2025年发放情况和2026年发放标准"
+    assert lines[1] == "一、2025年发放情况"
+    assert not {"政务公开", "互动交流", "扫一扫在手机打开当前页", "相关新闻"} & set(lines)
