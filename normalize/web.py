@@ -288,11 +288,15 @@ _TOOL_WORDS = re.compile(
     r"分享到|分享|保存本页|保存|视力保护色|背景色|繁体|简体|无障碍|手机版|RSS|顶部|TOP|Top|top|默认|A[+\-]?|[大中小]"
 )
 _TOOL_REST = re.compile(r"[\s【】\[\]（）()|｜:：/、·,，\-]+")
+# a view counter: 浏览次数：123, 点击数 -, 阅读：45, 123次浏览 (点击 alone is a guide's verb: 点击进入…)
 _COUNTER = re.compile(
-    r"(?:浏览|点击|阅读|访问)(?:次数|量|数|人次|率)?\s*[：:]?\s*\d*\s*次?|查看(?:次数|数)|人气\s*[：:]"
+    r"(?:浏览|点击|阅读|访问)(?:次数|量|数|人次|率)\s*[：:]?\s*[-\d]*\s*次?|(?:浏览|点击|阅读|访问)\s*[：:]\s*[-\d]*"
+    r"|\d+\s*(?:次|人次)(?:浏览|阅读|点击)|查看(?:次数|数)|人气\s*[：:]"
 )
 _POSTED = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")  # a posting date
 _BARE_COUNT = re.compile(r"^[-\d\s,]*次$")  # a view counter whose label is an icon
+_POSTED_ON = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_DATED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月|[〇○零一二三四五六七八九OΟ]{4}\s*年")
 _URL_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}\s*[：:]\s*)?(?:https?://|www\.)\S+$")  # a bare or labelled link
 _INFO = re.compile(
     r"^(?:信息|文章|新闻)?(?:来源|发布时间|发布日期|更新时间|更新日期|创建时间|提供日期|时间|日期|作者|编辑|责任编辑|"
@@ -566,6 +570,7 @@ class Reading:
     linked: int = 0  # lines that are mostly a link
     prose: int = 0  # characters in lines of prose without links
     rows: int = 0  # data table rows
+    posted: str | None = None  # the date an info line above the notice gave (2025-04-08)
     page_images: int = 0
 
     def drop(self, step: str, text: str) -> None:
@@ -662,7 +667,10 @@ def _body_lines(page: Page, start: int, end: int, reading: Reading) -> list[Line
     # the posting's own facts above and below the notice (来源：… 日期：…, 编辑：…)
     for i in range(min(4, len(keep)) - 1, -1, -1):
         if is_info_line(keep[i].text) and not any("。" in ln.text for ln in keep[:i]):
-            reading.drop("web-furniture", keep.pop(i).text)
+            text = keep.pop(i).text
+            reading.drop("web-furniture", text)
+            if m := _POSTED_ON.search(text):  # the posting's date, kept as a fact (see extract)
+                reading.posted = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     while keep and (is_info_line(keep[-1].text) or (keep[-1].text.startswith("（") and _INFO.match(keep[-1].text[1:]))):
         reading.drop("web-furniture", keep.pop().text)
     return keep
@@ -847,4 +855,8 @@ def extract(source: str, log: ChangeLog | None = None) -> str:
             log.add("web-title", title)
     if number and not any(number in line for line in lines[:12]):
         head.append(number)
+    if reading.posted and not any(_DATED.search(line) for line in lines):
+        # a guide or a news item with no date of its own: the posting's date is its date (the
+        # clean text's field rules read 发布日期： as metadata)
+        head.append(f"发布日期：{reading.posted}")
     return "\n".join(head + lines)

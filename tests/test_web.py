@@ -147,7 +147,12 @@ def test_site_furniture_is_gone_and_the_notice_stays(page, furniture):
 
 def test_a_guide_s_steps_that_name_a_qr_code_stay():
     lines = lines_of(GUANGZHOU)
-    assert lines[1:3] == ["1.先扫二维码，关注粤省事公众号", "2.再扫二维码，进入粤省事小程序"]
+    assert lines[1:5] == [
+        "1.先扫二维码，关注粤省事公众号",
+        "2.再扫二维码，进入粤省事小程序",
+        "3.进入“粤省事”小程序，搜索“调解仲裁”服务",
+        "4.点击进入“调解仲裁”服务",  # 点击 alone is no view counter
+    ]
 
 
 @pytest.mark.parametrize(
