@@ -183,3 +183,6 @@ def test_report_and_history_show_the_chain(tmp_path: Path) -> None:
     history = runner.invoke(main, ["history", "2019_商丘市文明行为促进条例.docx", "--corpus", str(corpus)]).output
     assert history.rstrip().endswith("current    2022-08-25  raw/2022_商丘市文明行为促进条例.docx")
     assert "a version of:\n  商丘市文明行为促进条例: 2 version(s)" in history
+    page = runner.invoke(main, ["report", "--corpus", str(corpus), "--format", "html"]).output
+    section = page[page.index('<div id="chains">') :]
+    assert "<h3>商丘市文明行为促进条例</h3>" in section and "<li>第二十一条 amended: ∅ → 提倡分餐制，使用公筷公勺，</li>" in section

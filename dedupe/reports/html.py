@@ -11,14 +11,18 @@ import html
 import json
 import os
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from dedupe.articles import article_diff
+from dedupe.chains import Chain
 from dedupe.diff import DiffOp
 from dedupe.document import Document
 from dedupe.quality import ARTIFACT_STEPS, FLAGS
 from dedupe.reports.pairdiff import Aligned, align
 from dedupe.reports.table import corpus_report
+from dedupe.reports.versions import corpus_chains
 from dedupe.store import Corpus, log
 
 CONTEXT = 40  # characters of unchanged text kept around each change
@@ -255,6 +259,7 @@ def render_html(corpus: Corpus, base: Path | None = None) -> str:
     parts.append(_singles(report, links))
     parts.append(_related(report["related"], vetoed_paths, links))
     parts.append(_pair_diffs(apart, report["related"], vetoed_paths, by_path))
+    parts.append(_chains(corpus_chains(corpus), links))
     parts.append(_withdrawn(corpus, report["withdrawn"], links))
     parts.append(_flags_and_rejected(report))
     return "".join(parts)
@@ -367,6 +372,31 @@ def _related(related: Sequence[dict[str, Any]], vetoed: set[frozenset[str]], lin
             f'<td>{r["jaccard"]:.3f}</td><td class="why">{_e(r["reason"])}</td></tr>'
         )
     out.append("</table></div>")
+    return "".join(out)
+
+
+def _chains(chains: Sequence[Chain], links: Links) -> str:
+    """Each chain of versions, oldest first, and the articles each final version changed (collapsed)."""
+    if not chains:
+        return ""
+    out = ['<div id="chains"><h2>Versions of one regulation</h2>']
+    for chain in chains:
+        current = _link(links, chain.current) if chain.current else "none: repealed"
+        out.append(f"<h3>{_e(chain.act)}</h3><p>{len(chain.versions)} version(s), current {current}</p>"
+                   "<table><tr><th>status</th><th>date</th><th>version</th></tr>")  # fmt: skip
+        for v in chain.versions:
+            more = "".join(f"<br>= {_link(links, p)}" for p in v.paths[1:])
+            note = f"<br>repealed by {_link(links, v.repealed_by)}" if v.repealed_by else ""
+            out.append(f'<tr><td class="rel-{"near" if v.status == "current" else "related"}">{_e(v.status)}</td>'
+                       f'<td>{_e(v.when or "")}</td><td>{_link(links, v.path)}{more}{note}</td></tr>')  # fmt: skip
+        out.append("</table>")
+        finals = [v for v in chain.versions if v.status != "draft"]
+        for a, b in pairwise(finals):
+            diff = article_diff(a.canonical.text, b.canonical.text)
+            items = "".join(f"<li>{_e(c.describe())}</li>" for c in diff.changes if c.kind != "renumbered")
+            out.append(f"<details><summary>{_e(a.path)} → {_e(b.path)}: {_e(diff.summary())}</summary>"
+                       f"<ul>{items}</ul></details>")  # fmt: skip
+    out.append("</div>")
     return "".join(out)
 
 
