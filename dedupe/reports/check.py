@@ -166,7 +166,9 @@ def withdrawn_matches(corpus: Corpus, plan: Plan) -> list[dict[str, Any]]:
 
 def _accepted(corpus: Corpus, duplicates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Duplicates still failing, and those a person accepted (``policy-dedup accept``: same bytes),
-    each with who accepted it and why."""
+    each with who accepted it and why. With no duplicate, the log is not read (it grows with the corpus)."""
+    if not duplicates:
+        return [], []
     accepted = {e.get("sha256"): e for e in log.entries(corpus.decisions_path) if e["decision"] == Kind.ACCEPT}
     failing, passed = [], []
     for item in duplicates:

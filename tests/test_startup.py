@@ -1,0 +1,62 @@
+"""What a command pays before it can answer: the cache is checked whole (SQLite's quick check
+reads every page, seconds on a large corpus) only when its files changed since a command of ours
+left them whole; a check with no duplicate reads no decision log."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from dedupe.store import Corpus
+from dedupe.store.cache import Cache
+from tests.conftest import DATA
+
+DISTINCT = DATA / "东营市制定地方性法规条例(2016-03-30).md"  # no seed repeats it
+
+
+@pytest.fixture
+def quick_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    original = Cache._quick_check
+
+    def counted(db: sqlite3.Connection) -> list[str]:
+        calls.append(1)
+        return original(db)
+
+    monkeypatch.setattr(Cache, "_quick_check", staticmethod(counted))
+    return calls
+
+
+def test_a_cache_left_whole_is_not_checked_again_one_changed_since_is(corpus: Path, quick_checks: list[int]) -> None:
+    docs, _ = Corpus(corpus).contents()
+    assert len(docs) == 5 and quick_checks == []  # the ingest left it whole
+    cache = corpus / ".cache" / "index.sqlite"
+    data = bytearray(cache.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 1024] = bytes((i * 37 + 11) % 256 for i in range(1024))
+    cache.write_bytes(bytes(data))  # garbage, written by something else
+    docs, _ = Corpus(corpus).contents()
+    assert len(docs) == 5 and quick_checks == [1]
+    Corpus(corpus).contents()
+    assert quick_checks == [1]  # made whole again (checked, or rebuilt) and left so
+
+
+def test_a_cache_of_unknown_history_is_checked(corpus: Path, quick_checks: list[int]) -> None:
+    (corpus / ".cache" / "index.sqlite-sound").unlink()  # a cache from before, or copied from elsewhere
+    Corpus(corpus).contents()
+    assert quick_checks == [1]
+
+
+def test_a_check_that_finds_no_duplicate_reads_no_decision_log(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.store import log
+
+    read: list[Path] = []
+    entries = log.entries
+    monkeypatch.setattr(log, "entries", lambda path: read.append(path) or entries(path))
+    result = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert read == []
