@@ -49,6 +49,9 @@ from bench.data import need  # noqa: E402
 CACHE = ROOT / "bench" / "out" / "peers"
 SCRIPTS = ROOT / "bench" / "peers"
 POLL = 0.05
+# as installed: each tool imports compiled bytecode (pip compiles the peers' packages when it installs
+# them; with PYTHONDONTWRITEBYTECODE set, the project's modules would be compiled anew in every run)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -161,7 +164,7 @@ def run_tree(cmd: list[str], stdout: Path, cwd: Path, timeout: float) -> Run:
     log = stdout.with_suffix(".stderr")
     start = time.perf_counter()
     with stdout.open("wb") as out, log.open("wb") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=ENV)
         peak, seen = 0, {}
         while proc.poll() is None:
             pids = tree(proc.pid)
