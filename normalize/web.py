@@ -855,8 +855,9 @@ def extract(source: str, log: ChangeLog | None = None) -> str:
             log.add("web-title", title)
     if number and not any(number in line for line in lines[:12]):
         head.append(number)
+    text = head + lines
     if reading.posted and not any(_DATED.search(line) for line in lines):
-        # a guide or a news item with no date of its own: the posting's date is its date (the
-        # clean text's field rules read 发布日期： as metadata)
-        head.append(f"发布日期：{reading.posted}")
-    return "\n".join(head + lines)
+        # a guide or a news item with no date of its own: the posting's date is its date, under the
+        # title (the clean text's field rules read 发布日期： as metadata)
+        text.insert(1, f"发布日期：{reading.posted}")
+    return "\n".join(text)

@@ -256,3 +256,17 @@ def test_a_footer_s_lines_do_not_count_as_the_page_s_prose():
     assert lines[0] == "广州市残疾人两项补贴2025年发放情况和2026年发放标准"
     assert lines[1] == "一、2025年发放情况"
     assert not {"政务公开", "互动交流", "扫一扫在手机打开当前页", "相关新闻"} & set(lines)
+
+
+def test_a_guide_without_a_date_of_its_own_keeps_the_posting_s_date():
+    page = GUANGZHOU.read_bytes()
+    from normalize.decode import decode
+    from normalize.web import extract
+
+    assert extract(decode(page).text).split("\n")[:2] == [
+        "【人社】广州市劳动人事争议仲裁网上申请流程",
+        "发布日期：2022-05-06",
+    ]
+    result = normalize(page)
+    assert result.meta.date == "2022-05-06"
+    assert "字体大小" not in result.text and "浏览次数" not in result.text
