@@ -8,9 +8,10 @@ furniture and no flattened table cell far more often (``bench/pages.py --compare
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from normalize import web
-from normalize.changes import ChangeLog
+if TYPE_CHECKING:
+    from normalize.changes import ChangeLog
 
 _HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|div|p)[\s>]", re.I | re.S)
 _TAGS = re.compile(r"</?(p|div|br|span|table|td|a|body|html)[\s/>]", re.I)
@@ -23,5 +24,9 @@ def looks_like_html(text: str) -> bool:
 
 
 def extract_main_text(page: str, log: ChangeLog | None = None) -> str:
-    """The readable main content of ``page``, one paragraph a line, title first (see normalize.web)."""
+    """The readable main content of ``page``, one paragraph a line, title first (see normalize.web).
+    The page reader (its patterns and lxml) is imported on the first page: a command that reads
+    no page, such as ``check`` of a text file, does not pay for it."""
+    from normalize import web
+
     return web.extract(page, log)

@@ -60,3 +60,20 @@ def test_a_check_that_finds_no_duplicate_reads_no_decision_log(corpus: Path, mon
     result = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert read == []
+
+
+def test_reading_a_text_file_imports_no_page_reader() -> None:
+    """``check`` of a text file need not import the page reader and lxml; a page still reads."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from normalize import normalize; "
+        "n = normalize('关于加强管理的通知\\n\\n各单位：现将有关事项通知如下。'.encode()); "
+        "print(n.text.splitlines()[0], 'normalize.web' in sys.modules, 'lxml' in sys.modules); "
+        "page = normalize('<html><head><title>关于加强管理的通知</title></head><body><p>关于加强管理的通知</p>"
+        "<p>各单位：现将有关事项通知如下。一、加强组织领导。</p></body></html>'.encode()); "
+        "print('normalize.web' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["关于加强管理的通知", "False", "False", "True"], done.stdout + done.stderr
