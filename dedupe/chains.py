@@ -48,7 +48,7 @@ _WRAPPER = re.compile(
 )
 _BRACKETED = re.compile(r"[（(〔\[【][^）)〕\]】]{0,16}[）)〕\]】]")
 _MARKERS = re.compile(
-    r"(?:19|20)\d{2}\s*年?\s*(?:修订|修正|修改|版|本)?|征求意见稿|征集意见稿|草案|送审稿|讨论稿|修订稿|"
+    r"(?:19|20)\d{2}\s*年?\s*(?:修订|修正|修改|版)本?|征求意见稿|征集意见稿|草案|送审稿|讨论稿|修订稿|"
     r"修订|修正|试行|暂行|全文|最新"
 )
 _AMENDING_ACT = re.compile(r"修正案|修改决定|关于修改|关于废止")  # an act that amends another is not its version
@@ -195,7 +195,7 @@ def is_act(title: str) -> bool:
 
 
 def _only_year(text: str) -> bool:
-    return bool(re.fullmatch(r"[（(〔\[【]\s*(?:19|20)\d{2}\s*[）)〕\]】]", text))
+    return bool(re.fullmatch(r"[（(〔\[【]\s*(?:19|20)\d{2}\s*年?\s*[）)〕\]】]", text))
 
 
 def place_of_title(title: str) -> str | None:

@@ -132,6 +132,13 @@ def test_only_titles_that_name_an_act_are_chained(title: str, act: bool) -> None
         assert act_key(title) == act_key("广州市房屋租赁管理规定")
 
 
+def test_a_year_in_the_title_names_another_act_a_revision_year_does_not() -> None:
+    """A yearly plan is a notice of its year, not a version of last year's; 2013年修订 marks a version."""
+    plan = "2016年东莞市义务教育阶段进城务工人员随迁子女积分制入学积分方案"
+    assert act_key(plan) != act_key(plan.replace("2016", "2015"))
+    assert act_key("佛山市免费义务教育实施办法（2013年修订）") == act_key("佛山市免费义务教育实施办法")
+
+
 def test_dedupe_json_and_text_carry_the_chain() -> None:
     runner = CliRunner()
     paths = [str(p) for p in (BEIJING_2017, BEIJING_2023, DONGYING)]
