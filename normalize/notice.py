@@ -20,7 +20,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # markup and code: tags, entities, CSS/JS punctuation and keywords, attribute assignments
 _CODE = re.compile(
     r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|&[#\w]+;|[{};]|\b(?:var|function|return|document|window|if|else|for)\b"
-    r"|\w+\s*=\s*[\"'][^\"']*[\"']|//|/\*|\*/|\$\("
+    r"|\b\w{1,64}\s*=\s*[\"'][^\"'\n]{0,2000}[\"']|//|/\*|\*/|\$\("  # bounded: linear on a long run of one letter
 )
 # a sentence: Chinese words and sentence punctuation, or an act's dated record (…会议通过, …公布施行)
 _SENTENCE = re.compile(
