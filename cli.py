@@ -174,17 +174,32 @@ def normalize_command(files: tuple[str, ...], show_key: bool, explain: bool, enc
 
 
 @main.command("dedupe", help=_help("Cluster the notices in PATHS (files or folders), no corpus needed."))
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @format_option("text", "json")
 @compare_options
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: this machine's processes; spark: a Spark batch (prints --format json).")  # fmt: skip
+@click.option("--master", default=None, help="Spark master URL [default: spark-submit's, else local[*]].")
+@click.option("--parquet-in", type=click.Path(exists=True), default=None,
+              help="(spark) Read the notices from a Parquet table of path and bytes instead of PATHS.")  # fmt: skip
+@click.option("--parquet-out", type=click.Path(), default=None,
+              help="(spark) Write one row per document (path, id, cluster, canonical, relation, similarity, reason).")  # fmt: skip
 def dedupe_command(
-    paths: tuple[str, ...], fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any, limits: dict[str, Any]
-) -> None:
+    paths: tuple[str, ...], fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any, limits: dict[str, Any],
+    engine: str, master: str | None, parquet_in: str | None, parquet_out: str | None,
+) -> None:  # fmt: skip
     from dedupe import DedupeConfig, Document, Rejected, find_duplicates
     from dedupe.files import read_batch
     from dedupe.reports.table import format_dedupe, result_json
 
     config = config or DedupeConfig()
+    if not paths and not parquet_in:
+        raise click.UsageError("give PATHS (files or folders), or --parquet-in with --engine spark")
+    if engine == "spark":
+        _dedupe_spark(paths, parquet_in, parquet_out, master, config, ncfg, limits)
+        return
+    if parquet_in or parquet_out or master:
+        raise click.UsageError("--master, --parquet-in and --parquet-out go with --engine spark")
     results, passed = read_batch(paths, jobs, ncfg, config, **limits)
     _note(*(f"note: {n}" for n in passed.notes()), *(passed.details() if _verbose() else ()))
     _refused(*(f"skipped {r.path}: {r.reason}" for r in results if isinstance(r, Rejected)))
@@ -195,6 +210,25 @@ def dedupe_command(
     as_json = as_json or fmt == "json"
     click.echo(_readable(json.dumps(result_json(result), ensure_ascii=False, indent=2) if as_json else format_dedupe(result)))
     sys.exit(2 if len(docs) < len(results) else 0)
+
+
+def _dedupe_spark(paths: tuple[str, ...], parquet_in: str | None, parquet_out: str | None, master: str | None,
+                  config: Any, ncfg: Any, limits: dict[str, Any]) -> None:  # fmt: skip
+    """dedupe as a Spark batch: its JSON on stdout, exit 2 when a file could not be read."""
+    from dedupe.spark import dedupe_spark, running, session
+
+    fresh = not running()  # a session the caller made (a notebook's, a test's) is left running
+    spark = session(master)
+    try:
+        run = dedupe_spark(spark, paths, parquet_in, config, ncfg, parquet_out=parquet_out, **limits)
+    finally:
+        if fresh:
+            spark.stop()
+    _refused(*(f"skipped {r.path}: {r.reason}" for r in run.rejected))
+    if not run.report["documents"]:
+        raise BadInput("none of the files could be read as a notice (see the reasons above)")
+    click.echo(_readable(json.dumps(run.report, ensure_ascii=False, indent=2)))
+    sys.exit(2 if run.rejected else 0)
 
 
 @main.command("explain", help=_help("Similarity, relation, veto and a character diff of two notices A and B."))

@@ -33,10 +33,22 @@ def t2s_converter() -> Callable[[str], str] | None:
 
 @functools.cache
 def _needs_nfkc() -> re.Pattern[str]:
+    """The characters NFKC could change in a way the key would keep (:func:`nfkc_sensitive`), as
+    one character class: read from ``normalize/nfkc_table.py`` when it was made from this Python's
+    Unicode version (scanning every code point costs every process about 0.1 s), made here otherwise."""
+    from normalize import nfkc_table
+
+    if unicodedata.unidata_version == nfkc_table.UNIDATA_VERSION:
+        return re.compile(nfkc_table.NEEDS_NFKC)
+    return re.compile(char_class(nfkc_sensitive()))
+
+
+def nfkc_sensitive() -> list[str]:
     """The characters NFKC could change in a way the key would keep: those it maps (but
     punctuation and spaces it maps to punctuation and spaces, which the key drops either way),
-    combining marks and the second halves of compositions (which join the character before),
-    and everything outside the BMP. A text without them needs no NFKC (most do not).
+    combining marks and the second halves of compositions (which join the character before).
+    Everything outside the BMP is added by :func:`char_class`. A text without them needs no NFKC
+    (most do not).
     """
     seconds = {chr(c) for c in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}  # Hangul vowels, finals
     for cp in range(0x10000):
@@ -58,7 +70,21 @@ def _needs_nfkc() -> re.Pattern[str]:
         dropped = _NOT_WORD.fullmatch(ch) and _NOT_WORD.fullmatch(mapped) and not any(map(joins, ch + mapped))
         if not dropped:
             wanted.append(ch)
-    return re.compile("[" + "".join(re.escape(ch) for ch in wanted) + "\U00010000-\U0010ffff]")
+    return wanted
+
+
+def char_class(chars: list[str]) -> str:
+    """A regular-expression class of ``chars`` and everything outside the BMP, runs of
+    consecutive code points written as ranges, every character as an ASCII escape."""
+    points = sorted(ord(c) for c in chars)
+    runs: list[list[int]] = []
+    for cp in points:
+        if runs and cp == runs[-1][1] + 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    parts = [f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs]
+    return "[" + "".join(parts) + "\\U00010000-\\U0010ffff]"
 
 
 def nfkc(text: str) -> str:

@@ -77,3 +77,30 @@ def test_reading_a_text_file_imports_no_page_reader() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["关于加强管理的通知", "False", "False", "True"], done.stdout + done.stderr
+
+
+def test_the_nfkc_table_is_the_scan_of_every_code_point() -> None:
+    import unicodedata
+
+    from normalize import nfkc_table
+    from normalize.key import _needs_nfkc, char_class, nfkc_sensitive
+
+    made = char_class(nfkc_sensitive())
+    assert unicodedata.unidata_version == nfkc_table.UNIDATA_VERSION, "run python -m normalize.nfkc_table"
+    assert made == nfkc_table.NEEDS_NFKC
+    assert _needs_nfkc().pattern == made
+    assert _needs_nfkc().search("ﬁ") and _needs_nfkc().search("Ａ") and not _needs_nfkc().search("关于，通知。")
+
+
+def test_the_first_key_of_a_process_scans_no_code_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    import normalize.key as key
+
+    def scan() -> list[str]:
+        raise AssertionError("scanned every code point")
+
+    monkeypatch.setattr(key, "nfkc_sensitive", scan)
+    key._needs_nfkc.cache_clear()
+    try:
+        assert key.comparison_key("（一）２０２３年，Ｐｌａｎ！") == "一2023年plan"
+    finally:
+        key._needs_nfkc.cache_clear()

@@ -1,0 +1,240 @@
+"""A batch on Spark, for corpora past one machine: ``policy-dedup dedupe … --engine spark``.
+
+The same reading, normalization, fingerprints, verification (veto included), clustering and
+election as the in-process engine, each run as Spark tasks by the engine's own functions
+(``dedupe.spark.tasks``):
+
+1. files (or the rows of a Parquet table of path + bytes) are read into documents, a partition
+   at a time; files of the same bytes are one notice, the others listed as ``identical``;
+2. candidate pairs: LSH band values, passage fingerprints and comparison keys are exploded and
+   grouped, the pairs within a group kept as the in-process candidates are (``batch_pairs``);
+3. connected components of the candidate graph (``dedupe.spark.graph``);
+4. each component is verified, clustered and elected in one task, in the engine's order.
+
+The shingles common to a large share of notices (``boilerplate_shingles``) are found on the
+driver from the same sample of ids as in process, and broadcast. The outcome is
+``dedupe --format json``'s documents, clusters and related pairs (version chains are left to
+``policy-dedup versions``), and with ``parquet_out`` a table of one row per document.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from operator import add
+from types import SimpleNamespace
+from typing import Any
+
+from dedupe.config import DedupeConfig
+from dedupe.document import Document
+from dedupe.engine import boilerplate_shingles
+from dedupe.errors import InputError, NothingToRead
+from dedupe.files import MAX_BYTES, Rejected, discover
+from dedupe.model import Nothing
+from dedupe.spark.graph import components
+from dedupe.spark.tasks import (
+    component_rows,
+    group_pairs,
+    holdings,
+    read_bytes_rows,
+    read_files,
+    run_component,
+)
+from normalize import NormalizeConfig
+
+DOC_COLUMNS = ("path", "id", "encoding", "cluster", "canonical", "relation", "similarity", "reason")
+
+
+class SparkUnavailable(InputError):
+    """PySpark (or the Java it runs on) is not installed."""
+
+
+@dataclass
+class SparkRun:
+    """``report``: ``dedupe --format json``'s documents, clusters and related pairs;
+    ``rejected``: files not read as notices, with the reason."""
+
+    report: dict[str, Any]
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def running() -> bool:
+    """Whether this process already has a SparkSession (False when PySpark is not installed)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return False
+    return SparkSession.getActiveSession() is not None
+
+
+def session(master: str | None = None, partitions: int = 8) -> Any:
+    """A SparkSession: ``master`` as given, else spark-submit's, else ``local[*]``. Locally the
+    workers run this Python (the one that has policy-dedup installed) and no web UI is started."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise SparkUnavailable("--engine spark needs PySpark: pip install 'policy-dedup[spark]' (and Java 17+)") from exc
+    builder = SparkSession.builder.appName("policy-dedup")
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # started by spark-submit, which set the master
+    if master or not submitted:
+        builder = builder.master(master or "local[*]")
+    if (master or "local").startswith("local") and not submitted:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+    builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # no Java, or a master that cannot be reached
+        raise SparkUnavailable(f"cannot start Spark ({master or 'local[*]'}): {str(exc).splitlines()[0]}") from exc
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def dedupe_spark(
+    spark: Any,
+    paths: tuple[str, ...] = (),
+    parquet_in: str | None = None,
+    config: DedupeConfig = DedupeConfig(),
+    ncfg: NormalizeConfig = NormalizeConfig(),
+    max_bytes: int = MAX_BYTES,
+    follow_symlinks: bool = False,
+    parquet_out: str | None = None,
+) -> SparkRun:
+    """Deduplicate the notices in ``paths`` (files or folders, read by the workers: on a cluster,
+    a path every worker sees) or in the Parquet table ``parquet_in`` (columns path and bytes)."""
+    if parquet_out and os.path.exists(parquet_out):
+        raise InputError(f"{parquet_out} exists: give --parquet-out a folder that does not exist yet")
+    read, rejected = _read(spark, paths, parquet_in, config, ncfg, max_bytes, follow_symlinks)
+    from pyspark import StorageLevel
+
+    read.persist(StorageLevel.MEMORY_AND_DISK)
+    light = read.map(_summary).collect()  # one small row per file: what the driver needs to know
+    rejected += [r for kind, r in light if kind == "rejected"]
+    copies = _copies([r for kind, r in light if kind == "doc"])
+    if len(copies) == sum(1 for kind, _ in light if kind == "doc"):  # no notice at all
+        read.unpersist()
+        return SparkRun({"documents": [], "clusters": [], "related": []}, rejected)
+    copied = spark.sparkContext.broadcast({(c[0], c[1]) for c in copies})
+    unique = read.filter(lambda d: not isinstance(d, Rejected) and (d.path, d.order) not in copied.value)
+    unique = unique.persist(StorageLevel.MEMORY_AND_DISK)
+    sample = unique.map(lambda d: (d.id, d.key)).takeOrdered(config.boilerplate_sample)
+    ignore = spark.sparkContext.broadcast(
+        boilerplate_shingles([SimpleNamespace(id=i, key=k) for i, k in sample], Nothing(), config)  # type: ignore[misc]
+    )
+    parts = partitions(spark, len(light))
+    pairs = _candidates(unique, config, parts).cache()
+    labels = components(pairs, parts)
+    by_label = pairs.map(lambda p: (p[0], p)).join(labels, parts).map(lambda kv: (kv[1][1], kv[1][0]))
+    docs_by_label = unique.map(lambda d: (d.id, d)).leftOuterJoin(labels, parts).map(
+        lambda kv: (kv[1][1] or kv[0], kv[1][0]))  # fmt: skip
+    rows = docs_by_label.cogroup(by_label, parts).flatMap(
+        lambda kv: component_rows(run_component(kv[1][0], kv[1][1], config, ignore.value))
+    ).cache()  # fmt: skip
+    found = rows.collect()
+    doc_rows = [r for kind, r in found if kind == "doc"]
+    copy_rows = _copy_rows(copies, doc_rows)
+    if parquet_out:
+        every = rows.filter(lambda r: r[0] == "doc").map(lambda r: r[1]).coalesce(parts)
+        _write(spark, every.union(spark.sparkContext.parallelize(copy_rows, 1)), parquet_out)
+    report = _report(doc_rows + copy_rows, [(kind, r) for kind, r in found if kind != "doc"], copies)
+    for rdd in (rows, pairs, unique, read):
+        rdd.unpersist()
+    return SparkRun(report, rejected)
+
+
+PER_PARTITION = 500  # notices a shuffle partition holds at least: a small batch is not spread thin
+
+
+def partitions(spark: Any, notices: int) -> int:
+    """Shuffle partitions: the session's ``spark.sql.shuffle.partitions``, fewer for a small batch
+    (each task costs a Python worker's turn, far more than a few notices' work)."""
+    return max(1, min(int(spark.conf.get("spark.sql.shuffle.partitions")), notices // PER_PARTITION + 1))
+
+
+def _summary(r: Document | Rejected) -> tuple[str, Any]:
+    if isinstance(r, Rejected):
+        return "rejected", r
+    return "doc", (r.order, r.path, r.id, r.normalized.encoding)
+
+
+def _read(spark: Any, paths: tuple[str, ...], parquet_in: str | None, config: DedupeConfig, ncfg: NormalizeConfig,
+          max_bytes: int, follow_symlinks: bool) -> tuple[Any, list[Rejected]]:  # fmt: skip
+    """Documents (or Rejected) of the files, ordered as the in-process engine orders them (the
+    order ``discover`` finds them in), or of a Parquet table's rows (ordered by path)."""
+    sc = spark.sparkContext
+    if parquet_in:
+        table = spark.read.parquet(parquet_in)
+        missing = {"path", "bytes"} - set(table.columns)
+        if missing:
+            raise InputError(f"{parquet_in} has no column {', '.join(sorted(missing))} (found: "
+                             f"{', '.join(table.columns)}): a notice table holds path (string) and bytes (binary)")  # fmt: skip
+        rows = table.select("path", "bytes").orderBy("path").rdd.zipWithIndex()
+        flat = rows.map(lambda x: (x[0][0], x[0][1], x[1]))
+        return flat.mapPartitions(lambda it: read_bytes_rows(it, ncfg, config, max_bytes)), []
+    found = discover(paths, follow_symlinks, max_bytes)
+    if not found.files and not found.rejected:
+        raise NothingToRead(
+            f"no notices found in {', '.join(paths)}: give files, or folders holding text, web pages, Word or PDF files"
+        )
+    tasks = [(p, i) for i, p in enumerate(found.files)]
+    slices = max(1, min(sc.defaultParallelism * 4, len(tasks) // 16 + 1))  # files read are worth spreading
+    return sc.parallelize(tasks, slices).mapPartitions(lambda it: read_files(it, ncfg, config, max_bytes)), found.rejected
+
+
+def _copies(docs: list[tuple[int, str, str, str]]) -> list[tuple[str, int, str, str, tuple[int, str, str]]]:
+    """Files of the same bytes as an earlier one (in the engine's order) among (order, path, id,
+    encoding): (path, order, id, encoding, sort key), each listed as ``identical`` in its first's
+    cluster, as the in-process engine lists them."""
+    seen: set[str] = set()
+    out = []
+    for order, path, i, encoding in sorted(docs):
+        if i in seen:
+            out.append((path, order, i, encoding, (order, path, i)))
+        seen.add(i)
+    return out
+
+
+def _candidates(unique: Any, config: DedupeConfig, parts: int) -> Any:
+    """Candidate pairs (earlier id, later id): shared LSH bands, enough shared passages held by
+    few notices, the same comparison key — the pairs ``dedupe.candidates.batch_pairs`` gives —
+    in one grouping of everything the notices hold and one count per pair."""
+    enough = config.passage_min_shared
+    groups = unique.flatMap(lambda d: holdings(d, config)).groupByKey(parts)
+    weighted = groups.flatMap(lambda kv: group_pairs(kv[0], kv[1], config)).reduceByKey(add, parts)
+    return weighted.filter(lambda kv: kv[1] >= enough).keys()
+
+
+def _copy_rows(copies: list[Any], doc_rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """One document row per copy: in its first's cluster, ``identical``."""
+    first = {r[1]: r for r in doc_rows}
+    return [(path, i, encoding, first[i][3], False, "identical", 1.0, f"the same bytes as {first[i][0]}")
+            for path, _, i, encoding, _ in copies]  # fmt: skip
+
+
+def _write(spark: Any, doc_rows: Any, out: str) -> None:
+    from pyspark.sql.types import BooleanType, DoubleType, StringType, StructField, StructType
+
+    types = (StringType(), StringType(), StringType(), StringType(), BooleanType(), StringType(), DoubleType(),
+             StringType())  # fmt: skip
+    schema = StructType([StructField(n, t) for n, t in zip(DOC_COLUMNS, types, strict=True)])
+    spark.createDataFrame(doc_rows, schema).write.parquet(out)
+
+
+def _report(doc_rows: list[tuple[Any, ...]], other: list[tuple[str, tuple[Any, ...]]], copies: list[Any]) -> dict[str, Any]:
+    """``dedupe --format json``'s documents, clusters and related pairs, in its order."""
+    documents = sorted(({k: v for k, v in zip(DOC_COLUMNS, r, strict=True) if k != "reason"} for r in doc_rows),
+                       key=lambda d: d["path"])  # fmt: skip
+    cluster_of = {r[1]: r[3] for r in doc_rows}
+    identical: dict[str, list[str]] = {}
+    for path, _, i, _, _ in sorted(copies, key=lambda c: c[4]):
+        identical.setdefault(cluster_of[i], []).append(path)
+    clusters = sorted(
+        ({"id": c[0], "canonical": c[1], "members": c[2], "reason": c[3],
+          **({"identical": identical[c[0]]} if c[0] in identical else {})} for kind, c in other if kind == "cluster"),
+        key=lambda c: (c["canonical"], c["id"]),
+    )  # fmt: skip
+    names = ("a", "b", "relation", "jaccard", "containment", "reason", "veto")
+    related = sorted((dict(zip(names, p, strict=True)) for kind, p in other if kind == "pair"),
+                     key=lambda p: (p["a"], p["b"]))  # fmt: skip
+    return {"documents": documents, "clusters": clusters, "related": related}

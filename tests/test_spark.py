@@ -1,0 +1,106 @@
+"""The Spark batch (``dedupe --engine spark``) in local mode: its clusters, canonicals, relations
+and related pairs equal the in-process engine's on the same real files, read from folders or
+from a Parquet table. One SparkSession for the module (starting one takes seconds)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dedupe import DedupeConfig, Document, find_duplicates
+from dedupe.files import read_batch, read_documents
+from dedupe.reports.table import result_json
+from dedupe.spark.tasks import all_pairs, first_pairs
+
+pyspark = pytest.importorskip("pyspark")
+
+DATA = Path(__file__).resolve().parent / "data"
+SEEDS = Path(__file__).resolve().parent / "seeds"
+# seeds, Word renderings of one notice, versions of one regulation (vetoed), guangzhou web pages
+PATHS = (str(SEEDS), str(DATA / "formats"), *sorted(str(p) for p in DATA.glob("*制定地方性法规条例*.md")),
+         *sorted(str(p) for p in DATA.glob("0*_*.html")), str(DATA / "b3_生育津贴直接发放个人.md"))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from dedupe.spark import session
+
+    s = session("local[2]", partitions=2)
+    yield s
+    s.stop()
+
+
+def in_process(docs: list[Document]) -> dict:
+    want = result_json(find_duplicates(docs, DedupeConfig()))
+    del want["chains"]  # version chains are not the Spark batch's (policy-dedup versions gives them)
+    return want
+
+
+def test_spark_equals_the_engine_on_real_folders(spark):
+    from dedupe.spark import dedupe_spark
+
+    results, _ = read_batch(PATHS, 1)
+    docs = [r for r in results if isinstance(r, Document)]
+    want = in_process(docs)
+    assert len(docs) >= 30 and any(c["members"][1:] for c in want["clusters"])
+    assert any(p["veto"] for p in want["related"]), "the versions must be vetoed for the test to hold"
+    got = dedupe_spark(spark, PATHS).report
+    assert got == want
+
+
+def test_parquet_in_and_out(spark, tmp_path):
+    """A table of path + bytes (as a cluster's storage holds notices) gives the engine's result on
+    the same files ordered by path; the output table has one row per document, a copy included."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dedupe.spark import dedupe_spark
+
+    files = sorted([*(DATA / "formats").iterdir(), *DATA.glob("*制定地方性法规条例*.md")])
+    files = [p for p in files if p.is_file()]
+    rows = [(str(p), p.read_bytes()) for p in files] + [("zz/copy.md", files[-1].read_bytes())]
+    table = pa.table({"path": [p for p, _ in rows], "bytes": pa.array([b for _, b in rows], pa.binary())})
+    pq.write_table(table, tmp_path / "notices.parquet")
+    copy = tmp_path / "zz" / "copy.md"
+    copy.parent.mkdir()
+    copy.write_bytes(rows[-1][1])
+    paths = sorted([str(p) for p in files] + ["zz/copy.md"])
+    read = read_documents([str(copy) if p == "zz/copy.md" else p for p in paths])
+    docs = [d.moved("zz/copy.md") if d.path == str(copy) else d for d in read if isinstance(d, Document)]
+    want = in_process(docs)
+    run = dedupe_spark(spark, parquet_in=str(tmp_path / "notices.parquet"), parquet_out=str(tmp_path / "out"))
+    assert run.report == want
+    assert any("identical" in c for c in want["clusters"])
+    out = pq.read_table(tmp_path / "out").to_pylist()
+    assert sorted(r["path"] for r in out) == sorted(d["path"] for d in want["documents"])
+    canonical = {c["canonical"] for c in want["clusters"]}
+    assert {r["path"] for r in out if r["canonical"]} == canonical
+    for r in out:
+        assert r["reason"], r
+
+
+def test_cli_engine_spark(spark, capsys):
+    """``dedupe --engine spark --json`` prints the engine's JSON (less chains) and leaves the
+    caller's session running."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    paths = sorted(str(p) for p in DATA.glob("*制定地方性法规条例*.md"))
+    local = json.loads(CliRunner().invoke(main, ["dedupe", "--json", *paths]).stdout)
+    result = CliRunner().invoke(main, ["dedupe", "--engine", "spark", *paths])
+    assert result.exit_code == 0, result.output
+    del local["chains"]
+    assert json.loads(result.stdout) == local
+    assert spark.sparkContext._jsc is not None
+
+
+def test_groups_give_the_engines_candidate_pairs():
+    """Holders of one band are all paired, in the engine's order; a passage held by more than the
+    limit pairs none; notices of one key pair with the first of them."""
+    group = [((2, "b", "y"), "y"), ((1, "a", "x"), "x"), ((3, "c", "z"), "z")]
+    assert all_pairs(group) == [("x", "y"), ("x", "z"), ("y", "z")]
+    assert all_pairs(group, limit=2) == []
+    assert first_pairs(group) == [("x", "y"), ("x", "z")]
