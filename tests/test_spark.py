@@ -89,7 +89,9 @@ def test_cli_engine_spark(spark, capsys):
     from cli import main
 
     paths = sorted(str(p) for p in DATA.glob("*制定地方性法规条例*.md"))
-    local = json.loads(CliRunner().invoke(main, ["dedupe", "--json", *paths]).stdout)
+    done = CliRunner().invoke(main, ["dedupe", "--json", *paths])
+    assert done.exit_code == 0, done.output
+    local = json.loads(done.stdout)
     result = CliRunner().invoke(main, ["dedupe", "--engine", "spark", *paths])
     assert result.exit_code == 0, result.output
     del local["chains"]
