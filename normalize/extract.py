@@ -181,8 +181,8 @@ def _flat_opc(data: bytes) -> Extracted:
     from normalize.numbering import Numbering
 
     try:
-        root = ET.fromstring(data)
-    except (ET.ParseError, LookupError) as exc:  # LookupError: an encoding declaration no codec knows
+        root = _xml(data)
+    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: an encoding no codec knows
         raise Unsupported(f"is damaged Word XML ({exc}): open it in Word and save it as .docx") from None
     parts = {}
     for part in root.findall(f"{PKG}part"):
@@ -244,13 +244,31 @@ def _runs(paragraph: Element, ns: str = W) -> str:
     return "".join(out)
 
 
+_DECLARED = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{1,40})[\"'][^>]*\?>")
+
+
+def _xml(data: bytes) -> Element:
+    """The parsed XML; one declaring a multi-byte encoding expat cannot read (gb2312, big5) is
+    decoded here with that codec and parsed as text (LookupError, UnicodeDecodeError otherwise)."""
+    from xml.etree import ElementTree as ET
+
+    try:
+        return ET.fromstring(data)
+    except ValueError as exc:
+        found = _DECLARED.match(data)
+        if found is None or "multi-byte" not in str(exc):
+            raise
+        text = data[found.end() :].decode(found.group(1).decode("ascii", "replace"))
+        return ET.fromstring(text)
+
+
 # -- Word 2003 XML -------------------------------------------------------------------------------
 def _word2003(data: bytes) -> Extracted:
     from xml.etree import ElementTree as ET
 
     try:
-        root = ET.fromstring(data)
-    except (ET.ParseError, LookupError) as exc:  # LookupError: an encoding declaration no codec knows
+        root = _xml(data)
+    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: an encoding no codec knows
         raise Unsupported(f"is damaged Word 2003 XML ({exc}): open it in Word and save it as .docx") from None
     lines, tables = [], 0
     body = root.find(f"{W2003}body")

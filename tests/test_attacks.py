@@ -523,3 +523,17 @@ def test_a_long_run_of_one_letter_is_read_in_linear_time(tmp_path, letter):
     began = time.perf_counter()
     facts = NoticeFacts.of(letter * 60_000)  # the old pattern: 15 s and more; now a few milliseconds
     assert time.perf_counter() - began < 2 and facts.code == 0
+
+
+def test_word_xml_in_a_multibyte_encoding_is_read_and_a_broken_one_refused(tmp_path):
+    """expat reads no multi-byte encoding: a GB2312 Word 2003 document ended in exit 4."""
+    text = "关于印发工作方案的通知，请各单位认真贯彻执行。"
+    doc = tmp_path / "gb.doc"
+    doc.write_bytes(f'<?xml version="1.0" encoding="gb2312"?><?mso-application progid="Word.Document"?><w:wordDocument '
+                    f'xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body><w:p><w:r><w:t>{text}'
+                    "</w:t></w:r></w:p></w:body></w:wordDocument>".encode("gb2312"))  # fmt: skip
+    code, out, err = run("normalize", str(doc))
+    assert code == 0 and out.strip() == text, err
+    doc.write_bytes(b"<?xml version='' encoding='gb2312'?>schemas.microsoft.com/office/word/2003/wordml")
+    code, _, err = run("normalize", str(doc))
+    assert code == 2 and "is damaged Word 2003 XML" in err, err
