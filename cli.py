@@ -108,6 +108,44 @@ def _note(*lines: str) -> None:
             click.echo(_readable(line), err=True)
 
 
+class _Bar:
+    """A progress bar on stderr for each stage of a long run (reading, matching, landing): click's
+    own, so no other package; only made when stderr is a terminal, outside CI, without --quiet."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def begin(self, stage: str, total: int) -> None:
+        self.close()
+        if total > 1:
+            self.bar = click.progressbar(length=total, label=f"{stage:<8}", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+
+    def __call__(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[_Bar | None]:
+    """The progress bar the library is given, or None (nothing shown) when stderr is no terminal,
+    in CI (the CI variable set) or with --quiet."""
+    quiet = (click.get_current_context().find_root().obj or {}).get("quiet")
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty():
+        yield None
+        return
+    bar = _Bar()
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
 def _readable(text: str) -> str:
     """File names that are not UTF-8 shown with their bytes as %FF, as the manifest stores them."""
     from dedupe.files import printable
@@ -190,7 +228,7 @@ def dedupe_command(
 ) -> None:  # fmt: skip
     from dedupe import DedupeConfig, Document, Rejected, find_duplicates
     from dedupe.files import read_batch
-    from dedupe.reports.table import format_dedupe, result_json
+    from dedupe.reports.table import dedupe_files, format_dedupe, result_json
 
     config = config or DedupeConfig()
     if not paths and not parquet_in:
@@ -200,13 +238,15 @@ def dedupe_command(
         return
     if parquet_in or parquet_out or master:
         raise click.UsageError("--master, --parquet-in and --parquet-out go with --engine spark")
-    results, passed = read_batch(paths, jobs, ncfg, config, **limits)
+    with _progress() as bar:
+        results, passed = read_batch(paths, jobs, ncfg, config, progress=bar, **limits)
+        docs = [r for r in results if isinstance(r, Document)]
+        result = find_duplicates(docs, config, jobs, progress=bar) if docs else None
     _note(*(f"note: {n}" for n in passed.notes()), *(passed.details() if _verbose() else ()))
     _refused(*(f"skipped {r.path}: {r.reason}" for r in results if isinstance(r, Rejected)))
-    docs = [r for r in results if isinstance(r, Document)]
-    if not docs:
+    if result is None:
         raise BadInput("none of the files could be read as a notice (see the reasons above)")
-    result = find_duplicates(docs, config, jobs)
+    _note(*(dedupe_files(result) if _verbose() else ()))
     as_json = as_json or fmt == "json"
     click.echo(_readable(json.dumps(result_json(result), ensure_ascii=False, indent=2) if as_json else format_dedupe(result)))
     sys.exit(2 if len(docs) < len(results) else 0)
@@ -257,8 +297,9 @@ def ingest_command(
     from dedupe.reports.check import withdrawn_matches
     from dedupe.store import Corpus
 
-    corpus = Corpus(corpus_dir, config, ncfg, index_url=index_url, jobs=jobs, **limits)
-    plan = corpus.ingest(paths, batch_label)
+    with _progress() as bar:
+        corpus = Corpus(corpus_dir, config, ncfg, index_url=index_url, jobs=jobs, progress=bar, **limits)
+        plan = corpus.ingest(paths, batch_label)
     _print_plan(plan)
     for w in withdrawn_matches(corpus, plan):
         _note(f"note: {w['path']} repeats {w['withdrawn']}, a withdrawn notice ({w['relation']}): {w['reason']}")
@@ -267,9 +308,9 @@ def ingest_command(
 
 
 def _print_plan(plan: Any) -> None:
-    from dedupe.reports.table import format_plan
+    from dedupe.reports.table import format_plan, plan_files
 
-    _note(*(f"note: {n}" for n in plan.notes), *_skipped(plan))
+    _note(*(f"note: {n}" for n in plan.notes), *_skipped(plan), *(plan_files(plan) if _verbose() else ()))
     _refused(*(f"rejected {r.path}: {r.reason}" for r in plan.rejected))
     click.echo(_readable(format_plan(plan)))
 
@@ -291,9 +332,10 @@ def check_command(
     from dedupe.reports.table import format_check
     from dedupe.store import Corpus
 
-    corpus = Corpus(corpus_dir, config, ncfg, jobs=jobs, **limits)
-    with _annotated(fmt == "github" and not as_json):
-        plan = corpus.check(paths, since)
+    with _progress() as bar:
+        corpus = Corpus(corpus_dir, config, ncfg, jobs=jobs, progress=bar, **limits)
+        with _annotated(fmt == "github" and not as_json):
+            plan = corpus.check(paths, since)
     _note(*(f"note: {n}" for n in plan.notes), *_skipped(plan))
     report = check_report(corpus, plan, [*plan.since, *(p for p, _ in plan.known if as_change)])
     if fmt == "github" and not as_json:

@@ -28,6 +28,7 @@ from dedupe.document import Document
 from dedupe.elect import elect, quality, strictly_better
 from dedupe.judges import judges
 from dedupe.model import Cluster, Known, Link, Membership, Nothing, Pair, Recorded, Result
+from dedupe.progress import Progress, begin
 from dedupe.shingle import shingle_hashes64
 from dedupe.verify import MERGING, STRENGTH, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
@@ -94,6 +95,7 @@ class _Run:
     judged: dict[tuple[str, str], tuple[Verdict, str | None]] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     via: dict[str, str] = field(default_factory=dict)  # the relation that first merged each notice
+    edges: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)  # merged pairs: id → (other, relation, Jaccard)
     recluster: set[str] = field(default_factory=set)  # known notices whose clusters a correction changes
     pins: dict[str, tuple[int, str]] = field(default_factory=dict)  # canonicals chosen by hand: (order, reason)
 
@@ -104,12 +106,14 @@ def find_duplicates(
     jobs: int = 1,
     known: Known | None = None,
     recluster: Iterable[str] = (),
+    progress: Progress | None = None,
 ) -> Result:
     """Cluster near-duplicate notices and elect a canonical per cluster, explaining each decision.
 
     The result does not depend on the order of ``documents`` (they are sorted by (order, path,
     id)) nor on ``jobs``, the processes that verify candidate pairs. ``recluster``: known notices
-    whose clusters are formed and elected again (after a person's correction).
+    whose clusters are formed and elected again (after a person's correction). ``progress`` is
+    told the candidate pairs verified (see ``dedupe.progress``).
     """
     unique: dict[str, Document] = {}
     copies = []
@@ -120,11 +124,13 @@ def find_duplicates(
             unique[doc.id] = doc
     run = _Run(config, known or Nothing(), list(unique.values()), recluster=set(recluster))
     ignore = boilerplate_shingles(run.batch, run.known, config)
-    pairs = _verify(run, ignore, jobs)
+    pairs = _verify(run, ignore, jobs, progress)
     return dataclasses.replace(_cluster(run, pairs, ignore), copies=tuple(copies))
 
 
-def _verify(run: _Run, ignore: np.ndarray | None, jobs: int) -> list[tuple[int, int, Verdict, str | None]]:
+def _verify(
+    run: _Run, ignore: np.ndarray | None, jobs: int, progress: Progress | None = None
+) -> list[tuple[int, int, Verdict, str | None]]:
     """Verify the batch against itself and the known candidates; a pair already joined through
     others (or by the corpus's records) is skipped."""
     batch, n = run.batch, len(run.batch)
@@ -152,8 +158,9 @@ def _verify(run: _Run, ignore: np.ndarray | None, jobs: int) -> list[tuple[int, 
             return False
         return not run.config.veto or veto_reason(run.pool[i].normalized.meta, run.pool[j].normalized.meta) is None
 
+    begin(progress, "matching", len(ordered))
     with judges(run.pool, run.config, ignore, judge, jobs, len(ordered)) as verifier:
-        for i, j, (v, veto) in verifier.each(ordered, skip=skip):
+        for i, j, (v, veto) in verifier.each(ordered, skip=skip, progress=progress):
             run.judged[run.pool[i].id, run.pool[j].id] = (v, veto)
             if v.relation is not None:
                 verified.append((i, j, v, veto))
@@ -181,7 +188,8 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
     nodes = sorted((docs[i] for i in batch_ids | member_ids), key=_sort_key)
     pos = {d.id: i for i, d in enumerate(nodes)}
     links = [*known.links(member_ids), *new_links]
-    merges = sorted((x for x in links if x.merges), key=lambda x: (STRENGTH[x.relation], -x.jaccard, x.a, x.b))
+    merges = sorted((x for x in links if x.merges),
+                    key=lambda x: (STRENGTH[x.relation], -x.jaccard, *_apartness(docs.get(x.a), docs.get(x.b)), x.a, x.b))
     vetoed = [x for x in links if x.veto and x.a in pos and x.b in pos]
     groups, refused = cluster(
         len(nodes),
@@ -207,6 +215,8 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
         if (x.a, x.b) not in refused_ids:
             run.via.setdefault(x.a, x.relation)
             run.via.setdefault(x.b, x.relation)
+            run.edges.setdefault(x.a, []).append((x.b, x.relation, x.jaccard))
+            run.edges.setdefault(x.b, []).append((x.a, x.relation, x.jaccard))
     recorded = known.recorded(member_ids)
     run.pins = known.pinned(batch_ids | member_ids)
     clusters: list[Cluster] = []
@@ -244,6 +254,17 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
     return Result(tuple(run.batch), pairs, tuple(clusters), membership, tuple(run.decisions), gone)
 
 
+def _apartness(a: Document | None, b: Document | None) -> tuple[int, int, int, int]:
+    """Among pairs of the same relation and Jaccard, which are closer (smaller first): the same
+    clean text, then encoding, then format, then the nearer size. A re-scrape of one of two notices
+    split by hand is exact to both when their texts are identical: it joins the one it copies."""
+    if a is None or b is None:
+        return (1, 1, 1, 0)
+    na, nb = a.normalized, b.normalized
+    return (int(a.text != b.text), int(na.encoding != nb.encoding), int(na.describe_format() != nb.describe_format()),
+            abs(a.size - b.size))
+
+
 def _elect(
     run: _Run,
     members: list[Document],
@@ -275,12 +296,37 @@ def _elect(
     found = Cluster(cid, canonical, ordered, reason)
     membership[canonical.id] = Membership(found, "canonical", 1.0)
     boss = recorded.get(canonical.id)
+    through = _through(canonical.id, {m.id: m for m in members}, run.edges)
     for m in ordered[1:]:
         was = recorded.get(m.id)
         if was is not None and boss is not None and boss.canonical and was.cluster == boss.cluster:
-            membership[m.id] = Membership(found, was.relation or "near", was.similarity)  # as recorded
+            membership[m.id] = Membership(found, was.relation or "near", was.similarity, was.via)  # as recorded
             continue
         v, _ = run.judged.get((canonical.id, m.id)) or judge(canonical, m, run.config, ignore)
-        relation = v.relation if v.merges else run.via.get(m.id) or "near"
-        membership[m.id] = Membership(found, relation, round(v.similarity.jaccard, 4))
+        if v.merges:
+            membership[m.id] = Membership(found, v.relation or "near", round(v.similarity.jaccard, 4))
+        elif m.id in through:  # joined through another member: that pair's relation and figure, naming it
+            other, relation, jaccard = through[m.id]
+            membership[m.id] = Membership(found, relation, round(jaccard, 4), other.path)
+        else:
+            membership[m.id] = Membership(found, run.via.get(m.id) or "near", round(v.similarity.jaccard, 4))
     return found
+
+
+def _through(
+    root: str, members: dict[str, Document], edges: dict[str, list[tuple[str, str, float]]]
+) -> dict[str, tuple[Document, str, float]]:
+    """Each member's step towards the canonical ``root`` along the merged pairs (fewest steps, the
+    strongest pair first): the member it joined through, with that pair's relation and Jaccard."""
+    out: dict[str, tuple[Document, str, float]] = {}
+    seen, frontier = {root}, [root]
+    while frontier:
+        nxt = []
+        for at in frontier:
+            for other, relation, jaccard in edges.get(at, ()):
+                if other in members and other not in seen:
+                    seen.add(other)
+                    out[other] = (members[at], relation, jaccard)
+                    nxt.append(other)
+        frontier = nxt
+    return out

@@ -17,6 +17,7 @@ from typing import Any
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.passed import PassedOver, Skipped, by_name
+from dedupe.progress import begin
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
 from normalize.decode import decode
 from normalize.extract import extract_text
@@ -331,6 +332,7 @@ def read_batch(
 
     found = discover(paths, follow_symlinks, max_bytes)
     jobs = jobs if len(found.files) >= 64 else 1
+    begin(progress, "reading", len(found.files))
     read = read_documents(found.files, jobs, normalize_config=normalize_config, config=config, progress=progress,
                           max_bytes=max_bytes)  # fmt: skip
     passed = PassedOver(found.hidden, found.skipped)

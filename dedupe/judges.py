@@ -79,16 +79,22 @@ class Judges:
         self._recent = Recent()
 
     def each(
-        self, pairs: Sequence[tuple[int, int]], skip: Callable[[int, int], bool] = lambda i, j: False
+        self,
+        pairs: Sequence[tuple[int, int]],
+        skip: Callable[[int, int], bool] = lambda i, j: False,
+        progress: Callable[[int], None] | None = None,
     ) -> Iterator[tuple[int, int, Outcome]]:
         """Each pair with its outcome, in order, leaving out those ``skip`` rules out when their
-        turn comes (``skip`` may change as the caller acts on earlier outcomes)."""
+        turn comes (``skip`` may change as the caller acts on earlier outcomes). ``progress`` is
+        told the pairs done (skipped ones too) after each block."""
         for start in range(0, len(pairs), BLOCK):
             block = [(i, j) for i, j in pairs[start : start + BLOCK] if not skip(i, j)]
             self.prefetch(block)
             for i, j in block:
                 if not skip(i, j):
                     yield i, j, self.get(i, j)
+            if progress:
+                progress(len(pairs[start : start + BLOCK]))
 
     def prefetch(self, pairs: list[tuple[int, int]]) -> None:
         self._ready.clear()

@@ -63,11 +63,14 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Membership:
-    """How a document belongs to its cluster: its relation and Jaccard to the canonical."""
+    """How a document belongs to its cluster: its relation and the Jaccard of that relation's pair,
+    to the canonical, or to ``via`` (the path of the member it joined through) when the canonical
+    and it do not merge by themselves."""
 
     cluster: Cluster
     relation: str
     similarity: float | None
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class Recorded:
     canonical: bool
     relation: str | None
     similarity: float | None
+    via: str | None = None
 
 
 class Known(Protocol):

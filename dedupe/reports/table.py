@@ -99,7 +99,8 @@ def format_table(report: dict[str, Any]) -> str:
         for m in c["members"]:
             tag = "canonical" if m["is_canonical"] else f"{m['relation']} {m['similarity'] or 0:.3f}"
             flags = f"  [{', '.join(m['flags'])}]" if m["flags"] else ""
-            lines.append(f"  {tag:<14} {m['path']}{flags}")
+            via = f" (to {m['via']})" if m.get("via") and not m["is_canonical"] else ""
+            lines.append(f"  {tag:<14} {m['path']}{via}{flags}")
         if len(c["members"]) > 1:
             lines.append(f"  why canonical: {c['why_canonical']}")
     if report["related"]:
@@ -149,7 +150,7 @@ def format_dedupe(result: Result) -> str:
         for m in c.members:
             ms = result.membership[m.id]
             tag = "canonical" if m is c.canonical else f"{ms.relation} {ms.similarity:.3f}"
-            lines.append(f"  {tag:<16} {m.path}")
+            lines.append(f"  {tag:<16} {m.path}{f' (to {ms.via})' if ms.via else ''}")
             lines += [f"  {'identical':<16} {path}" for path in copies.get(m.id, ())]
         if len(c.members) > 1:
             lines.append(f"  why canonical: {c.reason}")
@@ -207,6 +208,7 @@ def result_json(result: Result) -> dict[str, Any]:
                 "canonical": ms.cluster.canonical is d,
                 "relation": ms.relation,
                 "similarity": ms.similarity,
+                **({"via": ms.via} if ms.via else {}),  # the member the relation and similarity are to
             }
         )
     copies: dict[str, list[str]] = {}
@@ -294,6 +296,45 @@ def format_plan(plan: Any) -> str:
         f"{len(plan.known)} already in the corpus; {len(plan.same_bytes)} identical to another file given; "
         f"{len(plan.rejected)} rejected; {sum(1 for a in added if a.renamed)} renamed in raw/"
     )
+
+
+def plan_files(plan: Any) -> list[str]:
+    """What an ingest did with each file it read (--verbose): landed as a new notice or as a
+    duplicate of which notice (the pair's relation and figure), already in the corpus as which
+    original, or the same bytes as which other file given. Skipped and refused files have their own lines."""
+    result = plan.result
+    if plan.corrections:
+        return []
+    lines = []
+    for a in plan.additions:
+        ms = result.membership[a.doc.id]
+        cluster = ms.cluster
+        if cluster.canonical is a.doc:
+            others = len(cluster.members) - 1
+            what = f"the canonical of a cluster of {others + 1}" if others else "a new notice"
+        else:
+            to = f" to {ms.via}" if ms.via else ""
+            what = f"a duplicate of {cluster.canonical.path} ({ms.relation}, similarity {ms.similarity:.3f}{to})"
+        lines.append(f"read {a.source}: {what}, landed as {a.doc.path}")
+    lines += [f"read {path}: already in the corpus as {raw}" for path, raw in plan.known]
+    lines += [f"read {path}: identical to {first}, another file given (the same bytes)" for path, first in plan.same_bytes]
+    return lines
+
+
+def dedupe_files(result: Result) -> list[str]:
+    """What dedupe made of each file (--verbose): the canonical of its cluster, or whose duplicate
+    it is with the pair's relation and figure, or the same bytes as which file given."""
+    lines = []
+    for d in sorted(result.documents, key=lambda d: d.path):
+        ms = result.membership[d.id]
+        if ms.cluster.canonical is d:
+            lines.append(f"read {d.path}: the canonical of cluster {ms.cluster.id} ({len(ms.cluster.members)} notice(s))")
+        else:
+            to = f" to {ms.via}" if ms.via else ""
+            lines.append(f"read {d.path}: a duplicate of {ms.cluster.canonical.path} ({ms.relation}, "
+                         f"similarity {ms.similarity:.3f}{to})")  # fmt: skip
+    lines += [f"read {copy.path}: identical to {first.path} (the same bytes)" for copy, first in result.copies]
+    return lines
 
 
 def format_history(found: dict[str, Any]) -> str:

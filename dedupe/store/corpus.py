@@ -302,7 +302,7 @@ class Corpus:
                 seq += 1
         if plan.additions:
             docs = [a.doc for a in plan.additions]
-            plan.result = find_duplicates(docs, self.config, self.jobs, known=view)
+            plan.result = find_duplicates(docs, self.config, self.jobs, known=view, progress=self.progress)
         return plan
 
     def _place(self, source: str, sha: str, taken: set[str]) -> tuple[str, bool]:
@@ -396,7 +396,8 @@ class Corpus:
             remove=[f"canonical/{g}.txt" for g in sorted(_clusters(before) - _clusters(frame))],
         )
         shas = {a.doc.path: a.doc.sha256 for a in plan.additions if a.copy}
-        land(self.root, journal, texts, log.encode([landed(d, now, txn, batch_label) for d in plan.decisions]), shas)
+        land(self.root, journal, texts, log.encode([landed(d, now, txn, batch_label) for d in plan.decisions]), shas,
+             self.progress)  # fmt: skip
         try:
             self._update_cache(view, plan, journal.new_manifest)
         except (sqlite3.Error, OSError, CorpusError) as exc:  # landed: the next command brings the cache in line
@@ -451,6 +452,7 @@ class Corpus:
                         "chars": len(m.text), "flags": ";".join(quality_flags(m, c.members)),
                         "status": was.get("status", "active"), "cluster": c.id,
                         "is_canonical": m is c.canonical, "relation": ms.relation, "similarity": ms.similarity,
+                        "via": ms.via,
                         "seq": m.order,
                     }
                 )  # fmt: skip

@@ -71,7 +71,11 @@ def correct(corpus: Corpus, kind: str, names: list[str], reason: str, by: str) -
         with view.cache.db:
             view.cache.set("log", "a correction is landing")  # if it does not land, the next command resyncs
             if isinstance(entry, (MergeByHand, SplitByHand)):
-                view.cache.replace_pair(pair_row(entry, ids[0], ids[1]))
+                row = pair_row(entry, ids[0], ids[1])
+                measured = [x for x in view.links(ids) if {x.a, x.b} == set(ids) and not x.by_hand]
+                if measured:  # the pair keeps the figure it was measured with (a split pair was not 0.000 apart)
+                    row["jaccard"] = measured[0].jaccard
+                view.cache.replace_pair(row)
             elif kind == "canonical":
                 view.cache.pin(ids[0], int(time.time() * 1000), reason)
         if kind == "withdraw":

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from dedupe.errors import CorpusError, InputError
+from dedupe.progress import Progress, begin
 from dedupe.store import log, state
 
 JOURNAL = ".journal.json"
@@ -122,18 +123,27 @@ def copy_hashed(source: str, dest: Path, sha256: str | None) -> None:
 
 
 def land(
-    root: Path, journal: Journal, texts: dict[str, str], lines: bytes, shas: dict[str, str] | None = None
+    root: Path,
+    journal: Journal,
+    texts: dict[str, str],
+    lines: bytes,
+    shas: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Steps 1–5 of the module docstring; on an error before the rename, undo and raise.
-    ``shas``: the sha256 each original (by raw path) had when it was read; its copy must have it."""
+    ``shas``: the sha256 each original (by raw path) had when it was read; its copy must have it.
+    ``progress`` is told each original copied."""
     try:
         atomic_write(root / JOURNAL, lambda p: p.write_text(json.dumps(asdict(journal)), encoding="utf-8"))
         crash_point("journal")
+        begin(progress, "landing", len(journal.originals))
         for source, target in journal.originals:
             dest = root / target
             tmp = dest.with_name(f".{dest.name}.tmp")
             copy_hashed(source, tmp, (shas or {}).get(target))
             os.replace(tmp, dest)
+            if progress:
+                progress(1)
         sync_dir(root / "raw")
         crash_point("originals")
         for tmp, final in journal.texts:

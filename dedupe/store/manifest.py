@@ -37,12 +37,13 @@ SCHEMA: dict[str, type[pl.DataType]] = {
     "cluster": pl.String,
     "is_canonical": pl.Boolean,
     "relation": pl.String,
-    "similarity": pl.Float64,
+    "similarity": pl.Float64,  # the Jaccard of the relation's pair: to the canonical, or to via
+    "via": pl.String,  # the member the relation is to, when not the canonical (a path); empty in older manifests
     "seq": pl.Int64,
 }
 REQUIRED = ("id", "path", "sha256", "bytes", "cluster", "is_canonical", "seq")
 # what comparing notices with the corpus reads (check); titles, issuers and flags are read to be written
-INDEX = (*REQUIRED, "source", "status", "relation", "similarity", "given_encoding")
+INDEX = (*REQUIRED, "source", "status", "relation", "similarity", "via", "given_encoding")
 STATUSES = ("active", "withdrawn")
 _HEX16 = re.compile(r"^[0-9a-f]{16}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")

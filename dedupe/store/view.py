@@ -24,6 +24,7 @@ from dedupe.document import Document
 from dedupe.errors import CorpusError
 from dedupe.files import Rejected, iter_documents
 from dedupe.model import CONFIRMED, SPLIT, SPLIT_BY_HAND, Link, Recorded
+from dedupe.progress import begin
 from dedupe.store import log
 from dedupe.store.cache import Cache
 from dedupe.store.journal import sha256_of
@@ -91,8 +92,8 @@ class View:
         return self.cache.links(ids)
 
     def recorded(self, ids: Iterable[str]) -> dict[str, Recorded]:
-        rows = self._rows(ids).select("id", "cluster", "is_canonical", "relation", "similarity")
-        return {r[0]: Recorded(r[1], bool(r[2]), r[3], r[4]) for r in rows.iter_rows()}
+        rows = self._rows(ids).select("id", "cluster", "is_canonical", "relation", "similarity", "via")
+        return {r[0]: Recorded(r[1], bool(r[2]), r[3], r[4], r[5]) for r in rows.iter_rows()}
 
     def pinned(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
         return self.cache.pinned(ids)
@@ -165,6 +166,7 @@ def sync(
     with cache.db:
         cache.remove(set(cached) - set(listed))
         # stored a thousand at a time while the workers read on: a rebuild holds no more in memory
+        begin(progress, "caching", len(todo))
         docs = read_originals(root, todo, cache.config, normalize_config, jobs, progress)
         while chunk := list(itertools.islice(docs, 1000)):
             cache.add(chunk, {d.id: file_stamp(root / d.path) for d in chunk})
@@ -229,7 +231,10 @@ def logged_pairs(root: Path, manifest: pl.DataFrame) -> tuple[list[dict[str, Any
             continue
         a, b = d.a_id or by_path.get(d.a), d.b_id or by_path.get(d.b)
         if a in listed and b in listed and a != b:
-            out[frozenset((a, b))] = pair_row(d, a, b)
+            row, was = pair_row(d, a, b), out.get(frozenset((a, b)))
+            if isinstance(d, PairByHand) and was is not None and was["relation"] not in (CONFIRMED, SPLIT):
+                row.update(jaccard=was["jaccard"], containment=was["containment"])  # the figure measured before
+            out[frozenset((a, b))] = row
     return list(out.values()), [(i, n, reason) for i, (n, reason) in pins.items()]
 
 

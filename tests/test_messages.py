@@ -1,0 +1,184 @@
+"""What the commands say: every figure beside the pair it is about, a split honoured by the
+re-scrape of one side, --verbose naming what happened to each file, and a progress bar only where
+a person watches a terminal."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli import main
+from tests.conftest import ROOT, seed_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def _first_part(text: str, share: float) -> str:
+    """The lines of ``text`` up to ``share`` of its length: a copy cut short by its scraper."""
+    out, size = [], 0
+    for line in text.split("\n"):
+        if size > share * len(text):
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out) + "\n"
+
+
+def _rows(root: Path) -> dict[str, dict[str, str]]:
+    with (root / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["path"]: r for r in csv.DictReader(handle)}
+
+
+def test_a_member_joined_through_another_shows_that_pair_s_figure_and_names_it(tmp_path):
+    """B keeps 60% of seed 002, C a third: C is too short to be a copy of 002 (an excerpt), so it
+    joins through B. Its relation is C~B's (contained); its figure was C~002's Jaccard (0.322)."""
+    text = seed_path("002").read_text(encoding="utf-8")
+    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
+    b.write_text(_first_part(text, 0.6), encoding="utf-8")
+    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    root = tmp_path / "corpus"
+    assert run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1").exit_code == 0
+    rows = _rows(root)
+    assert rows["raw/c_33.txt"]["relation"] == "contained" and rows["raw/c_33.txt"]["via"] == "raw/b_60.txt"
+    assert float(rows["raw/c_33.txt"]["similarity"]) > 0.5  # C~B, not C~002 (0.322)
+    assert rows["raw/b_60.txt"]["via"] == ""  # B~002 is the canonical's own pair
+    report = run("report", "--corpus", str(root)).stdout
+    line = next(x for x in report.splitlines() if "raw/c_33.txt" in x and "contained" in x)
+    assert "contained 0.5" in line and "(to raw/b_60.txt)" in line
+    found = json.loads(run("dedupe", str(seed_path("002")), str(b), str(c), "-j", "1", "--json").stdout)
+    item = next(d for d in found["documents"] if d["path"] == str(c))
+    assert item["via"] == str(b) and item["similarity"] > 0.5
+
+
+def _split_identical(tmp_path: Path) -> tuple[Path, str]:
+    """Seed 002 as a.txt (UTF-8) and its GB18030 copy b.txt: identical texts, split by hand."""
+    text = seed_path("002").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(text.encode("gb18030"))
+    root = tmp_path / "corpus"
+    assert run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--corpus", str(root), "-j", "1").exit_code == 0
+    done = run("split", "raw/a.txt", "raw/b.txt", "--reason", "two issuers", "--corpus", str(root))
+    assert done.exit_code == 0, done.output
+    return root, text
+
+
+def test_a_split_pair_of_identical_texts_keeps_its_measured_figure(tmp_path):
+    root, _ = _split_identical(tmp_path)
+    report = run("report", "--corpus", str(root)).stdout
+    line = next(x for x in report.splitlines() if "raw/a.txt ~ raw/b.txt" in x)
+    assert "Jaccard 1.000: split by hand: two issuers" in line, line
+
+
+def test_after_a_split_a_re_scrape_joins_the_side_it_copies(tmp_path):
+    """Identical texts split by hand: a re-scrape is exact to both. One in a's encoding joins a, one
+    in b's joins b (before, both joined b: the tie went to the smaller id)."""
+    root, text = _split_identical(tmp_path)
+    again_a, again_b = tmp_path / "again_a.txt", tmp_path / "again_b.txt"
+    again_a.write_bytes(text.encode("utf-8") + b"\n")
+    again_b.write_bytes(text.encode("gb18030") + b"\r\n")
+    for again in (again_a, again_b):
+        assert run("ingest", str(again), "--corpus", str(root), "-j", "1").exit_code == 0
+    rows = _rows(root)
+    assert rows["raw/again_a.txt"]["cluster"] == rows["raw/a.txt"]["cluster"] != rows["raw/b.txt"]["cluster"]
+    assert rows["raw/again_b.txt"]["cluster"] == rows["raw/b.txt"]["cluster"]
+
+
+def test_verbose_ingest_says_what_happened_to_each_file(tmp_path):
+    """The counts name their files: which files were the same bytes as which, which notice each
+    duplicate joined with the pair's figures, what was skipped or refused and why."""
+    given = tmp_path / "in"
+    given.mkdir()
+    text = seed_path("002").read_text(encoding="utf-8")
+    (given / "a.txt").write_text(text, encoding="utf-8")
+    (given / "a_copy.txt").write_text(text, encoding="utf-8")  # the same bytes
+    (given / "b_60.txt").write_text(_first_part(text, 0.6), encoding="utf-8")
+    (given / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # skipped: an image
+    (given / "cut.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n")  # refused: damaged
+    args = ["ingest", str(given), "--corpus", str(tmp_path / "c"), "-j", "1"]
+    quiet = run(*args[:3], str(tmp_path / "c2"), "-j", "1")
+    assert "1 identical to another file given" in quiet.stdout and "read " not in quiet.stderr
+    loud = run(*args, "--verbose")
+    assert loud.exit_code == 2, loud.output  # the damaged PDF
+    err = loud.stderr
+    assert f"read {given / 'a_copy.txt'}: identical to {given / 'a.txt'}, another file given (the same bytes)" in err
+    assert f"read {given / 'a.txt'}: the canonical of a cluster of 2, landed as raw/a.txt" in err
+    assert f"read {given / 'b_60.txt'}: a duplicate of raw/a.txt (contained, similarity 0.583), landed as raw/b_60.txt" in err
+    assert f"skipped {given / 'scan.png'}: " in err and f"rejected {given / 'cut.pdf'}: " in err
+    again = run(*args, "--verbose", "--quiet")
+    assert f"read {given / 'a.txt'}: already in the corpus as raw/a.txt" not in again.stderr  # --quiet wins
+    again = run(*args, "--verbose")
+    assert f"read {given / 'a.txt'}: already in the corpus as raw/a.txt" in again.stderr
+
+
+def test_verbose_dedupe_names_the_notice_each_file_duplicates(tmp_path):
+    text = seed_path("002").read_text(encoding="utf-8")
+    b = tmp_path / "b_60.txt"
+    b.write_text(_first_part(text, 0.6), encoding="utf-8")
+    done = run("dedupe", str(seed_path("002")), str(b), str(seed_path("002")), "-j", "1", "--verbose")
+    assert done.exit_code == 0, done.output
+    assert f"read {b}: a duplicate of {seed_path('002')} (contained, similarity 0.583)" in done.stderr
+    assert f"read {seed_path('002')}: identical to {seed_path('002')} (the same bytes)" in done.stderr
+    assert "read " not in run("dedupe", str(seed_path("002")), str(b), "-j", "1").stderr
+
+
+def _in_a_terminal(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run policy-dedup with stderr on a pseudo-terminal (stdout piped): its exit code, stdout and
+    what the terminal showed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if k != "CI"} | {"PYTHONPATH": str(ROOT)} | (env or {})
+    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], stdout=subprocess.PIPE, stderr=slave,
+                            cwd=tmp_path, env=environ)  # fmt: skip
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed: the process ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    code = proc.wait(timeout=300)
+    os.close(master)
+    return code, out, shown.decode("utf-8", "replace")
+
+
+def _folder(tmp_path: Path) -> Path:
+    given = tmp_path / "in"
+    given.mkdir()
+    for short in ("000", "001", "002", "003", "004"):
+        (given / f"{short}.txt").write_bytes(seed_path(short).read_bytes())
+    return given
+
+
+def test_a_terminal_shows_progress_of_reading_matching_and_landing(tmp_path):
+    given = _folder(tmp_path)
+    code, out, shown = _in_a_terminal(tmp_path, "ingest", str(given), "--corpus", "c", "-j", "1")
+    assert code == 0 and "5 new original(s)" in out
+    assert "reading" in shown and "5/5" in shown
+    assert "matching" in shown and "landing" in shown
+    code, out, shown = _in_a_terminal(tmp_path, "dedupe", str(given), "-j", "1")
+    assert code == 0 and "reading" in shown and "matching" in shown
+    code, out, shown = _in_a_terminal(tmp_path, "check", str(seed_path("003")), "--corpus", "c", "-j", "1")
+    assert code == 0 and "reading" not in shown  # one file: nothing worth a bar
+
+
+def test_no_progress_in_ci_with_quiet_or_off_a_terminal(tmp_path):
+    given = _folder(tmp_path)
+    code, _, shown = _in_a_terminal(tmp_path, "ingest", str(given), "--corpus", "c", "-j", "1", env={"CI": "true"})
+    assert code == 0 and "reading" not in shown and "%" not in shown
+    code, _, shown = _in_a_terminal(tmp_path, "dedupe", str(given), "-j", "1", "--quiet")
+    assert code == 0 and "reading" not in shown and "%" not in shown
+    done = run("ingest", str(given), "--corpus", str(tmp_path / "c2"), "-j", "1")  # stderr is no terminal
+    assert done.exit_code == 0 and "reading" not in done.stderr and "%" not in done.stderr
