@@ -182,3 +182,17 @@ def test_no_progress_in_ci_with_quiet_or_off_a_terminal(tmp_path):
     assert code == 0 and "reading" not in shown and "%" not in shown
     done = run("ingest", str(given), "--corpus", str(tmp_path / "c2"), "-j", "1")  # stderr is no terminal
     assert done.exit_code == 0 and "reading" not in done.stderr and "%" not in done.stderr
+
+
+def test_the_html_report_names_the_member_a_figure_is_to(tmp_path):
+    text = seed_path("002").read_text(encoding="utf-8")
+    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
+    b.write_text(_first_part(text, 0.6), encoding="utf-8")
+    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    root = tmp_path / "corpus"
+    assert run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1").exit_code == 0
+    done = run("report", "--corpus", str(root), "--format", "html", "-o", str(tmp_path / "r.html"))
+    assert done.exit_code == 0, done.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "0.553 to raw/b_60.txt" in page  # the member table: C~B's figure, naming B
+    assert 'contained 0.553 to <span class="path">raw/b_60.txt</span></span> <span class="path">raw/c_33.txt' in page

@@ -204,10 +204,15 @@ def _link(links: Links, path: str, label: str | None = None) -> str:
     return f'<a href="{_e(links(path))}">{_e(label or path)}</a>'
 
 
+def _via(m: dict[str, Any]) -> str:
+    """Whom a member's relation and figure are about, when not the canonical its diff is against."""
+    return f' to <span class="path">{_e(m["via"])}</span>' if m.get("via") else ""
+
+
 def _member_row(m: dict[str, Any], canonical: bool, links: Links) -> str:
     flags = " ".join(m["flags"])
     relation = "canonical" if canonical else m["relation"]
-    sim = "" if canonical else f"{m['similarity'] or 0:.3f}"
+    sim = "" if canonical else f"{m['similarity'] or 0:.3f}" + (f" to {_e(m['via'])}" if m.get("via") else "")
     badges = "".join(f'<span class="flag">{_e(f)}</span>' for f in m["flags"])
     text = f"{m['path']} {m['title'] or ''} {m['doc_number'] or ''} {m['issuer'] or ''}"
     return (
@@ -322,7 +327,7 @@ def _cluster(c: dict[str, Any], shown: list[dict[str, Any]], by_path: dict[str, 
         aligned = align(canonical.text, doc.text) if canonical is not None else None
         out.append(
             f'<details class="pair"><summary><span class="rel-{_e(m["relation"])}">{_e(m["relation"])} '
-            f'{m["similarity"] or 0:.3f}</span> <span class="path">{_e(m["path"])}</span> against the canonical '
+            f'{m["similarity"] or 0:.3f}{_via(m)}</span> <span class="path">{_e(m["path"])}</span> against the canonical '
             f'<span class="path">{_e(c["canonical"])}</span></summary>{_removed(doc)}'
             f"{aligned_columns(aligned) if aligned else ''}</details>"
         )
