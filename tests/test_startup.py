@@ -104,3 +104,15 @@ def test_the_first_key_of_a_process_scans_no_code_point(monkeypatch: pytest.Monk
         assert key.comparison_key("（一）２０２３年，Ｐｌａｎ！") == "一2023年plan"
     finally:
         key._needs_nfkc.cache_clear()
+
+
+def test_check_reads_only_the_index_columns_of_the_manifest(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Titles, dates and the other columns a report shows are most of the manifest: check needs none."""
+    from dedupe.store import manifest
+
+    asked: list[tuple[str, ...] | None] = []
+    read = manifest.read
+    monkeypatch.setattr(manifest, "read", lambda path, columns=None: asked.append(columns) or read(path, columns))
+    result = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert asked and None not in asked
