@@ -420,6 +420,30 @@ for _kind, _what in (
     _correction(_kind, _what)
 
 
+def _chain_correction(kind: str, what: str) -> None:
+    @main.command(kind, help=_help(what))
+    @click.argument("a")
+    @click.argument("b")
+    @click.option("--reason", default=None, help="Why: recorded in the decision log with who and when.")
+    @click.option("--by", default=None, help="Who decides [default: the user name].")
+    @corpus_option
+    def command(a: str, b: str, reason: str | None, by: str | None, corpus_dir: str) -> None:
+        import getpass
+
+        from dedupe.store import Corpus
+        from dedupe.store.corrections import link
+
+        plan, chain = link(Corpus(corpus_dir), a, b, by or getpass.getuser(), reason, unlink=kind == "unlink")
+        _note(*(f"note: {n}" for n in plan.notes))
+        c = plan.corrections[0]
+        click.echo(_readable(f"{c.kind}: {c.a} ~ {c.b}\n{chain}"))
+
+
+_chain_correction("link", "B is a version of A's regulation: put them in one chain of versions, whatever the titles "
+                          "and texts say.")  # fmt: skip
+_chain_correction("unlink", "B's version is not one of A's regulation: take it out of A's chain of versions.")
+
+
 @main.command("review", help=_help("A local page with the queue of what needs a person (vetoed and borderline pairs, "
                                    "doubtful canonicals, close related pairs); each decision is a correction."))  # fmt: skip
 @corpus_option

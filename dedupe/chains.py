@@ -256,27 +256,42 @@ def units_of(result: Any) -> list[Unit]:
     return [Unit(c.id, c.canonical, (*c.members, *copies.get(c.id, ()))) for c in result.clusters]
 
 
-def build_chains(units: Iterable[Unit], repealers: Iterable[Document] = ()) -> list[Chain]:
+@dataclass(frozen=True)
+class ChainCorrection:
+    """A person's word (``link`` / ``unlink``): ``b`` (an id or path) is a version of ``a``'s regulation, or not."""
+
+    link: bool
+    a: str
+    b: str
+    why: str
+
+
+def build_chains(
+    units: Iterable[Unit], repealers: Iterable[Document] = (), corrections: Sequence[ChainCorrection] = ()
+) -> list[Chain]:
     """Chains of two or more versions among ``units``, each ordered and given its statuses; a
-    notice among the units or ``repealers`` that repeals a chain's act marks it repealed."""
+    notice among the units or ``repealers`` that repeals a chain's act marks it repealed.
+    ``corrections``, in the order they were made: a link joins two chains (a must-chain), an
+    unlink takes a version out of a chain (a cannot-chain), whatever the titles and texts say."""
     units = list(units)
     by_act: dict[str, list[tuple[Unit, str]]] = defaultdict(list)
     for unit in units:
         title = title_of(unit.members)
         if title and is_act(title):
             by_act[act_key(title)].append((unit, title))
+    groups = [(linked, why, key) for key, group in sorted(by_act.items()) if len(group) > 1
+              for linked, why in _linked(group)]  # fmt: skip
+    if corrections:
+        groups = _corrected(groups, units, corrections)
     chains = []
     chained: set[str] = set()
-    for key, group in sorted(by_act.items()):
-        if len(group) < 2:
+    for linked, why, key in groups:
+        versions = _same_versions(_order([_version(unit, title) for unit, title in linked]))
+        if len(versions) < 2:
             continue
-        for linked, why in _linked(group):
-            versions = _same_versions(_order([_version(unit, title) for unit, title in linked]))
-            if len(versions) < 2:
-                continue
-            place = place_of_title(linked[0][1]) or head_place(linked[0][0].canonical)
-            chains.append(_chain(key, act_title(linked[0][1]), place, versions, why))
-            chained |= {unit.cluster for unit, _ in linked}
+        place = place_of_title(linked[0][1]) or head_place(linked[0][0].canonical)
+        chains.append(_chain(key, act_title(linked[0][1]), place, versions, why))
+        chained |= {unit.cluster for unit, _ in linked}
     repeals = _repeals([u.canonical for u in units] + list(repealers))
     for key, group in sorted(by_act.items()):  # an act of one version that another notice repeals
         if key in repeals:
@@ -288,6 +303,38 @@ def build_chains(units: Iterable[Unit], repealers: Iterable[Document] = ()) -> l
                     chains.append(_chain(key, act_title(title), place, [version], []))
     chains = _repeal(chains, repeals)
     return sorted(chains, key=lambda c: (c.act, c.id))
+
+
+Group = tuple[list[tuple[Unit, str]], list[str], str]  # the units of one chain, what joined them, the act's key
+
+
+def _corrected(groups: list[Group], units: list[Unit], corrections: Sequence[ChainCorrection]) -> list[Group]:
+    """The groups with each correction applied in turn: a link puts the two units' groups together
+    (a unit in none joins as it is), an unlink takes b's unit out of a's group."""
+    where = {name: u for u in units for m in u.members for name in (m.id, m.path)}
+    parts: list[tuple[list[tuple[Unit, str]], list[str], str]] = [(list(g), list(w), k) for g, w, k in groups]
+    of = {u.cluster: k for k, (g, _, _) in enumerate(parts) for u, _ in g}
+    for c in corrections:
+        ua, ub = where.get(c.a), where.get(c.b)
+        if ua is None or ub is None or ua.cluster == ub.cluster:
+            continue
+        if c.link:
+            for u in (ua, ub):
+                if u.cluster not in of:
+                    title = title_of(u.members) or u.canonical.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+                    parts.append(([(u, title)], [], act_key(title)))
+                    of[u.cluster] = len(parts) - 1
+            ka, kb = of[ua.cluster], of[ub.cluster]
+            if ka != kb:
+                parts[ka][0].extend(parts[kb][0])
+                parts[ka][1].extend([*parts[kb][1], f"{ua.canonical.path} ~ {ub.canonical.path}: {c.why}"])
+                parts[kb][0].clear()
+                of.update({u.cluster: ka for u, _ in parts[ka][0]})
+        elif of.get(ua.cluster) is not None and of.get(ua.cluster) == of.get(ub.cluster):
+            group, why, _ = parts[of.pop(ub.cluster)]
+            group[:] = [(u, t) for u, t in group if u.cluster != ub.cluster]
+            why[:] = [w for w in why if ub.canonical.path not in w]
+    return [(g, w, k) for g, w, k in parts if len(g) > 1]
 
 
 def _same_place(a: tuple[Unit, str], b: tuple[Unit, str]) -> str | None:

@@ -38,6 +38,8 @@ class Kind(StrEnum):
     CANONICAL_BY_HAND = "canonical-by-hand"
     WITHDRAW = "withdraw"
     ACCEPT = "accept"  # a deliberate duplicate check lets pass (by its sha256)
+    LINK_BY_HAND = "link-by-hand"  # b is a version of a's regulation: one chain
+    UNLINK_BY_HAND = "unlink-by-hand"  # b's version is not in a's chain
 
 
 class DecisionError(ValueError):
@@ -159,6 +161,26 @@ class SplitByHand(PairByHand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChainByHand(ByHand):
+    """A person's word on two notices' versions (not a pair the engine compares: never a cluster's)."""
+
+    a: str = ""
+    b: str = ""
+    a_id: str | None = None
+    b_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkByHand(ChainByHand):
+    kind = Kind.LINK_BY_HAND
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnlinkByHand(ChainByHand):
+    kind = Kind.UNLINK_BY_HAND
+
+
+@dataclass(frozen=True, kw_only=True)
 class NoticeByHand(ByHand):
     id: str = ""
     path: str = ""
@@ -186,7 +208,7 @@ class Accept(ByHand):
 CLASSES: dict[Kind, type[Decision]] = {
     cls.kind: cls
     for cls in (Merge, Related, Veto, NewNotice, ClusterMerge, Canonical, CanonicalChange, Reject, SameBytes,
-                MergeByHand, SplitByHand, CanonicalByHand, Withdraw, Accept)
+                MergeByHand, SplitByHand, CanonicalByHand, Withdraw, Accept, LinkByHand, UnlinkByHand)
 }  # fmt: skip
 PAIR_KINDS = (Merge, Related, Veto)  # the records of a verified pair
 

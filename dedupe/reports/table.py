@@ -232,6 +232,10 @@ def result_json(result: Result) -> dict[str, Any]:
     return {"documents": documents, "clusters": clusters, "related": pairs, "chains": chains}
 
 
+_BECOMES = {"current": "it becomes the current version", "superseded": "an older one: superseded",
+            "draft": "a draft", "repealed": "repealed"}  # fmt: skip
+
+
 def format_check(report: dict[str, Any], fmt: str = "text") -> tuple[str, str]:
     """``check``'s findings as text, JSON or GitHub annotations, and what goes to stderr."""
     from dedupe.reports.check import duplicate_line
@@ -251,13 +255,16 @@ def format_check(report: dict[str, Any], fmt: str = "text") -> tuple[str, str]:
                 for i in report.get("accepted", ())]  # fmt: skip
         out += [f"related   {i['path']} ~ {i['other']} ({i['relation']}): {i['reason']}" for i in report["related"]]
         out += [f"new       {i}" for i in report["new"]]
+        out += [f"new version {i['path']}: a new version of {i['version_of']} ({_BECOMES[i['status']]})"
+                for i in report.get("new_versions", ())]  # fmt: skip
         out += [f"known     {i['path']} = {i['corpus']}" for i in report["known"]]
         out += [f"withdrawn {i['path']} repeats {i['withdrawn']}, a withdrawn notice ({i['relation']}): {i['reason']}"
                 for i in report.get("withdrawn", ())]  # fmt: skip
         out += [f"same      {i['path']} = {i['as']}" for i in report["same_bytes"]]
     err += [f"rejected  {i['path']}: {i['reason']}" for i in report["rejected"]]
+    versions = f", {len(report['new_versions'])} new version(s)" if report.get("new_versions") else ""
     summary = (
-        f"{len(report['duplicates'])} duplicate(s), {len(report['new'])} new, {len(report['known'])} known, "
+        f"{len(report['duplicates'])} duplicate(s), {len(report['new'])} new{versions}, {len(report['known'])} known, "
         f"{len(report['rejected'])} rejected"
     )
     (err if github else out).append(summary)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from dedupe.articles import article_diff
-from dedupe.chains import Chain, Unit, act_key, build_chains, clean_title, is_act
+from dedupe.chains import Chain, act_key
 from dedupe.errors import UnknownNotice
 
 if TYPE_CHECKING:
@@ -17,40 +16,17 @@ CHANGES_SHOWN = 30  # article changes printed per pair of versions (JSON lists t
 
 
 def corpus_chains(corpus: Corpus) -> list[Chain]:
-    """The chains of a corpus's active notices, one unit per recorded cluster. The manifest's titles
-    say which clusters may share an act: only those are read from the cache, with the notices
-    whose titles announce a repeal (``关于废止…``), which may repeal a chain's act."""
-    import polars as pl
+    """The chains of a corpus's active notices, with the links and unlinks its log records
+    (dedupe.store.chained); only the clusters that may share an act are read from the cache."""
+    from dedupe.store.chained import logged, manifest_chains
 
     corpus.require()
-    manifest = corpus.read_manifest().filter(pl.col("status") == "active").sort("seq")
-    keys: dict[str, set[str]] = defaultdict(set)
-    repealing: set[str] = set()
-    for row in manifest.select("id", "cluster", "title", "is_canonical").iter_rows(named=True):
-        title = clean_title(row["title"])
-        if title and is_act(title):
-            keys[act_key(title)].add(row["cluster"])
-        if "废止" in title and row["is_canonical"]:
-            repealing.add(row["id"])
-    wanted = {cid for cids in keys.values() if len(cids) > 1 for cid in cids}
-    rows = manifest.filter(pl.col("cluster").is_in(sorted(wanted))).to_dicts()
-    if not rows:
-        return []
-    with corpus.session() as (view, _):
-        docs = view.cache.fetch([*(r["id"] for r in rows), *repealing])
-    members: dict[str, list[Any]] = defaultdict(list)
-    canonical: dict[str, Any] = {}
-    for row in rows:
-        doc = docs.get(row["id"])
-        if doc is not None:
-            members[row["cluster"]].append(doc)
-            canonical.update({row["cluster"]: doc} if row["is_canonical"] else {})
-    units = [
-        Unit(cid, canonical[cid], (canonical[cid], *(d for d in ms if d is not canonical[cid])))
-        for cid, ms in members.items()
-        if cid in canonical
-    ]
-    return build_chains(units, [docs[i] for i in sorted(repealing) if i in docs])
+
+    def fetch(ids: list[str]) -> dict[str, Any]:
+        with corpus.session() as (view, _):
+            return view.cache.fetch(ids)
+
+    return manifest_chains(corpus.read_manifest(), fetch, logged(corpus.decisions_path))
 
 
 def find_chain(chains: list[Chain], name: str) -> Chain:

@@ -43,7 +43,7 @@ from dedupe.errors import CorpusError, NothingToRead
 from dedupe.files import MAX_BYTES, Rejected, printable, read_batch
 from dedupe.passed import PassedOver, Skipped
 from dedupe.quality import quality_flags
-from dedupe.store import log, manifest, settings
+from dedupe.store import chained, log, manifest, settings
 from dedupe.store.cache import Cache, note
 from dedupe.store.git import added_since
 from dedupe.store.journal import JOURNAL, Journal, crash_point, land, recover, sha256_of
@@ -377,6 +377,7 @@ class Corpus:
         before = view.manifest if before is None else before
         plan.notes += vouch(self.root, before.height)  # never add to a log the manifest cannot vouch for
         frame = self._manifest_after(view, plan, now, batch_label)
+        frame = chained.with_chains(frame, self._fetcher(view, plan), chained.logged(self.decisions_path, plan.decisions))
         self.raw.mkdir(exist_ok=True)
         (self.root / "canonical").mkdir(exist_ok=True)
         tmp = f".manifest.csv.{txn}"
@@ -402,6 +403,13 @@ class Corpus:
             self._update_cache(view, plan, journal.new_manifest)
         except (sqlite3.Error, OSError, CorpusError) as exc:  # landed: the next command brings the cache in line
             plan.notes.append(f"landed; the cache was not updated ({exc}): the next command brings it in line")
+
+    @staticmethod
+    def _fetcher(view: View, plan: Plan) -> chained.Fetch:
+        """The notices of a landing's manifest: those the plan holds (new ones are not cached yet), the rest cached."""
+        held = {m.id: m for c in (plan.result.clusters if plan.result else ()) for m in c.members}
+        held.update({a.doc.id: a.doc for a in plan.additions})
+        return lambda ids: {**view.cache.fetch([i for i in ids if i not in held]), **{i: held[i] for i in ids if i in held}}
 
     def _record_settings(self, new: bool) -> None:
         """Write config.toml when the corpus has none (a new one, or one made before it existed: it

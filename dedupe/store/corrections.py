@@ -5,7 +5,9 @@
 - ``split A B``: A and B are different notices (a cannot-link, stronger than any automatic merge);
 - ``canonical ID``: ID represents its cluster, whatever the election would say;
 - ``withdraw ID``: ID should not be in the corpus: its original stays in raw/, its row says
-  withdrawn, and it is no longer compared with anything.
+  withdrawn, and it is no longer compared with anything;
+- ``link A B`` / ``unlink A B``: B is a version of A's regulation (one chain), or B's version is
+  not in A's chain, whatever the titles and texts say (the chains obey them: dedupe.chains).
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ from typing import Any
 
 import polars as pl
 
-from dedupe.decisions import Accept, CanonicalByHand, Kind, MergeByHand, SplitByHand, Withdraw
+from dedupe.chains import Chain
+from dedupe.decisions import (
+    Accept,
+    CanonicalByHand,
+    Kind,
+    LinkByHand,
+    MergeByHand,
+    SplitByHand,
+    UnlinkByHand,
+    Withdraw,
+)
 from dedupe.engine import find_duplicates
 from dedupe.errors import UnknownNotice
 from dedupe.store.corpus import Corpus, Plan
@@ -143,4 +155,44 @@ def accept(corpus: Corpus, path: str, reason: str, by: str) -> Plan:
 ACCEPT = Kind.ACCEPT
 
 
-__all__ = ["ACCEPT", "KINDS", "accept", "correct", "resolve"]
+__all__ = ["ACCEPT", "KINDS", "accept", "correct", "link", "resolve"]
+
+
+def link(corpus: Corpus, a: str, b: str, by: str, reason: str | None = None, unlink: bool = False) -> tuple[Plan, str]:
+    """``link A B``: B is a version of A's regulation, their chains become one; ``unlink A B``: B's
+    version leaves A's chain. Logged like every correction; the chains (and the manifest's chain
+    columns, written as it lands) obey it from then on. Returns the plan and the chain as it is now."""
+    from dedupe.store.chained import logged, manifest_chains
+
+    with corpus.session() as (view, notes):
+        rows = [resolve(view.manifest, n, corpus.root) for n in (a, b)]
+        if any(r["status"] == "withdrawn" for r in rows):
+            raise UnknownNotice(f"{', '.join(r['path'] for r in rows if r['status'] == 'withdrawn')} is withdrawn")
+        if rows[0]["cluster"] == rows[1]["cluster"]:
+            raise UnknownNotice(f"{rows[0]['path']} and {rows[1]['path']} are one notice (cluster {rows[0]['cluster']}), "
+                                "not two versions: split them first (policy-dedup split A B)")  # fmt: skip
+        kind = UnlinkByHand if unlink else LinkByHand
+        entry = kind(a=rows[0]["path"], b=rows[1]["path"], a_id=rows[0]["id"], b_id=rows[1]["id"], by=by, reason=reason)
+
+        def chains(pending: list[Any]) -> tuple[list[Chain], Chain | None, Chain | None]:
+            found = manifest_chains(view.manifest, view.cache.fetch, logged(corpus.decisions_path, pending))
+            of = [next((c for c in found if any(r["path"] in v.paths for v in c.versions)), None) for r in rows]
+            return found, of[0], of[1]
+
+        _, chain_a, chain_b = chains([])
+        together = chain_a is not None and chain_a is chain_b
+        if together != unlink:
+            said = "in one chain already" if together else "in no chain together"
+            return Plan(notes=[*notes, f"{rows[0]['path']} and {rows[1]['path']} are {said}: nothing was changed or "
+                                       "logged"], corrections=[entry]), _chain_line(chain_a)  # fmt: skip
+        plan = Plan(notes=notes, corrections=[entry])
+        corpus.land(view, plan)
+        _, chain_a, chain_b = chains([entry])
+        return plan, _chain_line(chain_a) + (f"\n{_chain_line(chain_b)}" if unlink and chain_b is not None else "")
+
+
+def _chain_line(chain: Chain | None) -> str:
+    if chain is None:
+        return "  in no chain of versions"
+    versions = ", ".join(f"{v.path} ({v.status})" for v in chain.versions)
+    return f"  chain {chain.id} {chain.act}: {versions}"

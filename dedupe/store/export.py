@@ -38,15 +38,16 @@ def history(corpus: Corpus, name: str) -> dict[str, Any]:
 
 
 def canonical_set(corpus: Corpus) -> pl.DataFrame:
-    """One row per cluster of active notices: its canonical's facts, the cluster's size, and the
-    canonical text's file."""
+    """One row per cluster of active notices: its canonical's facts, the cluster's size, the chain
+    of versions it is one of (id, place, status), and the canonical text's file."""
     with corpus.reading() as frame:
         manifest = frame.filter(pl.col("status") == "active")
     sizes = manifest.group_by("cluster").len("members")
     return (
         manifest.filter(pl.col("is_canonical"))
         .join(sizes, on="cluster")
-        .select("cluster", "id", "title", "doc_number", "issuer", "date", "members", "path", "source", "flags")
+        .select("cluster", "id", "title", "doc_number", "issuer", "date", "members", "path", "source", "flags",
+                "chain", "chain_position", "chain_status")
         .with_columns(pl.concat_str(pl.lit("canonical/"), pl.col("cluster"), pl.lit(".txt")).alias("text"))
         .sort("path")
     )

@@ -40,6 +40,10 @@ SCHEMA: dict[str, type[pl.DataType]] = {
     "similarity": pl.Float64,  # the Jaccard of the relation's pair: to the canonical, or to via
     "via": pl.String,  # the member the relation is to, when not the canonical (a path); empty in older manifests
     "seq": pl.Int64,
+    # the chain of versions the notice is one of (empty: none, or a manifest written before chains)
+    "chain": pl.String,  # the chain's id
+    "chain_position": pl.Int64,  # its version's place in the chain, 1 the oldest
+    "chain_status": pl.String,  # current | superseded | draft | repealed
 }
 REQUIRED = ("id", "path", "sha256", "bytes", "cluster", "is_canonical", "seq")
 # what comparing notices with the corpus reads (check); titles, issuers and flags are read to be written

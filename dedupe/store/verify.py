@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 from filelock import Timeout
 
+from dedupe.chains import CURRENT, DRAFT_STATUS, REPEALED, SUPERSEDED
 from dedupe.errors import CorpusError
 from dedupe.files import normalize_named
 from dedupe.quality import FLAGS
@@ -91,6 +92,7 @@ def _verify(root: Path) -> tuple[int, list[str]]:
 
 
 RELATIONS = ("canonical", "withdrawn", *STRENGTH)
+CHAIN_STATUSES = (CURRENT, SUPERSEDED, DRAFT_STATUS, REPEALED)
 
 
 def column_problems(root: Path, frame: pl.DataFrame) -> list[str]:
@@ -108,6 +110,9 @@ def column_problems(root: Path, frame: pl.DataFrame) -> list[str]:
         ("date", _iso_date, "is not a date yyyy-mm-dd"),
         ("ingested_at", _iso_time, "is not a time yyyy-mm-ddThh:mm:ssZ"),
         ("flags", lambda v: set(v.split(";")) <= known_flags, f"holds a flag not among {', '.join(FLAGS)}"),
+        ("chain", lambda v: bool(re.fullmatch(r"[0-9a-f]{16}", v)), "is not 16 hex digits"),
+        ("chain_position", lambda v: v >= 1, "is not a place in a chain (1 the oldest)"),
+        ("chain_status", lambda v: v in CHAIN_STATUSES, f"is not one of {', '.join(CHAIN_STATUSES)}"),
     ]
     out = []
     for name, ok, what in checks:
@@ -115,6 +120,7 @@ def column_problems(root: Path, frame: pl.DataFrame) -> list[str]:
             if value != "" and not ok(value):
                 out.append(f"manifest.csv row {path}: {name} {value!r} {what}; restore the manifest from version "
                            "control (git checkout -- manifest.csv)")  # fmt: skip
+    out += chain_problems(frame)
     for seq in frame.filter(pl.col("seq").is_duplicated())["seq"].unique().sort().to_list():
         paths = frame.filter(pl.col("seq") == seq)["path"].to_list()
         out.append(f"manifest.csv: seq {seq} is on {len(paths)} rows ({', '.join(paths[:3])}); each ingestion "
@@ -124,6 +130,22 @@ def column_problems(root: Path, frame: pl.DataFrame) -> list[str]:
         if st is not None and st.st_size != size:
             out.append(f"manifest.csv row {path}: bytes {size} is not the size of the original ({st.st_size}); "
                        "if the original is intact (its sha256 matches), restore the manifest from version control")  # fmt: skip
+    return out
+
+
+def chain_problems(frame: pl.DataFrame) -> list[str]:
+    """A chain's columns given together, and each chain with one current version at most."""
+    out = []
+    given = frame.select("path", *(pl.col(c).is_not_null().alias(c) for c in ("chain", "chain_position", "chain_status")))
+    for path, *has in given.iter_rows():
+        if any(has) and not all(has):
+            out.append(f"manifest.csv row {path}: chain, chain_position and chain_status are given together or not at "
+                       "all; restore the manifest from version control (git checkout -- manifest.csv)")  # fmt: skip
+    current = frame.filter(pl.col("chain_status") == CURRENT).group_by("chain").agg(pl.col("chain_position").n_unique())
+    for chain, positions in current.iter_rows():
+        if positions > 1:
+            out.append(f"manifest.csv: chain {chain} has {positions} current versions; restore the manifest from "
+                       "version control, or ingest again to write the chains anew")  # fmt: skip
     return out
 
 

@@ -1,0 +1,99 @@
+"""The chains of versions of a corpus, from its manifest, its cache and the links a person made;
+and the manifest's chain columns (``chain``, ``chain_position``, ``chain_status``) written at
+every landing, so that a later ingest or a correction that moves a version moves its row too.
+
+Chains are not kept in the cache: each reading builds them from the manifest's titles, the texts
+of the clusters that share an act, and the log's ``link-by-hand`` / ``unlink-by-hand`` records, in
+the order they were made. A cache made anew gives the same chains.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from dedupe.chains import Chain, ChainCorrection, Unit, act_key, build_chains, clean_title, is_act
+from dedupe.decisions import ChainByHand, Decision, LinkByHand, decode
+from dedupe.document import Document
+
+COLUMNS = ("chain", "chain_position", "chain_status")
+_MARKS = (b'"decision": "link-by-hand"', b'"decision": "unlink-by-hand"')
+
+Fetch = Callable[[list[str]], dict[str, Document]]
+
+
+def correction(d: ChainByHand) -> ChainCorrection:
+    """A logged link or unlink as the chains obey it (by the notices' ids)."""
+    said = f"{'linked' if isinstance(d, LinkByHand) else 'unlinked'} by hand by {d.by}"
+    return ChainCorrection(isinstance(d, LinkByHand), d.a_id or d.a, d.b_id or d.b,
+                           f"{said}: {d.reason}" if d.reason else said)  # fmt: skip
+
+
+def logged(path: Path, pending: Iterable[Decision] = ()) -> list[ChainCorrection]:
+    """The links and unlinks the log at ``path`` records, in order, then ``pending`` ones (a
+    landing's). Only their lines are decoded: the log grows with the corpus."""
+    out = []
+    with contextlib.suppress(FileNotFoundError), path.open("rb") as handle:
+        for line in handle:
+            if line.endswith(b"\n") and any(m in line for m in _MARKS):
+                d = decode(json.loads(line))
+                out.append(correction(d)) if isinstance(d, ChainByHand) else None
+    return out + [correction(d) for d in pending if isinstance(d, ChainByHand)]
+
+
+def manifest_chains(manifest: pl.DataFrame, fetch: Fetch, corrections: Sequence[ChainCorrection] = ()) -> list[Chain]:
+    """The chains of the manifest's active notices, one unit per cluster. The titles say which
+    clusters may share an act: only those (and the notices a correction names) are fetched, with the
+    notices whose titles announce a repeal (``关于废止…``), which may repeal a chain's act."""
+    manifest = manifest.filter(pl.col("status") == "active").sort("seq")
+    keys: dict[str, set[str]] = defaultdict(set)
+    repealing: set[str] = set()
+    named = {n for c in corrections for n in (c.a, c.b)}
+    wanted: set[str] = set()
+    for row in manifest.select("id", "path", "cluster", "title", "is_canonical").iter_rows(named=True):
+        title = clean_title(row["title"])
+        if title and is_act(title):
+            keys[act_key(title)].add(row["cluster"])
+        if "废止" in title and row["is_canonical"]:
+            repealing.add(row["id"])
+        if row["id"] in named or row["path"] in named:
+            wanted.add(row["cluster"])
+    wanted |= {cid for cids in keys.values() if len(cids) > 1 for cid in cids}
+    rows = manifest.filter(pl.col("cluster").is_in(sorted(wanted))).to_dicts()
+    if not rows:
+        return []
+    docs = fetch([*(r["id"] for r in rows), *repealing])
+    members: dict[str, list[Document]] = defaultdict(list)
+    canonical: dict[str, Document] = {}
+    for row in rows:
+        doc = docs.get(row["id"])
+        if doc is not None:
+            members[row["cluster"]].append(doc)
+            canonical.update({row["cluster"]: doc} if row["is_canonical"] else {})
+    units = [
+        Unit(cid, canonical[cid], (canonical[cid], *(d for d in ms if d is not canonical[cid])))
+        for cid, ms in members.items()
+        if cid in canonical
+    ]
+    return build_chains(units, [docs[i] for i in sorted(repealing) if i in docs], corrections)
+
+
+def with_chains(frame: pl.DataFrame, fetch: Fetch, corrections: Sequence[ChainCorrection]) -> pl.DataFrame:
+    """The manifest with each row's chain: the chain's id, its version's place in it (1: the
+    oldest) and status; empty for a notice that is no version of a chain."""
+    found: dict[str, tuple[str, int, str]] = {}
+    for chain in manifest_chains(frame, fetch, corrections):
+        for k, v in enumerate(chain.versions, 1):
+            found.update({p: (chain.id, k, v.status) for p in v.paths})
+    paths = frame["path"].to_list()
+    rows = [found.get(p, (None, None, None)) for p in paths]
+    return frame.with_columns(
+        pl.Series("chain", [r[0] for r in rows], dtype=pl.String),
+        pl.Series("chain_position", [r[1] for r in rows], dtype=pl.Int64),
+        pl.Series("chain_status", [r[2] for r in rows], dtype=pl.String),
+    )
