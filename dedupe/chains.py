@@ -187,10 +187,16 @@ def act_key(title: str) -> str:
     return comparison_key(act)
 
 
+def act_core(title: str) -> str:
+    """The act's name a title gives, without wrapper, brackets or version markers (what every
+    version's title holds)."""
+    return _MARKERS.sub("", _BRACKETED.sub("", act_title(title)))
+
+
 def is_act(title: str) -> bool:
     """A title that names a regulation (an act with a name of its own), not an amending act."""
     act = act_title(title)
-    core = _MARKERS.sub("", _BRACKETED.sub("", act))
+    core = act_core(title)
     return len(core) >= 4 and not _AMENDING_ACT.search(act) and bool(_ACT_SUFFIX.search(core))
 
 

@@ -137,3 +137,13 @@ def test_check_names_the_current_version_a_new_version_supersedes(tmp_path: Path
         {"path": str(BEIJING_2023), "version_of": OLD, "status": "current", "chain_current": str(BEIJING_2023)}]
     plain = runner.invoke(main, ["check", str(DATA / "东营市制定地方性法规条例(2016-03-30).md"), "--corpus", str(corpus)])
     assert "new version" not in plain.output  # another city's rule of the same name is new
+
+
+def test_check_names_the_draft_a_final_text_follows(tmp_path: Path) -> None:
+    """The draft's title bears 征集意见稿 and no 市: the act's name without markers finds it."""
+    draft, final = DATA / "重庆-居住证实施办法（征集意见稿）2016.txt", DATA / "重庆市居住证实施办法2016.html"
+    corpus = tmp_path / "corpus"
+    ingest(corpus, draft)
+    out = CliRunner().invoke(main, ["check", str(final), "--corpus", str(corpus)]).output
+    assert f"new version {final}: a new version of raw/{draft.name} (it becomes the current version)" in out
+    assert out.rstrip().endswith("0 duplicate(s), 0 new, 1 new version(s), 0 known, 0 rejected")

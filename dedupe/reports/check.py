@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from dedupe.chains import act_core, is_act, title_of
 from dedupe.decisions import Kind
 from dedupe.document import Document
 from dedupe.model import Pair
 from dedupe.store import Corpus, Plan, log, manifest
+from dedupe.store.chained import logged, manifest_chains
 from dedupe.verify import STRENGTH, measure, verdict
 
 
@@ -76,12 +78,15 @@ def report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, A
         for p in (result.pairs if result else ())
         if not p.merged and (p.relation == "related" or p.veto)
     ]
+    fresh = [a.doc for a in plan.additions if a.doc.id not in dup_ids]
+    versions = new_versions(corpus, fresh, show)
     return {
         "duplicates": duplicates,
         "accepted": accepted,
         "withdrawn": withdrawn_matches(corpus, plan),
         "related": related,
-        "new": [a.source for a in plan.additions if a.doc.id not in dup_ids],
+        "new": [a.source for a in plan.additions if a.doc.id not in dup_ids and a.doc.id not in versions],
+        "new_versions": list(versions.values()),
         "known": [
             {"path": p, "corpus": str(Path(corpus.root) / c)}
             for p, c in plan.known
@@ -90,6 +95,48 @@ def report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, A
         "same_bytes": [{"path": p, "as": q} for p, q in plan.same_bytes],
         "rejected": [{"path": r.path, "reason": r.reason} for r in plan.rejected],
     }
+
+
+def new_versions(corpus: Corpus, docs: Sequence[Document], show: Callable[[Document], str]) -> dict[str, dict[str, Any]]:
+    """The new notices among ``docs`` that are versions of a regulation the corpus holds, by id: the
+    corpus's version they follow (its chain's current one until now), and their status once ingested.
+    Only the corpus's clusters whose titles hold the act's name are read (the act key decides)."""
+    acts = {d.id: title for d in docs if (title := title_of([d])) and is_act(title)}
+    if not acts:
+        return {}
+    frame = corpus.read_manifest((*manifest.REQUIRED, "status", "title")).filter(pl.col("status") == "active")
+    names = [_act_name(t) for t in acts.values()]
+    near = frame.filter(pl.any_horizontal(pl.col("title").fill_null("").str.contains(n, literal=True) for n in names))
+    if near.is_empty():
+        return {}
+    frame = frame.filter(pl.col("cluster").is_in(near["cluster"].unique().implode()))
+    new = {d.id: d for d in docs if d.id in acts}
+    seq = int(frame["seq"].max() or 0)
+    rows = [{"id": d.id, "path": d.path, "cluster": d.id, "title": acts[d.id], "is_canonical": True, "status": "active",
+             "seq": seq + k} for k, d in enumerate(new.values(), 1)]  # fmt: skip
+    frame = pl.concat([frame.select(rows[0].keys()), pl.DataFrame(rows, schema=frame.select(rows[0].keys()).schema)])
+    with corpus.session() as (view, _):
+        fetch = lambda ids: {**view.cache.fetch([i for i in ids if i not in new]), **{i: new[i] for i in ids if i in new}}  # noqa: E731
+        chains = manifest_chains(frame, fetch, logged(corpus.decisions_path))
+    out = {}
+    for chain in chains:
+        paths = {d.path: d for d in new.values()}
+        old = [v for v in chain.versions if not set(v.paths) & set(paths)]
+        before = [v for v in old if v.status != "draft"] or old
+        for v in chain.versions:
+            if v.path in paths and before:
+                current = next((show(new[w.canonical.id]) if w.canonical.id in new else w.path
+                                for w in chain.versions if w.path == chain.current), None)  # fmt: skip
+                out[paths[v.path].id] = {"path": show(paths[v.path]), "version_of": before[-1].path, "status": v.status,
+                                         "chain_current": current}  # fmt: skip
+    return out
+
+
+def _act_name(title: str) -> str:
+    """The words of an act's name that every title of it holds: its last six characters (the place,
+    the wrapper and the markers left out)."""
+    core = act_core(title)
+    return core[-6:] if len(core) > 6 else core
 
 
 def joined_by(doc: Document, members: Sequence[Document], pairs: Sequence[Pair]) -> Pair | None:
@@ -217,8 +264,10 @@ def duplicate_line(item: dict[str, Any]) -> str:
 
 def summary(report: dict[str, Any]) -> str:
     accepted = f", {len(report['accepted'])} accepted" if report["accepted"] else ""
+    versions = f", {len(report['new_versions'])} new version(s)" if report.get("new_versions") else ""
     return (
-        f"{len(report['duplicates'])} duplicate(s){accepted}, {len(report['new'])} new, {len(report['known'])} known, "
+        f"{len(report['duplicates'])} duplicate(s){accepted}, {len(report['new'])} new{versions}, "
+        f"{len(report['known'])} known, "
         f"{len(report['rejected'])} rejected"
     )
 
