@@ -19,7 +19,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import bottle
 
 from dedupe.errors import DedupeError, InputError
-from dedupe.reports.html import aligned_columns
+from dedupe.reports.htmlparts import aligned_columns
 from dedupe.reports.pairdiff import align
 from dedupe.reports.table import format_plan
 from dedupe.review.queue import BORDERLINE_BELOW, RELATED_ABOVE, review_queue
