@@ -121,7 +121,7 @@ def test_unlink_takes_a_version_out_of_its_chain_for_good(tmp_path: Path) -> Non
     relinked = runner.invoke(main, ["link", OLD, NEW, "--corpus", str(corpus)])  # the later word wins
     assert relinked.exit_code == 0 and chain_cells(corpus, NEW)[1:] == ("2", "current")
     same = runner.invoke(main, ["link", OLD, OLD, "--corpus", str(corpus)])
-    assert same.exit_code == 2 and "are one notice" in same.output
+    assert same.exit_code == 2 and "name the same notice" in same.output
 
 
 def test_check_names_the_current_version_a_new_version_supersedes(tmp_path: Path) -> None:

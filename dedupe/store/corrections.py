@@ -168,6 +168,8 @@ def link(corpus: Corpus, a: str, b: str, by: str, reason: str | None = None, unl
         rows = [resolve(view.manifest, n, corpus.root) for n in (a, b)]
         if any(r["status"] == "withdrawn" for r in rows):
             raise UnknownNotice(f"{', '.join(r['path'] for r in rows if r['status'] == 'withdrawn')} is withdrawn")
+        if rows[0]["id"] == rows[1]["id"]:
+            raise UnknownNotice(f"{a} and {b} name the same notice, {rows[0]['path']}: give two versions")
         if rows[0]["cluster"] == rows[1]["cluster"]:
             raise UnknownNotice(f"{rows[0]['path']} and {rows[1]['path']} are one notice (cluster {rows[0]['cluster']}), "
                                 "not two versions: split them first (policy-dedup split A B)")  # fmt: skip
