@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dedupe import Document, find_duplicates, read_document, read_documents  # noqa: E402
+from dedupe.acts import place_of_title  # noqa: E402
 from dedupe.articles import article_diff  # noqa: E402
-from dedupe.chains import Chain, build_chains, place_of_title, units_of  # noqa: E402
+from dedupe.chains import Chain, build_chains, units_of  # noqa: E402
 from dedupe.files import discover  # noqa: E402
 
 LABELS = ROOT / "tests" / "cases" / "chains"

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 from cli import main
 from dedupe import Document, find_duplicates, read_document
+from dedupe.acts import act_key, is_act
 from dedupe.articles import article_diff
-from dedupe.chains import act_key, build_chains, is_act, units_of
+from dedupe.chains import build_chains, units_of
 
 DATA = Path(__file__).parent / "data" / "chains"
 BEIJING_2017 = DATA / "北京市制定地方性法规条例(2017-01-20).md"

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from dedupe.chains import act_core, is_act, title_of
+from dedupe.acts import act_core, is_act, title_of
 from dedupe.decisions import Kind
 from dedupe.document import Document
 from dedupe.model import Pair

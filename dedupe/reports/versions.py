@@ -5,8 +5,9 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from dedupe.acts import act_key
 from dedupe.articles import article_diff
-from dedupe.chains import Chain, act_key
+from dedupe.chains import Chain
 from dedupe.errors import UnknownNotice
 
 if TYPE_CHECKING:

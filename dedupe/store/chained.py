@@ -17,7 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
-from dedupe.chains import Chain, ChainCorrection, Unit, act_key, build_chains, clean_title, is_act
+from dedupe.acts import act_key, clean_title, is_act
+from dedupe.chains import Chain, ChainCorrection, Unit, build_chains
 from dedupe.decisions import ChainByHand, Decision, LinkByHand, decode
 from dedupe.document import Document
 
