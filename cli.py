@@ -221,7 +221,7 @@ def normalize_command(files: tuple[str, ...], show_key: bool, explain: bool, enc
 @click.option("--parquet-in", type=click.Path(exists=True), default=None,
               help="(spark) Read the notices from a Parquet table of path and bytes instead of PATHS.")  # fmt: skip
 @click.option("--parquet-out", type=click.Path(), default=None,
-              help="(spark) Write one row per document (path, id, cluster, canonical, relation, similarity, reason).")  # fmt: skip
+              help="(spark) Write one row per document (path, id, cluster, canonical, relation, similarity, via, reason).")  # fmt: skip
 def dedupe_command(
     paths: tuple[str, ...], fmt: str, as_json: bool, config: Any, jobs: int, ncfg: Any, limits: dict[str, Any],
     engine: str, master: str | None, parquet_in: str | None, parquet_out: str | None,

@@ -55,6 +55,17 @@ def differences(want: dict, got: dict) -> tuple[int, int]:
     return len(a.keys() ^ b.keys()), sum(1 for k in a.keys() & b.keys() if a[k] != b[k])
 
 
+def first_difference(want: dict, got: dict) -> str:
+    """Where the two JSON results part first: the section, and the two entries."""
+    for key in want:
+        if want[key] != got.get(key):
+            for a, b in zip(want[key], got.get(key, []), strict=False):
+                if a != b:
+                    return f"{key}: in process {a}\n{' ' * len(key)}  spark      {b}"
+            return f"{key}: {len(want[key])} in process, {len(got.get(key, []))} spark"
+    return ""
+
+
 def generated(folder: Path, size: int, realdata: Path) -> str:
     """``size`` generated files in ``folder`` (made once, reused while it holds them all)."""
     if not folder.is_dir() or sum(1 for _ in folder.iterdir()) != size:
@@ -96,6 +107,8 @@ def main() -> None:
             clusters, canonicals = differences(want, got)
             print(f"{name:<18} {len(want['documents']):>7} {len(want['clusters']):>8} {clusters:>6} {canonicals:>6} "
                   f"{'equal' if want == got else 'DIFF':>5} {local_s:>9.1f}s {spark_s:>7.1f}s", flush=True)  # fmt: skip
+            if want != got:
+                print(f"  {first_difference(want, got)}", flush=True)
     finally:
         spark.stop()
 

@@ -43,7 +43,7 @@ from dedupe.spark.tasks import (
 )
 from normalize import NormalizeConfig
 
-DOC_COLUMNS = ("path", "id", "encoding", "cluster", "canonical", "relation", "similarity", "reason")
+DOC_COLUMNS = ("path", "id", "encoding", "cluster", "canonical", "relation", "similarity", "via", "reason")
 
 
 class SparkUnavailable(InputError):
@@ -119,6 +119,7 @@ def dedupe_spark(
     unique = read.filter(lambda d: not isinstance(d, Rejected) and (d.path, d.order) not in copied.value)
     unique = unique.persist(StorageLevel.MEMORY_AND_DISK)
     sample = unique.map(lambda d: (d.id, d.key)).takeOrdered(config.boilerplate_sample)
+    read.unpersist()  # every notice is in ``unique`` now: not held twice
     ignore = spark.sparkContext.broadcast(
         boilerplate_shingles([SimpleNamespace(id=i, key=k) for i, k in sample], Nothing(), config)  # type: ignore[misc]
     )
@@ -138,7 +139,7 @@ def dedupe_spark(
         every = rows.filter(lambda r: r[0] == "doc").map(lambda r: r[1]).coalesce(parts)
         _write(spark, every.union(spark.sparkContext.parallelize(copy_rows, 1)), parquet_out)
     report = _report(doc_rows + copy_rows, [(kind, r) for kind, r in found if kind != "doc"], copies)
-    for rdd in (rows, pairs, unique, read):
+    for rdd in (rows, pairs, unique):
         rdd.unpersist()
     return SparkRun(report, rejected)
 
@@ -208,7 +209,7 @@ def _candidates(unique: Any, config: DedupeConfig, parts: int) -> Any:
 def _copy_rows(copies: list[Any], doc_rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """One document row per copy: in its first's cluster, ``identical``."""
     first = {r[1]: r for r in doc_rows}
-    return [(path, i, encoding, first[i][3], False, "identical", 1.0, f"the same bytes as {first[i][0]}")
+    return [(path, i, encoding, first[i][3], False, "identical", 1.0, None, f"the same bytes as {first[i][0]}")
             for path, _, i, encoding, _ in copies]  # fmt: skip
 
 
@@ -216,14 +217,15 @@ def _write(spark: Any, doc_rows: Any, out: str) -> None:
     from pyspark.sql.types import BooleanType, DoubleType, StringType, StructField, StructType
 
     types = (StringType(), StringType(), StringType(), StringType(), BooleanType(), StringType(), DoubleType(),
-             StringType())  # fmt: skip
+             StringType(), StringType())  # fmt: skip
     schema = StructType([StructField(n, t) for n, t in zip(DOC_COLUMNS, types, strict=True)])
     spark.createDataFrame(doc_rows, schema).write.parquet(out)
 
 
 def _report(doc_rows: list[tuple[Any, ...]], other: list[tuple[str, tuple[Any, ...]]], copies: list[Any]) -> dict[str, Any]:
     """``dedupe --format json``'s documents, clusters and related pairs, in its order."""
-    documents = sorted(({k: v for k, v in zip(DOC_COLUMNS, r, strict=True) if k != "reason"} for r in doc_rows),
+    documents = sorted(({k: v for k, v in zip(DOC_COLUMNS, r, strict=True) if k != "reason" and (k != "via" or v)}
+                        for r in doc_rows),
                        key=lambda d: d["path"])  # fmt: skip
     cluster_of = {r[1]: r[3] for r in doc_rows}
     identical: dict[str, list[str]] = {}

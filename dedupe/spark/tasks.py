@@ -161,7 +161,7 @@ def component_rows(result: Result) -> Iterator[tuple[str, tuple[Any, ...]]]:
         canonical = ms.cluster.canonical is d
         reason = ms.cluster.reason if canonical else merged_reason.get(d.id, (0.0, ms.cluster.reason))[1]
         yield "doc", (d.path, d.id, d.normalized.encoding, ms.cluster.id, canonical, ms.relation,
-                      ms.similarity, reason)  # fmt: skip
+                      ms.similarity, ms.via, reason)  # fmt: skip
     for c in result.clusters:
         yield "cluster", (c.id, c.canonical.path, [m.path for m in c.members], c.reason)
     for p in result.pairs:
