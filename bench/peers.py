@@ -132,6 +132,18 @@ def rss(pid: int, proc: Path = Path("/proc")) -> int:
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+def pss(pid: int, proc: Path = Path("/proc")) -> int:
+    """Proportional resident bytes of one process: a page shared by n processes (a forked worker's
+    copy of its parent) counts 1/n in each, so a tree's sum is what it holds of the machine's memory."""
+    try:
+        for line in (proc / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def cpu_seconds(pid: int, proc: Path = Path("/proc")) -> float:
     """User + system seconds one process has spent so far (its own, not its children's)."""
     try:
@@ -151,7 +163,8 @@ def tree_rss(pid: int, proc: Path = Path("/proc")) -> int:
 class Run:
     wall: float
     cpu: float  # user + system seconds of the whole tree
-    peak_mb: float
+    peak_mb: float  # RSS of the tree, added up: pages shared after a fork count in every process
+    pss_mb: float = 0.0  # PSS of the tree, added up: each page once
     error: str = ""
 
 
@@ -165,10 +178,11 @@ def run_tree(cmd: list[str], stdout: Path, cwd: Path, timeout: float, ok: tuple[
     start = time.perf_counter()
     with stdout.open("wb") as out, log.open("wb") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=ENV)
-        peak, seen = 0, {}
+        peak, peak_pss, seen = 0, 0, {}
         while proc.poll() is None:
             pids = tree(proc.pid)
             peak = max(peak, sum(rss(p) for p in pids))
+            peak_pss = max(peak_pss, sum(pss(p) for p in pids))
             seen.update({p: cpu_seconds(p) or seen.get(p, 0.0) for p in pids})
             if time.perf_counter() - start > timeout:
                 proc.kill()
@@ -182,7 +196,7 @@ def run_tree(cmd: list[str], stdout: Path, cwd: Path, timeout: float, ok: tuple[
     if proc.returncode not in ok:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
         error = f"exit {proc.returncode}: {' / '.join(tail)}"
-    return Run(wall, cpu, peak / 2**20, error)
+    return Run(wall, cpu, peak / 2**20, peak_pss / 2**20, error)
 
 
 # ---- the data --------------------------------------------------------------------------------
@@ -310,6 +324,10 @@ class Result:
         return max(r.peak_mb for r in self.ok)
 
     @property
+    def pss(self) -> float:
+        return max(r.pss_mb for r in self.ok)
+
+    @property
     def busy(self) -> float:
         return statistics.median(r.cpu / r.wall for r in self.ok)
 
@@ -344,18 +362,19 @@ def measure(tools: list[str], folder: Path, truth: dict[str, str], runs: int, jo
 
 
 def table(by_size: dict[int, dict[str, Result]], tools: list[str]) -> None:
-    print("| files | tool | wall s (median) | runs | peak MB (tree) | CPU / wall | precision | recall | F1 |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| files | tool | wall s (median) | runs | peak RSS MB (tree) | peak PSS MB (tree) | CPU / wall | precision "
+          "| recall | F1 |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size, results in by_size.items():
         for tool in tools:
             r = results[tool]
             if not r.ok:
-                print(f"| {size:,} | {LABELS[tool]} | skipped: {r.skipped} | | | | | | |")
+                print(f"| {size:,} | {LABELS[tool]} | skipped: {r.skipped} | | | | | | | |")
                 continue
             s = r.scores
             quality = f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f}" if s else "– | – | –"
             print(
-                f"| {size:,} | {LABELS[tool]} | {r.wall:.1f} | {len(r.ok)} | {r.peak:.0f} | {r.busy:.2f} | {quality} |"
+                f"| {size:,} | {LABELS[tool]} | {r.wall:.1f} | {len(r.ok)} | {r.peak:.0f} | {r.pss:.0f} | {r.busy:.2f} | {quality} |"
             )
     print()
     print("| files | " + " | ".join(LABELS[t] for t in tools) + " |")
@@ -388,9 +407,12 @@ def targets(by_size: dict[int, dict[str, Result]]) -> list[str]:
             f"({ours.wall:.1f} s against {LABELS[fast]}'s {peers[fast].wall:.1f} s: {ratio:.2f}×; F1 {f1:.3f})"
         )
         mem = ours.peak / peers[light].peak
+        light_pss = min(peers, key=lambda t: peers[t].pss)
         lines.append(
             f"{size:,}: peak memory ≤ 1.5× the lightest peer's: {'met' if mem <= 1.5 else 'NOT met'} "
-            f"({ours.peak:.0f} MB against {LABELS[light]}'s {peers[light].peak:.0f} MB: {mem:.2f}×)"
+            f"(tree RSS {ours.peak:.0f} MB against {LABELS[light]}'s {peers[light].peak:.0f} MB: {mem:.2f}×; "
+            f"tree PSS {ours.pss:.0f} MB against {LABELS[light_pss]}'s {peers[light_pss].pss:.0f} MB: "
+            f"{ours.pss / max(peers[light_pss].pss, 1e-9):.2f}×)"
         )
         lines.append(
             f"{size:,}: CPU ≥ 1.7× wall (both cores busy): {'met' if ours.busy >= 1.7 else 'NOT met'} "
@@ -409,10 +431,17 @@ def targets(by_size: dict[int, dict[str, Result]]) -> list[str]:
 
 
 def stages(folder: Path) -> None:
+    """policy-dedup's time by stage (``bench/speed.py``) on the files its last run read: those it
+    refused (no sentence: not a notice) would stop the split, which catches nothing."""
     from bench.speed import stage_split
 
-    files = sorted(str(p) for p in folder.iterdir())
-    print(f"\npolicy-dedup stages on {len(files):,} files, one core, in-process (bench/speed.py):")
+    out = folder.parent / "policy-dedup.stdout"
+    try:
+        files = sorted({d["path"] for d in json.loads(out.read_text(encoding="utf-8"))["documents"]})
+    except (OSError, ValueError, KeyError):
+        print(f"\nno stage split: policy-dedup's output {out} is missing or not JSON")
+        return
+    print(f"\npolicy-dedup stages on the {len(files):,} files it read, one core, in-process (bench/speed.py):")
     print("| stage | s | share |")
     print("|---|---|---|")
     split = stage_split(files)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.peers import PAGE, TICK, Run, cpu_seconds, pair_scores, rss, run_tree, tree, tree_rss
+from bench.peers import PAGE, TICK, Run, cpu_seconds, pair_scores, pss, rss, run_tree, tree, tree_rss
 
 TRUTH = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "y", "f": "z"}  # gold pairs: ab ac bc de = 4
 
@@ -96,6 +96,34 @@ def test_run_tree_counts_a_childs_cpu_and_peak(tmp_path: Path) -> None:
     run = run_tree([sys.executable, "-c", busy], tmp_path / "out", tmp_path, timeout=120)
     assert isinstance(run, Run) and not run.error
     assert run.cpu > 0.3
-    assert run.peak_mb >= 50
+    assert run.peak_mb >= 50 and run.pss_mb >= 40
     failed = run_tree([sys.executable, "-c", "import sys; sys.exit(3)"], tmp_path / "bad", tmp_path, timeout=60)
     assert failed.error.startswith("exit 3")
+
+
+def test_pss_reads_the_proportional_size_and_is_zero_when_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "7").mkdir()
+    (tmp_path / "7" / "smaps_rollup").write_text(
+        "55-7f ---p 00000000 00:00 0  [rollup]\nRss:    1748 kB\nPss:     224 kB\nPss_Dirty:   112 kB\n"
+    )
+    assert pss(7, tmp_path) == 224 * 1024
+    assert pss(8, tmp_path) == 0
+    assert pss(os.getpid()) > 0  # this process's own
+
+
+def test_a_forked_child_counts_once_in_pss_twice_in_rss(tmp_path: Path) -> None:
+    script = (
+        "import os, time; a = bytearray(80 << 20); a[::4096] = b'x' * len(a[::4096]); pid = os.fork(); time.sleep(30)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline and (len(tree(proc.pid)) < 2 or tree_rss(proc.pid) < 160 << 20):
+            time.sleep(0.1)
+        pids = tree(proc.pid)
+        assert len(pids) == 2 and tree_rss(proc.pid) >= 160 << 20
+        assert 75 << 20 <= sum(pss(p) for p in pids) < 130 << 20
+    finally:
+        for pid in reversed(tree(proc.pid)):
+            os.kill(pid, 9)
+        proc.wait()
