@@ -18,9 +18,10 @@ pyspark = pytest.importorskip("pyspark")
 
 DATA = Path(__file__).resolve().parent / "data"
 SEEDS = Path(__file__).resolve().parent / "seeds"
-# seeds, Word renderings of one notice, versions of one regulation (vetoed), guangzhou web pages
+# seeds, Word renderings of one notice, versions of one regulation (vetoed), guangzhou web pages, and
+# renderings of a lawrefbook notice (an OCR copy of the markdown joins the cluster through another)
 PATHS = (str(SEEDS), str(DATA / "formats"), *sorted(str(p) for p in DATA.glob("*制定地方性法规条例*.md")),
-         *sorted(str(p) for p in DATA.glob("0*_*.html")), str(DATA / "b3_生育津贴直接发放个人.md"))  # fmt: skip
+         *sorted(str(p) for p in DATA.glob("0*_*.html")), str(DATA / "b3_生育津贴直接发放个人.md"), str(DATA / "spark"))  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,7 @@ def test_spark_equals_the_engine_on_real_folders(spark):
     want = in_process(docs)
     assert len(docs) >= 30 and any(c["members"][1:] for c in want["clusters"])
     assert any(p["veto"] for p in want["related"]), "the versions must be vetoed for the test to hold"
+    assert any(d.get("via") for d in want["documents"]), "a member joined through another"
     got = dedupe_spark(spark, PATHS).report
     assert got == want
 
