@@ -218,7 +218,7 @@ def normalize_command(files: tuple[str, ...], show_key: bool, explain: bool, enc
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this machine's processes; spark: a Spark batch (prints --format json).")  # fmt: skip
 @click.option("--master", default=None, help="Spark master URL [default: spark-submit's, else local[*]].")
-@click.option("--parquet-in", type=click.Path(exists=True), default=None,
+@click.option("--parquet-in", default=None,
               help="(spark) Read the notices from a Parquet table of path and bytes instead of PATHS.")  # fmt: skip
 @click.option("--parquet-out", type=click.Path(), default=None,
               help="(spark) Write one row per document (path, id, cluster, canonical, relation, similarity, via, reason).")  # fmt: skip

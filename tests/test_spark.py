@@ -108,3 +108,21 @@ def test_groups_give_the_engines_candidate_pairs():
     assert all_pairs(group) == [("x", "y"), ("x", "z"), ("y", "z")]
     assert all_pairs(group, limit=2) == []
     assert first_pairs(group) == [("x", "y"), ("x", "z")]
+
+
+def test_bad_input_is_named(spark, tmp_path):
+    """A table that is not there, or not Parquet, or both a table and paths: an InputError (exit 2)
+    that says which, before any work."""
+    from dedupe.errors import InputError
+    from dedupe.spark import dedupe_spark
+
+    text = DATA / "formats" / "厦门_2019.doc"
+    with pytest.raises(InputError, match="as a Parquet table"):
+        dedupe_spark(spark, parquet_in=str(tmp_path / "missing.parquet"))
+    with pytest.raises(InputError, match="as a Parquet table"):
+        dedupe_spark(spark, parquet_in=str(text))
+    with pytest.raises(InputError, match="not both"):
+        dedupe_spark(spark, (str(text),), parquet_in=str(tmp_path))
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(InputError, match="does not exist yet"):
+        dedupe_spark(spark, (str(text),), parquet_out=str(tmp_path / "taken"))

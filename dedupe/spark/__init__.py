@@ -103,6 +103,8 @@ def dedupe_spark(
 ) -> SparkRun:
     """Deduplicate the notices in ``paths`` (files or folders, read by the workers: on a cluster,
     a path every worker sees) or in the Parquet table ``parquet_in`` (columns path and bytes)."""
+    if parquet_in and paths:
+        raise InputError("give PATHS or --parquet-in, not both: a batch is read from one place")
     if parquet_out and os.path.exists(parquet_out):
         raise InputError(f"{parquet_out} exists: give --parquet-out a folder that does not exist yet")
     read, rejected = _read(spark, paths, parquet_in, config, ncfg, max_bytes, follow_symlinks)
@@ -165,7 +167,10 @@ def _read(spark: Any, paths: tuple[str, ...], parquet_in: str | None, config: De
     order ``discover`` finds them in), or of a Parquet table's rows (ordered by path)."""
     sc = spark.sparkContext
     if parquet_in:
-        table = spark.read.parquet(parquet_in)
+        try:
+            table = spark.read.parquet(parquet_in)
+        except Exception as exc:  # Spark's AnalysisException: no such path, not Parquet
+            raise InputError(f"cannot read {parquet_in} as a Parquet table: {str(exc).splitlines()[0]}") from None
         missing = {"path", "bytes"} - set(table.columns)
         if missing:
             raise InputError(f"{parquet_in} has no column {', '.join(sorted(missing))} (found: "
