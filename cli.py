@@ -264,6 +264,7 @@ def _dedupe_spark(paths: tuple[str, ...], parquet_in: str | None, parquet_out: s
     finally:
         if fresh:
             spark.stop()
+    _note(*(f"note: {n}" for n in run.passed.notes()), *(run.passed.details() if _verbose() else ()))
     _refused(*(f"skipped {r.path}: {r.reason}" for r in run.rejected))
     if not run.report["documents"]:
         raise BadInput("none of the files could be read as a notice (see the reasons above)")

@@ -126,3 +126,17 @@ def test_bad_input_is_named(spark, tmp_path):
     (tmp_path / "taken").mkdir()
     with pytest.raises(InputError, match="does not exist yet"):
         dedupe_spark(spark, (str(text),), parquet_out=str(tmp_path / "taken"))
+
+
+def test_a_folder_s_image_is_passed_over_as_in_process(spark, tmp_path):
+    """A file of a folder that is no text (an image saved as .txt) is passed over with a note, not
+    refused, as ``read_batch`` tells it: the exit code is the in-process one."""
+    from dedupe.spark import dedupe_spark
+
+    (tmp_path / "notice.txt").write_bytes((SEEDS / "000_9ddad98e37283a11.txt").read_bytes())
+    (tmp_path / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    results, passed = read_batch([str(tmp_path)])
+    run = dedupe_spark(spark, (str(tmp_path),))
+    assert run.rejected == [r for r in results if not isinstance(r, Document)] == []
+    assert run.passed.notes() == passed.notes() and passed.skipped
+    assert [d["path"] for d in run.report["documents"]] == [str(tmp_path / "notice.txt")]

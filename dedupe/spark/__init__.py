@@ -30,8 +30,9 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.engine import boilerplate_shingles
 from dedupe.errors import InputError, NothingToRead
-from dedupe.files import MAX_BYTES, Rejected, discover
+from dedupe.files import MAX_BYTES, Found, Rejected, discover
 from dedupe.model import Nothing
+from dedupe.passed import PassedOver, Skipped
 from dedupe.spark.graph import components
 from dedupe.spark.tasks import (
     component_rows,
@@ -53,10 +54,12 @@ class SparkUnavailable(InputError):
 @dataclass
 class SparkRun:
     """``report``: ``dedupe --format json``'s documents, clusters and related pairs;
-    ``rejected``: files not read as notices, with the reason."""
+    ``rejected``: files not read as notices, with the reason; ``passed``: files of a folder passed
+    over for what they are (hidden, an image, a saved page's resources), as ``read_batch`` tells them."""
 
     report: dict[str, Any]
     rejected: list[Rejected] = field(default_factory=list)
+    passed: PassedOver = field(default_factory=lambda: PassedOver(0, []))
 
 
 def running() -> bool:
@@ -107,16 +110,21 @@ def dedupe_spark(
         raise InputError("give PATHS or --parquet-in, not both: a batch is read from one place")
     if parquet_out and os.path.exists(parquet_out):
         raise InputError(f"{parquet_out} exists: give --parquet-out a folder that does not exist yet")
-    read, rejected = _read(spark, paths, parquet_in, config, ncfg, max_bytes, follow_symlinks)
+    read, found = _read(spark, paths, parquet_in, config, ncfg, max_bytes, follow_symlinks)
+    rejected, passed = list(found.rejected), PassedOver(found.hidden, list(found.skipped))
     from pyspark import StorageLevel
 
     read.persist(StorageLevel.MEMORY_AND_DISK)
     light = read.map(_summary).collect()  # one small row per file: what the driver needs to know
-    rejected += [r for kind, r in light if kind == "rejected"]
+    for r in (r for kind, r in light if kind == "rejected"):  # as read_batch sorts them
+        if r.category and r.path in found.in_folders:
+            passed.skipped.append(Skipped(r.path, r.reason, r.category))
+        else:
+            rejected.append(r)
     copies = _copies([r for kind, r in light if kind == "doc"])
     if len(copies) == sum(1 for kind, _ in light if kind == "doc"):  # no notice at all
         read.unpersist()
-        return SparkRun({"documents": [], "clusters": [], "related": []}, rejected)
+        return SparkRun({"documents": [], "clusters": [], "related": []}, rejected, passed)
     copied = spark.sparkContext.broadcast({(c[0], c[1]) for c in copies})
     unique = read.filter(lambda d: not isinstance(d, Rejected) and (d.path, d.order) not in copied.value)
     unique = unique.persist(StorageLevel.MEMORY_AND_DISK)
@@ -143,7 +151,7 @@ def dedupe_spark(
     report = _report(doc_rows + copy_rows, [(kind, r) for kind, r in found if kind != "doc"], copies)
     for rdd in (rows, pairs, unique):
         rdd.unpersist()
-    return SparkRun(report, rejected)
+    return SparkRun(report, rejected, passed)
 
 
 PER_PARTITION = 500  # notices a shuffle partition holds at least: a small batch is not spread thin
@@ -162,7 +170,7 @@ def _summary(r: Document | Rejected) -> tuple[str, Any]:
 
 
 def _read(spark: Any, paths: tuple[str, ...], parquet_in: str | None, config: DedupeConfig, ncfg: NormalizeConfig,
-          max_bytes: int, follow_symlinks: bool) -> tuple[Any, list[Rejected]]:  # fmt: skip
+          max_bytes: int, follow_symlinks: bool) -> tuple[Any, Found]:  # fmt: skip
     """Documents (or Rejected) of the files, ordered as the in-process engine orders them (the
     order ``discover`` finds them in), or of a Parquet table's rows (ordered by path)."""
     sc = spark.sparkContext
@@ -177,7 +185,7 @@ def _read(spark: Any, paths: tuple[str, ...], parquet_in: str | None, config: De
                              f"{', '.join(table.columns)}): a notice table holds path (string) and bytes (binary)")  # fmt: skip
         rows = table.select("path", "bytes").orderBy("path").rdd.zipWithIndex()
         flat = rows.map(lambda x: (x[0][0], x[0][1], x[1]))
-        return flat.mapPartitions(lambda it: read_bytes_rows(it, ncfg, config, max_bytes)), []
+        return flat.mapPartitions(lambda it: read_bytes_rows(it, ncfg, config, max_bytes)), Found()
     found = discover(paths, follow_symlinks, max_bytes)
     if not found.files and not found.rejected:
         raise NothingToRead(
@@ -185,7 +193,7 @@ def _read(spark: Any, paths: tuple[str, ...], parquet_in: str | None, config: De
         )
     tasks = [(p, i) for i, p in enumerate(found.files)]
     slices = max(1, min(sc.defaultParallelism * 4, len(tasks) // 16 + 1))  # files read are worth spreading
-    return sc.parallelize(tasks, slices).mapPartitions(lambda it: read_files(it, ncfg, config, max_bytes)), found.rejected
+    return sc.parallelize(tasks, slices).mapPartitions(lambda it: read_files(it, ncfg, config, max_bytes)), found
 
 
 def _copies(docs: list[tuple[int, str, str, str]]) -> list[tuple[str, int, str, str, tuple[int, str, str]]]:
