@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import chardet
 
-from normalize.errors import DecodeError
+from normalize.errors import DecodeError, NotText
 
 # chardet reports GB2312/GBK/GB18030 for simplified Chinese; GB18030 is a superset of all three.
 # Big5 pages often carry Hong Kong characters that only Big5-HKSCS has.
@@ -144,6 +144,15 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         if plausibility(best[0]) > plausibility(utf8):
             return _checked(Decoded(best[0], best[1], 0.5, "plausibility"))
         return _checked(Decoded(utf8, "utf-8", 0.5, "utf-8"))
+    head = data[:65536]
+    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), 11, *range(14, 32), 127))
+    if controls >= 0.01 * len(head):
+        raise NotText(
+            f"binary data of a format not read here ({controls} control bytes in its first {len(head):,}, "
+            "and no encoding decodes it)",
+            "binary file",
+            "if it is text in an unusual encoding, name that encoding with --encoding",
+        )
     raise DecodeError("no encoding decodes these bytes cleanly", guess=name)
 
 
@@ -224,8 +233,10 @@ def _checked(decoded: Decoded) -> Decoded:
     """Reject text that is really binary: control characters other than tab, newline, form feed."""
     controls = len(_CONTROL.findall(decoded.text[:65536]))
     if controls > 0 and controls >= 0.01 * min(len(decoded.text), 65536):
-        raise DecodeError(
-            f"decoded as {decoded.encoding} but {controls} control characters remain: this looks binary",
-            guess=decoded.encoding,
+        raise NotText(
+            f"binary data of a format not read here ({controls} control characters in its first "
+            f"{min(len(decoded.text), 65536):,} characters, decoded as {decoded.encoding})",
+            "binary file",
+            "if it is text in an unusual encoding, name that encoding with --encoding",
         )
     return decoded

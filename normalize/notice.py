@@ -30,6 +30,8 @@ _SENTENCE = re.compile(
 )
 MIN_CJK_SHARE = 0.10  # less than this share of the text is Chinese: no Chinese notice (a real one has 60% and up)
 MIN_CODE_TOKENS = 20  # from this many tags or code tokens, a text of little Chinese is a page's source
+MAX_SENTENCES = 10  # counted up to this many: only none, or fewer than a page's, matters
+SAMPLE = 1_000_000  # characters measured at each end of a very long text
 MAX_CJK_WITHOUT_SENTENCE = 300  # a text without one sentence longer than this is a table, kept
 
 
@@ -49,8 +51,15 @@ class NoticeFacts:
 
     @classmethod
     def of(cls, text: str) -> NoticeFacts:
+        """Counted without a list of matches, and sentences only up to :data:`MAX_SENTENCES` (a
+        notice has one early); a text over 2 million characters is measured on its first and last
+        million (what it is shows there), so that a 100 MB text costs what a 2 MB one does."""
+        text = text if len(text) <= 2 * SAMPLE else f"{text[:SAMPLE]}\n{text[-SAMPLE:]}"
         visible = len(text) - sum(text.count(ch) for ch in " \t\n\f\u3000")
-        return cls(len(_CJK.findall(text)), visible, len(_CODE.findall(text)), len(_SENTENCE.findall(text)))
+        cjk = len(text) - len(_CJK.sub("", text))
+        code = sum(1 for _ in _CODE.finditer(text))
+        sentences = sum(1 for _, _ in zip(_SENTENCE.finditer(text), range(MAX_SENTENCES), strict=False))
+        return cls(cjk, visible, code, sentences)
 
     def refusal(self) -> str | None:
         """Why this text is not a notice, with the figures; None when it is one."""
