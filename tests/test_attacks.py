@@ -542,3 +542,15 @@ def test_a_log_line_about_a_file_name_that_is_not_utf8_is_written():
 
     line = log.encode([Reject(path=os.fsdecode(b"batch/\xff\xfe.txt"), reason="is empty")])
     assert b'"path": "batch/%FF%FE.txt"' in line
+
+
+def test_verify_takes_an_extracted_file_s_format_as_its_encoding(tmp_path):
+    """A Word or PDF file's text is extracted, not decoded: its row's encoding is 'pdf', 'docx'…"""
+    from tests.conftest import DATA
+
+    root = tmp_path / "corpus"
+    files = [DATA / "formats" / n for n in ("东莞_人才入户_2015.pdf", "published_三明_2020.docx")]
+    assert run("ingest", *map(str, files), "--corpus", str(root))[0] == 0
+    assert {r["encoding"] for r in manifest_rows(root)} == {"pdf", "docx"}
+    code, _, err = run("verify", "--corpus", str(root))
+    assert code == 0, err

@@ -101,7 +101,6 @@ def column_problems(root: Path, frame: pl.DataFrame) -> list[str]:
     known_flags = set(FLAGS)
     checks: list[tuple[str, Callable[[Any], bool], str]] = [
         ("relation", lambda v: v in RELATIONS, f"is not one of {', '.join(RELATIONS)}"),
-        ("encoding", _codec, "is not an encoding Python knows"),
         ("confidence", lambda v: 0.0 <= v <= 1.0, "is not in [0, 1]"),
         ("similarity", lambda v: 0.0 <= v <= 1.0, "is not in [0, 1]"),
         ("chars", lambda v: v >= 0, "is negative"),
@@ -121,6 +120,11 @@ def column_problems(root: Path, frame: pl.DataFrame) -> list[str]:
                 out.append(f"manifest.csv row {path}: {name} {value!r} {what}; restore the manifest from version "
                            "control (git checkout -- manifest.csv)")  # fmt: skip
     out += chain_problems(frame)
+    for path, value, form in frame.select("path", "encoding", "format").drop_nulls("encoding").iter_rows():
+        # a Word or PDF file's text was extracted, not decoded: its encoding is its format's name
+        if value and not _codec(value) and value != (form or "").split(" ")[0]:
+            out.append(f"manifest.csv row {path}: encoding {value!r} is not an encoding Python knows nor the row's "
+                       "format; restore the manifest from version control (git checkout -- manifest.csv)")  # fmt: skip
     for seq in frame.filter(pl.col("seq").is_duplicated())["seq"].unique().sort().to_list():
         paths = frame.filter(pl.col("seq") == seq)["path"].to_list()
         out.append(f"manifest.csv: seq {seq} is on {len(paths)} rows ({', '.join(paths[:3])}); each ingestion "
