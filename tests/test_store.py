@@ -403,7 +403,7 @@ def test_ingesting_the_same_folders_again_writes_nothing_not_even_their_refusals
         code, out, err = run("ingest", str(folder), "--corpus", str(root))
         assert code == 2 and "rejected" in err and "0 new original(s)" in out
         assert folder_state(root) == before  # the log gains no reject or same-bytes line, nothing is touched
-    (folder / "empty.txt").write_bytes(b"\x00\x01")  # refused again, for another reason: that is logged
+    (folder / "empty.txt").write_bytes(b"404 Page not found")  # refused again, for another reason: that is logged
     run("ingest", str(folder), "--corpus", str(root))
     assert len(log_lines(root)) == len(before["decisions.jsonl"][1].splitlines()) + 1
 
