@@ -46,8 +46,10 @@ class _Commands(click.Group):
         except DedupeError as exc:
             raise Unusable(str(exc)) from exc
         except sqlite3.OperationalError as exc:  # the cache cannot be written: a full disk, a read-only folder
-            raise Unusable(f"the corpus's cache cannot be written ({exc}): free some space or make the corpus "
-                           "writable, then run the command again") from exc
+            raise Unusable(
+                f"the corpus's cache cannot be written ({exc}): free some space or make the corpus "
+                "writable, then run the command again"
+            ) from exc
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:
@@ -174,7 +176,9 @@ def compare_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             config = DedupeConfig(near_threshold=threshold or DedupeConfig.near_threshold, vectorized=vectorized)
         limits = {"max_bytes": kw.pop("max_bytes"), "follow_symlinks": kw.pop("follow_symlinks")}
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        return fn(*args, config=config, jobs=jobs or cores, ncfg=NormalizeConfig(encoding=encoding), limits=limits, **kw)
+        return fn(
+            *args, config=config, jobs=jobs or cores, ncfg=NormalizeConfig(encoding=encoding), limits=limits, **kw
+        )
 
     return wrapper
 
@@ -248,7 +252,9 @@ def dedupe_command(
         raise BadInput("none of the files could be read as a notice (see the reasons above)")
     _note(*(dedupe_files(result) if _verbose() else ()))
     as_json = as_json or fmt == "json"
-    click.echo(_readable(json.dumps(result_json(result), ensure_ascii=False, indent=2) if as_json else format_dedupe(result)))
+    click.echo(
+        _readable(json.dumps(result_json(result), ensure_ascii=False, indent=2) if as_json else format_dedupe(result))
+    )
     sys.exit(2 if len(docs) < len(results) else 0)
 
 
@@ -399,7 +405,9 @@ def verify_command(corpus_dir: str) -> None:
 
 def _correction(kind: str, what: str) -> None:
     @main.command(kind, help=_help(what))
-    @click.argument("notices", nargs=-1, required=True, metavar="NOTICE" if kind in ("canonical", "withdraw") else "A B")
+    @click.argument(
+        "notices", nargs=-1, required=True, metavar="NOTICE" if kind in ("canonical", "withdraw") else "A B"
+    )
     @click.option("--reason", required=True, help="Why: recorded in the decision log with who and when.")
     @click.option("--by", default=None, help="Who decides [default: the user name].")
     @corpus_option
@@ -505,6 +513,10 @@ def rekey_command(corpus_dir: str, threshold: float | None, jobs: int | None) ->
     for name, old, new in changed:
         click.echo(f"{name}: {old} → {new}")
     click.echo(f"{corpus.root / 'config.toml'} written, cache made anew ({len(changed)} setting(s) changed)")
+    if corpus.rewritten_texts:
+        click.echo(
+            f"{corpus.rewritten_texts} canonical text(s) written anew: this version's normalization reads them differently"
+        )
 
 
 @main.command("history", help=_help("What happened to one notice: its manifest row and every decision about it."))

@@ -112,3 +112,17 @@ def test_a_damaged_config_toml_is_a_corpus_problem(corpus):
     (corpus / "config.toml").write_text("[dedupe]\nnear_threshold = 'high'\n", encoding="utf-8")
     code, _, err = run("check", SEEDS, "--corpus", corpus)
     assert code == 3 and "config.toml" in err
+
+
+def test_rekey_writes_anew_the_canonical_texts_an_earlier_normalization_wrote(corpus):
+    """A corpus made by an earlier version keeps the clean texts that version wrote; verify says so
+    and names rekey, which writes them anew from the originals."""
+    texts = sorted((corpus / "canonical").glob("*.txt"))
+    old = texts[0].read_text(encoding="utf-8")
+    texts[0].write_text(old.replace("\n", "\n\n", 3), encoding="utf-8")  # as an older normalization laid it out
+    code, out, err = run("verify", "--corpus", str(corpus))
+    assert code == 3 and "policy-dedup rekey writes the text anew" in out + err
+    code, out, _ = run("rekey", "--corpus", str(corpus))
+    assert code == 0 and "1 canonical text(s) written anew" in out
+    assert texts[0].read_text(encoding="utf-8") == old
+    assert run("verify", "--corpus", str(corpus))[0] == 0

@@ -257,9 +257,22 @@ class Corpus:
         self._asked, self._settings = (None, None), wanted
         with self._locked():
             settings.write(self.root, wanted)
-        with self.session():
-            pass  # the cache, keyed by the settings, is made anew and filled from the originals
+        with self.session() as (view, _):  # the cache, keyed by the settings, is made anew from the originals
+            self.rewritten_texts = self._rewrite_texts(view.manifest)
         return recorded.differences(wanted)
+
+    def _rewrite_texts(self, frame: pl.DataFrame) -> int:
+        """Canonical texts an earlier normalization wrote, made anew from their originals: how many."""
+        from dedupe.store.journal import atomic_write
+        from dedupe.store.verify import stale_texts
+
+        texts = {p.stem for p in (self.root / "canonical").glob("*.txt")}
+        active = frame.filter(pl.col("is_canonical") & (pl.col("status") == "active"))
+        stale = stale_texts(self.root, active, texts)
+        with self._locked():
+            for cluster, _, text in stale:
+                atomic_write(self.root / "canonical" / f"{cluster}.txt", lambda p, t=text: p.write_text(t, "utf-8"))
+        return len(stale)
 
     def _shared(self, frame: pl.DataFrame, cache: Cache) -> RedisIndex | None:
         """The Redis index when one is named, topped up with notices it lacks (after a crash)."""
@@ -377,7 +390,9 @@ class Corpus:
         before = view.manifest if before is None else before
         plan.notes += vouch(self.root, before.height)  # never add to a log the manifest cannot vouch for
         frame = self._manifest_after(view, plan, now, batch_label)
-        frame = chained.with_chains(frame, self._fetcher(view, plan), chained.logged(self.decisions_path, plan.decisions))
+        frame = chained.with_chains(
+            frame, self._fetcher(view, plan), chained.logged(self.decisions_path, plan.decisions)
+        )
         self.raw.mkdir(exist_ok=True)
         (self.root / "canonical").mkdir(exist_ok=True)
         tmp = f".manifest.csv.{txn}"
@@ -409,7 +424,10 @@ class Corpus:
         """The notices of a landing's manifest: those the plan holds (new ones are not cached yet), the rest cached."""
         held = {m.id: m for c in (plan.result.clusters if plan.result else ()) for m in c.members}
         held.update({a.doc.id: a.doc for a in plan.additions})
-        return lambda ids: {**view.cache.fetch([i for i in ids if i not in held]), **{i: held[i] for i in ids if i in held}}
+        return lambda ids: {
+            **view.cache.fetch([i for i in ids if i not in held]),
+            **{i: held[i] for i in ids if i in held},
+        }
 
     def _record_settings(self, new: bool) -> None:
         """Write config.toml when the corpus has none (a new one, or one made before it existed: it
@@ -474,8 +492,6 @@ def _refusal(d: Decision) -> tuple[str, str, str]:
     if isinstance(d, (Reject, SameBytes)):
         return (str(d.kind), d.path, d.as_path if isinstance(d, SameBytes) else d.reason or "")
     return ("", "", "")
-
-
 
 
 def _clusters(frame: pl.DataFrame) -> set[str]:

@@ -69,7 +69,9 @@ def _verify(root: Path) -> tuple[int, list[str]]:
             problems.append(f"{path}: its bytes changed since it was ingested (sha256 {found[:16]}…, not {sha[:16]}…)")
     files, hidden, links = _files(root / "raw")
     for extra in sorted(files - listed):
-        problems.append(f"{extra}: in raw/ but not in the manifest; ingest it (policy-dedup ingest {extra}) or remove it")
+        problems.append(
+            f"{extra}: in raw/ but not in the manifest; ingest it (policy-dedup ingest {extra}) or remove it"
+        )
     problems += [f"{p}: a hidden file in raw/, which holds only originals; remove it" for p in sorted(hidden - listed)]
     problems += [f"{p}: a symbolic link in raw/, which holds only originals; remove it" for p in sorted(links - listed)]
     try:
@@ -85,7 +87,9 @@ def _verify(root: Path) -> tuple[int, list[str]]:
     problems += _cache_problems(root / ".cache" / "index.sqlite")
     clusters = set(frame.filter(frame["is_canonical"])["cluster"].to_list())
     texts = {p.stem for p in (root / "canonical").glob("*.txt")} if (root / "canonical").is_dir() else set()
-    problems += [f"canonical/{c}.txt: missing; run policy-dedup ingest again to write it" for c in sorted(clusters - texts)]
+    problems += [
+        f"canonical/{c}.txt: missing; run policy-dedup ingest again to write it" for c in sorted(clusters - texts)
+    ]
     problems += [f"canonical/{c}.txt: no cluster has this id; remove it" for c in sorted(texts - clusters)]
     problems += _stale_texts(root, frame.filter(pl.col("is_canonical") & (pl.col("status") == "active")), texts)
     return frame.height, problems
@@ -140,7 +144,9 @@ def column_problems(root: Path, frame: pl.DataFrame) -> list[str]:
 def chain_problems(frame: pl.DataFrame) -> list[str]:
     """A chain's columns given together, and each chain with one current version at most."""
     out = []
-    given = frame.select("path", *(pl.col(c).is_not_null().alias(c) for c in ("chain", "chain_position", "chain_status")))
+    given = frame.select(
+        "path", *(pl.col(c).is_not_null().alias(c) for c in ("chain", "chain_position", "chain_status"))
+    )
     for path, *has in given.iter_rows():
         if any(has) and not all(has):
             out.append(f"manifest.csv row {path}: chain, chain_position and chain_status are given together or not at "
@@ -201,16 +207,14 @@ def _cache_problems(path: Path) -> list[str]:
             "originals (or delete it)"]  # fmt: skip
 
 
-def _stale_texts(root: Path, canonicals: pl.DataFrame, texts: set[str]) -> list[str]:
-    """Canonical texts that are not the clean text of their cluster's canonical original (a hand
-    edit of is_canonical, or of a text): the manifest and canonical/ must say the same. Each is read
-    as the corpus reads it: with its settings, and the ``--encoding`` the file was ingested with."""
+def stale_texts(root: Path, canonicals: pl.DataFrame, texts: set[str]) -> list[tuple[str, str, str]]:
+    """(cluster, path, clean text) of each canonical text that is not the clean text of its
+    cluster's canonical original: written by an earlier normalization, or edited by hand. Each
+    original is read as the corpus reads it: with its settings and the ``--encoding`` it was
+    ingested with."""
     from dedupe.store.settings import Settings, load
 
-    try:
-        ncfg = (load(root) or Settings()).normalize
-    except CorpusError as exc:
-        return [str(exc)]
+    ncfg = (load(root) or Settings()).normalize
     out = []
     for cluster, path, given in canonicals.select("cluster", "path", "given_encoding").iter_rows():
         if cluster not in texts or not (root / path).is_file():
@@ -220,9 +224,22 @@ def _stale_texts(root: Path, canonicals: pl.DataFrame, texts: set[str]) -> list[
         except NormalizeError:
             continue
         if (root / "canonical" / f"{cluster}.txt").read_text(encoding="utf-8", errors="replace") != expected:
-            out.append(f"canonical/{cluster}.txt is not the clean text of {path}, its cluster's canonical: "
-                       f"record the choice with policy-dedup canonical {path} --reason …")  # fmt: skip
+            out.append((cluster, path, expected))
     return out
+
+
+def _stale_texts(root: Path, canonicals: pl.DataFrame, texts: set[str]) -> list[str]:
+    """The manifest and canonical/ must say the same (see :func:`stale_texts`)."""
+    try:
+        stale = stale_texts(root, canonicals, texts)
+    except CorpusError as exc:
+        return [str(exc)]
+    return [
+        f"canonical/{cluster}.txt is not the clean text of {path}, its cluster's canonical: if this "
+        f"version's normalization reads it differently, policy-dedup rekey writes the text anew; if "
+        f"the manifest was edited, record the choice with policy-dedup canonical {path} --reason …"
+        for cluster, path, _ in stale
+    ]
 
 
 def _files(raw: Path) -> tuple[set[str], set[str], set[str]]:
