@@ -21,6 +21,7 @@ check-corpus: $(BIN)/policy-dedup
 
 lint: $(BIN)/policy-dedup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: lint
 	$(BIN)/python -m pytest

@@ -128,8 +128,10 @@ def main() -> None:
     parser.add_argument("--folders", default=",".join(FOLDERS))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    print("| folder | files | chains (labelled) | pair precision | pair recall | current right | places mixed "
-          "| repeals found (reported) | article changes found | reported that are right | seconds |")
+    print(
+        "| folder | files | chains (labelled) | pair precision | pair recall | current right | places mixed "
+        "| repeals found (reported) | article changes found | reported that are right | seconds |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     misses: list[str] = []
     for name in args.folders.split(","):

@@ -86,7 +86,9 @@ def need(realdata: Path, *folders: str) -> None:
     missing = [f for f in folders if not (realdata / f).is_dir()]
     if not missing:
         return
-    lines = [f"this benchmark reads {', '.join(f'{realdata / f}/' for f in missing)}, which {'is' if len(missing) == 1 else 'are'} not there:"]
+    lines = [
+        f"this benchmark reads {', '.join(f'{realdata / f}/' for f in missing)}, which {'is' if len(missing) == 1 else 'are'} not there:"
+    ]
     lines += [f"  {describe(BY_FOLDER[f])}" if f in BY_FOLDER else f"  {f}/" for f in missing]
     lines.append(f"fetch the public ones with: python bench/data.py fetch --to {realdata}  (needs git and network)")
     print("\n".join(lines), file=sys.stderr)

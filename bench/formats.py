@@ -49,13 +49,17 @@ def main() -> None:
     print("| sniffed | outcome | files |\n|---|---|---|")
     for (kind, outcome), n in sorted(outcomes.items()):
         print(f"| {kind} | {outcome} | {n} |")
-    print(f"{len(files)} files, {size / 1e6:.1f} MB in {took:.1f} s: {len(files) / took:.0f} files/s, {size / 1e6 / took:.1f} MB/s")
+    print(
+        f"{len(files)} files, {size / 1e6:.1f} MB in {took:.1f} s: {len(files) / took:.0f} files/s, {size / 1e6 / took:.1f} MB/s"
+    )
     pairs(args.realdata / "wenming")
 
 
 def pairs(folder: Path) -> None:
     """Published vs exported copies of one regulation (one cluster), years of one title (apart)."""
-    docs = [d for i, p in enumerate(sorted(folder.rglob("*.doc*"))) if isinstance(d := read_document(str(p), i), Document)]
+    docs = [
+        d for i, p in enumerate(sorted(folder.rglob("*.doc*"))) if isinstance(d := read_document(str(p), i), Document)
+    ]
     result = find_duplicates(docs)
     cluster = {d.path: result.membership[d.id].cluster.id for d in docs if d.id in result.membership}
     by_title: dict[str, dict[str, list[str]]] = {}
@@ -79,7 +83,7 @@ def pairs(folder: Path) -> None:
                 else:
                     split += 1
         for i, y in enumerate(years):
-            for z in years[i + 1:]:
+            for z in years[i + 1 :]:
                 same = cluster[versions[y][0]] == cluster[versions[z][0]]
                 merged_years += same
                 apart += not same

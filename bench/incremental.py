@@ -215,7 +215,9 @@ def main() -> None:
         shutil.rmtree(aside, ignore_errors=True)
         (folder / ".cache").rename(aside)
         wall, peak, _ = timed("check", str(new), "--corpus", str(folder), "--jobs", str(args.jobs))
-        print(f"rebuilding the whole cache (check --jobs {args.jobs} without .cache/): {wall:.0f} s, peak {peak:.0f} MB")
+        print(
+            f"rebuilding the whole cache (check --jobs {args.jobs} without .cache/): {wall:.0f} s, peak {peak:.0f} MB"
+        )
         shutil.rmtree(aside)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", "import cli"], cwd=ROOT)

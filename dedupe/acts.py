@@ -24,8 +24,10 @@ _MARKERS = re.compile(
 _AMENDING_ACT = re.compile(r"修正案|修改决定|关于修改|关于废止")  # an act that amends another is not its version
 _DRAFT = re.compile(r"征求意见|征集意见|草案|送审稿|讨论稿|修订稿")
 # what a regulation's name ends with: an act, not a notice, a news item or a site's name
-_ACT_SUFFIX = re.compile(r"(?:条例|办法|规定|细则|规则|意见|决定|方案|规划|纲要|章程|法|标准|准则|制度|目录|清单|指引|"
-                         r"指南|措施|规程|守则|规范|实施方案)$")
+_ACT_SUFFIX = re.compile(
+    r"(?:条例|办法|规定|细则|规则|意见|决定|方案|规划|纲要|章程|法|标准|准则|制度|目录|清单|指引|"
+    r"指南|措施|规程|守则|规范|实施方案)$"
+)
 _TRIAL = re.compile(r"试行|暂行")
 _PLACE = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,8}?自治区)?"
@@ -40,7 +42,6 @@ _HEAD_PLACE = re.compile(
 _DATE_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NOT_A_PLACE = ("各", "本", "全", "该", "省、", "县级", "市级", "设区的", "所在地")  # 各省、自治区、直辖市人民代表大会…
 _NATIONAL = ("中华人民共和国", "全国人民代表大会", "国务院", "中国人民解放军")  # a title naming the whole country
-
 
 
 def clean_title(title: str | None) -> str:
@@ -135,5 +136,3 @@ def version_date(doc: Document) -> str | None:
     dates = [meta.adopted, meta.approved, *(x.split()[0] for x in meta.amendments), *meta.dates]
     found = [d for d in dates if d and _DATE_KEY.match(d)]
     return max(found) if found else meta.effective
-
-

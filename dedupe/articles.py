@@ -165,7 +165,9 @@ def _same_number(before: str, after: str) -> bool:
     if not (_NUMERAL.match(before) and _NUMERAL.match(after)):
         return False
     try:
-        return _hundreds(before) == _hundreds(after) if "百" in before + after else cn_number(before) == cn_number(after)
+        return (
+            _hundreds(before) == _hundreds(after) if "百" in before + after else cn_number(before) == cn_number(after)
+        )
     except ValueError:
         return False
 

@@ -59,7 +59,6 @@ def band_pairs(matrix: np.ndarray, config: DedupeConfig) -> set[tuple[int, int]]
     return decode_pairs(np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64))
 
 
-
 def band_keys(matrix: np.ndarray, b: int, r: int) -> np.ndarray:
     """One signed 64-bit key per band of each row (rows × b, int64, as SQLite stores integers):
     the band's hash mixed with its number, so the bands of all numbers share one lookup column."""

@@ -14,9 +14,8 @@ that the reposts of one version stay one version.
 Versions are ordered by the facts of their heads (normalize.versions): the adoption, each
 amendment, the dates the head lines carry, and the effective date; a draft before the text it
 became, a 试行 rule before the definitive one. The latest final text is current, earlier ones are
-superseded, drafts are drafts (linked to the version they became), and a regulation that another
-notice of the corpus repeals (``《…》同时废止``) is repealed.
-"""
+superseded, drafts are drafts (linked to the version they became), and a regulation another
+notice repeals (``《…》同时废止``) is repealed."""
 
 from __future__ import annotations
 
@@ -51,6 +50,7 @@ SHARED_TEXT_ADOPTED = 0.02  # …or this much when both heads give the same adop
 SHARED_TEXT_PLACED = 0.05  # …or this much when the title names its place: a full revision rewrites most of it
 SHARED_TEXT = 0.3  # containment of the shorter body in the longer: a revision keeps this much at least
 CURRENT, SUPERSEDED, DRAFT_STATUS, REPEALED = "current", "superseded", "draft", "repealed"
+
 
 @dataclass(frozen=True)
 class Version:

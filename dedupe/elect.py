@@ -127,7 +127,9 @@ def describe(doc: Document, q: Quality, longest: int) -> str:
     meta = doc.normalized.meta
     has = [name for name, value in (("title", meta.title), ("文号", meta.doc_number), ("date", meta.date)) if value]
     parts = [
-        f"{doc.body_chars} key characters of body ({doc.body_chars / longest:.0%} of the longest)" if longest else "empty",
+        f"{doc.body_chars} key characters of body ({doc.body_chars / longest:.0%} of the longest)"
+        if longest
+        else "empty",
         "has " + ", ".join(has) if has else "no title, 文号 or date found",
         f"{q.problems} decode problem(s)" if q.problems else "no decode problems",
     ]

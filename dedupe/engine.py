@@ -95,7 +95,9 @@ class _Run:
     judged: dict[tuple[str, str], tuple[Verdict, str | None]] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     via: dict[str, str] = field(default_factory=dict)  # the relation that first merged each notice
-    edges: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)  # merged pairs: id → (other, relation, Jaccard)
+    edges: dict[str, list[tuple[str, str, float]]] = field(
+        default_factory=dict
+    )  # merged pairs: id → (other, relation, Jaccard)
     recluster: set[str] = field(default_factory=set)  # known notices whose clusters a correction changes
     pins: dict[str, tuple[int, str]] = field(default_factory=dict)  # canonicals chosen by hand: (order, reason)
 
@@ -151,6 +153,7 @@ def _verify(
     for k in range(n, len(run.pool)):
         joined.union(first.setdefault(recorded.get(run.pool[k].id, run.pool[k].id), k), k)
     verified = []
+
     def skip(i: int, j: int) -> bool:
         """Joined through others already, and nothing in their facts says they differ (a pair whose
         facts conflict is verified anyway: its veto must keep a chain from joining them)."""
@@ -188,8 +191,10 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
     nodes = sorted((docs[i] for i in batch_ids | member_ids), key=_sort_key)
     pos = {d.id: i for i, d in enumerate(nodes)}
     links = [*known.links(member_ids), *new_links]
-    merges = sorted((x for x in links if x.merges),
-                    key=lambda x: (STRENGTH[x.relation], -x.jaccard, *_apartness(docs.get(x.a), docs.get(x.b)), x.a, x.b))
+    merges = sorted(
+        (x for x in links if x.merges),
+        key=lambda x: (STRENGTH[x.relation], -x.jaccard, *_apartness(docs.get(x.a), docs.get(x.b)), x.a, x.b),
+    )
     vetoed = [x for x in links if x.veto and x.a in pos and x.b in pos]
     groups, refused = cluster(
         len(nodes),
@@ -234,8 +239,13 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
         clusters.append(found)
         for m in members:
             if m.id in old_cluster and old_cluster[m.id] != found.id:
-                why = "a merge by hand joined the clusters" if run.via.get(m.id) == "confirmed" else (
-                    f"a {run.via.get(m.id) or 'verified'} duplicate joined its cluster to {found.canonical.path}'s")
+                why = (
+                    "a merge by hand joined the clusters"
+                    if run.via.get(m.id) == "confirmed"
+                    else (
+                        f"a {run.via.get(m.id) or 'verified'} duplicate joined its cluster to {found.canonical.path}'s"
+                    )
+                )
                 run.decisions.append(ClusterMerge(id=m.id, path=m.path, from_cluster=old_cluster[m.id], to=found.id,
                                                   reason=why))  # fmt: skip
     clusters.sort(key=lambda c: (c.canonical.path, c.id))
@@ -261,8 +271,12 @@ def _apartness(a: Document | None, b: Document | None) -> tuple[int, int, int, i
     if a is None or b is None:
         return (1, 1, 1, 0)
     na, nb = a.normalized, b.normalized
-    return (int(a.text != b.text), int(na.encoding != nb.encoding), int(na.describe_format() != nb.describe_format()),
-            abs(a.size - b.size))
+    return (
+        int(a.text != b.text),
+        int(na.encoding != nb.encoding),
+        int(na.describe_format() != nb.describe_format()),
+        abs(a.size - b.size),
+    )
 
 
 def _elect(

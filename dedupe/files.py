@@ -93,7 +93,10 @@ def _named_link_outside(path: str, paths: Iterable[str]) -> str | None:
     if not os.path.islink(path):
         return None
     real = os.path.realpath(path)
-    folders = [os.path.realpath(os.path.dirname(path) or "."), *(os.path.realpath(p) for p in paths if os.path.isdir(p))]
+    folders = [
+        os.path.realpath(os.path.dirname(path) or "."),
+        *(os.path.realpath(p) for p in paths if os.path.isdir(p)),
+    ]
     return None if any(_inside(real, f) for f in folders) else real
 
 
@@ -104,7 +107,9 @@ def printable(text: str) -> str:
     """``text`` with the bytes of a file name that are not UTF-8 (Python holds them as lone
     surrogates) written as ``%FF``: what a manifest, a log line or a terminal can take. A name is
     read with its real bytes; it is shown, and copied into raw/, under this one."""
-    return _SURROGATE.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02X}" if "\udc80" <= m.group() <= "\udcff" else "\ufffd", text)
+    return _SURROGATE.sub(
+        lambda m: f"%{ord(m.group()) - 0xDC00:02X}" if "\udc80" <= m.group() <= "\udcff" else "\ufffd", text
+    )
 
 
 def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int = MAX_BYTES) -> Found:

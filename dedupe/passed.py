@@ -35,7 +35,9 @@ def by_name(path: str) -> Skipped | None:
     name = os.path.basename(path)
     suffix = os.path.splitext(name)[1].lower()
     if suffix in RESOURCES:
-        return Skipped(path, f"is {RESOURCES[suffix]} ({suffix}) a saved web page uses, not a notice", "web page resource")
+        return Skipped(
+            path, f"is {RESOURCES[suffix]} ({suffix}) a saved web page uses, not a notice", "web page resource"
+        )
     if name.lower() in SYSTEM_FILES:
         return Skipped(path, f"is {SYSTEM_FILES[name.lower()]}, not a notice", "system file")
     return None

@@ -40,12 +40,6 @@ def positional_hashes64(key: str, n: int = 5) -> np.ndarray:
     return h
 
 
-
-
-
-
-
-
 def shingle_hashes64(key: str, n: int = 5) -> np.ndarray:
     """Sorted unique 64-bit hashes of the key's character n-grams.
 

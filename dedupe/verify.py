@@ -41,14 +41,6 @@ class Verdict:
         return self.relation in MERGING
 
 
-
-
-
-
-
-
-
-
 def shared_passage_chars(
     key_a: str, shingles_b: np.ndarray, config: DedupeConfig, grams: np.ndarray | None = None
 ) -> int:

@@ -131,7 +131,9 @@ def _diff_line(line: str) -> str:
 
 
 # an item number alone (（二）, 3.): one copy has the list numbers Word generated, the other lost them
-_ITEM_LABEL = re.compile(r"^(?:[（(]?[一二三四五六七八九十百\d]{1,4}[）)、.．]?|第[一二三四五六七八九十百\d]{1,4}[章节条款编])$")
+_ITEM_LABEL = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十百\d]{1,4}[）)、.．]?|第[一二三四五六七八九十百\d]{1,4}[章节条款编])$"
+)
 
 
 def _counts(text: str) -> bool:

@@ -37,7 +37,9 @@ PAGE_NUMBER = re.compile(
 FORM_FEED = "\f"
 # a browser print-out's header: the page's title and its address (often cut short with …), or the
 # address alone; a line that points the reader to an address (网址：, 详见, 登录) is the notice's own
-_URL_LINE = re.compile(r"^(?P<before>[^。，；：:（(\[,;!?！？、]{0,100}?)\s*(?:https?://|www\.)[\x21-\x7e]*[A-Za-z0-9/=_~#%&.-]$")
+_URL_LINE = re.compile(
+    r"^(?P<before>[^。，；：:（(\[,;!?！？、]{0,100}?)\s*(?:https?://|www\.)[\x21-\x7e]*[A-Za-z0-9/=_~#%&.-]$"
+)
 _POINTS_TO = re.compile(r"(?:网址|网站|链接|详见|见|登录|访问|查询|下载|点击|地址)\s*$")
 _STAMP_LINE = re.compile(rf"^{_STAMP}$")
 
@@ -50,6 +52,7 @@ def is_print_header(line: str) -> bool:
     if ("http" in s or "www." in s) and (m := _URL_LINE.match(s)):
         return not _POINTS_TO.search(m.group("before"))
     return s[:1].isdigit() and _STAMP_LINE.match(s) is not None
+
 
 # Web boilerplate: exact lines, or short lines that start with a known phrase.
 _WEB_EXACT = re.compile(

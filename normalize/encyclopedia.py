@@ -24,8 +24,10 @@ _MARK = re.compile(r"\[\d{1,3}(?:\s*[-–,，]\s*\d{1,3})*\]")
 _NOTE = re.compile(r"^(?:本词条|词条标签|词条统计|浏览次数|编辑次数|最近更新|突出贡献者|百度百科内容由网友共同编辑)")
 _REFERENCES = re.compile(r"^参考资料\s*$")
 _EDIT_LINK = re.compile(r"^(?P<heading>\S.{0,30}?)\s*编辑$")
-_INFOBOX = re.compile(r"^(?:中文名|外文名|英文名|别\s*名|发文单位|发布单位|发文人|发文字号|发布时间|实施时间|施行时间|"
-                      r"性\s*质|类\s*别|所属|适用范围|目\s*录)")
+_INFOBOX = re.compile(
+    r"^(?:中文名|外文名|英文名|别\s*名|发文单位|发布单位|发文人|发文字号|发布时间|实施时间|施行时间|"
+    r"性\s*质|类\s*别|所属|适用范围|目\s*录)"
+)
 _TOC_ENTRY = re.compile(r"^\d{1,2}\s*\S.{0,30}$")
 HEAD = 40
 TAIL_REFERENCES = 30

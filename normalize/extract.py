@@ -332,7 +332,9 @@ def _pdf(data: bytes) -> Extracted:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise Unsupported(f"is a PDF that cannot be opened ({exc}): it may be damaged or encrypted; give its text instead") from None
+        raise Unsupported(
+            f"is a PDF that cannot be opened ({exc}): it may be damaged or encrypted; give its text instead"
+        ) from None
     pages: list[str] = []
     try:
         for index in range(len(document)):

@@ -129,7 +129,11 @@ def remove_database_fields(lines: list[str], log: ChangeLog, facts: dict[str, st
         # a page's posting line with its counter (发布机构：… | 点击数：…) is site furniture, not a record
         pairs = _pairs(line) if len(line) <= 300 and not _COUNTER.search(line) else None
         far = seen > HEAD_LINES and not after_field  # further down, only a row of two fields, one a record's own
-        if not pairs or not _is_field_line(pairs, line) or (far and (len(pairs) < 2 or not _STRONG & {p for p, _ in pairs})):
+        if (
+            not pairs
+            or not _is_field_line(pairs, line)
+            or (far and (len(pairs) < 2 or not _STRONG & {p for p, _ in pairs}))
+        ):
             out.append(line)
             after_field = False
             continue

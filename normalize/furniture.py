@@ -173,7 +173,9 @@ def _window_kind(s: str, line: str) -> str | None:
     items = re.split(r"\s+|[|｜]", s)
     if nav and len(items) >= 3 and all(0 < len(item) <= MENU_ITEM for item in items) and not _SENTENCE.search(s):
         return "web-navigation"  # a menu's row: 热词 省政府权责清单 政府工作报告
-    if len(s) <= 100 and (_CLOCK_STAMP.match(s) or _TODAY.match(s) or (_DATE_LABEL.search(s) and _PAGE_LABELS.search(s))):
+    if len(s) <= 100 and (
+        _CLOCK_STAMP.match(s) or _TODAY.match(s) or (_DATE_LABEL.search(s) and _PAGE_LABELS.search(s))
+    ):
         return "web-page-info"
     if len(s) <= 100 and (_SITE_DATE.match(s) or (_ADDRESS.search(s) and _POSTED_ON.search(s))):
         return "web-page-info"  # the site and the posting date: 中国政府门户网站www.gov.cn 2005年08月01日来源：…
@@ -217,4 +219,6 @@ def is_footer_detail(line: str) -> bool:
     if len(_CONTACT.findall(s)) >= 2 or _HOST.match(s):
         return True
     # a signature (东莞市人民政府) or a date above the footer is the notice's own
-    return len(s) <= 10 and not re.search(r"[\d年月日]|^附", s) and not ORG_SUFFIX.search(s) and not TITLE_SUFFIX.search(s)
+    return (
+        len(s) <= 10 and not re.search(r"[\d年月日]|^附", s) and not ORG_SUFFIX.search(s) and not TITLE_SUFFIX.search(s)
+    )

@@ -10,9 +10,16 @@ from normalize.changes import ChangeLog
 _RULES: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
     ("markdown-comment", "<", re.compile(r"^\s*<!--.*?-->\s*$"), ""),
     # tags a scrape left in the text (``< span style="color: rgb(0,0,0)">``), not the text between them
-    ("markup-residue", "<", re.compile(
-        r"<\s*/?\s*(?:span|p|div|font|table|tbody|thead|tr|td|th|br|strong|b|i|u|em|a|img|o:p|section|center)"
-        r"(?:\s[^<>]{0,300})?/?\s*>", re.I), ""),
+    (
+        "markup-residue",
+        "<",
+        re.compile(
+            r"<\s*/?\s*(?:span|p|div|font|table|tbody|thead|tr|td|th|br|strong|b|i|u|em|a|img|o:p|section|center)"
+            r"(?:\s[^<>]{0,300})?/?\s*>",
+            re.I,
+        ),
+        "",
+    ),
     ("markdown-rule", "", re.compile(r"^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:=\s*){3,})$"), ""),
     ("markdown-heading", "#", re.compile(r"^\s{0,3}(?:#{1,6}\s+)+(.*?)\s*#*\s*$"), r"\1"),
     ("markdown-quote", ">", re.compile(r"^\s*(?:>\s?)+"), ""),

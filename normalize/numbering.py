@@ -153,6 +153,7 @@ def _rest(level: Level) -> tuple[str, str, str]:
 def _levels(abstract: ET.Element) -> dict[int, Level]:
     out = {}
     for lvl in abstract.findall(f"{W}lvl"):
+
         def val(tag: str, default: str, lvl: ET.Element = lvl) -> str:
             node = lvl.find(f"{W}{tag}")
             return node.get(f"{W}val", default) if node is not None else default

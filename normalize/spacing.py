@@ -89,7 +89,7 @@ def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
     if "第" in text:
         text = _ARTICLE_SEPARATOR.sub("\n\\1\u3000", text)
         if first := _FIRST_ARTICLE_SEPARATOR.match(text):  # the first line has no line break before it
-            text = f"{first.group(1)}\u3000{text[first.end():]}"
+            text = f"{first.group(1)}\u3000{text[first.end() :]}"
     if "年" in text:
         text = _join_spaced_years(text, log)
     text, first, n = _drop_cjk_spaces(text)

@@ -145,5 +145,3 @@ def _title_at(lines: list[str], title: str) -> int | None:
         if _squeeze(line) == whole:
             return pos
     return None
-
-

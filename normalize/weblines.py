@@ -158,5 +158,3 @@ def title_parts(title: str, outside: str) -> str | None:
     if notices:
         return max(notices, key=len)
     return keep[0] if keep else None
-
-

@@ -257,5 +257,3 @@ def _table_kind(table: etree._Element) -> tuple[str, list[list[str]]]:
     if wide < 2 or longest > 600 or (longest > 200 and longest * 2 > total):
         return "layout", rows
     return "data", rows
-
-

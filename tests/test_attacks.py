@@ -392,8 +392,13 @@ def test_a_tiny_page_is_refused_as_bad_input_by_every_command(corpus, tmp_path, 
         assert code == 2 and "tiny.html" in err, (args, err)
 
 
-@pytest.mark.parametrize("root", ["w:wordDocument xmlns:w='http://schemas.microsoft.com/office/word/2003/wordml'",
-                                  "pkg:package xmlns:pkg='http://schemas.microsoft.com/office/2006/xmlPackage'"])
+@pytest.mark.parametrize(
+    "root",
+    [
+        "w:wordDocument xmlns:w='http://schemas.microsoft.com/office/word/2003/wordml'",
+        "pkg:package xmlns:pkg='http://schemas.microsoft.com/office/2006/xmlPackage'",
+    ],
+)
 def test_word_xml_declaring_an_unknown_encoding_is_bad_input(corpus, tmp_path, root):
     name = root.split()[0]
     flat = tmp_path / "flat.doc"

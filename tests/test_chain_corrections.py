@@ -76,7 +76,10 @@ def test_verify_reads_a_manifest_without_chain_columns_and_checks_them_when_give
     assert out.exit_code == 3 and "has 2 current versions" in out.output
     manifest.write_text(text.replace(",superseded", ",obsolete"), encoding="utf-8")
     out = CliRunner().invoke(main, ["verify", "--corpus", str(corpus)])
-    assert out.exit_code == 3 and "chain_status 'obsolete' is not one of current, superseded, draft, repealed" in out.output
+    assert (
+        out.exit_code == 3
+        and "chain_status 'obsolete' is not one of current, superseded, draft, repealed" in out.output
+    )
 
 
 def test_link_joins_a_renamed_regulation_and_later_ingests_and_a_new_cache_obey_it(tmp_path: Path) -> None:
@@ -93,7 +96,10 @@ def test_link_joins_a_renamed_regulation_and_later_ingests_and_a_new_cache_obey_
     [entry] = [json.loads(line) for line in (corpus / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
                if '"link-by-hand"' in line]  # fmt: skip
     assert (entry["a"], entry["b"], entry["by"], entry["reason"]) == (old, new, "archivist", "renamed in 2019")
-    assert [c[1:] for c in (chain_cells(corpus, old), chain_cells(corpus, new))] == [("1", "superseded"), ("2", "current")]
+    assert [c[1:] for c in (chain_cells(corpus, old), chain_cells(corpus, new))] == [
+        ("1", "superseded"),
+        ("2", "current"),
+    ]
     again = runner.invoke(main, ["link", old, new, "--corpus", str(corpus)])
     assert again.exit_code == 0 and "in one chain already: nothing was changed or logged" in again.output
     ingest(corpus, LINYI)  # a later ingest writes the manifest anew: the link holds
@@ -132,10 +138,15 @@ def test_check_names_the_current_version_a_new_version_supersedes(tmp_path: Path
     assert out.exit_code == 0, out.output
     assert f"new version {BEIJING_2023}: a new version of {OLD} (it becomes the current version)" in out.output
     assert f"new       {BEIJING_2023}" not in out.output
-    found = json.loads(runner.invoke(main, ["check", str(BEIJING_2023), "--corpus", str(corpus), "--format", "json"]).output)
+    found = json.loads(
+        runner.invoke(main, ["check", str(BEIJING_2023), "--corpus", str(corpus), "--format", "json"]).output
+    )
     assert found["new"] == [] and found["new_versions"] == [
-        {"path": str(BEIJING_2023), "version_of": OLD, "status": "current", "chain_current": str(BEIJING_2023)}]
-    plain = runner.invoke(main, ["check", str(DATA / "东营市制定地方性法规条例(2016-03-30).md"), "--corpus", str(corpus)])
+        {"path": str(BEIJING_2023), "version_of": OLD, "status": "current", "chain_current": str(BEIJING_2023)}
+    ]
+    plain = runner.invoke(
+        main, ["check", str(DATA / "东营市制定地方性法规条例(2016-03-30).md"), "--corpus", str(corpus)]
+    )
     assert "new version" not in plain.output  # another city's rule of the same name is new
 
 

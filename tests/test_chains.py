@@ -74,10 +74,14 @@ def test_reposts_of_one_version_stay_one_version() -> None:
     assert len(chains) == 1
     versions = chains[0].versions
     assert len(versions) == 2
-    assert {Path(p).name for p in versions[0].paths} == {"2019_商丘市文明行为促进条例.docx",
-                                                       "商丘市文明行为促进条例_商丘市人民代表大会常务委员会_2019-11-13.docx"}
-    assert {Path(p).name for p in versions[1].paths} == {"2022_商丘市文明行为促进条例.docx",
-                                                       "商丘市文明行为促进条例_商丘市人民代表大会常务委员会_2022-11-15.docx"}
+    assert {Path(p).name for p in versions[0].paths} == {
+        "2019_商丘市文明行为促进条例.docx",
+        "商丘市文明行为促进条例_商丘市人民代表大会常务委员会_2019-11-13.docx",
+    }
+    assert {Path(p).name for p in versions[1].paths} == {
+        "2022_商丘市文明行为促进条例.docx",
+        "商丘市文明行为促进条例_商丘市人民代表大会常务委员会_2022-11-15.docx",
+    }
     assert versions[1].status == "current" and versions[1].amendments == ("2022-08-25 修正",)
 
 
@@ -150,7 +154,9 @@ def test_dedupe_json_and_text_carry_the_chain() -> None:
     assert chains[0]["current"] == str(BEIJING_2023)
     assert chains[0]["why"] == [f"{BEIJING_2017} ~ {BEIJING_2023}: the same act, 80% of the shorter text shared"]
     assert [(v["canonical"], v["status"]) for v in chains[0]["versions"]] == [
-        (str(BEIJING_2017), "superseded"), (str(BEIJING_2023), "current")]
+        (str(BEIJING_2017), "superseded"),
+        (str(BEIJING_2023), "current"),
+    ]
     text = runner.invoke(main, ["dedupe", *paths]).output
     assert f"current    2023-07-28  {BEIJING_2023}" in text
     assert "0 duplicates, 1 chain(s) of versions" in text.splitlines()[-1]
@@ -166,14 +172,23 @@ def test_versions_command_shows_the_chain_and_what_changed(tmp_path: Path) -> No
     assert runner.invoke(main, ["-q", "ingest", str(src), "--corpus", str(corpus)]).exit_code == 0
     out = runner.invoke(main, ["versions", BEIJING_2017.name, "--corpus", str(corpus)])
     assert out.exit_code == 0, out.output
-    assert out.output.startswith("北京市制定地方性法规条例 [北京市]: 2 versions, current raw/北京市制定地方性法规条例(2023-07-28).md")
+    assert out.output.startswith(
+        "北京市制定地方性法规条例 [北京市]: 2 versions, current raw/北京市制定地方性法规条例(2023-07-28).md"
+    )
     assert "第十五条 → 第二十条 amended: 进行立法调研 → 提前参与" in out.output
     found = json.loads(runner.invoke(main, ["versions", "北京市制定地方性法规条例", "--corpus", str(corpus),
                                             "--format", "json"]).output)  # fmt: skip
     assert found["current"] == "raw/北京市制定地方性法规条例(2023-07-28).md"
     moved = [c for c in found["changes"][0]["changes"] if (c["old"], c["new"]) == ("第十五条", "第二十条")]
-    assert moved == [{"kind": "amended", "old": "第十五条", "new": "第二十条", "edits": [["进行立法调研", "提前参与"]],
-                      "similarity": moved[0]["similarity"]}]
+    assert moved == [
+        {
+            "kind": "amended",
+            "old": "第十五条",
+            "new": "第二十条",
+            "edits": [["进行立法调研", "提前参与"]],
+            "similarity": moved[0]["similarity"],
+        }
+    ]
     missing = runner.invoke(main, ["versions", LINYI.name, "--corpus", str(corpus)])
     assert missing.exit_code == 2 and "no chain of versions holds" in missing.output
 
@@ -193,4 +208,7 @@ def test_report_and_history_show_the_chain(tmp_path: Path) -> None:
     assert "a version of:\n  商丘市文明行为促进条例: 2 version(s)" in history
     page = runner.invoke(main, ["report", "--corpus", str(corpus), "--format", "html"]).output
     section = page[page.index('<div id="chains">') :]
-    assert "<h3>商丘市文明行为促进条例</h3>" in section and "<li>第二十一条 amended: ∅ → 提倡分餐制，使用公筷公勺，</li>" in section
+    assert (
+        "<h3>商丘市文明行为促进条例</h3>" in section
+        and "<li>第二十一条 amended: ∅ → 提倡分餐制，使用公筷公勺，</li>" in section
+    )

@@ -14,7 +14,6 @@ WEIHAI_A, WEIHAI_B = f"raw/{SEED_NAMES['002']}", f"raw/{SEED_NAMES['003']}"
 JINING_A, JINING_B = f"raw/{SEED_NAMES['000']}", f"raw/{SEED_NAMES['004']}"
 
 
-
 def rows(root: Path) -> dict[str, dict[str, str]]:
     return {r["path"]: r for r in manifest_rows(root)}
 
@@ -26,7 +25,9 @@ def same_cluster(root: Path, a: str, b: str) -> bool:
 
 def test_split_keeps_two_copies_apart_now_and_in_later_ingests(corpus, tmp_path):
     assert same_cluster(corpus, WEIHAI_A, WEIHAI_B)
-    code, out, err = run("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--by", "ana", "--corpus", str(corpus))
+    code, out, err = run(
+        "split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--by", "ana", "--corpus", str(corpus)
+    )
     assert code == 0, err
     assert "split-by-hand" in out
     assert not same_cluster(corpus, WEIHAI_A, WEIHAI_B)
@@ -50,7 +51,9 @@ def test_merge_joins_notices_the_tool_kept_apart(corpus):
     code, _, err = run("merge", JINING_A, JINING_B, "--reason", "same programme", "--corpus", str(corpus))
     assert code == 0, err
     assert same_cluster(corpus, JINING_A, JINING_B)
-    member = next(r for r in rows(corpus).values() if r["path"] in (JINING_A, JINING_B) and r["is_canonical"] == "false")
+    member = next(
+        r for r in rows(corpus).values() if r["path"] in (JINING_A, JINING_B) and r["is_canonical"] == "false"
+    )
     assert member["relation"] == "confirmed"
     shutil.rmtree(corpus / ".cache")
     assert run("ingest", str(DISTINCT), "--corpus", str(corpus))[0] == 0

@@ -21,7 +21,6 @@ from tests.test_store import DISTINCT, manifest_rows, rescraped_000, run
 VOLATILE = ("time", "ingest", "ingested_at")
 
 
-
 def batch(folder: Path) -> list[Path]:
     folder.mkdir()
     files = [rescraped_000(folder), folder / DISTINCT.name, folder / "北京.md"]

@@ -186,7 +186,9 @@ def test_the_manifest_says_what_was_extracted(tmp_path):
         formats = {Path(r["path"]).suffix: r["format"] for r in csv.DictReader(handle)}
     assert formats[".pdf"] == "pdf (9 pages)"
     assert formats[".docx"].startswith("docx (") and "paragraphs" in formats[".docx"]
-    assert (root / "raw" / "published_三明_2020.docx").read_bytes() == (FORMATS / "published_三明_2020.docx").read_bytes()
+    assert (root / "raw" / "published_三明_2020.docx").read_bytes() == (
+        FORMATS / "published_三明_2020.docx"
+    ).read_bytes()
 
 
 # -- formats found in a real archive's folders (mirror) ----------------------------------------
@@ -235,7 +237,10 @@ def test_a_spreadsheet_in_an_ole_file_is_not_called_binary_word():
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a PNG image, not a notice"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "is a JPEG image, not a notice"),
         (b"Rar!\x1a\x07\x01\x00", "is a RAR archive, not a notice: unpack it"),
-        (b"MZ\x90\x00\x03" + b"\x00" * 59 + b"This program cannot be run in DOS mode", "is a Windows program, not a notice"),
+        (
+            b"MZ\x90\x00\x03" + b"\x00" * 59 + b"This program cannot be run in DOS mode",
+            "is a Windows program, not a notice",
+        ),
         (b"\x00\x01\x02\x03 no known signature", "is binary data of a format not read here"),
     ],
 )

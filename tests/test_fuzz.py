@@ -26,7 +26,9 @@ from tests.conftest import SEEDS
 EXAMPLES = int(os.environ.get("POLICY_DEDUP_FUZZ_EXAMPLES", "0"))
 LONG_LINE = 1_000_000 if EXAMPLES else 100_000
 
-chinese = st.text(alphabet=st.sampled_from("关于印发通知各单位：，。（一）第条年月日市县区2023abc \n\u3000《》"), max_size=300)
+chinese = st.text(
+    alphabet=st.sampled_from("关于印发通知各单位：，。（一）第条年月日市县区2023abc \n\u3000《》"), max_size=300
+)
 encodings = st.sampled_from(["utf-8", "gb18030", "big5hkscs", "utf-16-le", "utf-16-be", "latin-1"])
 
 
@@ -78,7 +80,9 @@ def zip_bomb(draw: st.DrawFn) -> bytes:
 
 
 FORMATS = Path(__file__).resolve().parent / "data" / "formats"
-CONTAINERS = [(FORMATS / n).read_bytes() for n in ("published_三明_2020.docx", "东莞_人才入户_2015.pdf", "flat_opc_海南_2020.doc")]
+CONTAINERS = [
+    (FORMATS / n).read_bytes() for n in ("published_三明_2020.docx", "东莞_人才入户_2015.pdf", "flat_opc_海南_2020.doc")
+]
 
 
 @st.composite
@@ -90,8 +94,23 @@ def damaged_container(draw: st.DrawFn) -> bytes:
     return bytes(data[: draw(st.integers(1, len(data)))])
 
 
-TINY = ["<?xml", "<!--", "<?php", "<?", "<!", "<", "<!DOCTYPE html>", "<html>", "<html><body></body></html>", "-->",
-        "<![CDATA[", "<?xml version='1.0'?>", "<!-- -->", "<?xml ?><!DOCTYPE x [<!ENTITY a 'b'>]>", "\ufeff<?xml"]
+TINY = [
+    "<?xml",
+    "<!--",
+    "<?php",
+    "<?",
+    "<!",
+    "<",
+    "<!DOCTYPE html>",
+    "<html>",
+    "<html><body></body></html>",
+    "-->",
+    "<![CDATA[",
+    "<?xml version='1.0'?>",
+    "<!-- -->",
+    "<?xml ?><!DOCTYPE x [<!ENTITY a 'b'>]>",
+    "\ufeff<?xml",
+]
 
 
 @st.composite
@@ -120,7 +139,7 @@ def xml_declaration(draw: st.DrawFn) -> bytes:
                               st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=12)))  # fmt: skip
     opening, closing, body = draw(st.sampled_from(ROOTS))
     pi = "<?mso-application progid='Word.Document'?>" if "office" in opening else ""
-    text = (f"<?xml version='1.0' encoding='{encoding}'?>{pi}<{opening}>{body.format(draw(chinese))}</{closing}>")
+    text = f"<?xml version='1.0' encoding='{encoding}'?>{pi}<{opening}>{body.format(draw(chinese))}</{closing}>"
     return text.encode(draw(st.sampled_from(["utf-8", "gb18030", "utf-16-le"])), errors="ignore")
 
 

@@ -22,7 +22,6 @@ def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
                           timeout=timeout, stdin=subprocess.DEVNULL)  # fmt: skip
 
 
-
 @pytest.fixture
 def fifo_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "batch"
@@ -94,7 +93,9 @@ def test_links_that_leave_the_folder_are_refused(corpus, tmp_path):
     sources = {r["source"] for r in manifest_rows(corpus)}
     assert str(folder / "inside.txt") in sources and not any("leak" in s for s in sources)  # ok.md: same bytes
     assert not any("secret" in p.name or "leak" in p.name for p in (corpus / "raw").iterdir())
-    assert run("ingest", str(folder), "--corpus", str(corpus), "--follow-symlinks")[0] == 2  # the loop, the dangling link
+    assert (
+        run("ingest", str(folder), "--corpus", str(corpus), "--follow-symlinks")[0] == 2
+    )  # the loop, the dangling link
     assert any(r["source"] in (str(folder / "leak"), str(folder / "leak.txt")) for r in manifest_rows(corpus))
 
 

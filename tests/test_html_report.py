@@ -156,7 +156,7 @@ def test_html_lists_withdrawn_notices_with_who_and_why(wider):
 
 def test_html_collapses_clusters_and_diffs(wider):
     page = render(wider)
-    assert '<details class="group multi">' in page and "<details class=\"group multi\" open" not in page
+    assert '<details class="group multi">' in page and '<details class="group multi" open' not in page
     assert not re.search(r"<details[^>]*\bopen\b", page)  # nothing open until a click (or #open=all)
     cluster = page[page.index('<details class="group multi">') :]
     assert cluster.index('<details class="pair">') < cluster.index('<div class="diff">')  # each diff folded apart
@@ -188,7 +188,9 @@ def test_html_reads_only_the_notices_it_diffs(wider, monkeypatch):
     monkeypatch.setattr(Cache, "fetch", spy)
     render(wider)
     manifest = {r["path"]: r["id"] for r in __import__("polars").read_csv(wider / "manifest.csv").to_dicts()}
-    diffed = {SEED_NAMES[k] for k in ("000", "002", "003", "004")} | {f"{y}_商丘市文明行为促进条例.docx" for y in (2019, 2022)}
+    diffed = {SEED_NAMES[k] for k in ("000", "002", "003", "004")} | {
+        f"{y}_商丘市文明行为促进条例.docx" for y in (2019, 2022)
+    }
     assert set(fetched) == {manifest[f"raw/{name}"] for name in diffed}  # not 001 (withdrawn), no notice twice
 
 
@@ -205,7 +207,7 @@ def test_html_pages_through_notices_with_no_duplicate_and_keeps_the_why_column_r
     dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", out.as_uri() + "#open=all"], capture_output=True, text=True,
                          timeout=120).stdout  # fmt: skip
     singles = dom[dom.index('<table id="singles">') : dom.index('<script type="application/json"')]
-    assert singles.count("<tr data-flags") == 2 and "notices <span class=\"at\">1–2 of 4</span>" in dom
+    assert singles.count("<tr data-flags") == 2 and 'notices <span class="at">1–2 of 4</span>' in dom
     rendered = dict(x.split(":") for x in dom.split('data-rendered="', 1)[1].split('"', 1)[0].split(";"))
     assert int(rendered["why"]) >= 300  # the reason gets a third of the width, not ten characters
     page = subprocess.run([CHROMIUM, *flags, "--dump-dom", out.as_uri() + "#q=东营市条例"], capture_output=True,

@@ -120,7 +120,9 @@ def test_site_furniture_in_clean_text_is_removed_and_recorded(line, step):
 
 
 def test_page_numbers_in_table_cells_and_tag_residue_are_removed():
-    result = normalize("关于印发办法的通知\n| 在京注 | －2－ | 册登记 |\n< span style=\"color: rgb(0,0,0)\">第一条　为了规范管理。</span>")
+    result = normalize(
+        '关于印发办法的通知\n| 在京注 | －2－ | 册登记 |\n< span style="color: rgb(0,0,0)">第一条　为了规范管理。</span>'
+    )
     assert result.text == "关于印发办法的通知\n| 在京注 | 册登记 |\n第一条\u3000为了规范管理。"
     assert {c.step for c in result.changes} >= {"page-number", "markup-residue"}
 

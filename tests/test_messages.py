@@ -61,7 +61,9 @@ def _split_identical(tmp_path: Path) -> tuple[Path, str]:
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(text.encode("gb18030"))
     root = tmp_path / "corpus"
-    assert run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--corpus", str(root), "-j", "1").exit_code == 0
+    assert (
+        run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--corpus", str(root), "-j", "1").exit_code == 0
+    )
     done = run("split", "raw/a.txt", "raw/b.txt", "--reason", "two issuers", "--corpus", str(root))
     assert done.exit_code == 0, done.output
     return root, text
@@ -107,7 +109,10 @@ def test_verbose_ingest_says_what_happened_to_each_file(tmp_path):
     err = loud.stderr
     assert f"read {given / 'a_copy.txt'}: identical to {given / 'a.txt'}, another file given (the same bytes)" in err
     assert f"read {given / 'a.txt'}: the canonical of a cluster of 2, landed as raw/a.txt" in err
-    assert f"read {given / 'b_60.txt'}: a duplicate of raw/a.txt (contained, similarity 0.583), landed as raw/b_60.txt" in err
+    assert (
+        f"read {given / 'b_60.txt'}: a duplicate of raw/a.txt (contained, similarity 0.583), landed as raw/b_60.txt"
+        in err
+    )
     assert f"skipped {given / 'scan.png'}: " in err and f"rejected {given / 'cut.pdf'}: " in err
     again = run(*args, "--verbose", "--quiet")
     assert f"read {given / 'a.txt'}: already in the corpus as raw/a.txt" not in again.stderr  # --quiet wins

@@ -104,7 +104,11 @@ def test_the_server_answers_only_its_token_on_loopback_and_serves_no_file(corpus
         assert fetch(url)[0] == 200 and fetch(url + "static/review.js")[0] == 200
         assert fetch(base + "/not-the-token/")[0] == 404
         assert fetch(base + "/not-the-token/api/queue")[0] == 404
-        for probe in ("static/..%2F..%2Fstore%2Fcorpus.py", "static/..%2Fserver.py", "raw/2019_商丘市文明行为促进条例.docx"):
+        for probe in (
+            "static/..%2F..%2Fstore%2Fcorpus.py",
+            "static/..%2Fserver.py",
+            "raw/2019_商丘市文明行为促进条例.docx",
+        ):
             assert fetch(url + urllib.request.quote(probe, safe="/%"))[0] == 404, probe
         assert fetch(url + "api/queue", headers={"Host": "attacker.example:80"})[0] == 403
         status, text = fetch(url + "api/decide", {"action": "same", "notices": ["x", "y"], "reason": "", "by": "a"})
@@ -168,7 +172,9 @@ def test_a_queue_reviewed_by_keyboard_lands_in_the_log_and_the_manifest(corpus, 
         ready(1)
         assert body("count") == "3" and body("current").startswith("vetoed:")
         key("j")  # leave 长沙 for later
-        WebDriverWait(browser, 60).until(lambda _: body("current").startswith("borderline:") and body("state") == "ready")
+        WebDriverWait(browser, 60).until(
+            lambda _: body("current").startswith("borderline:") and body("state") == "ready"
+        )
         key("c", "the city site publishes this copy")  # 003, the web copy, represents its cluster
         ready(2)
         assert body("current").startswith("borderline:")  # 003 canonical now, 002 still below 0.995 to it
@@ -203,7 +209,10 @@ def test_a_queue_reviewed_by_keyboard_lands_in_the_log_and_the_manifest(corpus, 
     assert rows["raw/2023_营口市文明行为促进条例.docx"]["status"] == "withdrawn"
     assert rows["raw/003_4df78c131d5774f9.txt"]["is_canonical"]
     assert rows["raw/002_8106084470b39083.txt"]["cluster"] == rows["raw/003_4df78c131d5774f9.txt"]["cluster"]
-    assert rows["raw/2019_商丘市文明行为促进条例.docx"]["cluster"] != rows["raw/2022_商丘市文明行为促进条例.docx"]["cluster"]
+    assert (
+        rows["raw/2019_商丘市文明行为促进条例.docx"]["cluster"]
+        != rows["raw/2022_商丘市文明行为促进条例.docx"]["cluster"]
+    )
 
 
 def test_a_cluster_whose_canonical_is_flagged_waits_until_a_person_chooses(tmp_path):

@@ -41,7 +41,6 @@ def rescraped_000(folder: Path) -> Path:
     return path
 
 
-
 def manifest_rows(root: Path) -> list[dict[str, str]]:
     with (root / "manifest.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -181,7 +180,10 @@ def test_report_on_a_missing_corpus_says_what_to_do(tmp_path):
 
 
 def test_two_files_of_one_name_from_two_folders_both_land(corpus, tmp_path):
-    for name, text in (("a", DISTINCT.read_text(encoding="utf-8")), ("b", "关于开展专项检查的通知\n各单位：请于月底前报送材料。")):
+    for name, text in (
+        ("a", DISTINCT.read_text(encoding="utf-8")),
+        ("b", "关于开展专项检查的通知\n各单位：请于月底前报送材料。"),
+    ):
         (tmp_path / name).mkdir()
         (tmp_path / name / "index.html").write_text(f"<html><body><p>{text}</p></body></html>", encoding="utf-8")
     code, out, err = run("ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--corpus", str(corpus))

@@ -97,7 +97,9 @@ def report(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> dict[str, A
     }
 
 
-def new_versions(corpus: Corpus, docs: Sequence[Document], show: Callable[[Document], str]) -> dict[str, dict[str, Any]]:
+def new_versions(
+    corpus: Corpus, docs: Sequence[Document], show: Callable[[Document], str]
+) -> dict[str, dict[str, Any]]:
     """The new notices among ``docs`` that are versions of a regulation the corpus holds, by id: the
     corpus's version they follow (its chain's current one until now), and their status once ingested.
     Only the corpus's clusters whose titles hold the act's name are read (the act key decides)."""
@@ -116,7 +118,10 @@ def new_versions(corpus: Corpus, docs: Sequence[Document], show: Callable[[Docum
              "seq": seq + k} for k, d in enumerate(new.values(), 1)]  # fmt: skip
     frame = pl.concat([frame.select(rows[0].keys()), pl.DataFrame(rows, schema=frame.select(rows[0].keys()).schema)])
     with corpus.session() as (view, _):
-        fetch = lambda ids: {**view.cache.fetch([i for i in ids if i not in new]), **{i: new[i] for i in ids if i in new}}  # noqa: E731
+
+        def fetch(ids: list[str]) -> dict[str, Any]:
+            return {**view.cache.fetch([i for i in ids if i not in new]), **{i: new[i] for i in ids if i in new}}
+
         chains = manifest_chains(frame, fetch, logged(corpus.decisions_path))
     out = {}
     for chain in chains:
@@ -241,7 +246,9 @@ def format_github(report: dict[str, Any], corpus_root: Path) -> str:
     for item in report["duplicates"]:
         lines.append(annotation("error", "duplicate notice", duplicate_line(item), where(item["path"], top)))
     for item in report["rejected"]:
-        lines.append(annotation("error", "unreadable file", f"{item['path']}: {item['reason']}", where(item["path"], top)))
+        lines.append(
+            annotation("error", "unreadable file", f"{item['path']}: {item['reason']}", where(item["path"], top))
+        )
     for item in report["withdrawn"]:
         text = f"{item['path']} repeats {item['withdrawn']}, a withdrawn notice ({item['relation']}): {item['reason']}"
         lines.append(annotation("warning", "repeats a withdrawn notice", text, where(item["path"], top)))

@@ -29,6 +29,7 @@ MAX_PAIR_DIFFS = 300  # related and vetoed pairs shown with a diff
 DIFFS_PER_CLUSTER = 10  # members shown with a diff; the others are in the cluster's table
 MAX_DIFFS = 300  # diffs in the whole report, so that it stays a few MB at 10,000 notices
 
+
 def _histogram(values: Sequence[float], bins: int = 20) -> str:
     counts = [0] * bins
     for v in values:
@@ -115,7 +116,9 @@ def render_html(corpus: Corpus, base: Path | None = None) -> str:
         pairs = view.cache.pairs()
         paths = {v: k for k, v in ids.items()}
         vetoed_paths = {frozenset((paths.get(p["a"]), paths.get(p["b"]))) for p in pairs if p["veto"]}
-        apart = sorted(report["related"], key=lambda r: (frozenset((r["a"], r["b"])) not in vetoed_paths, -r["jaccard"]))
+        apart = sorted(
+            report["related"], key=lambda r: (frozenset((r["a"], r["b"])) not in vetoed_paths, -r["jaccard"])
+        )
         apart = apart[:MAX_PAIR_DIFFS]
         wanted = {c["canonical"] for c, shown in zip(multi, diffed, strict=True) if shown}
         wanted |= {m["path"] for shown in diffed for m in shown} | {r[k] for r in apart for k in ("a", "b")}
@@ -153,7 +156,9 @@ def _head(report: dict[str, Any], multi: int) -> str:
 
 
 def _clusters_intro(report: dict[str, Any]) -> str:
-    options = "".join(f'<option value="{_e(f)}">{_e(f)} ({info["count"]})</option>' for f, info in report["flags"].items())
+    options = "".join(
+        f'<option value="{_e(f)}">{_e(f)} ({info["count"]})</option>' for f, info in report["flags"].items()
+    )
     return (
         '<p class="note">Exact Jaccard of every verified pair; green from 0.8 (the near-duplicate threshold).</p>'
         '<h2>Clusters</h2><p><label>Search titles, 文号 and paths <input id="q" type="search" oninput="filt()"></label> '
@@ -274,7 +279,7 @@ def _pair_diffs(
     """Each related or vetoed pair's diff, collapsed, vetoed first: what tells the two apart."""
     if not apart:
         return ""
-    out = ['<h2>What tells related and vetoed pairs apart</h2>']
+    out = ["<h2>What tells related and vetoed pairs apart</h2>"]
     if len(apart) < len(related):
         out.append(f'<p class="note">The {len(apart)} closest pairs (vetoed first) of {len(related)}.</p>')
     for r in apart:
@@ -283,7 +288,7 @@ def _pair_diffs(
         out.append(
             f'<details class="pair pairdiff" data-text="{_e(text)}"><summary><span class="rel-{kind}">{kind} '
             f'{r["jaccard"]:.3f}</span> <span class="path">{_e(r["a"])}</span> ~ <span class="path">{_e(r["b"])}'
-            f'</span>: {_e(r["reason"])}</summary>{aligned_columns(align(by_path[r["a"]].text, by_path[r["b"]].text))}'
+            f"</span>: {_e(r['reason'])}</summary>{aligned_columns(align(by_path[r['a']].text, by_path[r['b']].text))}"
             "</details>"
         )
     return "".join(out)

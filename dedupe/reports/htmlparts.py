@@ -145,5 +145,3 @@ def aligned_columns(aligned: Aligned, limit: int = MAX_DIFF_CHARS) -> str:
         )
     out.append(f'<div class="diff"><pre>{left}</pre><pre>{right}</pre></div>')
     return "".join(out)
-
-

@@ -51,8 +51,13 @@ def corpus_report(corpus: Corpus) -> dict[str, Any]:
             "encodings": dict(Counter(r["encoding"] for r in rows)),
         },
         "clusters": [
-            {"id": cid, "canonical": members[0]["path"], "title": members[0]["title"], "members": members,
-             "why_canonical": why.get(cid, "the only member") if len(members) == 1 else why.get(cid, KEPT)}
+            {
+                "id": cid,
+                "canonical": members[0]["path"],
+                "title": members[0]["title"],
+                "members": members,
+                "why_canonical": why.get(cid, "the only member") if len(members) == 1 else why.get(cid, KEPT),
+            }
             for cid, members in ordered
         ],
         "related": sorted(related, key=lambda r: -r["jaccard"]),
@@ -163,11 +168,15 @@ def format_dedupe(result: Result) -> str:
         lines.append(f"… and {len(related) - RELATED_SHOWN} more related pair(s): --json lists them all")
     dups = sum(len(c.members) - 1 for c in result.clusters)
     same = f", {len(result.copies)} identical file(s)" if result.copies else ""
-    kept = "".join(f", {n} {what}" for n, what in ((len(vetoed), "vetoed pair(s)"), (len(related), "related pair(s)")) if n)
+    kept = "".join(
+        f", {n} {what}" for n, what in ((len(vetoed), "vetoed pair(s)"), (len(related), "related pair(s)")) if n
+    )
     chains = build_chains(units_of(result))
     lines += format_chains(chains)
     versions = f", {len(chains)} chain(s) of versions" if chains else ""
-    lines.append(f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates{same}{versions}{kept}")
+    lines.append(
+        f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates{same}{versions}{kept}"
+    )
     return "\n".join(lines)
 
 
@@ -215,12 +224,26 @@ def result_json(result: Result) -> dict[str, Any]:
     for copy, first in result.copies:
         ms = result.membership[first.id]
         copies.setdefault(ms.cluster.id, []).append(copy.path)
-        documents.append({"path": copy.path, "id": copy.id, "encoding": copy.normalized.encoding,
-                          "cluster": ms.cluster.id, "canonical": False, "relation": "identical", "similarity": 1.0})
+        documents.append(
+            {
+                "path": copy.path,
+                "id": copy.id,
+                "encoding": copy.normalized.encoding,
+                "cluster": ms.cluster.id,
+                "canonical": False,
+                "relation": "identical",
+                "similarity": 1.0,
+            }
+        )
     documents.sort(key=lambda d: d["path"])
     clusters = [
-        {"id": c.id, "canonical": c.canonical.path, "members": [m.path for m in c.members], "reason": c.reason,
-         **({"identical": copies[c.id]} if c.id in copies else {})}
+        {
+            "id": c.id,
+            "canonical": c.canonical.path,
+            "members": [m.path for m in c.members],
+            "reason": c.reason,
+            **({"identical": copies[c.id]} if c.id in copies else {}),
+        }
         for c in result.clusters
     ]
     pairs = [
@@ -286,7 +309,11 @@ def format_plan(plan: Any) -> str:
     ids = {a.doc.id for a in added}
     clusters = [result.membership[a.doc.id].cluster for a in added] if result else []
     joined = sum(1 for c in clusters if any(m.id not in ids for m in c.members))  # a cluster older than this ingest
-    among = sum(1 for a, c in zip(added, clusters, strict=True) if c.canonical is not a.doc and all(m.id in ids for m in c.members))
+    among = sum(
+        1
+        for a, c in zip(added, clusters, strict=True)
+        if c.canonical is not a.doc and all(m.id in ids for m in c.members)
+    )
     changes = sum(1 for d in plan.decisions if isinstance(d, CanonicalChange))
     if plan.corrections:
         c = plan.corrections[0]
@@ -294,7 +321,9 @@ def format_plan(plan: Any) -> str:
         lines = [f"{c.kind}: {about}"]
         for cluster in result.clusters if result else ():
             size = len(cluster.members)
-            lines.append(f"  cluster {cluster.id}: {size} notice{'s' if size > 1 else ''}, canonical {cluster.canonical.path}")
+            lines.append(
+                f"  cluster {cluster.id}: {size} notice{'s' if size > 1 else ''}, canonical {cluster.canonical.path}"
+            )
         return "\n".join(lines)  # fmt: skip
     return (
         f"{len(added)} new original(s): {len(added) - joined - among} new notice(s), "
@@ -324,7 +353,9 @@ def plan_files(plan: Any) -> list[str]:
             what = f"a duplicate of {cluster.canonical.path} ({ms.relation}, similarity {ms.similarity:.3f}{to})"
         lines.append(f"read {a.source}: {what}, landed as {a.doc.path}")
     lines += [f"read {path}: already in the corpus as {raw}" for path, raw in plan.known]
-    lines += [f"read {path}: identical to {first}, another file given (the same bytes)" for path, first in plan.same_bytes]
+    lines += [
+        f"read {path}: identical to {first}, another file given (the same bytes)" for path, first in plan.same_bytes
+    ]
     return lines
 
 
@@ -335,7 +366,9 @@ def dedupe_files(result: Result) -> list[str]:
     for d in sorted(result.documents, key=lambda d: d.path):
         ms = result.membership[d.id]
         if ms.cluster.canonical is d:
-            lines.append(f"read {d.path}: the canonical of cluster {ms.cluster.id} ({len(ms.cluster.members)} notice(s))")
+            lines.append(
+                f"read {d.path}: the canonical of cluster {ms.cluster.id} ({len(ms.cluster.members)} notice(s))"
+            )
         else:
             to = f" to {ms.via}" if ms.via else ""
             lines.append(f"read {d.path}: a duplicate of {ms.cluster.canonical.path} ({ms.relation}, "

@@ -62,8 +62,11 @@ def review_queue(
 
 
 def _borderline(
-    canonical: dict[str, Any], group: list[dict[str, Any]], logged: dict[frozenset[str], dict[str, Any]],
-    decided: set[frozenset[str]], below: float,
+    canonical: dict[str, Any],
+    group: list[dict[str, Any]],
+    logged: dict[frozenset[str], dict[str, Any]],
+    decided: set[frozenset[str]],
+    below: float,
 ) -> list[dict[str, Any]]:
     """Members merged as near duplicates with a Jaccard to their canonical under ``below``."""
     out = []

@@ -77,7 +77,9 @@ def session(master: str | None = None, partitions: int = 8) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
-        raise SparkUnavailable("--engine spark needs PySpark: pip install 'policy-dedup[spark]' (and Java 17+)") from exc
+        raise SparkUnavailable(
+            "--engine spark needs PySpark: pip install 'policy-dedup[spark]' (and Java 17+)"
+        ) from exc
     builder = SparkSession.builder.appName("policy-dedup")
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # started by spark-submit, which set the master
     if master or not submitted:
@@ -235,7 +237,9 @@ def _write(spark: Any, doc_rows: Any, out: str) -> None:
     spark.createDataFrame(doc_rows, schema).write.parquet(out)
 
 
-def _report(doc_rows: list[tuple[Any, ...]], other: list[tuple[str, tuple[Any, ...]]], copies: list[Any]) -> dict[str, Any]:
+def _report(
+    doc_rows: list[tuple[Any, ...]], other: list[tuple[str, tuple[Any, ...]]], copies: list[Any]
+) -> dict[str, Any]:
     """``dedupe --format json``'s documents, clusters and related pairs, in its order."""
     documents = sorted(({k: v for k, v in zip(DOC_COLUMNS, r, strict=True) if k != "reason" and (k != "via" or v)}
                         for r in doc_rows),

@@ -97,7 +97,9 @@ def holdings(doc: Document, config: DedupeConfig) -> Iterator[tuple[tuple[Any, .
     yield ("key", digest), e
 
 
-def group_pairs(held: tuple[Any, ...], group: Iterable[Entry], config: DedupeConfig) -> list[tuple[tuple[str, str], int]]:
+def group_pairs(
+    held: tuple[Any, ...], group: Iterable[Entry], config: DedupeConfig
+) -> list[tuple[tuple[str, str], int]]:
     """The pairs one held thing makes, each with its weight towards ``passage_min_shared``: a
     shared band or key makes a candidate alone; a passage counts once (held by few enough)."""
     if held[0] == "passage":

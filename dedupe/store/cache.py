@@ -286,8 +286,9 @@ class Cache:
     @guarded
     def stamps(self, ids: Iterable[str]) -> dict[str, int | None]:
         """The modification time each original had when it was cached."""
-        rows = self.db.execute("SELECT id, mtime_ns FROM docs WHERE id IN (SELECT value FROM json_each(?))",
-                               (_json(ids),))
+        rows = self.db.execute(
+            "SELECT id, mtime_ns FROM docs WHERE id IN (SELECT value FROM json_each(?))", (_json(ids),)
+        )
         return dict(rows)
 
     @guarded

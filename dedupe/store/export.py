@@ -46,8 +46,21 @@ def canonical_set(corpus: Corpus) -> pl.DataFrame:
     return (
         manifest.filter(pl.col("is_canonical"))
         .join(sizes, on="cluster")
-        .select("cluster", "id", "title", "doc_number", "issuer", "date", "members", "path", "source", "flags",
-                "chain", "chain_position", "chain_status")
+        .select(
+            "cluster",
+            "id",
+            "title",
+            "doc_number",
+            "issuer",
+            "date",
+            "members",
+            "path",
+            "source",
+            "flags",
+            "chain",
+            "chain_position",
+            "chain_status",
+        )
         .with_columns(pl.concat_str(pl.lit("canonical/"), pl.col("cluster"), pl.lit(".txt")).alias("text"))
         .sort("path")
     )

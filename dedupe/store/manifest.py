@@ -178,7 +178,10 @@ def _check(frame: pl.DataFrame, where: str, fix: str) -> pl.DataFrame:
         (ids.is_duplicated(), "the id appears on another row too"),
         (path.is_duplicated(), "the path appears on another row too"),
         (~cluster.is_in(ids.implode()), "the cluster is not the id of a listed notice"),
-        (withdrawn & ((cluster != ids) | pl.col("is_canonical")), "a withdrawn notice is in a cluster of its own and not canonical"),
+        (
+            withdrawn & ((cluster != ids) | pl.col("is_canonical")),
+            "a withdrawn notice is in a cluster of its own and not canonical",
+        ),
         (canonicals > 1, "its cluster has two canonicals"),
         (~withdrawn & (canonicals == 0), "its cluster has no canonical"),
     ]
@@ -187,7 +190,9 @@ def _check(frame: pl.DataFrame, where: str, fix: str) -> pl.DataFrame:
     if failing:
         k = failing[0]
         line = int(masks[f"r{k}"].arg_true()[0]) + 2
-        raise CorpusError(f"{where} line {line}: {rules[k][1]} (row {frame.row(line - 2, named=True)['path']!r}): {fix}")
+        raise CorpusError(
+            f"{where} line {line}: {rules[k][1]} (row {frame.row(line - 2, named=True)['path']!r}): {fix}"
+        )
     return frame.sort("path")
 
 

@@ -63,7 +63,11 @@ def read(root: Path) -> dict[str, Any] | None:
         return None
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(state, dict) and isinstance(state.get("log_bytes"), int) and isinstance(state.get("log_sha256"), str):
+        if (
+            isinstance(state, dict)
+            and isinstance(state.get("log_bytes"), int)
+            and isinstance(state.get("log_sha256"), str)
+        ):
             return state
     except (ValueError, UnicodeDecodeError):
         pass
@@ -115,8 +119,10 @@ def manifest_problem(root: Path) -> str | None:
     data = (root / "manifest.csv").read_bytes()
     shas = {hashlib.sha256(data).hexdigest(), hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()}
     if state["manifest"] not in shas:  # Windows line breaks (git's autocrlf) change no row
-        return ("manifest.csv is not the manifest the last ingest wrote (it was edited): restore it from version "
-                "control (git checkout -- manifest.csv), or make the change with merge, split, canonical or withdraw")
+        return (
+            "manifest.csv is not the manifest the last ingest wrote (it was edited): restore it from version "
+            "control (git checkout -- manifest.csv), or make the change with merge, split, canonical or withdraw"
+        )
     return None
 
 

@@ -116,7 +116,9 @@ def check_originals(root: Path, manifest: pl.DataFrame) -> None:
             present.update(f"{rel}/{name}" for name in files)
         missing = [p for p in paths.to_list() if p not in present]
     if missing:
-        raise CorpusError(f"{len(missing)} original(s) listed in the manifest are missing ({_some(missing)}): {RESTORE}")
+        raise CorpusError(
+            f"{len(missing)} original(s) listed in the manifest are missing ({_some(missing)}): {RESTORE}"
+        )
 
 
 def check_read(root: Path, manifest: pl.DataFrame, cache: Cache, ids: Iterable[str]) -> None:
