@@ -55,16 +55,17 @@ def test_spark_equals_the_engine_on_real_folders(spark):
 def test_parquet_in_and_out(spark, tmp_path):
     """A table of path + bytes (as a cluster's storage holds notices) gives the engine's result on
     the same files ordered by path; the output table has one row per document, a copy included."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import polars as pl
 
     from dedupe.spark import dedupe_spark
 
     files = sorted([*(DATA / "formats").iterdir(), *DATA.glob("*制定地方性法规条例*.md")])
     files = [p for p in files if p.is_file()]
     rows = [(str(p), p.read_bytes()) for p in files] + [("zz/copy.md", files[-1].read_bytes())]
-    table = pa.table({"path": [p for p, _ in rows], "bytes": pa.array([b for _, b in rows], pa.binary())})
-    pq.write_table(table, tmp_path / "notices.parquet")
+    table = pl.DataFrame(
+        {"path": [p for p, _ in rows], "bytes": [b for _, b in rows]}, schema={"path": pl.Utf8, "bytes": pl.Binary}
+    )
+    table.write_parquet(tmp_path / "notices.parquet")
     copy = tmp_path / "zz" / "copy.md"
     copy.parent.mkdir()
     copy.write_bytes(rows[-1][1])
@@ -75,7 +76,7 @@ def test_parquet_in_and_out(spark, tmp_path):
     run = dedupe_spark(spark, parquet_in=str(tmp_path / "notices.parquet"), parquet_out=str(tmp_path / "out"))
     assert run.report == want
     assert any("identical" in c for c in want["clusters"])
-    out = pq.read_table(tmp_path / "out").to_pylist()
+    out = pl.read_parquet(tmp_path / "out" / "*.parquet").to_dicts()
     assert sorted(r["path"] for r in out) == sorted(d["path"] for d in want["documents"])
     canonical = {c["canonical"] for c in want["clusters"]}
     assert {r["path"] for r in out if r["canonical"]} == canonical
