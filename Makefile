@@ -23,8 +23,9 @@ lint: $(BIN)/policy-dedup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# one worker per core; a test file stays in one worker (its Spark session, Redis server and Chromium)
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench-accuracy: $(BIN)/policy-dedup
 	$(BIN)/python bench/accuracy.py --realdata $(REALDATA) --real
