@@ -20,6 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.data import need  # noqa: E402
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -61,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
     args = parser.parse_args()
+    need(args.realdata, "guangzhou-html", "wenming")
     work = Path(tempfile.mkdtemp(prefix="policy-dedup-agreement-"))
     try:
         for folder in sorted(p for p in args.realdata.iterdir() if p.is_dir()):

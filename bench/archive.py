@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the engine is imported where it runs: the checks below need none of it
 
+from bench.data import need  # noqa: E402
 
 # Site furniture that is never part of a notice, on any site: (name, pattern). Each pattern is
 # narrow enough not to meet a notice's own sentences (a law on copyright says 著作权, not
@@ -283,6 +284,7 @@ def main() -> None:
     parser.add_argument("--labels", type=Path, default=ROOT / "tests" / "cases" / "archive")
     parser.add_argument("--verbose", action="store_true", help="list every failing file and cluster")
     args = parser.parse_args()
+    need(args.realdata, "mirror", "guangzhou-html")
     for path in sorted(args.labels.glob("*.json")):
         bench_folder(json.loads(path.read_text(encoding="utf-8")), args.realdata, args.verbose)
 

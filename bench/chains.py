@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.data import need  # noqa: E402
 from dedupe import Document, find_duplicates, read_document, read_documents  # noqa: E402
 from dedupe.acts import place_of_title  # noqa: E402
 from dedupe.articles import article_diff  # noqa: E402
@@ -128,6 +129,7 @@ def main() -> None:
     parser.add_argument("--folders", default=",".join(FOLDERS))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
+    need(args.realdata, *args.folders.split(","))
     print(
         "| folder | files | chains (labelled) | pair precision | pair recall | current right | places mixed "
         "| repeals found (reported) | article changes found | reported that are right | seconds |"

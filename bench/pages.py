@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.data import need  # noqa: E402
 from dedupe.files import normalize_named  # noqa: E402
 from normalize import NormalizeError  # noqa: E402
 
@@ -180,6 +181,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--compare", action="store_true", help="the page reader against the former one")
     args = parser.parse_args()
+    need(args.realdata, "guangzhou-html", *(["mirror"] if args.compare else []))
     if args.compare:
         compare(args.realdata)
         return

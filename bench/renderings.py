@@ -15,6 +15,8 @@ from pathlib import Path
 
 import opencc
 
+from bench.data import need
+
 _INFO = re.compile(r"<!--.*?-->")
 _LOOKALIKE = {"已": "己", "己": "已", "日": "曰", "人": "入", "未": "末", "土": "士", "戊": "戌"}
 _S2T = opencc.OpenCC("s2t")
@@ -162,7 +164,6 @@ SUFFIX = {"web": ".html"}
 
 
 def lawrefbook_files(realdata: Path) -> list[Path]:
+    need(realdata, "lawrefbook")
     root = realdata / "lawrefbook"
-    if not root.is_dir():
-        raise SystemExit(f"no lawrefbook folder under {realdata}: pass --realdata PATH")
     return sorted(p for p in root.rglob("*.md") if p.name not in {"_index.md", "README.md"} and "模版" not in p.name)
