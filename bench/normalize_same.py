@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 import dedupe.files as files_module  # noqa: E402
 import normalize as package  # noqa: E402
 from dedupe.files import normalize_named  # noqa: E402
-from normalize import NormalizeError, Normalized  # noqa: E402
+from normalize import Normalized, NormalizeError  # noqa: E402
 
 GROUPS = ("mirror", "guangzhou-html", "wenming", "pdf")
 PEERS = ROOT / "bench" / "out" / "peers" / "data" / "10000-7" / "files"
