@@ -13,19 +13,16 @@ Truth is raw/, the manifest and the log. Every command holds the corpus lock (``
 flock on ``.lock``), first finishes or undoes an ingest a crash interrupted
 (``dedupe.store.journal``), checks the manifest's rows and that every original is there, and
 brings the cache in line. ``check`` runs the engine over the corpus and writes nothing else;
-``ingest`` runs the same engine and lands its decisions through the journal.
+``ingest`` runs the same engine and lands its decisions through the journal (``dedupe.store.landing``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime as dt
 import json
 import os
-import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,33 +33,20 @@ from filelock import Timeout
 
 from dedupe.candidates import RedisIndex
 from dedupe.config import DedupeConfig
-from dedupe.decisions import Decision, PairVerdict, Reject, SameBytes, decode, landed
+from dedupe.decisions import Decision, Reject, SameBytes, decode
 from dedupe.document import Document
 from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
 from dedupe.files import MAX_BYTES, Rejected, printable, read_batch
 from dedupe.passed import PassedOver, Skipped
-from dedupe.quality import quality_flags
-from dedupe.store import chained, log, manifest, settings
+from dedupe.store import landing, manifest, settings
 from dedupe.store.cache import Cache, note
 from dedupe.store.git import added_since
-from dedupe.store.journal import JOURNAL, Journal, crash_point, land, recover, sha256_of
+from dedupe.store.journal import JOURNAL, recover
 from dedupe.store.lock import busy, locked, not_a_corpus
 from dedupe.store.settings import Settings
-from dedupe.store.state import vouch
-from dedupe.store.view import View, check_originals, file_stamp, pair_row, sync
+from dedupe.store.view import View, check_originals, sync
 from normalize import NormalizeConfig
-
-GITIGNORE = """# derived files: policy-dedup makes them anew from raw/, manifest.csv and decisions.jsonl
-.cache/
-.lock
-.journal.json
-.journal.json.tmp
-.manifest.csv.*
-.config.toml.tmp
-.*.tmp
-canonical/.*
-"""
 
 
 @dataclass
@@ -380,111 +364,12 @@ class Corpus:
         return out - {_refusal(Decision())}
 
     def land(self, view: View, plan: Plan, batch_label: str | None = None, before: pl.DataFrame | None = None) -> None:
-        """Write what ``plan`` decided (originals, manifest, canonical texts, log), whole or not at all.
-        ``before``: the manifest as read, when ``view`` holds one a correction changed."""
+        """Write what ``plan`` decided (originals, manifest, canonical texts, log), whole or not at all
+        (``dedupe.store.landing``). ``before``: the manifest as read, when ``view`` holds one a correction changed."""
         if self._held is False:
             raise CorpusError(f"cannot write to the corpus at {self.root}: this user may only read it (nothing was "
                               "changed); run the command as a user who can write it")  # fmt: skip
-        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        txn = uuid.uuid4().hex[:12]
-        before = view.manifest if before is None else before
-        plan.notes += vouch(self.root, before.height)  # never add to a log the manifest cannot vouch for
-        frame = self._manifest_after(view, plan, now, batch_label)
-        frame = chained.with_chains(
-            frame, self._fetcher(view, plan), chained.logged(self.decisions_path, plan.decisions)
-        )
-        self.raw.mkdir(exist_ok=True)
-        (self.root / "canonical").mkdir(exist_ok=True)
-        tmp = f".manifest.csv.{txn}"
-        manifest.write(frame, self.root / tmp)
-        self._record_settings(new=not view.stamp)
-        crash_point("prepared")
-        result = plan.result
-        texts = {f"canonical/{c.id}.txt": c.canonical.text + "\n" for c in (result.clusters if result else ())}
-        texts = {k: v for k, v in texts.items() if not _same_text(self.root / k, v)}
-        journal = Journal(
-            old_manifest=view.stamp or None,
-            new_manifest=sha256_of(self.root / tmp) or "",
-            manifest_tmp=tmp,
-            log_size=log.complete_size(self.decisions_path),
-            originals=[(a.source, a.doc.path) for a in plan.additions if a.copy],
-            texts=[(f"canonical/.{Path(k).name}.{txn}", k) for k in texts],
-            remove=[f"canonical/{g}.txt" for g in sorted(_clusters(before) - _clusters(frame))],
-        )
-        shas = {a.doc.path: a.doc.sha256 for a in plan.additions if a.copy}
-        land(self.root, journal, texts, log.encode([landed(d, now, txn, batch_label) for d in plan.decisions]), shas,
-             self.progress)  # fmt: skip
-        try:
-            self._update_cache(view, plan, journal.new_manifest)
-        except (sqlite3.Error, OSError, CorpusError) as exc:  # landed: the next command brings the cache in line
-            plan.notes.append(f"landed; the cache was not updated ({exc}): the next command brings it in line")
-
-    @staticmethod
-    def _fetcher(view: View, plan: Plan) -> chained.Fetch:
-        """The notices of a landing's manifest: those the plan holds (new ones are not cached yet), the rest cached."""
-        held = {m.id: m for c in (plan.result.clusters if plan.result else ()) for m in c.members}
-        held.update({a.doc.id: a.doc for a in plan.additions})
-        return lambda ids: {
-            **view.cache.fetch([i for i in ids if i not in held]),
-            **{i: held[i] for i in ids if i in held},
-        }
-
-    def _record_settings(self, new: bool) -> None:
-        """Write config.toml when the corpus has none (a new one, or one made before it existed: it
-        records what the corpus was read with), and a new corpus's .gitignore. An ingest that does
-        not land leaves them: they say what the corpus is read with anyway."""
-        if new or not (self.root / settings.FILE).exists():
-            settings.write(self.root, self.settings)
-        if new and not (self.root / ".gitignore").exists():
-            (self.root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
-
-    def _update_cache(self, view: View, plan: Plan, stamp: str) -> None:
-        """Add the landed notices and pairs to the cache; if this fails, the next command's sync does it."""
-        cache = view.cache
-        docs = [a.doc for a in plan.additions]
-        pairs = [d for d in plan.decisions if isinstance(d, PairVerdict)]
-        with cache.db:
-            cache.add(docs, {d.id: file_stamp(self.root / d.path) for d in docs})
-            cache.add_pairs(pair_row(p, p.a_id or "", p.b_id or "") for p in pairs)
-            cache.set("manifest", stamp)
-            cache.set("log", log.marker(self.decisions_path))
-        if view.shared is not None:
-            view.shared.add(docs)
-
-    def _manifest_after(self, view: View, plan: Plan, now: str, batch_label: str | None) -> pl.DataFrame:
-        result = plan.result
-        if result is None:
-            return view.manifest
-        added = {a.doc.id: a for a in plan.additions}
-        rows = []
-        changed = {m.id for c in result.clusters for m in c.members}
-        old = view.rows(changed - set(added))
-        for c in result.clusters:
-            for m in c.members:
-                ms, meta, was = result.membership[m.id], m.normalized.meta, old.get(m.id, {})
-                a = added.get(m.id)
-                rows.append(
-                    {
-                        "id": m.id, "path": m.path,
-                        "source": printable(a.source) if a else was.get("source"),
-                        "batch": batch_label if a else was.get("batch"),
-                        "ingested_at": now if a else was.get("ingested_at"),
-                        "sha256": m.sha256 if a else was["sha256"],
-                        "bytes": m.size if a else was["bytes"],
-                        "encoding": m.normalized.encoding, "confidence": round(m.normalized.confidence, 4),
-                        "given_encoding": self.encoding if a else was.get("given_encoding"),
-                        "format": m.normalized.describe_format(),
-                        "title": meta.title, "doc_number": meta.doc_number, "issuer": meta.issuer, "date": meta.date,
-                        "chars": len(m.text), "flags": ";".join(quality_flags(m, c.members)),
-                        "status": was.get("status", "active"), "cluster": c.id,
-                        "is_canonical": m is c.canonical, "relation": ms.relation, "similarity": ms.similarity,
-                        "via": ms.via,
-                        "seq": m.order,
-                    }
-                )  # fmt: skip
-        fresh = pl.DataFrame(rows, schema=manifest.SCHEMA)
-        kept = view.manifest.filter(~pl.col("id").is_in(list(changed))).select(list(manifest.SCHEMA))
-        return pl.concat([kept, fresh])  # manifest.write sorts it
+        landing.land(self, view, plan, batch_label, before)
 
 
 def _refusal(d: Decision) -> tuple[str, str, str]:
@@ -492,14 +377,3 @@ def _refusal(d: Decision) -> tuple[str, str, str]:
     if isinstance(d, (Reject, SameBytes)):
         return (str(d.kind), d.path, d.as_path if isinstance(d, SameBytes) else d.reason or "")
     return ("", "", "")
-
-
-def _clusters(frame: pl.DataFrame) -> set[str]:
-    return set(frame.filter(pl.col("status") == "active")["cluster"].to_list())
-
-
-def _same_text(path: Path, text: str) -> bool:
-    try:
-        return path.read_text(encoding="utf-8") == text
-    except (OSError, UnicodeDecodeError):
-        return False
