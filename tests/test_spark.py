@@ -1,6 +1,6 @@
-"""The Spark batch (``dedupe --engine spark``) in local mode: its clusters, canonicals, relations
-and related pairs equal the in-process engine's on the same real files, read from folders or
-from a Parquet table. One SparkSession for the module (starting one takes seconds)."""
+"""The Spark batch (``dedupe --engine spark``) in local mode: its clusters, canonicals, relations,
+related pairs and version chains equal the in-process engine's on the same real files, read from
+folders or from a Parquet table. One SparkSession for the module (starting one takes seconds)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ pyspark = pytest.importorskip("pyspark")
 DATA = Path(__file__).resolve().parent / "data"
 SEEDS = Path(__file__).resolve().parent / "seeds"
 # seeds, Word renderings of one notice, versions of one regulation (vetoed), guangzhou web pages, and
-# renderings of a lawrefbook notice (an OCR copy of the markdown joins the cluster through another)
+# renderings of a lawrefbook notice (an OCR copy of the markdown joins the cluster through another), and
+# versions of regulations: a draft and its final text, one repealed by another act, copies of a version's bytes
 PATHS = (str(SEEDS), str(DATA / "formats"), *sorted(str(p) for p in DATA.glob("*制定地方性法规条例*.md")),
-         *sorted(str(p) for p in DATA.glob("0*_*.html")), str(DATA / "b3_生育津贴直接发放个人.md"), str(DATA / "spark"))  # fmt: skip
+         *sorted(str(p) for p in DATA.glob("0*_*.html")), str(DATA / "b3_生育津贴直接发放个人.md"), str(DATA / "spark"),
+         str(DATA / "chains"))  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +36,7 @@ def spark():
 
 
 def in_process(docs: list[Document]) -> dict:
-    want = result_json(find_duplicates(docs, DedupeConfig()))
-    del want["chains"]  # version chains are not the Spark batch's (policy-dedup versions gives them)
-    return want
+    return result_json(find_duplicates(docs, DedupeConfig()))
 
 
 def test_spark_equals_the_engine_on_real_folders(spark):
@@ -48,6 +48,9 @@ def test_spark_equals_the_engine_on_real_folders(spark):
     assert len(docs) >= 30 and any(c["members"][1:] for c in want["clusters"])
     assert any(p["veto"] for p in want["related"]), "the versions must be vetoed for the test to hold"
     assert any(d.get("via") for d in want["documents"]), "a member joined through another"
+    statuses = {v["status"] for c in want["chains"] for v in c["versions"]}
+    assert len(want["chains"]) >= 4 and {"draft", "repealed", "superseded", "current"} <= statuses
+    assert any(len(v["members"]) > 1 for c in want["chains"] for v in c["versions"]), "a version held twice"
     got = dedupe_spark(spark, PATHS).report
     assert got == want
 
@@ -85,7 +88,7 @@ def test_parquet_in_and_out(spark, tmp_path):
 
 
 def test_cli_engine_spark(spark, capsys):
-    """``dedupe --engine spark --json`` prints the engine's JSON (less chains) and leaves the
+    """``dedupe --engine spark --json`` prints the engine's JSON, chains included, and leaves the
     caller's session running."""
     from click.testing import CliRunner
 
@@ -97,8 +100,7 @@ def test_cli_engine_spark(spark, capsys):
     local = json.loads(done.stdout)
     result = CliRunner().invoke(main, ["dedupe", "--engine", "spark", *paths])
     assert result.exit_code == 0, result.output
-    del local["chains"]
-    assert json.loads(result.stdout) == local
+    assert local["chains"] and json.loads(result.stdout) == local
     assert spark.sparkContext._jsc is not None
 
 

@@ -13,14 +13,15 @@ election as the in-process engine, each run as Spark tasks by the engine's own f
 
 The shingles common to a large share of notices (``boilerplate_shingles``) are found on the
 driver from the same sample of ids as in process, and broadcast. The outcome is
-``dedupe --format json``'s documents, clusters and related pairs (version chains are left to
-``policy-dedup versions``), and with ``parquet_out`` a table of one row per document.
+``dedupe --format json``'s documents, clusters, related pairs and version chains (built one act
+at a time, ``dedupe.spark.chains``), and with ``parquet_out`` a table of one row per document.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import add
 from types import SimpleNamespace
@@ -31,8 +32,9 @@ from dedupe.document import Document
 from dedupe.engine import boilerplate_shingles
 from dedupe.errors import InputError, NothingToRead
 from dedupe.files import MAX_BYTES, Found, Rejected, discover
-from dedupe.model import Nothing
+from dedupe.model import Nothing, Result
 from dedupe.passed import PassedOver, Skipped
+from dedupe.spark.chains import chains, held_units
 from dedupe.spark.graph import components
 from dedupe.spark.tasks import (
     component_rows,
@@ -53,7 +55,7 @@ class SparkUnavailable(InputError):
 
 @dataclass
 class SparkRun:
-    """``report``: ``dedupe --format json``'s documents, clusters and related pairs;
+    """``report``: ``dedupe --format json``'s documents, clusters, related pairs and chains;
     ``rejected``: files not read as notices, with the reason; ``passed``: files of a folder passed
     over for what they are (hidden, an image, a saved page's resources), as ``read_batch`` tells them."""
 
@@ -126,8 +128,9 @@ def dedupe_spark(
     copies = _copies([r for kind, r in light if kind == "doc"])
     if len(copies) == sum(1 for kind, _ in light if kind == "doc"):  # no notice at all
         read.unpersist()
-        return SparkRun({"documents": [], "clusters": [], "related": []}, rejected, passed)
+        return SparkRun({"documents": [], "clusters": [], "related": [], "chains": []}, rejected, passed)
     copied = spark.sparkContext.broadcast({(c[0], c[1]) for c in copies})
+    copies_of = spark.sparkContext.broadcast(_copies_of(copies))
     unique = read.filter(lambda d: not isinstance(d, Rejected) and (d.path, d.order) not in copied.value)
     unique = unique.persist(StorageLevel.MEMORY_AND_DISK)
     sample = unique.map(lambda d: (d.id, d.key)).takeOrdered(config.boilerplate_sample)
@@ -142,18 +145,33 @@ def dedupe_spark(
     docs_by_label = unique.map(lambda d: (d.id, d)).leftOuterJoin(labels, parts).map(
         lambda kv: (kv[1][1] or kv[0], kv[1][0]))  # fmt: skip
     rows = docs_by_label.cogroup(by_label, parts).flatMap(
-        lambda kv: component_rows(run_component(kv[1][0], kv[1][1], config, ignore.value))
-    ).cache()  # fmt: skip
-    found = rows.collect()
+        lambda kv: _outcome(run_component(kv[1][0], kv[1][1], config, ignore.value), copies_of.value)
+    ).persist(StorageLevel.MEMORY_AND_DISK)  # fmt: skip
+    found = rows.filter(lambda r: r[0] in ("doc", "cluster", "pair")).collect()  # small rows, no document
     doc_rows = [r for kind, r in found if kind == "doc"]
     copy_rows = _copy_rows(copies, doc_rows)
     if parquet_out:
         every = rows.filter(lambda r: r[0] == "doc").map(lambda r: r[1]).coalesce(parts)
         _write(spark, every.union(spark.sparkContext.parallelize(copy_rows, 1)), parquet_out)
     report = _report(doc_rows + copy_rows, [(kind, r) for kind, r in found if kind != "doc"], copies)
+    report["chains"] = chains(rows, parts)
     for rdd in (rows, pairs, unique):
         rdd.unpersist()
     return SparkRun(report, rejected, passed)
+
+
+def _outcome(result: Result, copies: dict[str, list[tuple[str, int]]]) -> Iterator[tuple[Any, ...]]:
+    """A component's rows: its documents, clusters and pairs, and its units for version chains."""
+    yield from component_rows(result)
+    yield from held_units(result, copies)
+
+
+def _copies_of(copies: list[Any]) -> dict[str, list[tuple[str, int]]]:
+    """Each notice's files of the same bytes (path, order), in the engine's order."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for path, order, i, _, _ in sorted(copies, key=lambda c: c[4]):
+        out.setdefault(i, []).append((path, order))
+    return out
 
 
 PER_PARTITION = 500  # notices a shuffle partition holds at least: a small batch is not spread thin
