@@ -42,6 +42,28 @@ def corpus(tmp_path: Path) -> Path:
     return root
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-outputs",
+        action="store_true",
+        help="write tests/cases/cli/*.out anew from what the commands print (review every line written)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests import outputs
+
+    outputs.update_cases = config.getoption("--update-outputs")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _outputs_name_the_tmp_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Whole-output checks print a test's tmp_path as <tmp> (tests/outputs.py)."""
+    from tests import outputs
+
+    outputs.basetemp = tmp_path_factory.getbasetemp()
+
+
 # CI runs the property tests deterministically: a red build must be reproducible.
 settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
