@@ -301,15 +301,15 @@ def ingest_command(
     paths: tuple[str, ...], corpus_dir: str, batch_label: str | None, index_url: str | None, config: Any, jobs: int,
     ncfg: Any, limits: dict[str, Any],
 ) -> None:  # fmt: skip
-    from dedupe.reports.check import withdrawn_matches
+    from dedupe.reports.check import withdrawn_line
     from dedupe.store import Corpus
+    from dedupe.store.findings import withdrawn
 
     with _progress() as bar:
         corpus = Corpus(corpus_dir, config, ncfg, index_url=index_url, jobs=jobs, progress=bar, **limits)
         plan = corpus.ingest(paths, batch_label)
     _print_plan(plan)
-    for w in withdrawn_matches(corpus, plan):
-        _note(f"note: {w['path']} repeats {w['withdrawn']}, a withdrawn notice ({w['relation']}): {w['reason']}")
+    _note(*(f"note: {withdrawn_line(w)}" for w in withdrawn(corpus, plan)))
     if plan.rejected:
         raise BadInput(f"{len(plan.rejected)} file(s) could not be ingested (see the reasons above)")
 
@@ -335,23 +335,23 @@ def check_command(
     paths: tuple[str, ...], since: str | None, as_change: bool, corpus_dir: str, fmt: str, as_json: bool, config: Any,
     jobs: int, ncfg: Any, limits: dict[str, Any],
 ) -> None:  # fmt: skip
-    from dedupe.reports.check import check_report, format_github
-    from dedupe.reports.table import format_check
+    from dedupe.reports.check import format_check, format_github
     from dedupe.store import Corpus
+    from dedupe.store.findings import find
 
     with _progress() as bar:
         corpus = Corpus(corpus_dir, config, ncfg, jobs=jobs, progress=bar, **limits)
         with _annotated(fmt == "github" and not as_json):
             plan = corpus.check(paths, since)
     _note(*(f"note: {n}" for n in plan.notes), *_skipped(plan))
-    report = check_report(corpus, plan, [*plan.since, *(p for p, _ in plan.known if as_change)])
+    found = find(corpus, plan, [*plan.since, *(p for p, _ in plan.known if as_change)])
     if fmt == "github" and not as_json:
-        click.echo(format_github(report, corpus.root))
-        sys.exit(1 if report["duplicates"] else 2 if report["rejected"] else 0)
-    out, err = format_check(report, "json" if as_json else fmt)
+        click.echo(format_github(found, corpus.root))
+        sys.exit(found.exit_code)
+    out, err = format_check(found, "json" if as_json else fmt)
     click.echo(_readable(out), nl=bool(out))
     click.echo(_readable(err), err=True, nl=bool(err))
-    sys.exit(1 if report["duplicates"] else 2 if report["rejected"] else 0)
+    sys.exit(found.exit_code)
 
 
 @contextlib.contextmanager

@@ -466,15 +466,15 @@ def test_every_reader_opens_the_corpus_one_way_under_its_lock(corpus, tmp_path):
 
     from dedupe.errors import CorpusError
     from dedupe.reports import render
-    from dedupe.reports.check import check_report
     from dedupe.store.export import export, history
+    from dedupe.store.findings import find
 
     plan = Corpus(corpus).check([str(rescraped_000(tmp_path))])
     readers = {
         "report": lambda c: render(c, "json"),
         "history": lambda c: history(c, SEED_NAMES["000"]),
         "export": lambda c: export(c, None, "csv"),
-        "check": lambda c: check_report(c, plan, [str(rescraped_000(tmp_path))]),
+        "check": lambda c: find(c, plan, [str(rescraped_000(tmp_path))]),
     }
     with FileLock(corpus / ".lock"):  # another command holds the corpus
         for name, read in readers.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
@@ -253,53 +252,6 @@ def result_json(result: Result) -> dict[str, Any]:
     ]  # fmt: skip
     chains = [c.to_json() for c in build_chains(units_of(result))]
     return {"documents": documents, "clusters": clusters, "related": pairs, "chains": chains}
-
-
-_BECOMES = {"current": "it becomes the current version", "superseded": "an older one: superseded",
-            "draft": "a draft", "repealed": "repealed"}  # fmt: skip
-
-
-def format_check(report: dict[str, Any], fmt: str = "text") -> tuple[str, str]:
-    """``check``'s findings as text, JSON or GitHub annotations, and what goes to stderr."""
-    from dedupe.reports.check import duplicate_line
-
-    if fmt == "json":
-        return json.dumps(report, ensure_ascii=False, indent=2), ""
-    github = fmt == "github"
-    out, err = [], []
-    for item in report["duplicates"]:
-        line = duplicate_line(item)
-        if github:
-            out.append(f"::error file={_gh_property(item['path'])},title=duplicate notice::{_gh_data(line)}")
-        else:
-            out.append(f"DUPLICATE {line}")
-    if not github:
-        out += [f"accepted  {i['path']} duplicates {i['duplicates']}: accepted by {i['accepted_by']} ({i['why']})"
-                for i in report.get("accepted", ())]  # fmt: skip
-        out += [f"related   {i['path']} ~ {i['other']} ({i['relation']}): {i['reason']}" for i in report["related"]]
-        out += [f"new       {i}" for i in report["new"]]
-        out += [f"new version {i['path']}: a new version of {i['version_of']} ({_BECOMES[i['status']]})"
-                for i in report.get("new_versions", ())]  # fmt: skip
-        out += [f"known     {i['path']} = {i['corpus']}" for i in report["known"]]
-        out += [f"withdrawn {i['path']} repeats {i['withdrawn']}, a withdrawn notice ({i['relation']}): {i['reason']}"
-                for i in report.get("withdrawn", ())]  # fmt: skip
-        out += [f"same      {i['path']} = {i['as']}" for i in report["same_bytes"]]
-    err += [f"rejected  {i['path']}: {i['reason']}" for i in report["rejected"]]
-    versions = f", {len(report['new_versions'])} new version(s)" if report.get("new_versions") else ""
-    summary = (
-        f"{len(report['duplicates'])} duplicate(s), {len(report['new'])} new{versions}, {len(report['known'])} known, "
-        f"{len(report['rejected'])} rejected"
-    )
-    (err if github else out).append(summary)
-    return "\n".join(out), "\n".join(err)
-
-
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def format_plan(plan: Any) -> str:
