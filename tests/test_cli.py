@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from cli import main
 from tests.conftest import DATA, ROOT, SEED_NAMES, SEEDS, seed_path
+from tests.outputs import expect, expect_case, stable
 
 
 @pytest.fixture
@@ -21,58 +22,69 @@ def runner() -> CliRunner:
 
 def test_normalize_prints_clean_text(runner, seeds):
     result = runner.invoke(main, ["normalize", str(seed_path("002"))])
-    assert result.exit_code == 0
-    assert result.output == seeds["002"].text + "\n"
+    expect(result, code=0, stdout=seeds["002"].text + "\n")
 
 
 def test_normalize_key(runner, seeds):
     result = runner.invoke(main, ["normalize", "--key", str(seed_path("003"))])
-    assert result.exit_code == 0
-    assert result.output == seeds["003"].key + "\n"
+    expect(result, code=0, stdout=seeds["003"].key + "\n")
 
 
-def test_normalize_explain_lists_changes_on_stderr(runner):
+def test_normalize_explain_lists_changes_on_stderr(runner, seeds):
     result = runner.invoke(main, ["normalize", "--explain", str(seed_path("002"))])
-    assert result.exit_code == 0
-    assert "page-number: 1 (e.g. '— 1 —')" in result.stderr
-    assert "encoding: utf-8" in result.stderr
+    changes = f"""--- changes in <root>/tests/seeds/{SEED_NAMES["002"]}
+encoding: utf-8 (confidence 1.00)
+page-number: 1 (e.g. '— 1 —')
+hard-wrap: 119 (e.g. '进县域农民工⏎市民化质量提'; '局（分局）、⏎财政局、建设'; '国家级开发区⏎科技创新局、')
+halfwidth-punctuation: 2 (e.g. '(鲁人社字〔2023〕18 号)'; '实施方案:')
+issuer-list-split: 3 (e.g. '威海市人力资源和社会保障局 威海市发展和改革委员会'; '威海市教育局 威海市公安局 威海市财政局'; \
+'威海市住房和城乡建设局 威海市农业农村局')
+cjk-spacing: 32 (e.g. '源和社会保障局等 9 部门关于印发')
+"""
+    expect(result, code=0, stdout=seeds["002"].text + "\n", stderr=changes)
 
 
 def test_normalize_missing_file(runner, tmp_path):
     result = runner.invoke(main, ["normalize", str(tmp_path / "nope.txt")])
-    assert result.exit_code == 2
-    assert "cannot read" in result.stderr
+    expect(result, code=2, stderr="Error: cannot read <tmp>/nope.txt: No such file or directory\n")
 
 
 def test_normalize_directory(runner, tmp_path):
     result = runner.invoke(main, ["normalize", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "is a directory" in result.stderr
+    expect(result, code=2, stderr="Error: <tmp> is a directory: name the files to normalize\n")
+
+
+# 2,048 bytes of every value: 29 control bytes in each 256 (all below 32 but tab, line feed and return)
+BINARY = (
+    "is binary data of a format not read here (232 control bytes in its first 2,048, and no encoding decodes it), "
+    "not a notice: if it is text in an unusual encoding, name that encoding with --encoding"
+)
 
 
 def test_normalize_binary_names_encoding_option(runner, tmp_path):
     binary = tmp_path / "image.txt"
     binary.write_bytes(bytes(range(256)) * 8)
     result = runner.invoke(main, ["normalize", str(binary)])
-    assert result.exit_code == 2
-    assert "--encoding" in result.stderr
-    assert "is binary data" in result.stderr and "control bytes" in result.stderr  # what the bytes are
+    # what the bytes are, and the option that reads an unusual encoding
+    expect(result, code=2, stderr=f"Error: <tmp>/image.txt: {BINARY}\n")
 
 
 def test_normalize_wrong_encoding_option(runner, tmp_path):
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes("关于印发实施方案的通知\n各单位：请遵照执行。".encode("gbk"))
     result = runner.invoke(main, ["normalize", "--encoding", "utf-8", str(gbk)])
-    assert result.exit_code == 2
-    assert "not valid utf-8" in result.stderr
+    refused = (
+        "Error: <tmp>/gbk.txt: the bytes are not valid utf-8 (chardet's best guess is GB18030); "
+        "name the encoding with --encoding if you know it\n"
+    )
+    expect(result, code=2, stderr=refused)
     ok = runner.invoke(main, ["normalize", "--encoding", "gbk", str(gbk)])
-    assert ok.exit_code == 0
-    assert ok.output == "关于印发实施方案的通知\n各单位：请遵照执行。\n"
+    expect(ok, code=0, stdout="关于印发实施方案的通知\n各单位：请遵照执行。\n")
 
 
 def test_dedupe_json_on_seeds(runner):
     result = runner.invoke(main, ["dedupe", str(SEEDS), "--json", "--jobs", "1"])
-    assert result.exit_code == 0, result.output
+    expect_case(result, "dedupe_seeds_json")
     data = json.loads(result.stdout)
     assert set(data) == {"documents", "clusters", "related", "chains"}
     assert {"path", "id", "encoding", "cluster", "canonical", "relation", "similarity"} <= set(data["documents"][0])
@@ -90,7 +102,7 @@ def test_dedupe_json_on_seeds(runner):
 def test_dedupe_paths_are_printed_as_given(runner, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = runner.invoke(main, ["dedupe", "corpus/raw", "--json", "--jobs", "2"])
-    assert result.exit_code == 0
+    expect_case(result, "dedupe_corpus_raw_relative_json")
     paths = {d["path"] for d in json.loads(result.stdout)["documents"]}
     assert paths == {f"corpus/raw/{name}" for name in SEED_NAMES.values()}
 
@@ -99,34 +111,52 @@ def test_dedupe_reports_unreadable_and_goes_on(runner, tmp_path):
     (tmp_path / "a.txt").write_bytes(seed_path("000").read_bytes())
     (tmp_path / "b.txt").write_bytes(bytes(range(256)) * 8)
     result = runner.invoke(main, ["dedupe", str(tmp_path), "--jobs", "1"])
-    assert result.exit_code == 0  # binary data in a folder is no notice: counted and named, never in silence
-    assert "note: skipped 1 file: 1 binary file" in result.stderr
-    assert "1 notices, 1 clusters, 0 duplicates" in result.stdout
+    clusters = (
+        "cluster 690a526cad68fb7c (1 notice)\n  canonical        <tmp>/a.txt\n1 notices, 1 clusters, 0 duplicates\n"
+    )
+    note = "note: skipped 1 file: 1 binary file (policy-dedup --verbose … lists them)\n"
+    # binary data in a folder is no notice: counted and named, never in silence
+    expect(result, code=0, stdout=clusters, stderr=note)
     result = runner.invoke(main, ["dedupe", str(tmp_path), "--jobs", "1", "--verbose"])
-    assert f"skipped {tmp_path / 'b.txt'}: is binary data" in result.stderr
+    named = (
+        f"skipped <tmp>/b.txt: {BINARY}\nread <tmp>/a.txt: the canonical of cluster 690a526cad68fb7c (1 notice(s))\n"
+    )
+    expect(result, code=0, stdout=clusters, stderr=note + named)
+
+
+@pytest.mark.xfail(strict=True, reason="under --verbose the note still asks for --verbose to list the files it lists")
+def test_verbose_dedupe_names_a_skipped_file_without_asking_for_verbose(runner, tmp_path):
+    (tmp_path / "a.txt").write_bytes(seed_path("000").read_bytes())
+    (tmp_path / "b.txt").write_bytes(bytes(range(256)) * 8)
+    result = runner.invoke(main, ["dedupe", str(tmp_path), "--jobs", "1", "--verbose"])
+    clusters = (
+        "cluster 690a526cad68fb7c (1 notice)\n  canonical        <tmp>/a.txt\n1 notices, 1 clusters, 0 duplicates\n"
+    )
+    named = (
+        f"skipped <tmp>/b.txt: {BINARY}\nread <tmp>/a.txt: the canonical of cluster 690a526cad68fb7c (1 notice(s))\n"
+    )
+    expect(result, code=0, stdout=clusters, stderr="note: skipped 1 file: 1 binary file\n" + named)
 
 
 def test_dedupe_nothing_readable_fails(runner, tmp_path):
     (tmp_path / "b.txt").write_bytes(b"")
     result = runner.invoke(main, ["dedupe", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "none of the files could be read" in result.stderr
+    refused = (
+        "skipped <tmp>/b.txt: is empty (or holds only whitespace): there is no notice to read\n"
+        "Error: none of the files could be read as a notice (see the reasons above)\n"
+    )
+    expect(result, code=2, stderr=refused)
 
 
 def test_explain_jining_pair_is_related(runner):
     result = runner.invoke(main, ["explain", str(seed_path("000")), str(seed_path("004"))])
-    assert result.exit_code == 0
-    assert "relation: related — not a duplicate" in result.stdout
+    expect_case(result, "explain_jining_related")  # relation: related — not a duplicate
 
 
 def test_explain_weihai_pair(runner):
     result = runner.invoke(main, ["explain", str(seed_path("002")), str(seed_path("003"))])
-    assert result.exit_code == 0
-    assert "relation: near — duplicate" in result.stdout
-    assert f"preferred as canonical: {seed_path('002')}" in result.stdout
-    assert "{+（此件主动公开）" in result.stdout
-    assert "quality flags of A: artifacts-removed, mixed-width-punctuation" in result.stdout
-    assert "quality flags of B: artifacts-removed" in result.stdout
+    # near — duplicate, 002 preferred, the moved （此件主动公开） in the diff, each side's quality flags
+    expect_case(result, "explain_weihai_near")
 
 
 def _commands() -> list[str]:
@@ -134,9 +164,10 @@ def _commands() -> list[str]:
 
 
 @pytest.mark.parametrize("command", _commands())
-def test_every_command_has_help_and_a_readme_mention(runner, command):
-    result = runner.invoke(main, [command, "--help"])
-    assert result.exit_code == 0
+def test_every_command_has_help_and_a_readme_mention(command):
+    # as policy-dedup prints it on an 80-column terminal
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(main, [command, "--help"], prog_name="policy-dedup")
+    expect_case(result, f"help_{command}")
     assert len(result.output.splitlines()) > 3
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"policy-dedup {command}" in readme
@@ -147,34 +178,65 @@ def test_python_dash_m_cli_works():
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-m", "cli", "--help"], cwd=ROOT, capture_output=True, text=True, env={**os.environ}
+        [sys.executable, "-m", "cli", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
     )
-    assert out.returncode == 0
-    assert "normalize" in out.stdout
+    expect_case(out, "help")  # every command listed, normalize among them
+
+
+@pytest.mark.xfail(strict=True, reason="python -m cli --help shows 'Usage: cli.py', a command that does not run")
+def test_python_dash_m_cli_usage_names_the_command_typed():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "cli", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.splitlines()[0] == "Usage: python -m cli [OPTIONS] COMMAND [ARGS]..."
+
+
+@pytest.mark.xfail(strict=True, reason="--verbose's help names only the traceback, not the files it names (README)")
+@pytest.mark.parametrize("command", ["dedupe", "ingest"])
+def test_verbose_help_says_it_names_what_happened_to_each_file(runner, command):
+    # the wording is not known: the line must say that each file is named
+    line = next(x for x in runner.invoke(main, [command, "--help"]).output.splitlines() if "--verbose" in x)
+    assert "each file" in line
 
 
 def test_jobs_and_reference_signatures_give_identical_results(runner):
     paths = [str(SEEDS), str(ROOT / "tests" / "data")]
     outputs = [
-        runner.invoke(main, ["dedupe", *paths, "--json", *extra]).stdout
+        runner.invoke(main, ["dedupe", *paths, "--json", *extra])
         for extra in (["--jobs", "1"], ["--jobs", "2"], ["--jobs", "1", "--reference-signatures"])
     ]
-    assert json.loads(outputs[0])["clusters"]
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert json.loads(outputs[0].stdout)["clusters"]
+    first = outputs[0]
+    for other in outputs[1:]:  # the whole output, refusals on stderr too (the folder grows: no fixed text)
+        expect(other, code=first.exit_code, stdout=stable(first.stdout), stderr=stable(first.stderr))
 
 
 def test_two_byte_identical_files_are_both_accounted_for(runner, tmp_path):
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_bytes(seed_path("000").read_bytes())
     result = runner.invoke(main, ["dedupe", str(tmp_path), "--jobs", "1"])
-    assert result.exit_code == 0
-    assert f"  identical        {tmp_path / 'b.txt'}" in result.stdout
-    assert "1 notices, 1 clusters, 0 duplicates, 1 identical file(s)" in result.stdout
-    data = json.loads(runner.invoke(main, ["dedupe", str(tmp_path), "--json"]).stdout)
+    clusters = """cluster 690a526cad68fb7c (1 notice)
+  canonical        <tmp>/a.txt
+  identical        <tmp>/b.txt
+1 notices, 1 clusters, 0 duplicates, 1 identical file(s)
+"""
+    expect(result, code=0, stdout=clusters)
+    result = runner.invoke(main, ["dedupe", str(tmp_path), "--json"])
+    expect_case(result, "dedupe_two_identical_files_json")
+    data = json.loads(result.stdout)
     assert [d["relation"] for d in data["documents"]] == ["canonical", "identical"]
     assert data["clusters"][0]["identical"] == [str(tmp_path / "b.txt")]
     ingest = runner.invoke(main, ["ingest", str(tmp_path), "--corpus", str(tmp_path / "corpus")])
-    assert "1 new original(s)" in ingest.stdout and "1 identical to another file given" in ingest.stdout
+    landed = (
+        "1 new original(s): 1 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+        "0 already in the corpus; 1 identical to another file given; 0 rejected; 0 renamed in raw/\n"
+    )
+    expect(ingest, code=0, stdout=landed)
 
 
 @pytest.mark.parametrize("command", _commands())
@@ -217,34 +279,37 @@ def test_explain_among_a_batch_gives_the_figures_dedupe_gives(runner, tmp_path):
     reported = related[(a.name, b.name)]
     assert reported["relation"] == "related" and reported["veto"] is None
 
-    def explained(*extra: str) -> str:
-        return runner.invoke(main, ["explain", str(a), str(b), *extra]).stdout
+    def explained(case: str, *extra: str) -> str:
+        done = runner.invoke(main, ["explain", str(a), str(b), *extra])
+        expect_case(done, case)
+        return done.stdout
 
     def jaccard(out: str) -> str:
         return re.search(r"^exact Jaccard: ([0-9.]+)$", out, re.M).group(1)
 
-    among = explained("--among", str(tmp_path))
-    # 22 files, 21 notices: 002_转载副本.txt is a byte copy of seed 002
-    assert "boilerplate left out:" in among and "shingle(s) shared by a large share of 21 notices given" in among
+    # 22 files, 21 notices: 002_转载副本.txt is a byte copy of seed 002; the footer's shingles left out
+    among = explained("explain_jining_among_a_batch_with_a_footer", "--among", str(tmp_path))
     assert jaccard(among) == f"{reported['jaccard']:.3f}"
-    alone = explained()
-    assert "judged alone" in alone and jaccard(alone) > jaccard(among)  # alone, the footer counts as shared text
+    alone = explained("explain_jining_with_a_footer_alone")  # judged alone
+    assert jaccard(alone) > jaccard(among)  # alone, the footer counts as shared text
 
 
 def test_explain_against_a_corpus_names_it_and_refuses_a_folder_that_is_not_one(runner, corpus, tmp_path):
     a, b = str(seed_path("002")), str(seed_path("003"))
     done = runner.invoke(main, ["explain", a, b, "--corpus", str(corpus)])
-    assert done.exit_code == 0, done.output
-    assert f"shingle(s) shared by a large share of the corpus {corpus}" in done.stdout
-    assert "relation: near — duplicate" in done.stdout
+    expect_case(done, "explain_weihai_against_a_corpus")  # the boilerplate left out is the corpus's
     not_a_corpus = runner.invoke(main, ["explain", a, b, "--corpus", str(tmp_path / "nothing")])
-    assert not_a_corpus.exit_code == 3 and "is not a corpus" in not_a_corpus.output
+    refused = (
+        "Error: <tmp>/nothing is not a corpus (no manifest.csv there): give the corpus folder with --corpus, "
+        "or create one with: policy-dedup ingest FILES --corpus <tmp>/nothing\n"
+    )
+    expect(not_a_corpus, code=3, stderr=refused)
 
 
 def test_dedupe_text_shows_every_vetoed_pair_and_the_closest_related_ones(runner, monkeypatch):
-    monkeypatch.setattr("dedupe.reports.table.RELATED_SHOWN", 2)
+    monkeypatch.setattr("dedupe.reports.batch.RELATED_SHOWN", 2)
     done = runner.invoke(main, ["dedupe", str(DATA / "agreement"), "--jobs", "1"])
-    assert done.exit_code == 0, done.output
+    expect_case(done, "dedupe_agreement_two_related_shown")
     lines = done.stdout.splitlines()
     kept = [line for line in lines if line.startswith(("vetoed ", "related "))]
     vetoed = [line for line in kept if line.startswith("vetoed ")]
