@@ -524,7 +524,7 @@ def rekey_command(corpus_dir: str, threshold: float | None, jobs: int | None) ->
 @corpus_option
 @format_option("text", "json")
 def history_command(notice: str, corpus_dir: str, fmt: str, as_json: bool) -> None:
-    from dedupe.reports.table import format_history
+    from dedupe.reports.history import format_history
     from dedupe.reports.versions import notice_chain
     from dedupe.store import Corpus
     from dedupe.store.export import history

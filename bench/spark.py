@@ -25,7 +25,7 @@ from bench.data import need  # noqa: E402
 from bench.incremental import archive  # noqa: E402
 from dedupe import DedupeConfig, Document, find_duplicates  # noqa: E402
 from dedupe.files import read_batch  # noqa: E402
-from dedupe.reports.table import result_json  # noqa: E402
+from dedupe.reports.batch import result_json  # noqa: E402
 
 FOLDERS = ("lawrefbook", "wenming", "guangzhou-html", "mirror")
 

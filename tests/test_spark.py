@@ -11,7 +11,7 @@ import pytest
 
 from dedupe import DedupeConfig, Document, find_duplicates
 from dedupe.files import read_batch, read_documents
-from dedupe.reports.table import result_json
+from dedupe.reports.batch import result_json
 from dedupe.spark.tasks import all_pairs, first_pairs
 
 pyspark = pytest.importorskip("pyspark")

@@ -7,13 +7,17 @@ from typing import Any
 
 import polars as pl
 
-from dedupe.chains import Chain, build_chains, units_of
-from dedupe.decisions import Canonical, CanonicalByHand, CanonicalChange, PairByHand, Reject
-from dedupe.model import Pair, Result
+from dedupe.decisions import Canonical, CanonicalByHand, CanonicalChange, Reject
 from dedupe.quality import FLAGS
-from dedupe.reports.versions import corpus_chains
+from dedupe.reports.batch import dedupe_files, format_dedupe, result_json
+from dedupe.reports.plan import format_plan, plan_files
+from dedupe.reports.versions import chain_lines, corpus_chains
 from dedupe.store import Corpus, log
 from dedupe.store.view import logged_pairs
+
+# the command line's dedupe and plan output import these from here too; they live in batch.py and plan.py
+__all__ = ["corpus_report", "dedupe_files", "format_csv", "format_dedupe", "format_plan", "format_table",
+           "plan_files", "rejected_files", "result_json"]  # fmt: skip
 
 
 def corpus_report(corpus: Corpus) -> dict[str, Any]:
@@ -125,15 +129,6 @@ def format_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def chain_lines(chain: dict[str, Any]) -> list[str]:
-    """A chain (as JSON) for people: its act, then each version with its status and date."""
-    lines = [f"  {chain['act']}: {len(chain['versions'])} version(s), current {chain['current'] or '(none)'}"]
-    for v in chain["versions"]:
-        by = f", repealed by {v['repealed_by']}" if v.get("repealed_by") else ""
-        lines.append(f"    {v['status']:<10} {v['date'] or '(no date)':<10}  {v['canonical']}{by}")
-    return lines
-
-
 def format_csv(corpus: Corpus) -> str:
     """The manifest with one 0/1 column per quality flag."""
     manifest = corpus.read_manifest()
@@ -141,206 +136,3 @@ def format_csv(corpus: Corpus) -> str:
     return manifest.with_columns(
         [flags.str.split(";").list.contains(flag).cast(pl.Int8).alias(flag) for flag in FLAGS]
     ).write_csv()
-
-
-def format_dedupe(result: Result) -> str:
-    """The clusters of a batch, canonical first, for people."""
-    lines = []
-    copies: dict[str, list[str]] = {}
-    for copy, first in result.copies:
-        copies.setdefault(first.id, []).append(copy.path)
-    for c in result.clusters:
-        lines.append(f"cluster {c.id} ({len(c.members)} notice{'s' if len(c.members) > 1 else ''})")
-        for m in c.members:
-            ms = result.membership[m.id]
-            tag = "canonical" if m is c.canonical else f"{ms.relation} {ms.similarity:.3f}"
-            lines.append(f"  {tag:<16} {m.path}{f' (to {ms.via})' if ms.via else ''}")
-            lines += [f"  {'identical':<16} {path}" for path in copies.get(m.id, ())]
-        if len(c.members) > 1:
-            lines.append(f"  why canonical: {c.reason}")
-    apart = _apart(result)
-    vetoed = [p for p in apart if p.veto]
-    related = sorted((p for p in apart if not p.veto), key=lambda p: -p.similarity.jaccard)  # the closest first
-    for pair in [*vetoed, *related[:RELATED_SHOWN]]:  # every version kept apart; related ones up to a screen
-        lines.append(f"{'vetoed' if pair.veto else 'related':<8} {pair.a.path} ~ {pair.b.path}: {pair.reason}")
-    if len(related) > RELATED_SHOWN:
-        lines.append(f"… and {len(related) - RELATED_SHOWN} more related pair(s): --json lists them all")
-    dups = sum(len(c.members) - 1 for c in result.clusters)
-    same = f", {len(result.copies)} identical file(s)" if result.copies else ""
-    kept = "".join(
-        f", {n} {what}" for n, what in ((len(vetoed), "vetoed pair(s)"), (len(related), "related pair(s)")) if n
-    )
-    chains = build_chains(units_of(result))
-    lines += format_chains(chains)
-    versions = f", {len(chains)} chain(s) of versions" if chains else ""
-    lines.append(
-        f"{len(result.documents)} notices, {len(result.clusters)} clusters, {dups} duplicates{same}{versions}{kept}"
-    )
-    return "\n".join(lines)
-
-
-def format_chains(chains: list[Chain]) -> list[str]:
-    """Each chain of versions, oldest first, with each version's status and date."""
-    lines = []
-    for chain in chains:
-        count = f"{len(chain.versions)} version{'s' if len(chain.versions) > 1 else ''}"
-        lines.append(f"chain {chain.id}  {chain.act}: {count}, current {chain.current or '(none: repealed)'}")
-        for v in chain.versions:
-            more = f" (+{len(v.paths) - 1} more of this version)" if len(v.paths) > 1 else ""
-            became = f", became {v.became}" if v.became else ""
-            by = f", repealed by {v.repealed_by}" if v.repealed_by else ""
-            lines.append(f"  {v.status:<10} {v.when or '(no date)':<10}  {v.path}{more}{became}{by}")
-    return lines
-
-
-RELATED_SHOWN = 20
-
-
-def _apart(result: Result) -> list[Pair]:
-    """Verified pairs that were not merged: related notices and vetoed versions, by path."""
-    return sorted((p for p in result.pairs if not p.merged), key=lambda p: (p.a.path, p.b.path))
-
-
-def result_json(result: Result) -> dict[str, Any]:
-    """A batch's documents (with their cluster and relation) and clusters, for programs; a file
-    with the same bytes as an earlier one is listed as ``identical`` in that one's cluster."""
-    documents = []
-    for d in sorted(result.documents, key=lambda d: d.path):
-        ms = result.membership[d.id]
-        documents.append(
-            {
-                "path": d.path,
-                "id": d.id,
-                "encoding": d.normalized.encoding,
-                "cluster": ms.cluster.id,
-                "canonical": ms.cluster.canonical is d,
-                "relation": ms.relation,
-                "similarity": ms.similarity,
-                **({"via": ms.via} if ms.via else {}),  # the member the relation and similarity are to
-            }
-        )
-    copies: dict[str, list[str]] = {}
-    for copy, first in result.copies:
-        ms = result.membership[first.id]
-        copies.setdefault(ms.cluster.id, []).append(copy.path)
-        documents.append(
-            {
-                "path": copy.path,
-                "id": copy.id,
-                "encoding": copy.normalized.encoding,
-                "cluster": ms.cluster.id,
-                "canonical": False,
-                "relation": "identical",
-                "similarity": 1.0,
-            }
-        )
-    documents.sort(key=lambda d: d["path"])
-    clusters = [
-        {
-            "id": c.id,
-            "canonical": c.canonical.path,
-            "members": [m.path for m in c.members],
-            "reason": c.reason,
-            **({"identical": copies[c.id]} if c.id in copies else {}),
-        }
-        for c in result.clusters
-    ]
-    pairs = [
-        {"a": p.a.path, "b": p.b.path, "relation": p.relation, "jaccard": round(p.similarity.jaccard, 6),
-         "containment": round(p.similarity.containment, 6), "reason": p.reason, "veto": p.veto}
-        for p in _apart(result)
-    ]  # fmt: skip
-    chains = [c.to_json() for c in build_chains(units_of(result))]
-    return {"documents": documents, "clusters": clusters, "related": pairs, "chains": chains}
-
-
-def format_plan(plan: Any) -> str:
-    """One line: what an ingest (or a correction) added and changed."""
-    result = plan.result
-    added = plan.additions
-    ids = {a.doc.id for a in added}
-    clusters = [result.membership[a.doc.id].cluster for a in added] if result else []
-    joined = sum(1 for c in clusters if any(m.id not in ids for m in c.members))  # a cluster older than this ingest
-    among = sum(
-        1
-        for a, c in zip(added, clusters, strict=True)
-        if c.canonical is not a.doc and all(m.id in ids for m in c.members)
-    )
-    changes = sum(1 for d in plan.decisions if isinstance(d, CanonicalChange))
-    if plan.corrections:
-        c = plan.corrections[0]
-        about = f"{c.a} ~ {c.b}" if isinstance(c, PairByHand) else getattr(c, "path", "")
-        lines = [f"{c.kind}: {about}"]
-        for cluster in result.clusters if result else ():
-            size = len(cluster.members)
-            lines.append(
-                f"  cluster {cluster.id}: {size} notice{'s' if size > 1 else ''}, canonical {cluster.canonical.path}"
-            )
-        return "\n".join(lines)  # fmt: skip
-    return (
-        f"{len(added)} new original(s): {len(added) - joined - among} new notice(s), "
-        f"{joined} duplicate(s) of notices already there{f', {among} duplicate(s) of another file given' if among else ''}; "
-        f"{changes} canonical change(s); "
-        f"{len(plan.known)} already in the corpus; {len(plan.same_bytes)} identical to another file given; "
-        f"{len(plan.rejected)} rejected; {sum(1 for a in added if a.renamed)} renamed in raw/"
-    )
-
-
-def plan_files(plan: Any) -> list[str]:
-    """What an ingest did with each file it read (--verbose): landed as a new notice or as a
-    duplicate of which notice (the pair's relation and figure), already in the corpus as which
-    original, or the same bytes as which other file given. Skipped and refused files have their own lines."""
-    result = plan.result
-    if plan.corrections:
-        return []
-    lines = []
-    for a in plan.additions:
-        ms = result.membership[a.doc.id]
-        cluster = ms.cluster
-        if cluster.canonical is a.doc:
-            others = len(cluster.members) - 1
-            what = f"the canonical of a cluster of {others + 1}" if others else "a new notice"
-        else:
-            to = f" to {ms.via}" if ms.via else ""
-            what = f"a duplicate of {cluster.canonical.path} ({ms.relation}, similarity {ms.similarity:.3f}{to})"
-        lines.append(f"read {a.source}: {what}, landed as {a.doc.path}")
-    lines += [f"read {path}: already in the corpus as {raw}" for path, raw in plan.known]
-    lines += [
-        f"read {path}: identical to {first}, another file given (the same bytes)" for path, first in plan.same_bytes
-    ]
-    return lines
-
-
-def dedupe_files(result: Result) -> list[str]:
-    """What dedupe made of each file (--verbose): the canonical of its cluster, or whose duplicate
-    it is with the pair's relation and figure, or the same bytes as which file given."""
-    lines = []
-    for d in sorted(result.documents, key=lambda d: d.path):
-        ms = result.membership[d.id]
-        if ms.cluster.canonical is d:
-            lines.append(
-                f"read {d.path}: the canonical of cluster {ms.cluster.id} ({len(ms.cluster.members)} notice(s))"
-            )
-        else:
-            to = f" to {ms.via}" if ms.via else ""
-            lines.append(f"read {d.path}: a duplicate of {ms.cluster.canonical.path} ({ms.relation}, "
-                         f"similarity {ms.similarity:.3f}{to})")  # fmt: skip
-    lines += [f"read {copy.path}: identical to {first.path} (the same bytes)" for copy, first in result.copies]
-    return lines
-
-
-def format_history(found: dict[str, Any]) -> str:
-    row = found["notice"]
-    lines = [
-        f"{row['path']}  (id {row['id']}, {row['status']}, from {row['source']}, ingested {row['ingested_at']})",
-        f"  title: {row['title'] or '(none)'}; 文号: {row['doc_number'] or '(none)'}; date: {row['date'] or '(none)'}",
-        f"  cluster {row['cluster']}: {'canonical' if row['is_canonical'] else row['relation']}",
-        "",
-    ]
-    for e in found["decisions"]:
-        who = f" by {e['by']}" if e.get("by") else ""
-        about = " ~ ".join(str(e[k]) for k in ("a", "b") if k in e) or e.get("path") or e.get("canonical") or ""
-        lines.append(f"{e.get('time', '?')}  {e['decision']}{who}: {about}  ({e.get('reason', '')})")
-    if found.get("chain"):
-        lines += ["", "a version of:", *chain_lines(found["chain"])]
-    return "\n".join(lines)

@@ -86,6 +86,15 @@ def format_versions(chain: Chain) -> str:
     return "\n".join(lines)
 
 
+def chain_lines(chain: dict[str, Any]) -> list[str]:
+    """A chain (as JSON) for people: its act, then each version with its status and date."""
+    lines = [f"  {chain['act']}: {len(chain['versions'])} version(s), current {chain['current'] or '(none)'}"]
+    for v in chain["versions"]:
+        by = f", repealed by {v['repealed_by']}" if v.get("repealed_by") else ""
+        lines.append(f"    {v['status']:<10} {v['date'] or '(no date)':<10}  {v['canonical']}{by}")
+    return lines
+
+
 def notice_chain(corpus: Corpus, path: str) -> dict[str, Any] | None:
     """The chain a notice (by its corpus path) is a version of, as JSON, or None."""
     for chain in corpus_chains(corpus):

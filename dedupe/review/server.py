@@ -21,7 +21,7 @@ import bottle
 from dedupe.errors import DedupeError, InputError
 from dedupe.reports.htmlparts import aligned_columns
 from dedupe.reports.pairdiff import align
-from dedupe.reports.table import format_plan
+from dedupe.reports.plan import format_plan
 from dedupe.review.queue import BORDERLINE_BELOW, RELATED_ABOVE, review_queue
 from dedupe.store import Corpus
 from dedupe.store.corrections import correct
