@@ -4,6 +4,7 @@ left them whole; a check with no duplicate reads no decision log."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -116,3 +117,61 @@ def test_check_reads_only_the_index_columns_of_the_manifest(corpus: Path, monkey
     result = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert asked and None not in asked
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...] | None]:
+    from dedupe.store import manifest
+
+    calls: list[tuple[str, ...] | None] = []
+    parse = manifest._parse
+    monkeypatch.setattr(manifest, "_parse", lambda path, columns=None: calls.append(columns) or parse(path, columns))
+    return calls
+
+
+def test_a_settled_manifest_is_parsed_once_and_read_back_the_same(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing and checking 100,000 rows of CSV takes most of a second: a manifest unchanged since it
+    was read is read back from the cache folder, the same frame for every set of columns asked."""
+    from dedupe.store import manifest, memo
+
+    monkeypatch.setattr(memo, "SETTLED_NS", 0)
+    parses = _parses(monkeypatch)
+    path = corpus / "manifest.csv"
+    first = manifest.read(path, manifest.INDEX)
+    assert len(parses) == 1 and first.height == 5
+    for columns in (manifest.INDEX, (*manifest.REQUIRED, "status"), None, (*manifest.INDEX, "title")):
+        assert manifest.read(path, columns).equals(manifest._parse(path, columns)), columns
+    parses.clear()
+    for columns in (manifest.INDEX, None, (*manifest.INDEX, "title"), manifest.REQUIRED):
+        manifest.read(path, columns)
+    assert parses == []
+    assert memo.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_manifest_changed_since_is_parsed_again(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row edited in place (same size, the modification time put back) is read as it now is:
+    the change time still moved. A file written in the last seconds is not remembered at all."""
+    import os
+
+    from dedupe.store import manifest, memo
+
+    monkeypatch.setattr(memo, "SETTLED_NS", 0)
+    path = corpus / "manifest.csv"
+    manifest.read(path, manifest.INDEX)
+    held = memo.digest(path)
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert text.count(",near,") == 1
+    path.write_text(text.replace(",near,", ",NEAR,"), encoding="utf-8")  # the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    parses = _parses(monkeypatch)
+    assert "NEAR" in manifest.read(path, manifest.INDEX)["relation"].to_list() and len(parses) == 1
+    assert memo.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest() != held
+    monkeypatch.setattr(memo, "SETTLED_NS", 10**12)
+    path.write_text(text, encoding="utf-8")
+    parses.clear()
+    for _ in range(2):
+        assert "near" in manifest.read(path, manifest.INDEX)["relation"].to_list()
+    assert len(parses) == 2 and memo.stamp(path) is None

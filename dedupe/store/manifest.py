@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from dedupe.errors import CorpusError
+from dedupe.store import memo
 
 SCHEMA: dict[str, type[pl.DataType]] = {
     "id": pl.String,
@@ -75,7 +76,35 @@ def _inside_raw(paths: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
 
 def read(path: Path, columns: tuple[str, ...] | None = None) -> pl.DataFrame:
     """The manifest, checked row by row (see the module docstring); an empty frame when absent.
-    ``columns``: read only these (and check only them); the others come back empty."""
+    ``columns``: read only these (and check only them); the others come back empty.
+
+    A corpus's manifest.csv, once read and checked, is remembered in its ``.cache/`` as a table
+    that is read back in milliseconds (``dedupe.store.memo``) while the file keeps its size, times
+    and inode: a command on a large corpus does not parse and check the same rows again."""
+    wanted = set(columns) if columns is not None else set(SCHEMA)
+    held = memo.recall(path, wanted)
+    if held is not None:
+        return _only(held, columns)
+    stamp = memo.stamp(path)
+    if stamp is None:
+        return _parse(path, columns)
+    parse = tuple(c for c in SCHEMA if c in wanted | memo.columns(path, stamp))
+    frame = _parse(path, parse)
+    memo.remember(path, stamp, frame.select(c for c in parse if c in frame.columns))
+    return _only(frame, columns)
+
+
+def _only(frame: pl.DataFrame, columns: tuple[str, ...] | None) -> pl.DataFrame:
+    """``frame`` as ``_parse(path, columns)`` gives it: the columns not asked for empty (status
+    then reads active, source the path, as in a manifest written before they existed)."""
+    frame = frame.with_columns(pl.lit(None, dtype).alias(c) for c, dtype in SCHEMA.items()
+                               if c not in frame.columns or (columns is not None and c not in columns))  # fmt: skip
+    frame = frame.select(list(SCHEMA))
+    return frame.with_columns(pl.col("status").fill_null("active"), pl.col("source").fill_null(pl.col("path")))
+
+
+def _parse(path: Path, columns: tuple[str, ...] | None = None) -> pl.DataFrame:
+    """:func:`read` from the CSV file itself."""
     data = path.read_bytes() if path.exists() else b""
     where = f"{path}"
     fix = f"restore it from version control (git checkout -- {path.name}) or correct the row"

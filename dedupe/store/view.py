@@ -25,7 +25,7 @@ from dedupe.errors import CorpusError
 from dedupe.files import Rejected, iter_documents
 from dedupe.model import CONFIRMED, SPLIT, SPLIT_BY_HAND, Link, Recorded
 from dedupe.progress import begin
-from dedupe.store import log
+from dedupe.store import log, memo
 from dedupe.store.cache import Cache
 from dedupe.store.journal import sha256_of
 from normalize import NormalizeConfig
@@ -158,7 +158,7 @@ def sync(
 ) -> str:
     """Bring the cache in line with the manifest and the log (see the module docstring); returns
     the manifest's sha256 ("" when there is none)."""
-    stamp = sha256_of(root / "manifest.csv") or ""
+    stamp = memo.digest(root / "manifest.csv") or ""
     marker = log.marker(root / "decisions.jsonl")
     if cache.get("manifest") == stamp and cache.get("log") == marker:
         return stamp

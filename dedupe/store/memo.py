@@ -1,0 +1,122 @@
+"""What a command learnt of a corpus file, remembered in ``.cache/`` beside the index while the
+file is unchanged: the manifest read and checked (an Arrow table, read back in milliseconds where
+parsing and checking 100,000 rows of CSV takes most of a second) and its sha256.
+
+A memo is named by the file's stamp: its size, modification and change times and inode. Writing
+a file, or putting another in its place, changes its change time or inode, so a memo is never
+taken for a file it was not made from. A file changed in the last seconds is not remembered (its
+times could still be shared by a second change in the same clock tick, as git's "racy" entries),
+and anything that goes wrong with a memo only means the file is read again: memos are derived,
+deleted with ``.cache/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+SETTLED_NS = 2_000_000_000  # a file changed more recently than this is read each time, not remembered
+FOLDER = ".cache"
+
+
+def stamp(path: Path) -> str | None:
+    """The file's size, times and inode, when it is a corpus's file settled long enough to be
+    remembered (its corpus has a cache folder); else None."""
+    if not (path.parent / FOLDER).is_dir():
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < SETTLED_NS:
+        return None
+    return f"{st.st_size}-{st.st_mtime_ns}-{st.st_ctime_ns}-{st.st_ino}"
+
+
+def _named(path: Path, key: str, kind: str) -> Path:
+    return path.parent / FOLDER / f"{path.name}.{key}.{kind}"
+
+
+def _others(path: Path, kind: str) -> list[Path]:
+    with contextlib.suppress(OSError):
+        return list((path.parent / FOLDER).glob(f"{path.name}.*.{kind}"))
+    return []
+
+
+def recall(path: Path, columns: set[str]) -> pl.DataFrame | None:
+    """The table remembered for the file as it is now, when it holds ``columns``; else None."""
+    key = stamp(path)
+    if key is None:
+        return None
+    memo = _named(path, key, "arrow")
+    if not memo.is_file():
+        return None
+    import polars as pl
+
+    try:
+        if not columns <= set(pl.read_ipc_schema(memo)):
+            return None
+        return pl.read_ipc(memo)
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def columns(path: Path, key: str) -> set[str]:
+    """The columns the table remembered for the file holds (an earlier version's, if that is all
+    there is): read them again with those asked for, and one memo serves every command."""
+    import polars as pl
+
+    for memo in sorted(_others(path, "arrow"), key=lambda p: p.name != _named(path, key, "arrow").name):
+        with contextlib.suppress(OSError, pl.exceptions.PolarsError):
+            return set(pl.read_ipc_schema(memo))
+    return set()
+
+
+def remember(path: Path, key: str, frame: pl.DataFrame) -> None:
+    """Keep ``frame`` (the file read and checked) for the file of stamp ``key``; the memos of its
+    earlier versions are removed. A folder that cannot be written keeps none."""
+    if not frame.height:
+        return  # an empty manifest is judged with the folder around it, each time
+    target = _named(path, key, "arrow")
+    _write(target, lambda tmp: frame.write_ipc(tmp, compression="uncompressed"))
+    _prune(path, "arrow", target)
+
+
+def digest(path: Path) -> str | None:
+    """The file's sha256 (None when it is missing), computed once for each version of it."""
+    from dedupe.store.journal import sha256_of
+
+    key = stamp(path)
+    if key is not None:
+        with contextlib.suppress(OSError, ValueError):
+            return _named(path, key, "sha256").read_text(encoding="ascii").strip() or None
+    found = sha256_of(path)
+    if key is not None and found:
+        target = _named(path, key, "sha256")
+        _write(target, lambda tmp: tmp.write_text(found, encoding="ascii"))
+        _prune(path, "sha256", target)
+    return found
+
+
+def _write(target: Path, write: Callable[[Path], object]) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        write(tmp)
+        tmp.replace(target)
+    except Exception:  # a memo is an optimisation: a full disk or read-only folder only loses it
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _prune(path: Path, kind: str, keep: Path) -> None:
+    for old in _others(path, kind):
+        if old != keep:
+            with contextlib.suppress(OSError):
+                old.unlink()
