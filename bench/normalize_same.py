@@ -177,6 +177,7 @@ def main() -> None:
         items = [(g, p) for g, p in items if g in wanted]
     roots = {g: args.realdata / g for g in (*GROUPS, "lawrefbook")} | {"peers-10k": args.peers}
     results, seconds = run(items, roots)
+    results = json.loads(json.dumps(results))  # tuples as lists, as an earlier run's records read back
     print(f"{len(results)} files\n\n| stage or step | CPU s |\n|---|---|")
     for name, s in sorted(seconds.items(), key=lambda kv: (not kv[0].startswith("group"), -kv[1])):
         print(f"| {name} | {s:.2f} |")

@@ -10,7 +10,7 @@ import re
 
 from normalize.changes import ChangeLog
 from normalize.encyclopedia import remove_encyclopedia_furniture
-from normalize.furniture import furniture_kind, is_footer_detail, menu_runs
+from normalize.furniture import furniture_kind, is_footer_detail, may_be_furniture, menu_runs
 
 _DASH = "\\-－—–─‒―"
 # the date and time a browser prints on every page: 11/18/2015 03:25 PM, 2016/5/6 下午12:27,
@@ -173,6 +173,8 @@ def remove_web_boilerplate(lines: list[str], log: ChangeLog) -> list[str]:
     rest = [i for i in nonblank if i not in kinds]  # the window is counted past a page's menus
     window = set(rest[:WEB_WINDOW]) | set(rest[-WEB_WINDOW:])
     for i in rest:
+        if i not in window and not may_be_furniture(lines[i]):  # most lines: one scan, no family tried
+            continue
         if i in window and is_web_boilerplate(lines[i]):
             kinds[i] = "web-boilerplate"
         elif kind := furniture_kind(lines[i], window=i in window):

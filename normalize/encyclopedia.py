@@ -35,9 +35,9 @@ TAIL_REFERENCES = 30
 
 def is_encyclopedia(lines: list[str]) -> bool:
     """Does the text show it is an encyclopedia's copy?"""
-    if any(_SIGNS.search(line) for line in lines[:HEAD] + lines[-TAIL_REFERENCES:]):
+    if _SIGNS.search("\n".join(lines[:HEAD] + lines[-TAIL_REFERENCES:])):  # one scan: no sign spans lines
         return True
-    references = any(_REFERENCES.match(line.strip()) for line in lines[-TAIL_REFERENCES:])
+    references = any("参考资料" in line and _REFERENCES.match(line.strip()) for line in lines[-TAIL_REFERENCES:])
     return references and any(_MARK.search(line) for line in lines)
 
 

@@ -101,13 +101,21 @@ _COUNT = re.compile(r"[\s()（）\[\]【】:：]*\d{1,6}\s*(?:条|次|人)?[\s()
 _MENU_ROW = re.compile(r"^(?:[^|｜，。；]{1,10}[|｜]){4,}[^|｜，。；]{0,10}$")
 _FORM_MARKER = re.compile(r"^(?:窗体顶端|窗体底端)$")  # Word's Top of Form / Bottom of Form of a pasted page
 _SENTENCE = re.compile(r"[，。；]")
-# every family recognised anywhere needs one of these: most lines of a notice are ruled out by one scan
+_ITEM_GAP = re.compile(r"\s+|[|｜]")
+# every family recognised anywhere needs one of these: most lines of a notice are ruled out by one scan.
+# Each alternative opens with a literal character (the Latin words once for each case of their first
+# letter, the rest of them case-blind): the regex engine then skips to the positions holding one of
+# those characters, where an alternation that the IGNORECASE flag makes case-blind is tried at every
+# position (eight times slower on a notice's lines).
+_MAYBE_WORDS = (
+    "打印 关闭 收藏 返回 纠错 分享 推荐 评论 网摘 商城 保存 字[号体] 大中小 视力 护眼 背景色 复制 转发 邮件 扫一扫 手机 "
+    "更多 微博 人人网 微信 朋友圈 豆瓣 开心网 贴吧 原标题 公网安备 标识码 识别码 备案 分辨率 浏览 最佳 © 版权 声明 不代表 "
+    "转载 镜像 窗体 阅读 点击 访问 关于 地图 联系 帮助 常见问题 意见 导航 合作 广告 顾问 招聘 无障碍 首页 【 \\[ \\([cC]\\)"
+)
+# the Latin words, matched in any case: each letter a word may open with, as IGNORECASE reads it (İ, ı are i)
+_CASED_WORDS = {"QQ": "Qq", "ICP": "Ii\u0130\u0131", "copyright": "Cc", "rights": "Rr"}
 _MAYBE = re.compile(
-    r"打印|关闭|收藏|返回|纠错|分享|推荐|评论|网摘|商城|保存|字[号体]|大中小|视力|护眼|背景色|复制|转发|邮件|扫一扫|手机|"
-    r"更多|QQ|微博|人人网|微信|朋友圈|豆瓣|开心网|贴吧|原标题|ICP|公网安备|标识码|识别码|备案|分辨率|浏览|最佳|"
-    r"copyright|©|\(c\)|rights|版权|声明|不代表|转载|镜像|窗体|阅读|点击|访问|关于|地图|联系|帮助|常见问题|意见|"
-    r"导航|合作|广告|顾问|招聘|无障碍|首页|收藏|[【\[]",
-    re.I,
+    "|".join([*_MAYBE_WORDS.split(), *(f"{c}(?i:{w[1:]})" for w, cs in _CASED_WORDS.items() for c in cs)])
 )
 LONG_LINE = 150
 
@@ -121,6 +129,13 @@ def _covered(s: str, words: re.Pattern[str]) -> tuple[int, float]:
     rest = _SEPARATORS.sub("", words.sub("", s))
     bare = _SEPARATORS.sub("", s)
     return len(set(found)), 1 - len(rest) / max(1, len(bare))
+
+
+def may_be_furniture(line: str) -> bool:
+    """Could ``line`` be furniture outside the first and last lines? False when it holds none of
+    the marks every family recognised anywhere needs: :func:`furniture_kind` of it, out of the
+    window, is None (the marks hold no space and no ``|``, which is all it strips)."""
+    return _MAYBE.search(line) is not None
 
 
 def furniture_kind(line: str, window: bool = True) -> str | None:
@@ -170,7 +185,7 @@ def _window_kind(s: str, line: str) -> str | None:
         return "web-navigation"
     if _NAV_ITEM.match(line):
         return "web-navigation"
-    items = re.split(r"\s+|[|｜]", s)
+    items = _ITEM_GAP.split(s) if nav else ()  # split only when a navigation word is there to count
     if nav and len(items) >= 3 and all(0 < len(item) <= MENU_ITEM for item in items) and not _SENTENCE.search(s):
         return "web-navigation"  # a menu's row: 热词 省政府权责清单 政府工作报告
     if len(s) <= 100 and (
@@ -188,6 +203,7 @@ def _window_kind(s: str, line: str) -> str | None:
 
 MENU_ITEM = 8
 MENU_MIN = 4
+_NOT_MENU = re.compile(r"[\d，。；：:、]")
 
 
 def menu_runs(lines: list[str], indices: list[int]) -> list[list[int]]:
@@ -198,13 +214,16 @@ def menu_runs(lines: list[str], indices: list[int]) -> list[list[int]]:
     run: list[int] = []
     for i in [*indices, -1]:
         s = lines[i].strip() if i >= 0 else ""
-        if i >= 0 and 0 < len(s) <= MENU_ITEM and not re.search(r"[\d，。；：:、]", s):
+        if i >= 0 and 0 < len(s) <= MENU_ITEM and not _NOT_MENU.search(s):
             run.append(i)
+            continue
+        if len(run) < MENU_MIN:  # most lines end no run, or a short one: nothing to count
+            run = []
             continue
         words = sum(1 for k in run if _covered(lines[k].strip(), NAV_WORDS)[1] == 1.0
                     or _covered(lines[k].strip(), TOOLBAR_WORDS)[1] == 1.0)  # fmt: skip
         items = sum(1 for k in run if _NAV_ITEM.match(lines[k].strip()))
-        if len(run) >= MENU_MIN and (words >= 2 or items >= MENU_MIN):
+        if words >= 2 or items >= MENU_MIN:
             runs.append(run)
         run = []
     return runs

@@ -1,0 +1,89 @@
+"""The faster forms of normalization's tests give what the plain forms gave, on real text.
+
+Each fast form (a pre-filter, a count without a regex, a pattern written so that the regex engine
+can skip ahead) is checked against the plain form it replaced, written out here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from normalize.artifacts import remove_web_boilerplate
+from normalize.changes import ChangeLog
+from normalize.decode import decode
+from normalize.furniture import _MAYBE, furniture_kind, may_be_furniture
+from normalize.notice import _CODE, NoticeFacts, count_cjk
+
+DATA = Path(__file__).parent / "data"
+REAL = [
+    DATA / "mirror_text" / "广东_居住证_打印页.txt",
+    DATA / "mirror_text" / "广东_人口计生条例_打印页.txt",
+    DATA / "mirror_text" / "哈尔滨_居住证_新闻.txt",
+    DATA / "formats" / "page_named_aspx_厦门_2016.aspx",
+    DATA / "06_城乡居民医保集中参保缴费通告.html",
+]
+# the case-blind alternation the furniture families were first screened with
+PLAIN_MAYBE = re.compile(
+    r"打印|关闭|收藏|返回|纠错|分享|推荐|评论|网摘|商城|保存|字[号体]|大中小|视力|护眼|背景色|复制|转发|邮件|扫一扫|手机|"
+    r"更多|QQ|微博|人人网|微信|朋友圈|豆瓣|开心网|贴吧|原标题|ICP|公网安备|标识码|识别码|备案|分辨率|浏览|最佳|"
+    r"copyright|©|\(c\)|rights|版权|声明|不代表|转载|镜像|窗体|阅读|点击|访问|关于|地图|联系|帮助|常见问题|意见|"
+    r"导航|合作|广告|顾问|招聘|无障碍|首页|收藏|[【\[]",
+    re.I,
+)
+PLAIN_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Latin words in every case, and the characters IGNORECASE folds onto Latin letters (İ ı ſ K)
+CASES = ["QQ群", "qq", "Qq", "ICP备", "icp", "İCP", "ıcp", "iCp", "COPYRIGHT", "CopyRight ©", "(C) 2020", "(c)",
+         "RIGHTS", "riGhts reserved", "ſ", "\u212a", "All Rights", "【打印】", "[关闭]", "abc", "(d)"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def real_lines() -> list[str]:
+    lines: list[str] = []
+    for path in REAL:
+        lines += decode(path.read_bytes()).text.split("\n")
+    assert len(lines) > 500
+    return lines
+
+
+def test_furniture_marks_screen_as_the_case_blind_alternation(real_lines: list[str]) -> None:
+    hits = [line for line in real_lines if PLAIN_MAYBE.search(line)]
+    assert len(hits) > 20  # print pages and web pages: furniture there is
+    for line in real_lines + CASES:
+        assert bool(_MAYBE.search(line)) == bool(PLAIN_MAYBE.search(line)), line
+
+
+def test_a_line_without_the_marks_is_no_furniture_out_of_the_window(real_lines: list[str]) -> None:
+    """The pre-filter of remove_web_boilerplate skips only lines furniture_kind gives None out of the window."""
+    skipped = [line for line in real_lines if not may_be_furniture(line)]
+    assert len(skipped) > 100
+    assert all(furniture_kind(line, window=False) is None for line in skipped)
+    assert any(furniture_kind(line, window=False) for line in real_lines if may_be_furniture(line))
+
+
+def test_boilerplate_of_a_print_page_is_removed_as_it_was() -> None:
+    """A printed page's lines, its furniture amid the body: the lines removed and the log are the
+    ones each line judged alone gives (the pre-filter only skips lines no family takes)."""
+    lines = decode((DATA / "mirror_text" / "广东_居住证_打印页.txt").read_bytes()).text.split("\n")
+    log = ChangeLog()
+    kept = remove_web_boilerplate(lines, log)
+    assert len(kept) < len(lines) and log.changes()
+    body = lines[len(lines) // 3 : 2 * len(lines) // 3]
+    dropped = [line for line in body if line.strip() and furniture_kind(line, window=False)]
+    assert all(line not in kept for line in dropped)
+
+
+def test_chinese_characters_counted_as_the_regex_counts_them(real_lines: list[str]) -> None:
+    edges = "".join(chr(c) for c in (0x33FF, 0x3400, 0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FFF, 0xA000))
+    edges += "".join(chr(c) for c in (0xF8FF, 0xF900, 0xFAFF, 0xFB00, 0x20000, 0x2A6DF)) + "\ud800\udfff"
+    for text in ["\n".join(real_lines), edges, edges * 3 + "通知", "", "abc", "\u4dc0" * 5 + "\u4d00"]:
+        assert count_cjk(text) == len(PLAIN_CJK.findall(text)), text[:20]
+
+
+def test_code_tokens_are_counted_when_asked_for() -> None:
+    page = (DATA / "06_城乡居民医保集中参保缴费通告.html").read_text(encoding="utf-8")
+    facts = NoticeFacts.of(page)
+    assert facts.code == sum(1 for _ in _CODE.finditer(page)) > 100
+    assert facts == NoticeFacts.of(page) and "measured" not in repr(facts)
