@@ -43,3 +43,10 @@ def test_a_mismatch_names_the_exit_code_and_shows_a_diff_of_each_stream():
         "exit code 2, expected 0\n"
         "--- expected stdout\n+++ printed stdout\n@@ -1 +1 @@\n-2 notices\n+1 notices\n"
     )
+
+
+def test_a_known_wrong_part_is_expected_right_and_must_still_be_printed():
+    done = subprocess.run([sys.executable, "-c", "print('1 notices, 1 duplicates')"], capture_output=True, text=True)
+    expect(done, code=0, stdout="1 notices, 1 duplicate\n", wrong={"1 duplicates": "1 duplicate"})
+    with pytest.raises(AssertionError, match="'2 duplicates' is no longer printed"):
+        expect(done, code=0, stdout="1 notices, 1 duplicates\n", wrong={"2 duplicates": "1 duplicates"})
