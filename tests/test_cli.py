@@ -121,7 +121,10 @@ def test_dedupe_reports_unreadable_and_goes_on(runner, tmp_path):
     named = (
         f"skipped <tmp>/b.txt: {BINARY}\nread <tmp>/a.txt: the canonical of cluster 690a526cad68fb7c (1 notice(s))\n"
     )
-    expect(result, code=0, stdout=clusters, stderr=note + named)
+    asks_for_verbose = {" (policy-dedup --verbose … lists them)\nskipped": "\nskipped"}  # the test below
+    expect(
+        result, code=0, stdout=clusters, stderr="note: skipped 1 file: 1 binary file\n" + named, wrong=asks_for_verbose
+    )
 
 
 @pytest.mark.xfail(strict=True, reason="under --verbose the note still asks for --verbose to list the files it lists")
@@ -150,13 +153,33 @@ def test_dedupe_nothing_readable_fails(runner, tmp_path):
 
 def test_explain_jining_pair_is_related(runner):
     result = runner.invoke(main, ["explain", str(seed_path("000")), str(seed_path("004"))])
-    expect_case(result, "explain_jining_related")  # relation: related — not a duplicate
+    expect_case(result, "explain_jining_related", wrong=TRUNCATED)  # relation: related — not a duplicate
 
 
 def test_explain_weihai_pair(runner):
     result = runner.invoke(main, ["explain", str(seed_path("002")), str(seed_path("003"))])
     # near — duplicate, 002 preferred, the moved （此件主动公开） in the diff, each side's quality flags
     expect_case(result, "explain_weihai_near")
+
+
+# explain flags seed 000 truncated for lacking the closing part of 004, a related notice (the test below)
+TRUNCATED = {"quality flags of A: mixed-width-punctuation, no-doc-number, no-date, truncated\n": (
+    "quality flags of A: mixed-width-punctuation, no-doc-number, no-date\n")}  # fmt: skip
+
+
+@pytest.mark.xfail(
+    strict=True, reason="explain flags seed 000 truncated against 004, a related notice, not a cluster-mate"
+)
+def test_explain_gives_a_related_pair_the_quality_flags_the_corpus_records(runner, corpus):
+    """000 and 004 are two notices: neither is truncated for lacking the other's closing part, and
+    the corpus's report does not flag 000 truncated."""
+    flags = next(
+        line.split("  [")[1] for line in runner.invoke(main, ["report", "--corpus", str(corpus)]).stdout.splitlines()
+        if f"raw/{SEED_NAMES['000']}  [" in line
+    )  # fmt: skip
+    assert flags == "mixed-width-punctuation, no-doc-number, no-date]"
+    explained = runner.invoke(main, ["explain", str(seed_path("000")), str(seed_path("004"))]).stdout
+    assert "quality flags of A: mixed-width-punctuation, no-doc-number, no-date\n" in explained
 
 
 def _commands() -> list[str]:
@@ -281,7 +304,7 @@ def test_explain_among_a_batch_gives_the_figures_dedupe_gives(runner, tmp_path):
 
     def explained(case: str, *extra: str) -> str:
         done = runner.invoke(main, ["explain", str(a), str(b), *extra])
-        expect_case(done, case)
+        expect_case(done, case, wrong=TRUNCATED)
         return done.stdout
 
     def jaccard(out: str) -> str:
