@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -13,18 +14,51 @@ import sys
 import time
 from pathlib import Path
 
-from click.testing import CliRunner
+import pytest
+from click.testing import CliRunner, Result
 
 from cli import main
 from dedupe.store import Corpus
-from tests.conftest import DATA, ROOT, SEED_NAMES, SEEDS, seed_path
+from tests.conftest import DATA, ROOT, SEED_NAMES, SEEDS, SEEDS_INGESTED, seed_path
+from tests.outputs import expect, expect_case, joined
 
 DISTINCT = DATA / "东营市制定地方性法规条例(2016-03-30).md"
 
 
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = cli(*args)
     return result.exit_code, result.stdout, result.stderr
+
+
+def landed(summary: str) -> str:
+    """An ingest's summary line: what landed, what was already there, what was refused."""
+    return summary + "\n"
+
+
+ONE_NEW = landed(
+    "1 new original(s): 1 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+    "0 already in the corpus; 0 identical to another file given; 0 rejected; 0 renamed in raw/"
+)
+NOT_INGESTED = "Error: 1 file(s) could not be ingested (see the reasons above)\n"
+RESCRAPED_000 = (
+    "<tmp>/rescraped_000.txt duplicates <tmp>/corpus/raw/000_9ddad98e37283a11.txt (exact, similarity 1.000): "
+    "identical comparison keys (same text up to layout and punctuation)\n"
+)
+RELATED_TO_004 = (
+    "related   <tmp>/rescraped_000.txt ~ <tmp>/corpus/raw/004_ba1a64cbc4ee3ba7.txt (related): shares 269 characters "
+    "in verbatim passages of ≥ 40, Jaccard 0.076, containment 0.183: below the duplicate thresholds\n"
+)
+
+
+def not_a_corpus(folder: str) -> str:
+    return (
+        f"Error: {folder} is not a corpus (no manifest.csv there): give the corpus folder with --corpus, "
+        f"or create one with: policy-dedup ingest FILES --corpus {folder}\n"
+    )
 
 
 def rescraped_000(folder: Path) -> Path:
@@ -68,26 +102,33 @@ def test_ingest_seeds(corpus):
 
 def test_ingest_again_is_byte_identical(corpus):
     before = {p: (corpus / p).read_bytes() for p in ("manifest.csv", "decisions.jsonl")}
-    code, out, _ = run("ingest", str(SEEDS), "--corpus", str(corpus))
-    assert code == 0
-    assert "5 already in the corpus" in out
+    again = landed(
+        "0 new original(s): 0 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+        "5 already in the corpus; 0 identical to another file given; 0 rejected; 0 renamed in raw/"
+    )
+    expect(cli("ingest", str(SEEDS), "--corpus", str(corpus)), code=0, stdout=again)
     for name, data in before.items():
         assert (corpus / name).read_bytes() == data
 
 
 def test_check_flags_a_rescraped_seed_then_ingest_records_it(corpus, tmp_path):
     pr = rescraped_000(tmp_path)
-    code, out, _ = run("check", str(pr), "--corpus", str(corpus))
-    assert code == 1
-    assert f"DUPLICATE {pr} duplicates {corpus / 'raw' / SEED_NAMES['000']}" in out
-    code, out, _ = run("check", str(pr), "--corpus", str(corpus), "--format", "github")
-    assert code == 1 and out.startswith(f"::error file={pr},title=duplicate notice::")
-    code, out, _ = run("check", str(pr), "--corpus", str(corpus), "--json")
-    (dup,) = json.loads(out)["duplicates"]
+    summary = "1 duplicate(s), 0 new, 0 known, 0 rejected\n"
+    found = cli("check", str(pr), "--corpus", str(corpus))
+    expect(found, code=1, stdout="DUPLICATE " + RESCRAPED_000 + RELATED_TO_004 + summary)
+    found = cli("check", str(pr), "--corpus", str(corpus), "--format", "github")
+    annotation = "::error file=<tmp>/rescraped_000.txt,title=duplicate notice::" + RESCRAPED_000
+    expect(found, code=1, stdout=annotation + summary)
+    found = cli("check", str(pr), "--corpus", str(corpus), "--json")
+    expect_case(found, "check_rescraped_seed_json")
+    (dup,) = json.loads(found.stdout)["duplicates"]
     assert dup["duplicates"].endswith(SEED_NAMES["000"]) and dup["relation"] in {"exact", "near"}
 
-    code, out, _ = run("ingest", str(pr), "--corpus", str(corpus), "--batch", "pr-7")
-    assert code == 0
+    one_duplicate = landed(
+        "1 new original(s): 0 new notice(s), 1 duplicate(s) of notices already there; 0 canonical change(s); "
+        "0 already in the corpus; 0 identical to another file given; 0 rejected; 0 renamed in raw/"
+    )
+    expect(cli("ingest", str(pr), "--corpus", str(corpus), "--batch", "pr-7"), code=0, stdout=one_duplicate)
     rows = {Path(r["path"]).name: r for r in manifest_rows(corpus)}
     assert rows["rescraped_000.txt"]["cluster"] == rows[SEED_NAMES["000"]]["cluster"]
     assert rows["rescraped_000.txt"]["encoding"] == "gb18030"
@@ -95,8 +136,13 @@ def test_check_flags_a_rescraped_seed_then_ingest_records_it(corpus, tmp_path):
     assert len(list((corpus / "canonical").glob("*.txt"))) == 4
     merge = next(d for d in log_lines(corpus) if d["decision"] == "merge" and d["b"] == "raw/rescraped_000.txt")
     assert merge["a"] == f"raw/{SEED_NAMES['000']}" and merge["reason"] and merge["batch"] == "pr-7"
-    code, out, _ = run("check", str(pr), "--corpus", str(corpus))  # once recorded, the same file is known
-    assert code == 0 and "known" in out
+    # once recorded, the same file is known
+    known = "known     <tmp>/rescraped_000.txt = <tmp>/corpus/raw/rescraped_000.txt\n"
+    expect(
+        cli("check", str(pr), "--corpus", str(corpus)),
+        code=0,
+        stdout=known + "0 duplicate(s), 0 new, 1 known, 0 rejected\n",
+    )
 
 
 def _files(root: Path) -> list[tuple[Path, int]]:
@@ -105,9 +151,8 @@ def _files(root: Path) -> list[tuple[Path, int]]:
 
 def test_check_changes_nothing_and_passes_a_distinct_notice(corpus):
     before = _files(corpus)
-    code, out, _ = run("check", str(DISTINCT), "--corpus", str(corpus))
-    assert code == 0
-    assert f"new       {DISTINCT}" in out
+    new = f"new       <root>/tests/data/{DISTINCT.name}\n0 duplicate(s), 1 new, 0 known, 0 rejected\n"
+    expect(cli("check", str(DISTINCT), "--corpus", str(corpus)), code=0, stdout=new)
     assert _files(corpus) == before
 
 
@@ -116,17 +161,19 @@ def test_check_flags_duplicates_among_additions_once(corpus, tmp_path):
     b = tmp_path / "b.txt"
     a.write_bytes(DISTINCT.read_bytes())
     b.write_bytes(DISTINCT.read_text(encoding="utf-8").replace("，", ",").encode("utf-16"))
-    code, out, _ = run("check", str(a), str(b), "--corpus", str(corpus))
-    assert code == 1
-    assert f"DUPLICATE {b} duplicates {a}" in out
-    assert out.count("DUPLICATE") == 1 and f"new       {a}" in out
+    once = (
+        "DUPLICATE <tmp>/b.txt duplicates <tmp>/a.md (exact, similarity 1.000): identical comparison keys "
+        "(same text up to layout and punctuation)\n"
+        "new       <tmp>/a.md\n"
+        "1 duplicate(s), 1 new, 0 known, 0 rejected\n"
+    )
+    expect(cli("check", str(a), str(b), "--corpus", str(corpus)), code=1, stdout=once)
 
 
 def test_check_refuses_a_folder_that_is_not_a_corpus(corpus, tmp_path):
     pr = rescraped_000(tmp_path)
-    for wrong in (corpus / "raw", tmp_path / "nothing"):
-        code, _, err = run("check", str(pr), "--corpus", str(wrong))
-        assert code == 3 and "is not a corpus" in err
+    for wrong, name in ((corpus / "raw", "<tmp>/corpus/raw"), (tmp_path / "nothing", "<tmp>/nothing")):
+        expect(cli("check", str(pr), "--corpus", str(wrong)), code=3, stderr=not_a_corpus(name))
 
 
 def test_a_first_ingest_that_refuses_every_file_leaves_a_usable_empty_corpus(tmp_path):
@@ -134,49 +181,82 @@ def test_a_first_ingest_that_refuses_every_file_leaves_a_usable_empty_corpus(tmp
     big.parent.mkdir()
     big.write_bytes(DISTINCT.read_bytes())
     empty = tmp_path / "corpus"
-    code, _, err = run("ingest", str(big.parent), "--corpus", str(empty), "--max-bytes", "100")
-    assert code == 2 and f"{big.stat().st_size:,} bytes, over the limit of 100 " in err
-    for command in (("report",), ("verify",), ("check", str(big.parent))):  # a header-only manifest
-        code, _, err = run(*command, "--corpus", str(empty))
-        assert code in (0, 2) and "unexpected" not in err, (command, err)
-    code, _, _ = run("ingest", str(big.parent), "--corpus", str(empty))
-    assert code == 0 and [r["path"] for r in manifest_rows(empty)] == ["raw/big.txt"]
+    refused = cli("ingest", str(big.parent), "--corpus", str(empty), "--max-bytes", "100")
+    none = landed(
+        "0 new original(s): 0 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+        "0 already in the corpus; 0 identical to another file given; 1 rejected; 0 renamed in raw/"
+    )
+    expect(refused, code=2, stdout=none, stderr=f"rejected <tmp>/in/big.txt: {TOO_BIG}\n" + NOT_INGESTED)
+    # a header-only manifest: each command reads it
+    expect(cli("report", "--corpus", str(empty)), code=0, stdout=EMPTY_REPORT, wrong=EMPTY_SECTION)
+    expect(cli("verify", "--corpus", str(empty)), code=0, stdout="0 original(s) checked, 0 problem(s)\n")
+    new = "new       <tmp>/in/big.txt\n0 duplicate(s), 1 new, 0 known, 0 rejected\n"
+    expect(cli("check", str(big.parent), "--corpus", str(empty)), code=0, stdout=new)
+    expect(cli("ingest", str(big.parent), "--corpus", str(empty)), code=0, stdout=ONE_NEW)
+    assert [r["path"] for r in manifest_rows(empty)] == ["raw/big.txt"]
+
+
+TOO_BIG = "is 22,099 bytes, over the limit of 100 (raise it with --max-bytes)"
+EMPTY_REPORT = (
+    "corpus <tmp>/corpus: 0 originals, 0 clusters, 0 duplicates in 0 multi-member clusters\n"
+    "\n"
+    "rejected files:\n"
+    f"  <tmp>/in/big.txt: {TOO_BIG}\n"
+)
+EMPTY_SECTION = {"clusters\n\n\nquality flags:\n\nrejected files:": "clusters\n\nrejected files:"}  # the test below
+
+
+@pytest.mark.xfail(
+    strict=True, reason="an empty corpus's report prints two blank lines and an empty quality flags section"
+)
+def test_the_report_of_an_empty_corpus_has_no_empty_section(tmp_path):
+    big = tmp_path / "in" / "big.txt"
+    big.parent.mkdir()
+    big.write_bytes(DISTINCT.read_bytes())
+    cli("ingest", str(big.parent), "--corpus", str(tmp_path / "corpus"), "--max-bytes", "100")
+    expect(cli("report", "--corpus", str(tmp_path / "corpus")), code=0, stdout=EMPTY_REPORT)
 
 
 def test_binary_file_is_rejected_and_report_still_works(corpus, tmp_path):
     blob = tmp_path / "scan.txt"
-    blob.write_bytes(os.urandom(4096))
-    code, out, err = run("ingest", str(blob), str(DISTINCT), "--corpus", str(corpus))
-    assert code == 2  # the rest of the batch lands; what could not be read is named
-    assert f"rejected {blob}" in err and "--encoding" in err
-    assert "1 rejected" in out
+    blob.write_bytes(random.Random(4096).randbytes(4096))  # noise, as a scan's bytes are: the same on every run
+    # the rest of the batch lands; what could not be read is named, with the option for an unusual encoding
+    lands = landed(
+        "1 new original(s): 1 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+        "0 already in the corpus; 0 identical to another file given; 1 rejected; 0 renamed in raw/"
+    )
+    rejected = (
+        "rejected <tmp>/scan.txt: is binary data of a format not read here (506 control bytes in its first 4,096, "
+        "and no encoding decodes it), not a notice: if it is text in an unusual encoding, name that encoding with "
+        "--encoding\n"
+    )
+    ingested = cli("ingest", str(blob), str(DISTINCT), "--corpus", str(corpus))
+    expect(ingested, code=2, stdout=lands, stderr=rejected + NOT_INGESTED)
     paths = [r["path"] for r in manifest_rows(corpus)]
     assert "raw/scan.txt" not in paths and len(paths) == 6
     assert not (corpus / "raw" / "scan.txt").exists()
-    code, out, _ = run("report", "--corpus", str(corpus), "--format", "json")
-    assert code == 0
-    assert [r["path"] for r in json.loads(out)["rejected"]] == [str(blob)]
+    report = cli("report", "--corpus", str(corpus), "--format", "json")
+    expect_case(report, "report_seeds_and_a_rejected_file_json")
+    assert [r["path"] for r in json.loads(report.stdout)["rejected"]] == [str(blob)]
 
 
 def test_report_formats(corpus):
-    code, out, _ = run("report", "--corpus", str(corpus))
-    assert code == 0
-    assert "5 originals, 4 clusters, 1 duplicates" in out
-    assert "repeated-passage" in out
-    code, out, _ = run("report", "--corpus", str(corpus), "--format", "csv")
-    header = out.splitlines()[0].split(",")
+    expect_case(cli("report", "--corpus", str(corpus)), "report_seeds")
+    table = cli("report", "--corpus", str(corpus), "--format", "csv")
+    expect_case(table, "report_seeds_csv")
+    header = table.stdout.splitlines()[0].split(",")
     assert "repeated-passage" in header and "truncated" in header
-    code, out, _ = run("report", "--corpus", str(corpus), "--json")
-    data = json.loads(out)
+    report = cli("report", "--corpus", str(corpus), "--json")
+    expect_case(report, "report_seeds_json")
+    data = json.loads(report.stdout)
     assert data["summary"]["clusters"] == 4
     seed001 = next(m for c in data["clusters"] for m in c["members"] if m["path"].endswith(SEED_NAMES["001"]))
     assert "repeated-passage" in seed001["flags"]
 
 
 def test_report_on_a_missing_corpus_says_what_to_do(tmp_path):
-    code, _, err = run("report", "--corpus", str(tmp_path / "nothing"))
-    assert code == 3
-    assert "policy-dedup ingest" in err
+    # the command that makes a corpus named
+    expect(cli("report", "--corpus", str(tmp_path / "nothing")), code=3, stderr=not_a_corpus("<tmp>/nothing"))
 
 
 def test_two_files_of_one_name_from_two_folders_both_land(corpus, tmp_path):
@@ -186,9 +266,11 @@ def test_two_files_of_one_name_from_two_folders_both_land(corpus, tmp_path):
     ):
         (tmp_path / name).mkdir()
         (tmp_path / name / "index.html").write_text(f"<html><body><p>{text}</p></body></html>", encoding="utf-8")
-    code, out, err = run("ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--corpus", str(corpus))
-    assert code == 0, err
-    assert "2 new original(s)" in out and "1 renamed in raw/" in out
+    both = landed(
+        "2 new original(s): 2 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+        "0 already in the corpus; 0 identical to another file given; 0 rejected; 1 renamed in raw/"
+    )
+    expect(cli("ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--corpus", str(corpus)), code=0, stdout=both)
     rows = {r["source"]: r["path"] for r in manifest_rows(corpus)}
     assert rows[str(tmp_path / "a" / "index.html")] == "raw/index.html"
     assert re.fullmatch(r"raw/index_[0-9a-f]{8}\.html", rows[str(tmp_path / "b" / "index.html")])
@@ -224,24 +306,35 @@ def test_a_rebuild_passes_over_log_lines_of_notices_not_listed_and_a_cut_last_li
         log.write('{"decision": "merge", "a": "raw/')  # cut short by a crash
     shutil.rmtree(corpus / ".cache")
     assert _pairs(corpus) == recorded
-    code, out, _ = run("report", "--corpus", str(corpus))
-    assert code == 0 and "5 originals" in out
+    expect_case(cli("report", "--corpus", str(corpus)), "report_seeds")
 
 
 def test_the_repository_corpus_is_consistent():
     """corpus/ is this repository's own corpus: every original is recorded, and the seeds the tests
     use are its originals."""
-    code, out, err = run("check", str(ROOT / "corpus" / "raw"), "--corpus", str(ROOT / "corpus"))
-    assert code == 0, out + err
-    assert "0 duplicate(s), 0 new" in err + out
+    expect_case(cli("check", str(ROOT / "corpus" / "raw"), "--corpus", str(ROOT / "corpus")), "check_repository_corpus")
     for seed in SEEDS.iterdir():
         assert (ROOT / "corpus" / "raw" / seed.name).read_bytes() == seed.read_bytes()
+
+
+# real pages and rules, named so that what each ingest prints is known: two renderings of one page,
+# two cities' copies of one rule, two versions of Beijing's
+ONE_AT_A_TIME = [
+    "06_城乡居民医保集中参保缴费通告.html",
+    "07_异地就医备案_穗好办.html",
+    "09_生育津贴直接发放个人_2025.html",
+    "b3_生育津贴直接发放个人.md",
+    "东营市制定地方性法规条例(2016-03-30).md",
+    "临沂市制定地方性法规条例(2016-03-30).md",
+    "北京市制定地方性法规条例(2017-01-20).md",
+    "北京市制定地方性法规条例(2023-07-28).md",
+]
 
 
 def test_one_notice_at_a_time_gives_the_clusters_of_one_batch(tmp_path):
     """An ingest re-clusters only the notices linked to its additions; the clusters it leaves
     are those of ingesting everything at once (duplicates, vetoes, related notices)."""
-    files = [*sorted(SEEDS.iterdir()), rescraped_000(tmp_path), *sorted(p for p in DATA.iterdir() if p.is_file())]
+    files = [*sorted(SEEDS.iterdir()), rescraped_000(tmp_path), *(DATA / name for name in ONE_AT_A_TIME)]
     weihai = seed_path("002").read_text(encoding="utf-8").split("\n")
     related = tmp_path / "related.txt"
     related.write_text("\n".join(weihai[: len(weihai) // 2]) + "\n" + DISTINCT.read_text(encoding="utf-8"))
@@ -253,11 +346,14 @@ def test_one_notice_at_a_time_gives_the_clusters_of_one_batch(tmp_path):
             groups.setdefault(r["cluster"], set()).add(r["sha256"])
         return {frozenset(g) for g in groups.values()}
 
-    code, _, err = run("ingest", *map(str, files), "--corpus", str(tmp_path / "batch"))
-    assert code == 0, err
-    for f in files:
-        code, _, err = run("ingest", str(f), "--corpus", str(tmp_path / "single"))
-        assert code == 0, err
+    batch = landed(
+        "15 new original(s): 12 new notice(s), 0 duplicate(s) of notices already there, 3 duplicate(s) of another "
+        "file given; 0 canonical change(s); 0 already in the corpus; 0 identical to another file given; 0 rejected; "
+        "0 renamed in raw/"
+    )
+    expect(cli("ingest", *map(str, files), "--corpus", str(tmp_path / "batch")), code=0, stdout=batch)
+    singles = [cli("ingest", str(f), "--corpus", str(tmp_path / "single")) for f in files]
+    expect_case(joined(singles, [f.name for f in files]), "ingest_one_notice_at_a_time")
     together = partition(tmp_path / "batch")
     assert partition(tmp_path / "single") == together
     assert sum(len(g) > 1 for g in together) >= 2  # Weihai's two copies, seed 000 and its rescrape
@@ -270,8 +366,7 @@ def test_a_notice_merely_related_to_a_cluster_leaves_it_as_recorded(corpus, tmp_
     weihai = seed_path("002").read_text(encoding="utf-8").split("\n")
     related = tmp_path / "related.txt"
     related.write_text("\n".join(weihai[: len(weihai) // 2]) + "\n" + DISTINCT.read_text(encoding="utf-8"))
-    code, _, err = run("ingest", str(related), "--corpus", str(corpus))
-    assert code == 0, err
+    expect(cli("ingest", str(related), "--corpus", str(corpus)), code=0, stdout=ONE_NEW)
     new_id = next(r["id"] for r in manifest_rows(corpus) if r["path"].endswith("related.txt"))
     mine = [p for p in _pairs(corpus) if new_id in p[:2]]
     assert {p[2] for p in mine} == {"related"}
@@ -373,13 +468,15 @@ def test_a_file_that_changes_while_it_is_ingested_is_refused_by_name(tmp_path, m
 
     monkeypatch.setattr(corpus_module.Corpus, "plan", plan_then_write)
     root = tmp_path / "corpus"
-    code, _, err = run("ingest", str(growing), str(seed_path("001")), "--corpus", str(root))
-    assert code == 2
-    assert f"{growing} changed while it was being ingested" in err
+    changed = (
+        "Error: <tmp>/growing.txt changed while it was being ingested (its bytes are no longer those read and "
+        "compared): nothing was ingested; run the ingest again once the file is complete\n"
+    )
+    expect(cli("ingest", str(growing), str(seed_path("001")), "--corpus", str(root)), code=2, stderr=changed)
     assert not (root / "manifest.csv").exists() and not any((root / "raw").iterdir())
     monkeypatch.undo()
-    assert run("ingest", str(growing), "--corpus", str(root))[0] == 0
-    assert run("verify", "--corpus", str(root))[0] == 0
+    expect(cli("ingest", str(growing), "--corpus", str(root)), code=0, stdout=ONE_NEW)
+    expect(cli("verify", "--corpus", str(root)), code=0, stdout="1 original(s) checked, 0 problem(s)\n")
 
 
 def folder_state(root: Path) -> dict[str, tuple[int, bytes]]:
@@ -397,16 +494,31 @@ def test_ingesting_the_same_folders_again_writes_nothing_not_even_their_refusals
     (folder / "sub" / "twin.txt").write_bytes(DISTINCT.read_bytes())
     (folder / "twin.txt").write_bytes(DISTINCT.read_bytes())
     root = tmp_path / "corpus"
-    code, _, err = run("ingest", str(folder), "--corpus", str(root))
-    assert code == 2 and "empty.txt" in err
+    first = landed(
+        "6 new original(s): 5 new notice(s), 0 duplicate(s) of notices already there, 1 duplicate(s) of another "
+        "file given; 0 canonical change(s); 0 already in the corpus; 2 identical to another file given; 1 rejected; "
+        "0 renamed in raw/"
+    )
+    empty = "rejected <tmp>/scrape/empty.txt: is empty (or holds only whitespace): there is no notice to read\n"
+    expect(cli("ingest", str(folder), "--corpus", str(root)), code=2, stdout=first, stderr=empty + NOT_INGESTED)
     before = folder_state(root)
     assert '"decision": "reject"' in before["decisions.jsonl"][1].decode()
+    # its 6 originals, and the copy of seed 000 and the second twin, the same bytes as two of them
+    nothing_new = landed(
+        "0 new original(s): 0 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+        "8 already in the corpus; 0 identical to another file given; 1 rejected; 0 renamed in raw/"
+    )
     for _ in range(2):
-        code, out, err = run("ingest", str(folder), "--corpus", str(root))
-        assert code == 2 and "rejected" in err and "0 new original(s)" in out
+        again = cli("ingest", str(folder), "--corpus", str(root))
+        expect(again, code=2, stdout=nothing_new, stderr=empty + NOT_INGESTED)
         assert folder_state(root) == before  # the log gains no reject or same-bytes line, nothing is touched
     (folder / "empty.txt").write_bytes(b"404 Page not found")  # refused again, for another reason: that is logged
-    run("ingest", str(folder), "--corpus", str(root))
+    error_page = (
+        "rejected <tmp>/scrape/empty.txt: holds no Chinese text (15 other characters): not a notice (an error page?)\n"
+    )
+    expect(
+        cli("ingest", str(folder), "--corpus", str(root)), code=2, stdout=nothing_new, stderr=error_page + NOT_INGESTED
+    )
     assert len(log_lines(root)) == len(before["decisions.jsonl"][1].splitlines()) + 1
 
 
@@ -428,7 +540,7 @@ def test_check_works_on_a_corpus_this_user_can_only_read(tmp_path):
     shared = Path(tempfile.mkdtemp(prefix="archive-"))  # outside pytest's private folder: another user reads it
     try:
         root = shared / "corpus"
-        assert run("ingest", str(SEEDS), "--corpus", str(root))[0] == 0
+        expect(cli("ingest", str(SEEDS), "--corpus", str(root)), code=0, stdout=SEEDS_INGESTED)
         (root / ".lock").unlink()
         pr = rescraped_000(shared)
         for path in [shared, *shared.rglob("*")]:
@@ -443,14 +555,19 @@ def test_check_works_on_a_corpus_this_user_can_only_read(tmp_path):
             return subprocess.run([*as_reader, sys.executable, "-m", "cli", *args, "--corpus", str(root)],
                                   capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
 
-        done = command("check", str(pr))
-        assert done.returncode == 1, done.stderr
-        assert f"DUPLICATE {pr} duplicates {root / 'raw' / SEED_NAMES['000']}" in done.stdout
-        assert "Permission denied" not in done.stderr and "makes one in memory" not in done.stderr
-        report = command("report")
-        assert report.returncode == 0 and "5 originals" in report.stdout, report.stderr
-        refused = command("ingest", str(pr))
-        assert refused.returncode == 3 and "this user may only read it" in refused.stderr
+        # no Permission denied: the cache is read into memory, and that is said
+        in_memory = (
+            "note: the cache <tmp>/corpus/.cache/index.sqlite cannot be written (<tmp>/corpus/.cache cannot be "
+            "written): this command works on a copy of it in memory\n"
+        )
+        found = "DUPLICATE " + RESCRAPED_000 + RELATED_TO_004 + "1 duplicate(s), 0 new, 0 known, 0 rejected\n"
+        expect(command("check", str(pr)), code=1, stdout=found, stderr=in_memory, paths={"<tmp>": shared})
+        expect_case(command("report"), "report_seeds", paths={"<tmp>": shared})  # the seeds' report, as above
+        refused = (
+            "Error: cannot write to the corpus at <tmp>/corpus: this user may only read it (nothing was changed); "
+            "run the command as a user who can write it\n"
+        )
+        expect(command("ingest", str(pr)), code=3, stderr=in_memory + refused, paths={"<tmp>": shared})
         assert folder_state(root) == before and not (root / ".lock").exists()
     finally:
         for path in [shared, *shared.rglob("*")]:
@@ -461,7 +578,6 @@ def test_check_works_on_a_corpus_this_user_can_only_read(tmp_path):
 def test_every_reader_opens_the_corpus_one_way_under_its_lock(corpus, tmp_path):
     """report, history, export and the CI check's report wait for a command that holds the corpus
     (an ingest landing) instead of reading a manifest it is replacing."""
-    import pytest
     from filelock import FileLock
 
     from dedupe.errors import CorpusError
