@@ -175,3 +175,50 @@ def test_a_manifest_changed_since_is_parsed_again(corpus: Path, monkeypatch: pyt
     for _ in range(2):
         assert "near" in manifest.read(path, manifest.INDEX)["relation"].to_list()
     assert len(parses) == 2 and memo.stamp(path) is None
+
+
+def test_originals_all_there_are_not_listed_again_one_removed_is_found(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing raw/ takes a tenth of a second at 100,000 originals: done once for a manifest and a
+    folder as they are; removing an original changes the folder's times, and it is missed again."""
+    import os
+
+    from dedupe.errors import CorpusError
+    from dedupe.store import memo, view
+
+    monkeypatch.setattr(memo, "SETTLED_NS", 0)
+    listings: list[str] = []
+    listdir = os.listdir
+    monkeypatch.setattr(view.os, "listdir", lambda p: listings.append(str(p)) or listdir(p))
+    for _ in range(3):
+        Corpus(corpus).contents()
+    assert listings == [str(corpus / "raw")]
+    (corpus / "raw" / "002_8106084470b39083.txt").unlink()
+    with pytest.raises(CorpusError, match=r"1 original\(s\) listed in the manifest are missing"):
+        Corpus(corpus).contents()
+
+
+def test_the_person_s_records_are_found_in_the_log_as_line_by_line(tmp_path: Path) -> None:
+    """The log's accept, withdraw, link and unlink lines, found by searching its bytes: the same
+    records, in order, as decoding it line by line (a line cut by a crash is not one)."""
+    import json
+
+    from dedupe.decisions import decode
+    from dedupe.store.findings import _MARKS, by_hand
+
+    lines = [
+        {"decision": "merge", "a": "raw/a.txt", "b": "raw/b.txt", "reason": "near"},
+        {"decision": "accept", "sha256": "ab" * 32, "path": "raw/c.txt", "by": "li", "reason": "a reprint"},
+        {"decision": "withdraw", "id": "0123456789abcdef", "path": "raw/d.txt", "by": "li", "reason": "gone"},
+        {"decision": "merge", "a": "raw/e.txt", "b": "raw/f.txt", "reason": 'quotes "decision": "accept" in text'},
+        {"decision": "accept", "sha256": "cd" * 32, "path": "raw/g.txt", "by": "wang", "reason": "cut"},
+    ]
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    log = tmp_path / "decisions.jsonl"
+    log.write_text(text[:-10], encoding="utf-8")  # the last line cut short
+    expected = [
+        decode(json.loads(line)) for line in log.read_bytes().split(b"\n")[:-1] if any(m in line for m in _MARKS)
+    ]
+    assert by_hand(log) == expected and len(expected) == 2  # the quoted marker is escaped: no record
+    assert by_hand(tmp_path / "none.jsonl") == []

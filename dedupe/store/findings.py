@@ -376,13 +376,26 @@ _MARKS = tuple(f'"decision": "{k}"'.encode() for k in (Kind.ACCEPT, Kind.WITHDRA
 def by_hand(path: Path) -> list[Decision]:
     """The log's acceptances, withdrawals, links and unlinks, in order: only their lines are
     decoded (the log grows with the corpus); a line cut by a crash never landed."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    starts = set()
+    for mark in _MARKS:  # bytes.find runs through 34 MB (100,000 notices) in milliseconds; a loop over lines does not
+        at = data.find(mark)
+        while at != -1:
+            starts.add(data.rfind(b"\n", 0, at) + 1)
+            end = data.find(b"\n", at)
+            at = data.find(mark, end) if end != -1 else -1
     out = []
-    with contextlib.suppress(FileNotFoundError), path.open("rb") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.endswith(b"\n") and any(m in line for m in _MARKS):
-                try:
-                    out.append(decode(json.loads(line)))
-                except (ValueError, DecisionError) as exc:
-                    raise CorpusError(f"{path} line {number}: {exc}: restore the file from version control "
-                                      f"(git checkout -- {path.name})") from None  # fmt: skip
+    for start in sorted(starts):
+        end = data.find(b"\n", start)
+        if end == -1:
+            continue
+        try:
+            out.append(decode(json.loads(data[start:end])))
+        except (ValueError, DecisionError) as exc:
+            number = data.count(b"\n", 0, start) + 1
+            raise CorpusError(f"{path} line {number}: {exc}: restore the file from version control "
+                              f"(git checkout -- {path.name})") from None  # fmt: skip
     return out

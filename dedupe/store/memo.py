@@ -89,6 +89,18 @@ def remember(path: Path, key: str, frame: pl.DataFrame) -> None:
     _prune(path, "arrow", target)
 
 
+def known(path: Path, key: str, kind: str) -> bool:
+    """Whether a fact of ``kind`` was noted for ``path`` at ``key`` (stamps, see :func:`stamp`)."""
+    return _named(path, key, kind).is_file()
+
+
+def note(path: Path, key: str, kind: str) -> None:
+    """Note a fact of ``kind`` for ``path`` at ``key``; those noted at other keys are removed."""
+    target = _named(path, key, kind)
+    _write(target, lambda tmp: tmp.write_bytes(b""))
+    _prune(path, kind, target)
+
+
 def digest(path: Path) -> str | None:
     """The file's sha256 (None when it is missing), computed once for each version of it."""
     from dedupe.store.journal import sha256_of

@@ -103,12 +103,21 @@ class View:
 
 
 def check_originals(root: Path, manifest: pl.DataFrame) -> None:
-    """Every listed original is in raw/ (one listing of the folder, however large the corpus)."""
+    """Every listed original is in raw/ (one listing of the folder, however large the corpus). When
+    they all lie right under raw/, that they were all there is noted for the manifest and the folder
+    as they are (``dedupe.store.memo``): a file removed, added or renamed there changes the folder's
+    times, and the listing is made again."""
     paths = manifest["path"]
+    listed, folder = memo.stamp(root / "manifest.csv"), memo.stamp(root / "raw")
+    key = f"{listed}.{folder}" if listed and folder else None
+    if key is not None and memo.known(root / "raw", key, "present"):
+        return
     flat = not paths.str.slice(4).str.contains("/", literal=True).any()  # all right under raw/
     if flat and (root / "raw").is_dir():  # one listing: the usual layout
         names = set(os.listdir(root / "raw"))
         missing = [p for p in paths.to_list() if p[4:] not in names]
+        if not missing and key is not None:
+            memo.note(root / "raw", key, "present")
     else:
         present = set()
         for folder, _dirs, files in os.walk(root / "raw"):
