@@ -22,12 +22,12 @@ from dedupe.arrays import runs
 from dedupe.body import body_of, body_similarity
 from dedupe.candidates import batch_pairs
 from dedupe.cluster import UnionFind, cluster
+from dedupe.cluster_election import elect_all
 from dedupe.config import DedupeConfig
-from dedupe.decisions import Canonical, CanonicalChange, ClusterMerge, Decision, NewNotice, pair_class
+from dedupe.decisions import ClusterMerge, Decision, NewNotice, pair_class
 from dedupe.document import Document
-from dedupe.elect import elect, quality, strictly_better
-from dedupe.judges import judges
-from dedupe.model import Cluster, Known, Link, Membership, Nothing, Pair, Recorded, Result
+from dedupe.judges import Judges, judges
+from dedupe.model import Cluster, Known, Link, Membership, Nothing, Pair, Result
 from dedupe.progress import Progress, begin
 from dedupe.shingle import shingle_hashes64
 from dedupe.verify import MERGING, STRENGTH, Verdict, measure, verdict
@@ -126,15 +126,16 @@ def find_duplicates(
             unique[doc.id] = doc
     run = _Run(config, known or Nothing(), list(unique.values()), recluster=set(recluster))
     ignore = boilerplate_shingles(run.batch, run.known, config)
-    pairs = _verify(run, ignore, jobs, progress)
-    return dataclasses.replace(_cluster(run, pairs, ignore), copies=tuple(copies))
+    ordered = _candidates(run)
+    with judges(run.pool, run.config, ignore, judge, jobs, len(ordered)) as verifier:  # verify and elect
+        pairs = _verify(run, ordered, verifier, progress)
+        result = _cluster(run, pairs, ignore, verifier)
+    return dataclasses.replace(result, copies=tuple(copies))
 
 
-def _verify(
-    run: _Run, ignore: np.ndarray | None, jobs: int, progress: Progress | None = None
-) -> list[tuple[int, int, Verdict, str | None]]:
-    """Verify the batch against itself and the known candidates; a pair already joined through
-    others (or by the corpus's records) is skipped."""
+def _candidates(run: _Run) -> list[tuple[int, int]]:
+    """The pairs to verify, as indices into ``run.pool`` (the batch, then the known candidates
+    fetched, which it sets): batch pairs first, as dedupe alone."""
     batch, n = run.batch, len(run.batch)
     outside = run.known.candidates(batch)
     found = run.known.fetch(sorted(set().union(*outside.values())) if outside else [])
@@ -146,7 +147,15 @@ def _verify(
             if other in at and at[other] != i:
                 k = at[other]
                 candidates.add((k, i) if _sort_key(run.pool[k]) < _sort_key(d) else (i, k))
-    ordered = sorted(candidates, key=lambda p: (max(p) >= n, p))  # batch pairs first, as dedupe alone
+    return sorted(candidates, key=lambda p: (max(p) >= n, p))
+
+
+def _verify(
+    run: _Run, ordered: list[tuple[int, int]], verifier: Judges, progress: Progress | None = None
+) -> list[tuple[int, int, Verdict, str | None]]:
+    """Verify the candidate pairs in order; a pair already joined through others (or by the
+    corpus's records) is skipped."""
+    n = len(run.batch)
     joined = UnionFind(len(run.pool))
     recorded = run.known.clusters(d.id for d in run.pool[n:])
     first: dict[str, int] = {}
@@ -162,17 +171,24 @@ def _verify(
         return not run.config.veto or veto_reason(run.pool[i].normalized.meta, run.pool[j].normalized.meta) is None
 
     begin(progress, "matching", len(ordered))
-    with judges(run.pool, run.config, ignore, judge, jobs, len(ordered)) as verifier:
-        for i, j, (v, veto) in verifier.each(ordered, skip=skip, progress=progress):
-            run.judged[run.pool[i].id, run.pool[j].id] = (v, veto)
-            if v.relation is not None:
-                verified.append((i, j, v, veto))
-                if v.merges and not veto:
-                    joined.union(i, j)
+    for i, j, (v, veto) in verifier.each(ordered, skip=skip, progress=progress):
+        run.judged[run.pool[i].id, run.pool[j].id] = (v, veto)
+        if v.relation is not None:
+            verified.append((i, j, v, veto))
+            if v.merges and not veto:
+                joined.union(i, j)
     return verified
 
 
-def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ignore: np.ndarray | None) -> Result:
+def _cluster(
+    run: _Run,
+    verified: list[tuple[int, int, Verdict, str | None]],
+    ignore: np.ndarray | None,
+    verifier: Judges | None = None,
+) -> Result:
+    """Clusters of the verified pairs (and of the corpus's records), each with its canonical
+    elected; ``verifier``'s workers, when it has some, measure the members and judge the pairs
+    the election needs."""
     pool, known, batch_ids = run.pool, run.known, {d.id for d in run.batch}
     new_links = [
         Link(pool[i].id, pool[j].id, v.relation or "", round(v.similarity.jaccard, 6), veto)
@@ -227,6 +243,7 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
     clusters: list[Cluster] = []
     kept: set[str] = set()
     membership: dict[str, Membership] = {}
+    electing = []
     for group in groups:
         members = [nodes[i] for i in group]
         ids = {m.id for m in members}
@@ -235,7 +252,11 @@ def _cluster(run: _Run, verified: list[tuple[int, int, Verdict, str | None]], ig
         if unchanged and not ids & (batch_ids | set(run.pins)) and any(recorded[i].canonical for i in ids):
             kept.add(was)  # a recorded cluster the batch did not change
             continue
-        found = _elect(run, members, recorded, ignore, membership)
+        electing.append(members)
+    verifier = verifier or Judges(pool, run.config, ignore, judge, None)
+    elected = elect_all(run, electing, recorded, membership, verifier, lambda a, b: judge(a, b, run.config, ignore))
+    for members, (found, decided) in zip(electing, elected, strict=True):
+        run.decisions.extend(decided)
         clusters.append(found)
         for m in members:
             if m.id in old_cluster and old_cluster[m.id] != found.id:
@@ -277,70 +298,3 @@ def _apartness(a: Document | None, b: Document | None) -> tuple[int, int, int, i
         int(na.describe_format() != nb.describe_format()),
         abs(a.size - b.size),
     )
-
-
-def _elect(
-    run: _Run,
-    members: list[Document],
-    recorded: dict[str, Recorded],
-    ignore: np.ndarray | None,
-    membership: dict[str, Membership],
-) -> Cluster:
-    """The canonical of a (new or changed) cluster, and each member's relation to it."""
-    cid = members[0].id  # the founder: the earliest ingested
-    sitting = [m for m in members if m.id in recorded and recorded[m.id].canonical]
-    pinned = [m for m in members if m.id in run.pins]
-    if pinned:
-        canonical = max(pinned, key=lambda m: run.pins[m.id][0])  # the latest choice
-        reason = f"chosen by hand: {run.pins[canonical.id][1]}"
-    elif not sitting:
-        canonical, reason = elect(members)
-        if len(members) > 1:
-            run.decisions.append(Canonical(cluster=cid, canonical=canonical.path, reason=reason))
-    else:
-        longest = max(m.body_chars for m in members)
-        canonical = min(sitting, key=lambda m: (tuple(-x for x in quality(m, longest).rank()), m.order, m.path))
-        reason = "the incumbent canonical: no newcomer is strictly better"
-        for m in members:
-            if m.id not in recorded and strictly_better(m, canonical, longest):
-                reason = f"{m.path} is strictly better: {elect([m, canonical])[1]}"
-                run.decisions.append(CanonicalChange(cluster=cid, from_path=canonical.path, to=m.path, reason=reason))
-                canonical = m
-    ordered = (canonical, *(m for m in members if m is not canonical))
-    found = Cluster(cid, canonical, ordered, reason)
-    membership[canonical.id] = Membership(found, "canonical", 1.0)
-    boss = recorded.get(canonical.id)
-    through = _through(canonical.id, {m.id: m for m in members}, run.edges)
-    for m in ordered[1:]:
-        was = recorded.get(m.id)
-        if was is not None and boss is not None and boss.canonical and was.cluster == boss.cluster:
-            membership[m.id] = Membership(found, was.relation or "near", was.similarity, was.via)  # as recorded
-            continue
-        v, _ = run.judged.get((canonical.id, m.id)) or judge(canonical, m, run.config, ignore)
-        if v.merges:
-            membership[m.id] = Membership(found, v.relation or "near", round(v.similarity.jaccard, 4))
-        elif m.id in through:  # joined through another member: that pair's relation and figure, naming it
-            other, relation, jaccard = through[m.id]
-            membership[m.id] = Membership(found, relation, round(jaccard, 4), other.path)
-        else:
-            membership[m.id] = Membership(found, run.via.get(m.id) or "near", round(v.similarity.jaccard, 4))
-    return found
-
-
-def _through(
-    root: str, members: dict[str, Document], edges: dict[str, list[tuple[str, str, float]]]
-) -> dict[str, tuple[Document, str, float]]:
-    """Each member's step towards the canonical ``root`` along the merged pairs (fewest steps, the
-    strongest pair first): the member it joined through, with that pair's relation and Jaccard."""
-    out: dict[str, tuple[Document, str, float]] = {}
-    seen, frontier = {root}, [root]
-    while frontier:
-        nxt = []
-        for at in frontier:
-            for other, relation, jaccard in edges.get(at, ()):
-                if other in members and other not in seen:
-                    seen.add(other)
-                    out[other] = (members[at], relation, jaccard)
-                    nxt.append(other)
-        frontier = nxt
-    return out

@@ -5,10 +5,14 @@ the pairs of a block not yet joined at its start are verified at once by forked 
 see the documents without copying them through a pipe), then the block is replayed in order,
 dropping a verdict whose pair got joined meanwhile. Every decision is the serial loop's; the
 extra work is bounded by a block.
+
+The same workers then serve the election: the body measure of every member of a cluster to
+elect, and the pairs of each canonical with the members it was not verified against.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import OrderedDict
@@ -62,6 +66,12 @@ def _judge_chunk(pairs: list[tuple[int, int]]) -> list[Outcome]:
     return out
 
 
+def _body_chars(indices: list[int]) -> list[int]:
+    assert _shared is not None, "workers are forked after the documents are shared"
+    docs = _shared[0]
+    return [docs[i].body_chars for i in indices]
+
+
 class Judges:
     """``each(pairs)`` gives the outcome of each pair in order; blocks of pairs are verified ahead
     by ``prefetch`` (in parallel when there are workers), ``get`` verifies a pair not fetched."""
@@ -104,6 +114,17 @@ class Judges:
         for chunk, outcomes in zip(chunks, self.pool.map(_judge_chunk, chunks), strict=True):
             self._ready.update(zip(chunk, outcomes, strict=True))
 
+    def measure_bodies(self, indices: Sequence[int]) -> None:
+        """Compute the body measure (``Document.body_chars``) of these documents in the workers,
+        and keep each value on its document; without workers each is computed when first asked."""
+        todo = [i for i in indices if "body_chars" not in self.docs[i].__dict__]
+        if self.pool is None or len(todo) < 2 * CHUNK:
+            return
+        chunks = [todo[k : k + 4 * CHUNK] for k in range(0, len(todo), 4 * CHUNK)]
+        for chunk, values in zip(chunks, self.pool.map(_body_chars, chunks), strict=True):
+            for i, value in zip(chunk, values, strict=True):
+                self.docs[i].__dict__["body_chars"] = value  # as the cached property keeps it
+
     def get(self, i: int, j: int) -> Outcome:
         found = self._ready.get((i, j))
         if found is None:
@@ -128,6 +149,9 @@ def judges(
         yield Judges(docs, config, ignore, judge, None)
         return
     _shared = (docs, config, ignore, judge, Recent())
+    # the objects alive now are left out of the collector's passes: a pass in a worker would write
+    # to every object's header, copying each page a worker shares with this process
+    gc.freeze()
     try:
         # fork: workers inherit the documents; they use numpy and plain Python only, never polars
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
@@ -135,3 +159,4 @@ def judges(
             yield Judges(docs, config, ignore, judge, pool)
     finally:
         _shared = None
+        gc.unfreeze()

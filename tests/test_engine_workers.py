@@ -1,0 +1,92 @@
+"""The election is spread over the verification's workers, and decides as the serial run does."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+
+import dedupe.engine as engine
+import dedupe.judges as judges
+from dedupe import Document, find_duplicates
+from dedupe.files import read_document
+from normalize import normalize
+
+DATA = Path(__file__).parent / "data"
+SEEDS = Path(__file__).parent / "seeds"
+
+
+def _real_docs() -> list[Document]:
+    """Real notices (seeds, regulations and their versions, a law and its print-out), each with
+    renderings a scrape gives: the text cut at two thirds (ingested first), and reflowed. The cut
+    copy joins the others first, so the canonical was never verified against it: the election
+    judges that pair itself."""
+    paths = sorted([*SEEDS.iterdir(), *(DATA / "agreement").glob("*.md"), *(DATA / "election").iterdir()])
+    docs = []
+    for n, path in enumerate(paths):
+        found = read_document(str(path), 3 * n + 1)
+        assert isinstance(found, Document), found
+        docs.append(found)
+        text = found.text
+        for k, variant in enumerate((text[: len(text) * 2 // 3], text.replace("。", "。\n"))):
+            docs.append(Document(f"{found.id}-{k}", f"{path}~{k}", normalize(variant), 3 * n + 2 * k))
+    return docs
+
+
+def _decisions(result) -> tuple:
+    pairs = sorted((p.a.id, p.b.id, p.relation, p.merged, p.veto, p.reason) for p in result.pairs)
+    clusters = [(c.id, c.canonical.id, c.reason, [m.id for m in c.members]) for c in result.clusters]
+    members = sorted((k, m.cluster.id, m.relation, m.similarity, m.via) for k, m in result.membership.items())
+    return pairs, clusters, members, [repr(d) for d in result.decisions]
+
+
+def test_the_election_runs_in_the_workers_and_decides_as_the_serial_run(tmp_path, monkeypatch):
+    serial = find_duplicates(_real_docs(), jobs=1)
+    assert sum(len(c.members) >= 3 for c in serial.clusters) >= 3
+    log = tmp_path / "calls"
+    measure = Document.__dict__["body_chars"].func
+
+    def logged_measure(self: Document) -> int:
+        with log.open("a") as out:
+            out.write(f"body {os.getpid()} {self.id}\n")
+        return measure(self)
+
+    body_chars = cached_property(logged_measure)
+    body_chars.__set_name__(Document, "body_chars")
+    monkeypatch.setattr(Document, "body_chars", body_chars)
+    judge = engine.judge
+
+    def logged_judge(a, b, config, ignore=None):
+        with log.open("a") as out:
+            out.write(f"judge {os.getpid()} {a.id} {b.id}\n")
+        return judge(a, b, config, ignore)
+
+    monkeypatch.setattr(engine, "judge", logged_judge)
+    monkeypatch.setattr(judges, "MIN_PARALLEL", 0)  # fork workers even for this small batch
+    monkeypatch.setattr(judges, "CHUNK", 1)
+    parallel = find_duplicates(_real_docs(), jobs=2)
+    assert _decisions(parallel) == _decisions(serial)
+    calls = [line.split() for line in log.read_text().splitlines()]
+    assert {pid for _, pid, *_ in calls} - {str(os.getpid())}, "workers did the work"
+    in_main = [call for call in calls if call[1] == str(os.getpid())]
+    assert not in_main, f"measured or judged in the main process: {in_main[:3]}"
+    verified = {(p.a.id, p.b.id) for p in parallel.pairs}
+    elected = {(c.canonical.id, m.id) for c in parallel.clusters for m in c.members[1:]}
+    judged = {(call[2], call[3]) for call in calls if call[0] == "judge"}
+    assert (elected & judged) - verified, "the election judged pairs of its own"
+    assert sum(what == "body" for what, *_ in calls) >= sum(
+        len(c.members) for c in parallel.clusters if len(c.members) > 1
+    )
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cluster_s_members_are_measured_once(jobs, monkeypatch):
+    """The body measure is kept on each document, whichever process made it."""
+    monkeypatch.setattr(judges, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(judges, "CHUNK", 1)
+    result = find_duplicates(_real_docs(), jobs=jobs)
+    members = [m for c in result.clusters if len(c.members) > 1 for m in c.members]
+    assert members and all("body_chars" in m.__dict__ for m in members)
+    assert all(m.__dict__["body_chars"] == Document.__dict__["body_chars"].func(m) for m in members)
