@@ -3,10 +3,11 @@
 it is given, reading nothing of the corpus, or is named here as a reader that shows a corpus to people.
 
 "Decides" here means: which notice a file duplicates, through which pair, what a person accepted or
-withdrew, which records of the log are the latest word. Those are computed where the corpus is read,
-in the store (``dedupe.store.findings`` for ``check``); a formatter only receives them, so it imports
-nothing of the store but the findings' types, no polars (the manifest is a polars frame) and calls
-no method that opens a corpus."""
+withdrew, which records of the log are the latest word, which pairs were kept apart. Those are
+computed where the corpus is read, in the store (``dedupe.store.findings`` for ``check``,
+``dedupe.store.holdings`` for ``report``): a formatter only receives them, so it imports nothing of
+the store but the findings' types and calls no method that opens a corpus; a reader opens a corpus
+through the store's functions, and no report reads the manifest (a polars frame) or the log itself."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ FORMATTERS = ("check.py", "plan.py", "batch.py", "history.py", "pairdiff.py", "h
 READERS = ("__init__.py", "table.py", "html.py", "explain.py", "versions.py")
 # what opening or reading a corpus takes: a formatter has no use for any of them
 CORPUS_READS = {"read_manifest", "reading", "session", "contents", "decisions_path", "manifest_path", "fetch"}
+# the store's own readers of its files: what a report would use to decide for itself
+RECORDS = ("polars", "dedupe.store.log", "dedupe.store.manifest", "dedupe.store.view", "dedupe.store.cache")
+RECORD_READS = {"read_manifest", "decisions_path", "manifest_path"}  # the log is read through dedupe.store.log
 
 
 def imports(path: Path) -> dict[str, set[str]]:
@@ -69,3 +73,11 @@ def test_check_s_formatter_is_given_the_findings():
     for fn in (check.check_json, check.format_check, check.format_github, check.summary):
         first = next(iter(fn.__annotations__.values()))
         assert first in (Findings, "Findings"), f"{fn.__name__} takes {first}"
+
+
+@pytest.mark.parametrize("name", (*FORMATTERS, *READERS))
+def test_no_report_reads_the_manifest_or_the_log_itself(name):
+    path = REPORTS / name
+    found = {m for m in imports(path) if any(m == r or m.startswith(f"{r}.") for r in RECORDS)}
+    assert not found, f"{name} imports {sorted(found)}: it reads the corpus's records itself"
+    assert not attributes(path) & RECORD_READS, f"{name} reads {sorted(attributes(path) & RECORD_READS)}"

@@ -16,13 +16,14 @@ from typing import Any
 
 from dedupe.articles import article_diff
 from dedupe.chains import Chain
+from dedupe.decisions import Withdraw
 from dedupe.document import Document
 from dedupe.quality import ARTIFACT_STEPS, FLAGS
 from dedupe.reports.htmlparts import CSS, SCRIPT, _e, aligned_columns
 from dedupe.reports.pairdiff import align
-from dedupe.reports.table import corpus_report
-from dedupe.reports.versions import corpus_chains
-from dedupe.store import Corpus, log
+from dedupe.reports.table import report_of
+from dedupe.store import Corpus
+from dedupe.store.holdings import holdings
 
 PAGE = 200  # notices with no duplicate shown at a time; the rest are paged through, not laid out
 MAX_PAIR_DIFFS = 300  # related and vetoed pairs shown with a diff
@@ -104,7 +105,8 @@ def render_html(corpus: Corpus, base: Path | None = None) -> str:
     def links(path: str) -> str:
         return Path(os.path.relpath((corpus.root / path).resolve(), start)).as_posix()
 
-    report = corpus_report(corpus)
+    held = holdings(corpus)
+    report = report_of(held)
     multi = [c for c in report["clusters"] if len(c["members"]) > 1]
     diffed, budget = [], MAX_DIFFS
     for c in multi:
@@ -112,7 +114,7 @@ def render_html(corpus: Corpus, base: Path | None = None) -> str:
         budget -= len(shown)
         diffed.append(shown)
     with corpus.session() as (view, _):
-        ids = dict(zip(view.manifest["path"].to_list(), view.manifest["id"].to_list(), strict=True))
+        ids = {row["path"]: row["id"] for row in [*held.active, *held.withdrawn]}
         pairs = view.cache.pairs()
         paths = {v: k for k, v in ids.items()}
         vetoed_paths = {frozenset((paths.get(p["a"]), paths.get(p["b"]))) for p in pairs if p["veto"]}
@@ -129,8 +131,8 @@ def render_html(corpus: Corpus, base: Path | None = None) -> str:
     parts.append(_singles(report, links))
     parts.append(_related(report["related"], vetoed_paths, links))
     parts.append(_pair_diffs(apart, report["related"], vetoed_paths, by_path))
-    parts.append(_chains(corpus_chains(corpus), links))
-    parts.append(_withdrawn(corpus, report["withdrawn"], links))
+    parts.append(_chains(held.chains, links))
+    parts.append(_withdrawn(held.withdrawals, report["withdrawn"], links))
     parts.append(_flags_and_rejected(report))
     return "".join(parts)
 
@@ -294,21 +296,21 @@ def _pair_diffs(
     return "".join(out)
 
 
-def _withdrawn(corpus: Corpus, withdrawn: Sequence[dict[str, Any]], links: Links) -> str:
+def _withdrawn(said: dict[str, Withdraw], withdrawn: Sequence[dict[str, Any]], links: Links) -> str:
     """Notices withdrawn by hand: who, when and why (their originals stay in raw/)."""
     if not withdrawn:
         return '<div id="withdrawn"><h2>Withdrawn notices</h2><p class="note">None.</p></div>'
-    said = {e.get("id"): e for e in log.entries(corpus.decisions_path) if e["decision"] == "withdraw"}
     out = [
         '<div id="withdrawn"><h2>Withdrawn notices (originals kept in raw/)</h2><table class="fixed"><colgroup>'
         '<col style="width:28%"><col style="width:24%"><col style="width:14%"><col style="width:34%"></colgroup>'
         "<tr><th>path</th><th>title</th><th>by, when</th><th>why</th></tr>"
     ]
     for w in withdrawn:
-        e = said.get(w["id"], {})
+        e = said.get(w["id"])
+        by, time, why = (e.by, e.time, e.reason) if e else (None, None, None)
         out.append(
             f'<tr><td class="path">{_link(links, w["path"])}</td><td>{_e(w["title"])}</td>'
-            f'<td>{_e(e.get("by"))}<br>{_e(e.get("time"))}</td><td class="why">{_e(e.get("reason"))}</td></tr>'
+            f'<td>{_e(by)}<br>{_e(time)}</td><td class="why">{_e(why)}</td></tr>'
         )
     out.append("</table></div>")
     return "".join(out)

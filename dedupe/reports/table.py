@@ -1,57 +1,51 @@
-"""What a corpus holds: clusters, relations, quality flags and figures, from its manifest and log."""
+"""The corpus report (``report``): what a corpus holds as the store reads it (``dedupe.store.holdings``),
+laid out as one JSON-ready object, a table for people, or the manifest as CSV."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
-from dedupe.decisions import Canonical, CanonicalByHand, CanonicalChange, Reject
 from dedupe.quality import FLAGS
 from dedupe.reports.batch import dedupe_files, format_dedupe, result_json
 from dedupe.reports.plan import format_plan, plan_files
-from dedupe.reports.versions import chain_lines, corpus_chains
-from dedupe.store import Corpus, log
-from dedupe.store.view import logged_pairs
+from dedupe.reports.versions import chain_lines
+from dedupe.store.holdings import Election, Holdings, flag_table, holdings
+
+if TYPE_CHECKING:
+    from dedupe.store import Corpus
 
 # the command line's dedupe and plan output import these from here too; they live in batch.py and plan.py
 __all__ = ["corpus_report", "dedupe_files", "format_csv", "format_dedupe", "format_plan", "format_table",
-           "plan_files", "rejected_files", "result_json"]  # fmt: skip
+           "plan_files", "report_of", "result_json"]  # fmt: skip
 
 
 def corpus_report(corpus: Corpus) -> dict[str, Any]:
-    """One JSON-ready object: summary figures, clusters (canonical first, with why it won), related
-    notices, flags, withdrawn notices and rejections; from the manifest and the decision log."""
-    manifest = corpus.read_manifest()
-    active = manifest.filter(pl.col("status") == "active")
-    rows = active.sort(["cluster", "is_canonical", "seq"], descending=[False, True, False]).to_dicts()
+    """:func:`report_of` the corpus as it is recorded now."""
+    return report_of(holdings(corpus))
+
+
+def report_of(h: Holdings) -> dict[str, Any]:
+    """One JSON-ready object: summary figures, clusters (canonical first, with why it won; the
+    largest first), related notices (the closest first), flags, withdrawn notices and rejections."""
     clusters: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        row["flags"] = [f for f in (row["flags"] or "").split(";") if f]
+    for row in h.active:
         clusters.setdefault(row["cluster"], []).append(row)
-    flag_counts = Counter(f for row in rows for f in row["flags"])
+    flag_counts = Counter(f for row in h.active for f in row["flags"])
     ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), kv[1][0]["path"]))
-    why = _why_canonical(corpus)
-    titles = dict(zip(active["path"].to_list(), active["title"].to_list(), strict=True))
-    pairs, _ = logged_pairs(corpus.root, active)
-    ids = dict(zip(active["id"].to_list(), active["path"].to_list(), strict=True))
-    related = [
-        {"a": ids[p["a"]], "b": ids[p["b"]], "a_title": titles[ids[p["a"]]], "b_title": titles[ids[p["b"]]],
-         "jaccard": p["jaccard"], "reason": p["veto"] or p["reason"]}
-        for p in pairs if p["relation"] == "related" or p["veto"]
-    ]  # fmt: skip
+    related = [{"a": p.a, "b": p.b, "a_title": p.a_title, "b_title": p.b_title, "jaccard": p.jaccard,
+                "reason": p.reason} for p in h.apart]  # fmt: skip
     return {
-        "corpus": str(corpus.root),
+        "corpus": h.root,
         "summary": {
-            "originals": manifest.height,
-            "withdrawn": manifest.height - len(rows),
+            "originals": h.originals,
+            "withdrawn": h.originals - len(h.active),
             "clusters": len(clusters),
-            "duplicates": len(rows) - len(clusters),
+            "duplicates": len(h.active) - len(clusters),
             "multi_member_clusters": sum(1 for m in clusters.values() if len(m) > 1),
             "related_pairs": len(related),
-            "bytes": int(manifest["bytes"].sum() or 0),
-            "encodings": dict(Counter(r["encoding"] for r in rows)),
+            "bytes": h.bytes,
+            "encodings": dict(Counter(r["encoding"] for r in h.active)),
         },
         "clusters": [
             {
@@ -59,40 +53,26 @@ def corpus_report(corpus: Corpus) -> dict[str, Any]:
                 "canonical": members[0]["path"],
                 "title": members[0]["title"],
                 "members": members,
-                "why_canonical": why.get(cid, "the only member") if len(members) == 1 else why.get(cid, KEPT),
+                "why_canonical": _why(h.elections.get(cid), len(members)),
             }
             for cid, members in ordered
         ],
         "related": sorted(related, key=lambda r: -r["jaccard"]),
         "flags": {flag: {"count": flag_counts.get(flag, 0), "meaning": meaning} for flag, meaning in FLAGS.items()},
-        "withdrawn": manifest.filter(pl.col("status") == "withdrawn").select("id", "path", "title").to_dicts(),
-        "rejected": rejected_files(corpus, manifest),
-        "chains": [c.to_json() for c in corpus_chains(corpus)],
+        "withdrawn": h.withdrawn,
+        "rejected": [{"path": r.path, "reason": r.reason, "time": r.time} for r in h.refused],
+        "chains": [c.to_json() for c in h.chains],
     }
 
 
 KEPT = "kept from before the other members joined: none of them was strictly better"  # no election was logged
 
 
-def _why_canonical(corpus: Corpus) -> dict[str, str]:
-    """Each cluster's latest election reason in the log (the cluster it was made for)."""
-    out: dict[str, str] = {}
-    for d in log.decisions(corpus.decisions_path):
-        if isinstance(d, (Canonical, CanonicalChange)) and d.cluster:
-            out[d.cluster] = d.reason or ""
-        elif isinstance(d, CanonicalByHand):
-            out[d.cluster] = f"chosen by hand: {d.reason}"
-    return out
-
-
-def rejected_files(corpus: Corpus, manifest: pl.DataFrame) -> list[dict[str, str]]:
-    """Files an ingest refused, with the reason, from the decision log (latest word per path)."""
-    latest: dict[str, dict[str, str]] = {}
-    known = set(manifest["source"].to_list()) | set(manifest["path"].to_list())
-    for d in log.decisions(corpus.decisions_path):
-        if isinstance(d, Reject):
-            latest[d.path] = {"path": d.path, "reason": d.reason or "", "time": d.time or ""}
-    return [r for p, r in sorted(latest.items()) if p not in known]
+def _why(election: Election | None, size: int) -> str:
+    """Why a cluster's canonical represents it: the latest election's reason, or a person's choice."""
+    if election is None:
+        return "the only member" if size == 1 else KEPT
+    return f"chosen by hand: {election.reason}" if election.by_hand else election.reason or ""
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -131,8 +111,4 @@ def format_table(report: dict[str, Any]) -> str:
 
 def format_csv(corpus: Corpus) -> str:
     """The manifest with one 0/1 column per quality flag."""
-    manifest = corpus.read_manifest()
-    flags = manifest["flags"].fill_null("")
-    return manifest.with_columns(
-        [flags.str.split(";").list.contains(flag).cast(pl.Int8).alias(flag) for flag in FLAGS]
-    ).write_csv()
+    return flag_table(corpus).write_csv()

@@ -9,25 +9,12 @@ from dedupe.acts import act_key
 from dedupe.articles import article_diff
 from dedupe.chains import Chain
 from dedupe.errors import UnknownNotice
+from dedupe.store.chained import corpus_chains
 
 if TYPE_CHECKING:
     from dedupe.store import Corpus
 
 CHANGES_SHOWN = 30  # article changes printed per pair of versions (JSON lists them all)
-
-
-def corpus_chains(corpus: Corpus) -> list[Chain]:
-    """The chains of a corpus's active notices, with the links and unlinks its log records
-    (dedupe.store.chained); only the clusters that may share an act are read from the cache."""
-    from dedupe.store.chained import logged, manifest_chains
-
-    corpus.require()
-
-    def fetch(ids: list[str]) -> dict[str, Any]:
-        with corpus.session() as (view, _):
-            return view.cache.fetch(ids)
-
-    return manifest_chains(corpus.read_manifest(), fetch, logged(corpus.decisions_path))
 
 
 def find_chain(chains: list[Chain], name: str) -> Chain:

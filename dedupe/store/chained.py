@@ -14,6 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -21,6 +22,9 @@ from dedupe.acts import act_key, clean_title, is_act
 from dedupe.chains import Chain, ChainCorrection, Unit, build_chains
 from dedupe.decisions import ChainByHand, Decision, LinkByHand, decode
 from dedupe.document import Document
+
+if TYPE_CHECKING:
+    from dedupe.store.corpus import Corpus
 
 COLUMNS = ("chain", "chain_position", "chain_status")
 _MARKS = (b'"decision": "link-by-hand"', b'"decision": "unlink-by-hand"')
@@ -82,6 +86,19 @@ def manifest_chains(manifest: pl.DataFrame, fetch: Fetch, corrections: Sequence[
         if cid in canonical
     ]
     return build_chains(units, [docs[i] for i in sorted(repealing) if i in docs], corrections)
+
+
+def corpus_chains(corpus: Corpus, manifest: pl.DataFrame | None = None) -> list[Chain]:
+    """The chains of a corpus's active notices (its ``manifest`` as read, else read now), with the
+    links and unlinks its log records; only the clusters that may share an act are read from the cache."""
+    corpus.require()
+
+    def fetch(ids: list[str]) -> dict[str, Document]:
+        with corpus.session() as (view, _):
+            return view.cache.fetch(ids)
+
+    frame = corpus.read_manifest() if manifest is None else manifest
+    return manifest_chains(frame, fetch, logged(corpus.decisions_path))
 
 
 def with_chains(frame: pl.DataFrame, fetch: Fetch, corrections: Sequence[ChainCorrection]) -> pl.DataFrame:
