@@ -10,7 +10,6 @@ import signal
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,6 +296,8 @@ def iter_documents(
             if progress:
                 progress(1)
         return
+    from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
+
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         for result in pool.map(_read_star, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))):

@@ -17,8 +17,8 @@ import multiprocessing
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.files import die_with_parent
 from dedupe.verify import Verdict
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Judge = Callable[[Document, Document, DedupeConfig, "np.ndarray | None"], tuple[Verdict, "str | None"]]
 Outcome = tuple[Verdict, "str | None"]
@@ -148,6 +151,8 @@ def judges(
     if jobs <= 1 or pairs < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         yield Judges(docs, config, ignore, judge, None)
         return
+    from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
+
     _shared = (docs, config, ignore, judge, Recent())
     # the objects alive now are left out of the collector's passes: a pass in a worker would write
     # to every object's header, copying each page a worker shares with this process

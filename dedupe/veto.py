@@ -17,7 +17,6 @@ import functools
 import re
 import unicodedata
 
-from dedupe.diff import char_diff
 from normalize import Meta, comparison_key
 from normalize.key import t2s_converter
 
@@ -144,6 +143,8 @@ def _counts(text: str) -> bool:
 def edit_counts(text_a: str, text_b: str) -> tuple[int, int]:
     """Passages of at least two characters found only in A, and only in B, leaving out a cut at
     either end (truncated copies) and item numbers alone — each passage counted once per place."""
+    from dedupe.diff import char_diff  # rapidfuzz: imported when two texts are compared, not by every command
+
     ops = char_diff(
         "\n".join(_diff_line(x) for x in text_a.split("\n")), "\n".join(_diff_line(x) for x in text_b.split("\n"))
     )

@@ -222,3 +222,20 @@ def test_the_person_s_records_are_found_in_the_log_as_line_by_line(tmp_path: Pat
     ]
     assert by_hand(log) == expected and len(expected) == 2  # the quoted marker is escaped: no record
     assert by_hand(tmp_path / "none.jsonl") == []
+
+
+def test_a_check_with_nothing_to_compare_imports_no_differ_and_no_workers(corpus: Path) -> None:
+    """rapidfuzz (40 ms) is imported when two texts are compared, the process pools (10 ms each)
+    when workers start: a check of one distinct file does neither."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n"
+        "    print(exc.code, sorted(m for m in ('rapidfuzz', 'concurrent.futures.process') if m in sys.modules))\n"
+    )
+    args = ["check", str(DISTINCT), "--corpus", str(corpus), "--jobs", "1"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=Path(__file__).parents[1]
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
