@@ -58,8 +58,9 @@ def _utf8_lead_chars() -> str:
     return "".join(ch for ch in chars if "\u4e00" <= ch <= "\u9fff" or "\ue000" <= ch <= "\uf8ff")
 
 
-# whole runs of 6+ such characters that start with a possible UTF-8 lead: the others cannot decode
-_HAN_RUN = re.compile(f"(?<![{_RUN_CHARS}])[{_utf8_lead_chars()}][{_RUN_CHARS}]{{5,}}")
+# whole runs of 6+ such characters that start with a possible UTF-8 lead: the others cannot decode (the
+# lead comes first and the look behind after it, so that the regex engine scans for a lead character)
+_HAN_RUN = re.compile(f"[{_utf8_lead_chars()}](?<![{_RUN_CHARS}].)[{_RUN_CHARS}]{{5,}}")
 # half-width punctuation next to a Chinese character (written to start at the punctuation, which
 # the regex engine finds by a fast scan, instead of at every Chinese character)
 _HALFWIDTH_IN_CJK = re.compile(r"[,:;()!?](?:(?<=[\u4e00-\u9fff].)|(?=[\u4e00-\u9fff]))")

@@ -77,6 +77,7 @@ _STRONG = {"分类名称", "信息分类名称", "公布机关", "效力状况",
 _LABEL = re.compile(
     "(" + "|".join(r"\s*".join(label) for label in sorted(LABELS, key=len, reverse=True)) + r")\s*[:：]?"
 )
+_LABEL_STARTS = frozenset(label[0] for label in LABELS)  # every alternative of _LABEL opens with one
 _DATE = re.compile(r"(\d{4})\s*(?:[-./年])\s*(\d{1,2})\s*(?:[-./月])\s*(\d{1,2})")
 _COUNTER = re.compile(r"(?:点击|浏览|阅读|访问)(?:数|次数|量)")
 HEAD_LINES = 15
@@ -87,6 +88,8 @@ def _pairs(line: str) -> list[tuple[str, str]] | None:
     """The line read as label, value, label, value…; None when it does not start with a label
     or holds text outside the fields."""
     s = line.strip().strip("|｜").strip()
+    if s[:1] not in _LABEL_STARTS:  # no label at the start: most lines, told without a scan
+        return None
     matches = list(_LABEL.finditer(s))
     if not matches or matches[0].start() != 0:
         return None

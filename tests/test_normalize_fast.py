@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from normalize import _HAN_RUN, _RUN_CHARS, _utf8_lead_chars, looks_mojibake
 from normalize.artifacts import remove_web_boilerplate
 from normalize.changes import ChangeLog
 from normalize.decode import decode
 from normalize.furniture import _MAYBE, furniture_kind, may_be_furniture
 from normalize.notice import _CODE, NoticeFacts, count_cjk
+from normalize.spacing import _MAYBE_SPACED_YEAR, _join_spaced_years, fix_spacing
+from normalize.versions import DATE_ANY
 
 DATA = Path(__file__).parent / "data"
 REAL = [
@@ -87,3 +90,44 @@ def test_code_tokens_are_counted_when_asked_for() -> None:
     facts = NoticeFacts.of(page)
     assert facts.code == sum(1 for _ in _CODE.finditer(page)) > 100
     assert facts == NoticeFacts.of(page) and "measured" not in repr(facts)
+
+
+# the year of a date as first written: its two kinds as alternatives, tried at every position
+PLAIN_DATE_ANY = re.compile(
+    r"(?P<y>\d(?: ?\d){3}|[〇○零ＯｏOo一二三四五六七八九十](?: ?[〇○零ＯｏOo一二三四五六七八九十]){3})\s*年\s*"
+    r"(?P<m>\d{1,2}|[〇○零ＯｏOo一二三四五六七八九十]{1,3})\s*月\s*(?P<d>\d{1,2}|[〇○零ＯｏOo一二三四五六七八九十]{1,3})\s*[日曰号]"
+)
+DATES = ["二O一O年六月五日", "20 10年1月2日", "２０２３年１月１日", "2023年十二月三十一日", "1 2 3 4年5月6日",
+         "市长戴相龙二〇〇七年十二月十七日北京市", "2023年1月1曰", "于12023年1月1日", "二〇二三年1月1日"]  # fmt: skip
+
+
+def test_dates_found_where_they_were(real_lines: list[str]) -> None:
+    text = "\n".join(real_lines + DATES)
+    found = [(m.span(), m.groupdict()) for m in DATE_ANY.finditer(text)]
+    assert len(found) > 20
+    assert found == [(m.span(), m.groupdict()) for m in PLAIN_DATE_ANY.finditer(text)]
+    for line in DATES:
+        assert bool(DATE_ANY.match(line)) == bool(PLAIN_DATE_ANY.match(line)), line
+        assert bool(DATE_ANY.fullmatch(line)) == bool(PLAIN_DATE_ANY.fullmatch(line)), line
+
+
+def test_spaced_years_joined_and_others_left(real_lines: list[str]) -> None:
+    log = ChangeLog()
+    assert fix_spacing(["二○ 一一年三月", "20 10年", "颁布于2010年"], log) == [
+        "二○一一年三月",
+        "2010年",
+        "颁布于2010年",
+    ]
+    assert [c.count for c in log.changes() if c.step == "year-spacing"] == [2]
+    skipped = [line for line in real_lines if "年" in line and not _MAYBE_SPACED_YEAR.search(line)]
+    assert len(skipped) > 10  # lines with years, none spaced: the join is not tried, and would change nothing
+    assert all(_join_spaced_years(line, log) == line for line in skipped)
+    assert [c.count for c in log.changes() if c.step == "year-spacing"] == [2]
+
+
+def test_mojibake_runs_found_as_they_were(real_lines: list[str]) -> None:
+    plain = re.compile(f"(?<![{_RUN_CHARS}])[{_utf8_lead_chars()}][{_RUN_CHARS}]{{5,}}")
+    broken = "关于印发通知".encode().decode("gb18030")  # 鍏充簬鍗板彂閫氱煡
+    for text in ["\n".join(real_lines), broken, "通知" + broken]:
+        assert _HAN_RUN.findall(text) == plain.findall(text)
+    assert looks_mojibake(broken)
