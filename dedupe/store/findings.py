@@ -11,7 +11,6 @@ notice by: the file as given for a file of the batch, its place in the corpus fo
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +19,11 @@ from typing import Any
 import polars as pl
 
 from dedupe.acts import act_core, is_act, title_of
-from dedupe.decisions import Accept, ChainByHand, Decision, DecisionError, Kind, Withdraw, decode
+from dedupe.decisions import Accept, ChainByHand, Decision, Kind, Withdraw
 from dedupe.document import Document
-from dedupe.errors import CorpusError
 from dedupe.files import Rejected
 from dedupe.model import Cluster, Pair, Result
-from dedupe.store import chained, manifest
+from dedupe.store import chained, log, manifest
 from dedupe.store.corpus import Corpus, Plan
 from dedupe.store.view import View
 from dedupe.verify import STRENGTH, measure, verdict
@@ -369,33 +367,9 @@ def _act_name(title: str) -> str:
     return core[-6:] if len(core) > 6 else core
 
 
-_MARKS = tuple(f'"decision": "{k}"'.encode() for k in (Kind.ACCEPT, Kind.WITHDRAW, Kind.LINK_BY_HAND,
-                                                        Kind.UNLINK_BY_HAND))  # fmt: skip
+HAND = (Kind.ACCEPT, Kind.WITHDRAW, Kind.LINK_BY_HAND, Kind.UNLINK_BY_HAND)  # the person's records the findings obey
 
 
 def by_hand(path: Path) -> list[Decision]:
-    """The log's acceptances, withdrawals, links and unlinks, in order: only their lines are
-    decoded (the log grows with the corpus); a line cut by a crash never landed."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    starts = set()
-    for mark in _MARKS:  # bytes.find runs through 34 MB (100,000 notices) in milliseconds; a loop over lines does not
-        at = data.find(mark)
-        while at != -1:
-            starts.add(data.rfind(b"\n", 0, at) + 1)
-            end = data.find(b"\n", at)
-            at = data.find(mark, end) if end != -1 else -1
-    out = []
-    for start in sorted(starts):
-        end = data.find(b"\n", start)
-        if end == -1:
-            continue
-        try:
-            out.append(decode(json.loads(data[start:end])))
-        except (ValueError, DecisionError) as exc:
-            number = data.count(b"\n", 0, start) + 1
-            raise CorpusError(f"{path} line {number}: {exc}: restore the file from version control "
-                              f"(git checkout -- {path.name})") from None  # fmt: skip
-    return out
+    """The log's acceptances, withdrawals, links and unlinks, in order (only their lines are decoded)."""
+    return log.marked(path, HAND)

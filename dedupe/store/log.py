@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,36 @@ def _numbered(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     f"restore the file from version control (git checkout -- {path.name})"
                 )
             yield number, entry
+
+
+def marked(path: Path, kinds: Iterable[str]) -> list[Decision]:
+    """The records of the ``kinds`` given, in order: only their lines are decoded (the log grows
+    with the corpus, and a search of its bytes finds the few lines wanted); a line cut by a crash
+    never landed."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    starts = set()
+    marks = [f'"decision": "{k}"'.encode() for k in kinds]
+    for mark in marks:  # bytes.find runs through 34 MB (100,000 notices) in milliseconds; a loop over lines does not
+        at = data.find(mark)
+        while at != -1:
+            starts.add(data.rfind(b"\n", 0, at) + 1)
+            end = data.find(b"\n", at)
+            at = data.find(mark, end) if end != -1 else -1
+    out = []
+    for start in sorted(starts):
+        end = data.find(b"\n", start)
+        if end == -1:
+            continue
+        try:
+            out.append(decode(json.loads(data[start:end])))
+        except (ValueError, DecisionError) as exc:
+            number = data.count(b"\n", 0, start) + 1
+            raise CorpusError(f"{path} line {number}: {exc}: restore the file from version control "
+                              f"(git checkout -- {path.name})") from None  # fmt: skip
+    return out
 
 
 def complete_size(path: Path) -> int:
