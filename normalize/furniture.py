@@ -178,10 +178,11 @@ def furniture_kind(line: str, window: bool = True) -> str | None:
 
 def _window_kind(s: str, line: str) -> str | None:
     """The families recognised only near the top or the bottom of the text."""
-    if len(s) <= 80 and _BREADCRUMB.search(s):
+    # a word each pattern needs is looked for first: a line of the window is most often the notice's own
+    if len(s) <= 80 and ("位置" in s or "首页" in s) and _BREADCRUMB.search(s):
         return "web-navigation"
     nav, share = _covered(s, NAV_WORDS)
-    if not _SENTENCE.search(s) and ((nav >= 2 and share >= 0.6) or (nav >= 4 and len(s) <= 100)):
+    if ((nav >= 2 and share >= 0.6) or (nav >= 4 and len(s) <= 100)) and not _SENTENCE.search(s):
         return "web-navigation"
     if _NAV_ITEM.match(line):
         return "web-navigation"
@@ -189,7 +190,9 @@ def _window_kind(s: str, line: str) -> str | None:
     if nav and len(items) >= 3 and all(0 < len(item) <= MENU_ITEM for item in items) and not _SENTENCE.search(s):
         return "web-navigation"  # a menu's row: 热词 省政府权责清单 政府工作报告
     if len(s) <= 100 and (
-        _CLOCK_STAMP.match(s) or _TODAY.match(s) or (_DATE_LABEL.search(s) and _PAGE_LABELS.search(s))
+        _CLOCK_STAMP.match(s)
+        or _TODAY.match(s)
+        or (("时间" in s or "日期" in s) and _DATE_LABEL.search(s) and _PAGE_LABELS.search(s))
     ):
         return "web-page-info"
     if len(s) <= 100 and (_SITE_DATE.match(s) or (_ADDRESS.search(s) and _POSTED_ON.search(s))):
