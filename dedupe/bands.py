@@ -20,7 +20,14 @@ def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """(b, r) as datasketch's MinHashLSH chooses them: the pair minimising the sum of the false
     positive and false negative areas (equal weights). The integrands are polynomials of degree
     b·r ≤ num_perm, which Gauss–Legendre quadrature with enough nodes integrates exactly, so this
-    needs neither datasketch nor scipy at startup (a test compares it with datasketch)."""
+    needs neither datasketch nor scipy at startup (a test compares it with datasketch). The default
+    settings' are read from ``dedupe.drawn``."""
+    from dedupe.drawn import BANDS
+
+    return BANDS.get((threshold, num_perm)) or _band_params(threshold, num_perm)
+
+
+def _band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
     below = threshold / 2 * (nodes + 1)  # nodes mapped to [0, threshold] and [threshold, 1]
     above = threshold + (1 - threshold) / 2 * (nodes + 1)

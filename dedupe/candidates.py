@@ -37,8 +37,10 @@ def batch_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int
     """Index pairs (i < j) of ``docs`` that are candidates of each other: the pairs a MemoryIndex
     holding them all gives when queried with each, found by one self-join per band and one over
     passages (tested against the index)."""
-    rows = [i for i, d in enumerate(docs) if not d.fingerprint.empty]
     pairs: set[tuple[int, int]] = set()
+    if len(docs) < 2:  # one file checked: no pair, and numpy's unique (which imports numpy.ma, 30 ms) not called
+        return pairs
+    rows = [i for i, d in enumerate(docs) if not d.fingerprint.empty]
     if rows:
         matrix = np.stack([docs[i].fingerprint.signature for i in rows])
         pairs.update((rows[a], rows[b]) for a, b in band_pairs(matrix, config))

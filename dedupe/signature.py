@@ -26,7 +26,17 @@ _CHUNK = 16384  # shingles per block: bounds the temporary matrix to num_perm ×
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The (a, b) parameters datasketch's ``affine32`` scheme draws for this size and seed: odd
     multipliers and offsets from ``numpy.random.RandomState(seed)``, in that order (a test checks
-    them against datasketch's own). Drawn here so that workers need not import datasketch."""
+    them against datasketch's own). Drawn here so that workers need not import datasketch; the
+    default settings' are read from ``dedupe.drawn`` (drawing them imports numpy's random module)."""
+    from dedupe.drawn import PERMUTATIONS
+
+    if (num_perm, seed) in PERMUTATIONS:
+        a, b = (np.frombuffer(bytes.fromhex(h), dtype="<u4").astype(np.uint32) for h in PERMUTATIONS[num_perm, seed])
+        return a, b
+    return _permutations(num_perm, seed)
+
+
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     gen = np.random.RandomState(seed)
     a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)

@@ -227,16 +227,37 @@ def test_the_person_s_records_are_found_in_the_log_as_line_by_line(tmp_path: Pat
 
 def test_a_check_with_nothing_to_compare_imports_no_differ_and_no_workers(corpus: Path) -> None:
     """rapidfuzz (40 ms) is imported when two texts are compared, the process pools (10 ms each)
-    when workers start: a check of one distinct file does neither."""
+    when workers start, numpy's random and polynomial modules never for the default settings (their
+    draws are written out) and numpy.ma (30 ms, by numpy's unique) not for a batch of one file."""
     import subprocess
     import sys
 
+    unwanted = ("rapidfuzz", "concurrent.futures.process", "numpy.random", "numpy.polynomial", "numpy.ma")
     code = (
         "import sys\nfrom cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n"
-        "    print(exc.code, sorted(m for m in ('rapidfuzz', 'concurrent.futures.process') if m in sys.modules))\n"
+        f"    print(exc.code, sorted(m for m in {unwanted!r} if m in sys.modules))\n"
     )
     args = ["check", str(DISTINCT), "--corpus", str(corpus), "--jobs", "1"]
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=Path(__file__).parents[1]
     )
     assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+
+
+def test_the_default_settings_draws_are_what_they_compute() -> None:
+    """The permutations and bands written out in ``dedupe.drawn`` are those drawn and chosen."""
+    import numpy as np
+
+    from dedupe.bands import _band_params, band_params
+    from dedupe.config import DedupeConfig
+    from dedupe.drawn import BANDS, PERMUTATIONS
+    from dedupe.signature import _permutations, permutations
+
+    config = DedupeConfig()
+    assert (config.num_perm, config.seed) in PERMUTATIONS and (config.candidate_threshold, config.num_perm) in BANDS
+    for num_perm, seed in PERMUTATIONS:
+        for written, drawn in zip(permutations(num_perm, seed), _permutations(num_perm, seed), strict=True):
+            assert written.dtype == drawn.dtype == np.uint32 and np.array_equal(written, drawn)
+    for (threshold, num_perm), chosen in BANDS.items():
+        assert band_params(threshold, num_perm) == _band_params(threshold, num_perm) == chosen
+    assert np.array_equal(permutations(64, 7)[0], _permutations(64, 7)[0])  # other settings: drawn

@@ -44,7 +44,6 @@ class View:
         self.active = manifest.filter(pl.col("status") == "active")
         self.cache = cache
         self.shared = shared
-        self._live = set(self.active["id"].to_list())
 
     def first_ids(self, count: int) -> list[str]:
         return self.active["id"].bottom_k(count).to_list()
@@ -67,7 +66,9 @@ class View:
         if self.shared is not None:
             for doc_id, more in self.shared.query(docs).items():
                 found.setdefault(doc_id, set()).update(more)
-        return {i: ids & self._live for i, ids in found.items()}
+        every = list(set().union(*found.values()))  # looked up, not a set of every active id (100,000 strings)
+        live = set(self.active.filter(pl.col("id").is_in(every))["id"].to_list()) if every else set()
+        return {i: ids & live for i, ids in found.items()}
 
     def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
         wanted = list(ids)
