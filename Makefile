@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REALDATA ?= ../shared/realdata
 
-.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real bench-archive bench-chains bench-peers clean
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-startup bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real bench-archive bench-chains bench-peers clean
 
 $(BIN)/policy-dedup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench-large: $(BIN)/policy-dedup
 
 bench-incremental: $(BIN)/policy-dedup
 	$(BIN)/python bench/incremental.py --realdata $(REALDATA)
+
+# SIZES=10000,100000: the corpora are built once under bench/out (minutes at 100,000)
+bench-startup: $(BIN)/policy-dedup
+	$(BIN)/python bench/startup.py --realdata $(REALDATA) $(if $(SIZES),--sizes $(SIZES))
 
 bench-ingest: $(BIN)/policy-dedup
 	$(BIN)/python bench/ingest.py --realdata $(REALDATA)

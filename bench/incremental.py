@@ -98,10 +98,11 @@ def build(folder: Path, size: int, realdata: Path, jobs: int) -> None:
             capture_output=True,
             text=True,
         )
-        if done.returncode:
+        if done.returncode not in (0, 2) or not done.stdout.strip():  # 2: a rendering refused, the rest landed
             raise SystemExit(f"building the corpus failed:\n{done.stderr}")
         summary = done.stdout.strip().splitlines()[-1]
-        print(f"  {min(start + BATCH, size)} notices ({time.perf_counter() - begin:.0f} s): {summary}", file=sys.stderr)
+        print(f"  {min(start + BATCH, size)} notices ({time.perf_counter() - begin:.0f} s): {summary}", file=sys.stderr,
+              flush=True)  # fmt: skip
     shutil.rmtree(incoming, ignore_errors=True)
 
 
