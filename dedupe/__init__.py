@@ -7,12 +7,36 @@ The engine imports neither."""
 
 from __future__ import annotations
 
-from dedupe.config import DedupeConfig
-from dedupe.document import Document, Fingerprint
-from dedupe.engine import find_duplicates, judge
-from dedupe.errors import CorpusError, DedupeError, IndexUnavailable
-from dedupe.files import Rejected, discover, read_document, read_documents
-from dedupe.model import Cluster, Known, Link, Membership, Pair, Result
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dedupe.config import DedupeConfig
+    from dedupe.document import Document, Fingerprint
+    from dedupe.engine import find_duplicates, judge
+    from dedupe.errors import CorpusError, DedupeError, IndexUnavailable
+    from dedupe.files import Rejected, discover, read_document, read_documents
+    from dedupe.model import Cluster, Known, Link, Membership, Pair, Result
+
+_HOME = {
+    "DedupeConfig": "config",
+    **dict.fromkeys(("Document", "Fingerprint"), "document"),
+    **dict.fromkeys(("find_duplicates", "judge"), "engine"),
+    **dict.fromkeys(("CorpusError", "DedupeError", "IndexUnavailable"), "errors"),
+    **dict.fromkeys(("Rejected", "discover", "read_document", "read_documents"), "files"),
+    **dict.fromkeys(("Cluster", "Known", "Link", "Membership", "Pair", "Result"), "model"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names below, imported when first asked for: importing the package (as every module
+    under it does, the command line's support among them) loads no engine, polars or numpy."""
+    if name not in _HOME:
+        raise AttributeError(f"module 'dedupe' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"dedupe.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Cluster",

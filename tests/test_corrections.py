@@ -7,6 +7,9 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
+from dedupe.store.corrections import FORMS
 from tests.conftest import DATA, SEED_NAMES, SEEDS
 from tests.test_store import DISTINCT, log_lines, manifest_rows, rescraped_000, run
 
@@ -130,6 +133,21 @@ def test_corrections_refuse_unknown_or_ambiguous_notices(corpus):
     assert code == 2 and "the same notice" in err
     code, _, err = run("merge", WEIHAI_A, WEIHAI_B, "--corpus", str(corpus))
     assert code == 2 and "--reason" in err
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.kind)
+def test_each_correction_command_is_its_form_and_needs_a_reason_when_it_says_so(corpus, form):
+    """The correction commands are made from the store's table of forms: each takes what its form
+    names, and one whose form requires a reason refuses to run without it and logs nothing."""
+    given = {"A": WEIHAI_A, "B": JINING_A, "NOTICE": WEIHAI_A, "PATH": str(corpus / WEIHAI_A)}
+    before = log_lines(corpus)
+    code, out, err = run(form.kind, *(given[n] for n in form.takes), "--by", "ana", "--corpus", str(corpus))
+    if form.why_required:
+        assert code == 2 and "Missing option '--reason'" in err
+        assert log_lines(corpus) == before
+    else:
+        assert code == 0, err
+        assert out.startswith(f"{form.kind}-by-hand: {WEIHAI_A} ~ {JINING_A}\n")
 
 
 def test_a_correction_in_the_data_folder_form_series(tmp_path):

@@ -19,6 +19,7 @@ at a time, ``dedupe.spark.chains``), and with ``parquet_out`` a table of one row
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -96,6 +97,19 @@ def session(master: str | None = None, partitions: int = 8) -> Any:
         raise SparkUnavailable(f"cannot start Spark ({master or 'local[*]'}): {str(exc).splitlines()[0]}") from exc
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+@contextlib.contextmanager
+def batch_session(master: str | None = None) -> Iterator[Any]:
+    """A SparkSession for one batch: made here and stopped when the batch is done, or the one this
+    process already has (a notebook's, a test's), used and left running."""
+    fresh = not running()
+    spark = session(master)
+    try:
+        yield spark
+    finally:
+        if fresh:
+            spark.stop()
 
 
 def dedupe_spark(

@@ -7,7 +7,11 @@
 - ``withdraw ID``: ID should not be in the corpus: its original stays in raw/, its row says
   withdrawn, and it is no longer compared with anything;
 - ``link A B`` / ``unlink A B``: B is a version of A's regulation (one chain), or B's version is
-  not in A's chain, whatever the titles and texts say (the chains obey them: dedupe.chains).
+  not in A's chain, whatever the titles and texts say (the chains obey them: dedupe.chains);
+- ``accept PATH``: a reviewed, deliberate duplicate that ``check`` lets pass.
+
+``FORMS`` says how a person gives each (the command line makes one command per form) and
+``apply`` lands any of them.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from dedupe.decisions import (
 from dedupe.engine import find_duplicates
 from dedupe.errors import UnknownNotice
 from dedupe.store.corpus import Corpus, Plan
+from dedupe.store.forms import FORMS, Form
 from dedupe.store.journal import sha256_of
 from dedupe.store.view import View, pair_row
 
@@ -155,7 +160,7 @@ def accept(corpus: Corpus, path: str, reason: str, by: str) -> Plan:
 ACCEPT = Kind.ACCEPT
 
 
-__all__ = ["ACCEPT", "KINDS", "accept", "correct", "link", "resolve"]
+__all__ = ["ACCEPT", "FORMS", "KINDS", "Form", "accept", "apply", "correct", "link", "resolve"]
 
 
 def link(corpus: Corpus, a: str, b: str, by: str, reason: str | None = None, unlink: bool = False) -> tuple[Plan, str]:
@@ -198,3 +203,12 @@ def _chain_line(chain: Chain | None) -> str:
         return "  in no chain of versions"
     versions = ", ".join(f"{v.path} ({v.status})" for v in chain.versions)
     return f"  chain {chain.id} {chain.act}: {versions}"
+
+
+def apply(corpus: Corpus, kind: str, names: list[str], reason: str | None, by: str) -> tuple[Plan, str | None]:
+    """The correction ``kind`` of FORMS, landed: what it did, and for link and unlink the chain as it is now."""
+    if kind == "accept":
+        return accept(corpus, names[0], reason or "", by), None
+    if kind in ("link", "unlink"):
+        return link(corpus, names[0], names[1], by, reason, unlink=kind == "unlink")
+    return correct(corpus, kind, names, reason or "", by), None
