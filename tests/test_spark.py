@@ -143,3 +143,17 @@ def test_a_folder_s_image_is_passed_over_as_in_process(spark, tmp_path):
     assert run.rejected == [r for r in results if not isinstance(r, Document)] == []
     assert run.passed.notes() == passed.notes() and passed.skipped
     assert [d["path"] for d in run.report["documents"]] == [str(tmp_path / "notice.txt")]
+
+
+def test_a_local_session_s_jvm_gets_a_share_of_the_machine(spark):
+    """Spark's default 1g heap ran out holding 100,000 notices' blocks on local[2]: a local session
+    gets SPARK_DRIVER_MEMORY (Spark's own variable) or a quarter of the machine's memory."""
+    import os
+
+    from dedupe.spark import local_memory, shares
+
+    given = spark.sparkContext.getConf().get("spark.driver.memory")
+    assert given == (os.environ.get("SPARK_DRIVER_MEMORY") or local_memory())
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert total < 8 * 2**30 or int(local_memory().removesuffix("g")) > 1  # more than Spark's 1g
+    assert (shares(100_000), shares(2_000), shares(2_001), shares(1)) == (50, 1, 2, 1)  # at most 2,000 notices a block

@@ -76,7 +76,10 @@ def running() -> bool:
 
 def session(master: str | None = None, partitions: int = 8) -> Any:
     """A SparkSession: ``master`` as given, else spark-submit's, else ``local[*]``. Locally the
-    workers run this Python (the one that has policy-dedup installed) and no web UI is started."""
+    workers run this Python (the one that has policy-dedup installed), no web UI is started, and the
+    JVM, which holds the tasks' blocks and shuffles, gets ``SPARK_DRIVER_MEMORY`` (Spark's own
+    variable) or :func:`local_memory` instead of Spark's 1g. Under spark-submit, its
+    ``--driver-memory`` and ``--executor-memory`` decide."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -91,6 +94,8 @@ def session(master: str | None = None, partitions: int = 8) -> Any:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
     builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
+    if (master or "local").startswith("local") and not submitted:  # this process's JVM runs the tasks too
+        builder = builder.config("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY") or local_memory())
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # no Java, or a master that cannot be reached
@@ -110,6 +115,16 @@ def batch_session(master: str | None = None) -> Iterator[Any]:
     finally:
         if fresh:
             spark.stop()
+
+
+def local_memory() -> str:
+    """The JVM heap of a local session: a quarter of the machine's memory, 1g to 16g (Spark's
+    default 1g ran out holding 100,000 notices' blocks)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # no sysconf: Spark's own default
+        return "1g"
+    return f"{max(1, min(16, total // 4 // 2**30))}g"
 
 
 def dedupe_spark(
@@ -152,13 +167,13 @@ def dedupe_spark(
     ignore = spark.sparkContext.broadcast(
         boilerplate_shingles([SimpleNamespace(id=i, key=k) for i, k in sample], Nothing(), config)  # type: ignore[misc]
     )
-    parts = partitions(spark, len(light))
+    parts, heavy = partitions(spark, len(light)), shares(len(light))
     pairs = _candidates(unique, config, parts).cache()
     labels = components(pairs, parts)
     by_label = pairs.map(lambda p: (p[0], p)).join(labels, parts).map(lambda kv: (kv[1][1], kv[1][0]))
-    docs_by_label = unique.map(lambda d: (d.id, d)).leftOuterJoin(labels, parts).map(
+    docs_by_label = unique.map(lambda d: (d.id, d)).leftOuterJoin(labels, max(parts, heavy)).map(
         lambda kv: (kv[1][1] or kv[0], kv[1][0]))  # fmt: skip
-    rows = docs_by_label.cogroup(by_label, parts).flatMap(
+    rows = docs_by_label.cogroup(by_label, max(parts, heavy)).flatMap(
         lambda kv: _outcome(run_component(kv[1][0], kv[1][1], config, ignore.value), copies_of.value)
     ).persist(StorageLevel.MEMORY_AND_DISK)  # fmt: skip
     found = rows.filter(lambda r: r[0] in ("doc", "cluster", "pair")).collect()  # small rows, no document
@@ -189,12 +204,20 @@ def _copies_of(copies: list[Any]) -> dict[str, list[tuple[str, int]]]:
 
 
 PER_PARTITION = 500  # notices a shuffle partition holds at least: a small batch is not spread thin
+MOST_PER_PARTITION = 2000  # notices a partition of documents holds at most: a task's block stays small
 
 
 def partitions(spark: Any, notices: int) -> int:
     """Shuffle partitions: the session's ``spark.sql.shuffle.partitions``, fewer for a small batch
     (each task costs a Python worker's turn, far more than a few notices' work)."""
     return max(1, min(int(spark.conf.get("spark.sql.shuffle.partitions")), notices // PER_PARTITION + 1))
+
+
+def shares(notices: int) -> int:
+    """Partitions for what carries whole documents (the files read, the join of documents with their
+    components): enough that none holds more than ``MOST_PER_PARTITION`` notices, whatever the
+    session's shuffle partitions (8 partitions of 100,000 notices hold 12,500 notices' texts each)."""
+    return -(-notices // MOST_PER_PARTITION)
 
 
 def _summary(r: Document | Rejected) -> tuple[str, Any]:
@@ -226,7 +249,7 @@ def _read(spark: Any, paths: tuple[str, ...], parquet_in: str | None, config: De
             f"no notices found in {', '.join(paths)}: give files, or folders holding text, web pages, Word or PDF files"
         )
     tasks = [(p, i) for i, p in enumerate(found.files)]
-    slices = max(1, min(sc.defaultParallelism * 4, len(tasks) // 16 + 1))  # files read are worth spreading
+    slices = max(1, min(sc.defaultParallelism * 4, len(tasks) // 16 + 1), shares(len(tasks)))  # worth spreading
     return sc.parallelize(tasks, slices).mapPartitions(lambda it: read_files(it, ncfg, config, max_bytes)), found
 
 
