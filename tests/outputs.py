@@ -9,7 +9,8 @@ Before comparing, the parts of an output that vary from run to run are replaced 
   folder given in ``paths`` by its name (``{"<shared>": folder}``, a folder made elsewhere), and the
   repository root by ``<root>`` (the seeds are ``<root>/tests/seeds/…``);
 - an ISO time stamp (``2026-12-03T18:41:52Z``, a correction's time) by ``<time>``;
-- the user name, as a whole word (a correction's default ``--by``), by ``<user>``.
+- the user name, as a whole word (a correction's default ``--by``), by ``<user>``;
+- the random id of the landing a log line was written by (``"ingest": "430e9b1e2c83"``) by ``<ingest>``.
 
 Nothing else is replaced: ids, hashes, figures and counts are deterministic and compared as printed.
 An output known to be wrong is expected right: ``wrong={printed: right}`` names the wrong part (it
@@ -32,6 +33,7 @@ from typing import Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases" / "cli"
+INGEST = r'(?<="ingest": ")[0-9a-f]{12}(?=")'  # uuid4's first 12 hex digits, one per landing
 TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?"
 NO_NEWLINE = "\\ no newline at end\n"
 update_cases = False  # set by conftest.py from --update-outputs
@@ -60,10 +62,12 @@ def stable(text: str, paths: Mapping[str, Path | str] | None = None) -> str:
     folders = sorted(names, key=len, reverse=True)  # a folder inside another is named first
     tmp = [rf"(?P<tmp>{re.escape(str(basetemp))}/\w+)"] if basetemp else []
     user = rf"(?P<user>\b{re.escape(getpass.getuser())}\b)"
-    pattern = "|".join([*(re.escape(f) for f in folders), *tmp, f"(?P<time>{TIME})", user])  # a folder given first
+    pattern = "|".join(
+        [*(re.escape(f) for f in folders), *tmp, f"(?P<time>{TIME})", f"(?P<ingest>{INGEST})", user]
+    )  # a folder given first
 
     def placeholder(found: re.Match[str]) -> str:
-        for kind in ("tmp", "time", "user"):
+        for kind in ("tmp", "time", "ingest", "user"):
             if found.groupdict().get(kind):
                 return f"<{kind}>"
         return names[found.group(0)]
