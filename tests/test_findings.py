@@ -58,3 +58,21 @@ def test_a_re_scrape_of_a_withdrawn_notice_is_a_finding_with_who_withdrew_it(cor
     assert isinstance(match, Withdrawn) and match.path == str(again) and match.withdrawn == f"raw/{SEED_NAMES['000']}"
     assert (match.relation, match.by, match.why) == ("exact", "ana", "the city took the page down")
     assert withdrawn(store, plan) == [match]  # what ingest notes after landing
+
+
+def test_a_damaged_link_line_is_a_corpus_problem_naming_it(corpus: Path, tmp_path: Path):
+    """The person's records that check's findings and the chains obey are read by the log's one
+    reader: a damaged link line stops versions as it stops check, exit 3 naming the line (versions
+    stopped with an unexpected JSONDecodeError, exit 4)."""
+    first, second = (f"raw/{SEED_NAMES[k]}" for k in ("000", "001"))
+    done = CliRunner().invoke(main, ["link", first, second, "--corpus", str(corpus), "--by", "ana", "--reason", "x"])
+    assert done.exit_code == 0, done.output
+    log = corpus / "decisions.jsonl"
+    lines = log.read_text(encoding="utf-8").split("\n")
+    (at,) = [n for n, line in enumerate(lines) if '"link-by-hand"' in line]
+    lines[at] = lines[at][:-5]  # the record's end lost, its line break kept: damage, not a crash
+    log.write_text("\n".join(lines), encoding="utf-8")
+    for args in (["versions", first], ["check", str(rescraped_000(tmp_path))]):
+        done = CliRunner().invoke(main, [*args, "--corpus", str(corpus)])
+        assert done.exit_code == 3, done.output
+        assert f"decisions.jsonl line {at + 1}" in done.stderr and "git checkout -- decisions.jsonl" in done.stderr

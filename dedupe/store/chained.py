@@ -9,8 +9,6 @@ the order they were made. A cache made anew gives the same chains.
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -20,14 +18,14 @@ import polars as pl
 
 from dedupe.acts import act_key, clean_title, is_act
 from dedupe.chains import Chain, ChainCorrection, Unit, build_chains
-from dedupe.decisions import ChainByHand, Decision, LinkByHand, decode
+from dedupe.decisions import ChainByHand, Decision, Kind, LinkByHand
 from dedupe.document import Document
+from dedupe.store import log
 
 if TYPE_CHECKING:
     from dedupe.store.corpus import Corpus
 
 COLUMNS = ("chain", "chain_position", "chain_status")
-_MARKS = (b'"decision": "link-by-hand"', b'"decision": "unlink-by-hand"')
 
 Fetch = Callable[[list[str]], dict[str, Document]]
 
@@ -41,14 +39,10 @@ def correction(d: ChainByHand) -> ChainCorrection:
 
 def logged(path: Path, pending: Iterable[Decision] = ()) -> list[ChainCorrection]:
     """The links and unlinks the log at ``path`` records, in order, then ``pending`` ones (a
-    landing's). Only their lines are decoded: the log grows with the corpus."""
-    out = []
-    with contextlib.suppress(FileNotFoundError), path.open("rb") as handle:
-        for line in handle:
-            if line.endswith(b"\n") and any(m in line for m in _MARKS):
-                d = decode(json.loads(line))
-                out.append(correction(d)) if isinstance(d, ChainByHand) else None
-    return out + [correction(d) for d in pending if isinstance(d, ChainByHand)]
+    landing's). Only their lines are decoded (the log grows with the corpus); a damaged one is a
+    CorpusError naming it."""
+    said = log.marked(path, (Kind.LINK_BY_HAND, Kind.UNLINK_BY_HAND))
+    return [correction(d) for d in [*said, *pending] if isinstance(d, ChainByHand)]
 
 
 def manifest_chains(manifest: pl.DataFrame, fetch: Fetch, corrections: Sequence[ChainCorrection] = ()) -> list[Chain]:
