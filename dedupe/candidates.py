@@ -45,12 +45,14 @@ def batch_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int
         matrix = np.stack([docs[i].fingerprint.signature for i in rows])
         pairs.update((rows[a], rows[b]) for a, b in band_pairs(matrix, config))
     pairs |= passage_pairs([d.fingerprint.passages for d in docs], config)
-    first: dict[str, int] = {}
+    first: dict[bytes, list[int]] = {}  # the first notice of each key, by the key's digest
     for i, d in enumerate(docs):
-        if d.key in first:
-            pairs.add((first[d.key], i))
+        seen = first.setdefault(d.fingerprint.digest, [])
+        same = next((k for k in seen if docs[k].key == d.key), None)  # the keys read only for equal digests
+        if same is None:
+            seen.append(i)
         else:
-            first[d.key] = i
+            pairs.add((same, i))
     return pairs
 
 

@@ -44,10 +44,10 @@ def boilerplate_shingles(docs: Sequence[Document], known: Known, config: DedupeC
     picked = sorted({*known.first_ids(count), *(d.id for d in docs)})[:count]
     if len(picked) < config.boilerplate_min_docs:
         return None
-    mine = {d.id: d.key for d in docs}
+    mine = {d.id: d for d in docs}  # only the sample's keys are read
 
     def compute() -> np.ndarray | None:
-        keys = [mine[i] for i in picked if i in mine] + known.sample([i for i in picked if i not in mine])
+        keys = [mine[i].key for i in picked if i in mine] + known.sample([i for i in picked if i not in mine])
         values = np.sort(np.concatenate([shingle_hashes64(k, config.ngram) for k in keys]))
         starts, counts = runs(values)
         common = values[starts[counts >= config.boilerplate_df * len(keys)]]

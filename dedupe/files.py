@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe.config import DedupeConfig
-from dedupe.document import Document
+from dedupe.document import Document, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
@@ -248,8 +248,9 @@ def read_document(
         normalized = normalize_named(path, data, normalize_config)
     except NormalizeError as exc:
         return Rejected(path, str(exc), getattr(exc, "category", ""))
-    doc = Document(sha[:16], path, normalized, order, config, sha, len(data))
-    del data  # not held while the fingerprint is made (a large file's bytes are a large share)
+    # text and key packed: the parent holds every notice read, most of them never read again
+    doc = Document(sha[:16], path, pack(normalized), order, config, sha, len(data))
+    del data, normalized  # not held while the fingerprint is made (a large file's bytes are a large share)
     doc.fingerprint.compute()  # in the worker, not the parent
     return doc
 

@@ -17,8 +17,9 @@ MAX_POSTINGS, MIN_SHARED = DedupeConfig().passage_max_postings, DedupeConfig().p
 
 def fake(doc_id: str, signature: np.ndarray, passages: np.ndarray, key: str | None = None) -> SimpleNamespace:
     """A notice as an index sees it: an id, a key, a signature and passage fingerprints."""
-    fp = SimpleNamespace(signature=signature, passages=np.unique(passages), empty=False)
-    return SimpleNamespace(id=doc_id, key=key or doc_id, fingerprint=fp)
+    key = key or doc_id
+    fp = SimpleNamespace(signature=signature, passages=np.unique(passages), empty=False, digest=key.encode())
+    return SimpleNamespace(id=doc_id, key=key, fingerprint=fp)
 
 
 def related_signatures(rng: np.random.Generator, count: int) -> np.ndarray:

@@ -1,0 +1,53 @@
+"""A notice read from a file holds its text and key packed, and reads as the unpacked one."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from pathlib import Path
+
+from dedupe import Document, find_duplicates
+from dedupe.document import Packed, pack
+from dedupe.files import normalize_named, read_document
+from dedupe.store.cache import from_record, to_record
+
+ELECTION = Path(__file__).parent / "data" / "election"
+LAW = ELECTION / "中华人民共和国精神卫生法.txt"
+
+
+def test_a_notice_read_holds_its_text_packed_in_less_than_half_the_room():
+    doc = read_document(str(LAW))
+    assert isinstance(doc, Document)
+    plain = normalize_named(str(LAW), LAW.read_bytes())
+    held = doc.normalized.__dict__
+    assert isinstance(doc.normalized, Packed) and held["text"] == held["key"] == ""
+    as_str = 2 * (len(plain.text) + len(plain.key))  # Chinese text in a str: 2 bytes a character
+    assert len(held["_blob"]) < as_str / 2
+    assert len(pickle.dumps(doc)) < len(pickle.dumps(dataclasses.replace(doc, normalized=plain))) / 2
+    assert (doc.text, doc.key) == (plain.text, plain.key)
+    assert doc.normalized == plain and plain == doc.normalized and hash(doc.normalized) == hash(plain)
+    assert dataclasses.asdict(doc.normalized) == dataclasses.asdict(plain)
+    assert from_record(to_record(doc.normalized)) == plain  # the corpus cache stores it as the plain one
+    again = pickle.loads(pickle.dumps(doc))
+    assert again.text == plain.text and again.fingerprint.key == plain.key
+    assert not any(isinstance(v, str) and len(v) > 1000 for v in doc.fingerprint.__dict__.values())
+
+
+def test_packed_copies_of_one_text_are_one_notice_and_elect_alike(tmp_path):
+    """Two files of one text (different bytes): found by the key's digest, the same key confirmed."""
+    text = LAW.read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text.replace("\n", "\r\n"), encoding="utf-8")
+    docs = [read_document(str(tmp_path / name), order) for order, name in enumerate(("a.txt", "b.txt"))]
+    plain = [dataclasses.replace(d, normalized=normalize_named(d.path, Path(d.path).read_bytes())) for d in docs]
+    assert all(isinstance(d.normalized, Packed) for d in docs) and docs[0].id != docs[1].id
+    packed, unpacked = find_duplicates(docs), find_duplicates(plain)
+    assert [p.relation for p in packed.pairs] == ["exact"]
+    assert [(c.canonical.path, c.reason) for c in packed.clusters] == [
+        (c.canonical.path, c.reason) for c in unpacked.clusters
+    ]
+
+
+def test_a_short_text_is_left_as_it_is():
+    short = normalize_named("x.txt", "关于做好春节期间安全工作的通知\n各单位：请做好安全工作。".encode())
+    assert pack(short) is short
