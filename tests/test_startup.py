@@ -261,3 +261,30 @@ def test_the_default_settings_draws_are_what_they_compute() -> None:
     for (threshold, num_perm), chosen in BANDS.items():
         assert band_params(threshold, num_perm) == _band_params(threshold, num_perm) == chosen
     assert np.array_equal(permutations(64, 7)[0], _permutations(64, 7)[0])  # other settings: drawn
+
+
+def test_the_person_s_records_are_found_once_for_each_version_of_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100,000 notices the log is 34 MB: the lines found in it are remembered while it is
+    unchanged, and a record appended since is found."""
+    import json
+
+    from dedupe.store import log, memo
+
+    monkeypatch.setattr(memo, "SETTLED_NS", 0)
+    (tmp_path / ".cache").mkdir()
+    path = tmp_path / "decisions.jsonl"
+    first = {"decision": "accept", "sha256": "ab" * 32, "path": "raw/c.txt", "by": "li", "reason": "a reprint"}
+    path.write_text(
+        json.dumps({"decision": "merge", "a": "raw/a.txt", "b": "raw/b.txt"}) + "\n" + json.dumps(first) + "\n"
+    )
+    scans: list[int] = []
+    scan = log._marked
+    monkeypatch.setattr(log, "_marked", lambda data, kinds: scans.append(len(data)) or scan(data, kinds))
+    found = [log.marked(path, ["accept", "withdraw"]) for _ in range(3)]
+    assert len(scans) == 1 and found[0] == found[2] and [d.path for d in found[0]] == ["raw/c.txt"]
+    with path.open("a") as handle:
+        handle.write(json.dumps({**first, "sha256": "cd" * 32, "path": "raw/d.txt"}) + "\n")
+    assert [d.path for d in log.marked(path, ["accept", "withdraw"])] == ["raw/c.txt", "raw/d.txt"]
+    assert len(scans) == 2

@@ -101,6 +101,20 @@ def note(path: Path, key: str, kind: str) -> None:
     _prune(path, kind, target)
 
 
+def kept(path: Path, kind: str, make: Callable[[], bytes]) -> bytes:
+    """What ``make`` finds in the file (bytes), made once for each version of it."""
+    key = stamp(path)
+    if key is not None:
+        with contextlib.suppress(OSError):
+            return _named(path, key, kind).read_bytes()
+    found = make()
+    if key is not None:
+        target = _named(path, key, kind)
+        _write(target, lambda tmp: tmp.write_bytes(found))
+        _prune(path, kind, target)
+    return found
+
+
 def digest(path: Path) -> str | None:
     """The file's sha256 (None when it is missing), computed once for each version of it."""
     from dedupe.store.journal import sha256_of
