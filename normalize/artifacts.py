@@ -81,15 +81,18 @@ SHORT_LINE = 40
 RUNNING_MIN = 3
 
 
-def is_web_boilerplate(line: str) -> bool:
+def is_web_boilerplate(line: str, marked: bool = True) -> bool:
     """True for a line on the whitelist of site furniture (``发表评论``, ``【打印】``…), also as
     the cells of a table row (``| | 当前位置： |``).
 
-    Bracketed headings such as ``【基本案情】`` are not on the list and are kept.
+    Bracketed headings such as ``【基本案情】`` are not on the list and are kept. ``marked`` False:
+    the line holds no mark of :func:`may_be_furniture`, as every rule but the prefixes needs.
     """
     s = _TABLE_EDGES.sub("", line) if "|" in line else line.strip()
     if not s:
         return False
+    if not marked:
+        return len(s) <= SHORT_LINE and bool(_WEB_PREFIX.match(s))
     if len(s) <= 3 * SHORT_LINE and ("点击" in s or "浏览" in s or "阅读" in s or "访问" in s) and _WEB_STATS.search(s):
         return True
     if _WEB_EXACT.match(s) or _WEB_COMBO.match(s) or _FONT_SIZE.match(s):
@@ -173,11 +176,12 @@ def remove_web_boilerplate(lines: list[str], log: ChangeLog) -> list[str]:
     rest = [i for i in nonblank if i not in kinds]  # the window is counted past a page's menus
     window = set(rest[:WEB_WINDOW]) | set(rest[-WEB_WINDOW:])
     for i in rest:
-        if i not in window and not may_be_furniture(lines[i]):  # most lines: one scan, no family tried
+        marked = may_be_furniture(lines[i])  # most lines hold no mark: one scan, and no family tried
+        if i not in window and not marked:
             continue
-        if i in window and is_web_boilerplate(lines[i]):
+        if i in window and is_web_boilerplate(lines[i], marked):
             kinds[i] = "web-boilerplate"
-        elif kind := furniture_kind(lines[i], window=i in window):
+        elif kind := furniture_kind(lines[i], window=i in window, marked=marked):
             kinds[i] = kind
     _footer_block(lines, nonblank, kinds)
     _posting_date(lines, kinds, log)

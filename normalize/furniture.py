@@ -138,18 +138,19 @@ def may_be_furniture(line: str) -> bool:
     return _MAYBE.search(line) is not None
 
 
-def furniture_kind(line: str, window: bool = True) -> str | None:
+def furniture_kind(line: str, window: bool = True, marked: bool = True) -> str | None:
     """The family of site furniture ``line`` is (its ChangeLog step), or None for notice text.
 
     Families that hold only a site's own marks (toolbars, copyright, ICP, browser advice,
     disclaimers, ``原标题``) are recognised anywhere; those that could read like a notice's own
     line out of context (navigation words, a date with a source, an editor, contact lines) only
-    among the first and last lines of the text (``window``).
+    among the first and last lines of the text (``window``). ``marked`` False: the caller found no
+    mark of :func:`may_be_furniture` in the line, which is not looked for again.
     """
     s = line.strip().strip("|").strip()
     if not s or len(s) > LONG_LINE:
         return None
-    if not _MAYBE.search(s) or starts_item(s):  # an article or an item (第二十七条…) is the notice's own
+    if not marked or not _MAYBE.search(s) or starts_item(s):  # an article or an item (第二十七条…) is the notice's own
         return _window_kind(s, line.strip()) if window and not starts_item(s) else None
     if _FORM_MARKER.match(s):
         return "web-form-marker"
@@ -184,19 +185,22 @@ def _window_kind(s: str, line: str) -> str | None:
     nav, share = _covered(s, NAV_WORDS)
     if ((nav >= 2 and share >= 0.6) or (nav >= 4 and len(s) <= 100)) and not _SENTENCE.search(s):
         return "web-navigation"
-    if _NAV_ITEM.match(line):
+    if line[-1:] in "|｜" and _NAV_ITEM.match(line):
         return "web-navigation"
     items = _ITEM_GAP.split(s) if nav else ()  # split only when a navigation word is there to count
     if nav and len(items) >= 3 and all(0 < len(item) <= MENU_ITEM for item in items) and not _SENTENCE.search(s):
         return "web-navigation"  # a menu's row: 热词 省政府权责清单 政府工作报告
     if len(s) <= 100 and (
-        _CLOCK_STAMP.match(s)
-        or _TODAY.match(s)
+        (s[:1].isdecimal() and (_CLOCK_STAMP.match(s) or _TODAY.match(s)))  # \d is a decimal digit
         or (("时间" in s or "日期" in s) and _DATE_LABEL.search(s) and _PAGE_LABELS.search(s))
     ):
         return "web-page-info"
-    if len(s) <= 100 and (_SITE_DATE.match(s) or (_ADDRESS.search(s) and _POSTED_ON.search(s))):
+    if len(s) <= 100 and (
+        (s[-1:].isdecimal() and _SITE_DATE.match(s)) or (_ADDRESS.search(s) and _POSTED_ON.search(s))
+    ):
         return "web-page-info"  # the site and the posting date: 中国政府门户网站www.gov.cn 2005年08月01日来源：…
+    if ":" not in s and "：" not in s:  # an editor, a source, a host: each a label and a colon
+        return None
     if _EDITOR.match(s) or (_SOURCE.match(s) and not _SENTENCE.search(s)):
         return "news-furniture"
     if _HOST.match(s) and len(s) <= 120:

@@ -80,7 +80,7 @@ _REGULATION = re.compile(r"(?:条例|办法|规定|实施细则|细则|规则|�
 def _strip_glued_head(line: str) -> str:
     """``市长戴相龙二〇〇七年十二月十七日北京市…办法`` → ``北京市…办法``: the signature and date of a
     promulgation glued onto the regulation's name."""
-    m = _GLUED_HEAD.match(line)
+    m = _GLUED_HEAD.match(line) if "年" in line else None  # both kinds of date need it
     return line[m.end() :].strip() if m and len(line) - m.end() >= 6 else line
 
 
@@ -102,7 +102,8 @@ def plausible_title(line: str) -> bool:
     return not re.match(r"^(?:第[一二三四五六七八九十百\d]+[章节条编]|附件|目\s*录|窗体)", s)
 
 
-_BULLET = re.compile(r"^[■□●○◆◇★☆▲△▶►•·]\s*")
+_BULLETS = "■□●○◆◇★☆▲△▶►•·"
+_BULLET = re.compile(rf"^[{_BULLETS}]\s*")
 _NUMBER = r"[\u4e00-\u9fff]{1,8}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号"
 _EDGE_NUMBER = re.compile(
     rf"^{_NUMBER}\s*(?=[\u4e00-\u9fff])|[（(][^（）()]{{0,30}}令\s*第\s*[\d一二三四五六七八九十百千零〇]+\s*号[)）]$"
@@ -138,7 +139,8 @@ def _as_title(line: str) -> str:
     """A head line as a title reads: without a bullet, the cell around it, a 文号 or a 令's number
     glued before or after it (国办发〔2015〕38号国务院办公厅关于…, …的决定国发〔2008〕17号), the
     book-title marks around the whole of it, a signature and date glued before it."""
-    line = _BULLET.sub("", _one_cell(line)).strip()
+    line = _one_cell(line)
+    line = _BULLET.sub("", line).strip() if line[:1] in _BULLETS else line.strip()
     if "号" in line and len(line) <= 140:
         stripped = _cut_tail_number(_EDGE_NUMBER.sub("", line)).strip()
         line = stripped if len(stripped) >= 6 else line
@@ -210,6 +212,8 @@ def _dates(lines: list[str]) -> tuple[str, ...]:
     in Arabic digits or Chinese numerals (二〇一〇年, 二O一O年)."""
     found: list[str] = []
     for i, line in enumerate(lines):
+        if "年" not in line:  # both patterns need it: most lines are passed over without a match tried
+            continue
         m = DATE.match(line)
         if m and (i < HEAD_LINES or len(line) <= 20):
             found.append(iso_date(m))
@@ -228,7 +232,13 @@ def _is_org(line: str) -> bool:
 def _issuer(lines: list[str]) -> str | None:
     """The issuer signing above the date; of several co-issuers, the lead one (the first listed)."""
     for i, line in enumerate(lines):
-        if DATE.fullmatch(line) and i > 0 and ORG_SUFFIX.search(lines[i - 1]) and len(lines[i - 1]) <= 40:
+        if (
+            "年" in line
+            and DATE.fullmatch(line)
+            and i > 0
+            and ORG_SUFFIX.search(lines[i - 1])
+            and len(lines[i - 1]) <= 40
+        ):
             first = k = i - 1
             while k > 0 and (_is_org(lines[k - 1]) or _NOTE_LINE.match(lines[k - 1])):  # notes a PDF put amid
                 k -= 1
@@ -280,7 +290,7 @@ def extract_meta(lines: list[str], facts: dict[str, str] | None = None) -> Meta:
     rules = [rule for rule, word in ((ITEM_CODE, ("编码", "案号", "编号", "代码")), (ITEM_NAME, ("名称",)))
              if any(w in window for w in word)]  # fmt: skip
     codes = tuple(dict.fromkeys(f"{m.group(1)}:{m.group(2)}" for rule in rules for m in rule.finditer(window)))
-    public = next((line for line in lines if PUBLIC_NOTE.match(line)), None)
+    public = next((line for line in lines if "公开" in line and PUBLIC_NOTE.match(line)), None)
 
     return Meta(
         title=title,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from normalize import _HAN_RUN, _RUN_CHARS, _utf8_lead_chars, looks_mojibake
-from normalize.artifacts import remove_web_boilerplate
+from normalize.artifacts import is_web_boilerplate, remove_web_boilerplate
 from normalize.changes import ChangeLog
 from normalize.decode import decode
 from normalize.furniture import _MAYBE, furniture_kind, may_be_furniture
@@ -131,3 +131,12 @@ def test_mojibake_runs_found_as_they_were(real_lines: list[str]) -> None:
     for text in ["\n".join(real_lines), broken, "通知" + broken]:
         assert _HAN_RUN.findall(text) == plain.findall(text)
     assert looks_mojibake(broken)
+
+
+def test_a_line_without_marks_judged_as_before(real_lines: list[str]) -> None:
+    """Told that a line holds no furniture mark, the judges give what they give finding it out."""
+    unmarked = [line for line in real_lines if not may_be_furniture(line)]
+    assert any(is_web_boilerplate(line) or furniture_kind(line) for line in unmarked)  # 当前位置：, 来源：…
+    for line in [*unmarked, "当前位置：首页", "上一篇：关于印发…的通知", "来源：市政府办公室"]:
+        assert is_web_boilerplate(line, marked=False) == is_web_boilerplate(line), line
+        assert furniture_kind(line, marked=False) == furniture_kind(line), line
