@@ -8,14 +8,35 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli import main
-from tests.conftest import ROOT, seed_path
+from tests.conftest import ROOT, SEEDS_INGESTED, seed_path
+from tests.outputs import expect, expect_case
 
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
+
+
+def landed(summary: str) -> str:
+    return summary + "\n"
+
+
+# seed 002, and B and C cut from it: one notice, two duplicates of another file given
+THREE = landed(
+    "3 new original(s): 1 new notice(s), 0 duplicate(s) of notices already there, 2 duplicate(s) of another file "
+    "given; 0 canonical change(s); 0 already in the corpus; 0 identical to another file given; 0 rejected; "
+    "0 renamed in raw/"
+)
+# under --verbose the note still asks for --verbose (tests/test_cli.py's strict expected failure)
+ASKS_FOR_VERBOSE = {" (policy-dedup --verbose … lists them)\nskipped": "\nskipped"}
+# C joined 002's cluster through B, yet C~002 is listed among the related notices "never merged" (the test below)
+EXCERPT_LISTED = {
+    "\nrelated notices (reported, never merged):\n  raw/002_8106084470b39083.txt ~ raw/c_33.txt  Jaccard 0.322: "
+    "the shorter text is 100% inside the longer one but only 32% of its length: an excerpt, not a copy\n": ""
+}
 
 
 def _first_part(text: str, share: float) -> str:
@@ -42,17 +63,28 @@ def test_a_member_joined_through_another_shows_that_pair_s_figure_and_names_it(t
     b.write_text(_first_part(text, 0.6), encoding="utf-8")
     c.write_text(_first_part(text, 0.33), encoding="utf-8")
     root = tmp_path / "corpus"
-    assert run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1").exit_code == 0
+    expect(run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1"), code=0, stdout=THREE)
     rows = _rows(root)
     assert rows["raw/c_33.txt"]["relation"] == "contained" and rows["raw/c_33.txt"]["via"] == "raw/b_60.txt"
     assert float(rows["raw/c_33.txt"]["similarity"]) > 0.5  # C~B, not C~002 (0.322)
     assert rows["raw/b_60.txt"]["via"] == ""  # B~002 is the canonical's own pair
-    report = run("report", "--corpus", str(root)).stdout
-    line = next(x for x in report.splitlines() if "raw/c_33.txt" in x and "contained" in x)
-    assert "contained 0.5" in line and "(to raw/b_60.txt)" in line
-    found = json.loads(run("dedupe", str(seed_path("002")), str(b), str(c), "-j", "1", "--json").stdout)
+    expect_case(run("report", "--corpus", str(root)), "report_a_member_joined_through_another", wrong=EXCERPT_LISTED)
+    done = run("dedupe", str(seed_path("002")), str(b), str(c), "-j", "1", "--json")
+    expect_case(done, "dedupe_a_member_joined_through_another_json")
+    found = json.loads(done.stdout)
     item = next(d for d in found["documents"] if d["path"] == str(c))
     assert item["via"] == str(b) and item["similarity"] > 0.5
+
+
+@pytest.mark.xfail(strict=True, reason="the report lists C~002 as related, never merged, though C is in 002's cluster")
+def test_a_pair_of_one_cluster_is_not_listed_as_never_merged(tmp_path):
+    text = seed_path("002").read_text(encoding="utf-8")
+    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
+    b.write_text(_first_part(text, 0.6), encoding="utf-8")
+    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    root = tmp_path / "corpus"
+    run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1")
+    assert "never merged" not in run("report", "--corpus", str(root)).stdout
 
 
 def _split_identical(tmp_path: Path) -> tuple[Path, str]:
@@ -61,19 +93,30 @@ def _split_identical(tmp_path: Path) -> tuple[Path, str]:
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(text.encode("gb18030"))
     root = tmp_path / "corpus"
-    assert (
-        run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--corpus", str(root), "-j", "1").exit_code == 0
+    two = landed(
+        "2 new original(s): 1 new notice(s), 0 duplicate(s) of notices already there, 1 duplicate(s) of another "
+        "file given; 0 canonical change(s); 0 already in the corpus; 0 identical to another file given; 0 rejected; "
+        "0 renamed in raw/"
     )
-    done = run("split", "raw/a.txt", "raw/b.txt", "--reason", "two issuers", "--corpus", str(root))
-    assert done.exit_code == 0, done.output
+    expect(
+        run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--corpus", str(root), "-j", "1"),
+        code=0,
+        stdout=two,
+    )
+    split = (
+        "split-by-hand: raw/a.txt ~ raw/b.txt\n"
+        "  cluster 9c9f4ab87094f442: 1 notice, canonical raw/a.txt\n"
+        "  cluster 5ae6aac4d90de608: 1 notice, canonical raw/b.txt\n"
+    )
+    expect(
+        run("split", "raw/a.txt", "raw/b.txt", "--reason", "two issuers", "--corpus", str(root)), code=0, stdout=split
+    )
     return root, text
 
 
 def test_a_split_pair_of_identical_texts_keeps_its_measured_figure(tmp_path):
     root, _ = _split_identical(tmp_path)
-    report = run("report", "--corpus", str(root)).stdout
-    line = next(x for x in report.splitlines() if "raw/a.txt ~ raw/b.txt" in x)
-    assert "Jaccard 1.000: split by hand: two issuers" in line, line
+    expect_case(run("report", "--corpus", str(root)), "report_a_split_pair_of_identical_texts")
 
 
 def test_after_a_split_a_re_scrape_joins_the_side_it_copies(tmp_path):
@@ -83,8 +126,12 @@ def test_after_a_split_a_re_scrape_joins_the_side_it_copies(tmp_path):
     again_a, again_b = tmp_path / "again_a.txt", tmp_path / "again_b.txt"
     again_a.write_bytes(text.encode("utf-8") + b"\n")
     again_b.write_bytes(text.encode("gb18030") + b"\r\n")
+    one_duplicate = landed(
+        "1 new original(s): 0 new notice(s), 1 duplicate(s) of notices already there; 0 canonical change(s); "
+        "0 already in the corpus; 0 identical to another file given; 0 rejected; 0 renamed in raw/"
+    )
     for again in (again_a, again_b):
-        assert run("ingest", str(again), "--corpus", str(root), "-j", "1").exit_code == 0
+        expect(run("ingest", str(again), "--corpus", str(root), "-j", "1"), code=0, stdout=one_duplicate)
     rows = _rows(root)
     assert rows["raw/again_a.txt"]["cluster"] == rows["raw/a.txt"]["cluster"] != rows["raw/b.txt"]["cluster"]
     assert rows["raw/again_b.txt"]["cluster"] == rows["raw/b.txt"]["cluster"]
@@ -102,33 +149,36 @@ def test_verbose_ingest_says_what_happened_to_each_file(tmp_path):
     (given / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # skipped: an image
     (given / "cut.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n")  # refused: damaged
     args = ["ingest", str(given), "--corpus", str(tmp_path / "c"), "-j", "1"]
-    quiet = run(*args[:3], str(tmp_path / "c2"), "-j", "1")
-    assert "1 identical to another file given" in quiet.stdout and "read " not in quiet.stderr
-    loud = run(*args, "--verbose")
-    assert loud.exit_code == 2, loud.output  # the damaged PDF
-    err = loud.stderr
-    assert f"read {given / 'a_copy.txt'}: identical to {given / 'a.txt'}, another file given (the same bytes)" in err
-    assert f"read {given / 'a.txt'}: the canonical of a cluster of 2, landed as raw/a.txt" in err
-    assert (
-        f"read {given / 'b_60.txt'}: a duplicate of raw/a.txt (contained, similarity 0.583), landed as raw/b_60.txt"
-        in err
+    first = landed(
+        "2 new original(s): 1 new notice(s), 0 duplicate(s) of notices already there, 1 duplicate(s) of another "
+        "file given; 0 canonical change(s); 0 already in the corpus; 1 identical to another file given; 1 rejected; "
+        "0 renamed in raw/"
     )
-    assert f"skipped {given / 'scan.png'}: " in err and f"rejected {given / 'cut.pdf'}: " in err
-    again = run(*args, "--verbose", "--quiet")
-    assert f"read {given / 'a.txt'}: already in the corpus as raw/a.txt" not in again.stderr  # --quiet wins
-    again = run(*args, "--verbose")
-    assert f"read {given / 'a.txt'}: already in the corpus as raw/a.txt" in again.stderr
+    cut = (
+        "rejected <tmp>/in/cut.pdf: is a PDF that cannot be opened (Failed to load document (PDFium: Data format "
+        "error).): it may be damaged or encrypted; give its text instead\n"
+        "Error: 1 file(s) could not be ingested (see the reasons above)\n"
+    )
+    image = "note: skipped 1 file: 1 image (policy-dedup --verbose … lists them)\n"
+    expect(run(*args[:3], str(tmp_path / "c2"), "-j", "1"), code=2, stdout=first, stderr=image + cut)  # no read lines
+    # exit 2: the damaged PDF
+    expect_case(run(*args, "--verbose"), "ingest_verbose", wrong=ASKS_FOR_VERBOSE)
+    again = landed(
+        "0 new original(s): 0 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+        "3 already in the corpus; 0 identical to another file given; 1 rejected; 0 renamed in raw/"
+    )
+    expect(run(*args, "--verbose", "--quiet"), code=2, stdout=again, stderr=cut)  # --quiet wins, refusals stay
+    expect_case(run(*args, "--verbose"), "ingest_verbose_again", wrong=ASKS_FOR_VERBOSE)
 
 
 def test_verbose_dedupe_names_the_notice_each_file_duplicates(tmp_path):
     text = seed_path("002").read_text(encoding="utf-8")
     b = tmp_path / "b_60.txt"
     b.write_text(_first_part(text, 0.6), encoding="utf-8")
-    done = run("dedupe", str(seed_path("002")), str(b), str(seed_path("002")), "-j", "1", "--verbose")
-    assert done.exit_code == 0, done.output
-    assert f"read {b}: a duplicate of {seed_path('002')} (contained, similarity 0.583)" in done.stderr
-    assert f"read {seed_path('002')}: identical to {seed_path('002')} (the same bytes)" in done.stderr
-    assert "read " not in run("dedupe", str(seed_path("002")), str(b), "-j", "1").stderr
+    expect_case(
+        run("dedupe", str(seed_path("002")), str(b), str(seed_path("002")), "-j", "1", "--verbose"), "dedupe_verbose"
+    )
+    expect_case(run("dedupe", str(seed_path("002")), str(b), "-j", "1"), "dedupe_without_verbose")
 
 
 def _in_a_terminal(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -170,7 +220,7 @@ def _folder(tmp_path: Path) -> Path:
 def test_a_terminal_shows_progress_of_reading_matching_and_landing(tmp_path):
     given = _folder(tmp_path)
     code, out, shown = _in_a_terminal(tmp_path, "ingest", str(given), "--corpus", "c", "-j", "1")
-    assert code == 0 and "5 new original(s)" in out
+    assert (code, out) == (0, SEEDS_INGESTED)  # the bar on the terminal only: its frames vary with timing
     assert "reading" in shown and "5/5" in shown
     assert "matching" in shown and "landing" in shown
     code, out, shown = _in_a_terminal(tmp_path, "dedupe", str(given), "-j", "1")
@@ -185,8 +235,8 @@ def test_no_progress_in_ci_with_quiet_or_off_a_terminal(tmp_path):
     assert code == 0 and "reading" not in shown and "%" not in shown
     code, _, shown = _in_a_terminal(tmp_path, "dedupe", str(given), "-j", "1", "--quiet")
     assert code == 0 and "reading" not in shown and "%" not in shown
-    done = run("ingest", str(given), "--corpus", str(tmp_path / "c2"), "-j", "1")  # stderr is no terminal
-    assert done.exit_code == 0 and "reading" not in done.stderr and "%" not in done.stderr
+    done = run("ingest", str(given), "--corpus", str(tmp_path / "c2"), "-j", "1")  # stderr is no terminal: nothing
+    expect(done, code=0, stdout=SEEDS_INGESTED)
 
 
 def test_the_html_report_names_the_member_a_figure_is_to(tmp_path):
@@ -195,9 +245,9 @@ def test_the_html_report_names_the_member_a_figure_is_to(tmp_path):
     b.write_text(_first_part(text, 0.6), encoding="utf-8")
     c.write_text(_first_part(text, 0.33), encoding="utf-8")
     root = tmp_path / "corpus"
-    assert run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1").exit_code == 0
+    expect(run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1"), code=0, stdout=THREE)
     done = run("report", "--corpus", str(root), "--format", "html", "-o", str(tmp_path / "r.html"))
-    assert done.exit_code == 0, done.output
+    expect(done, code=0, stderr="wrote <tmp>/r.html\n")
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "0.553 to raw/b_60.txt" in page  # the member table: C~B's figure, naming B
     assert 'contained 0.553 to <span class="path">raw/b_60.txt</span></span> <span class="path">raw/c_33.txt' in page
