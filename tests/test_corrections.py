@@ -10,11 +10,35 @@ from pathlib import Path
 import pytest
 
 from dedupe.store.corrections import FORMS
-from tests.conftest import DATA, SEED_NAMES, SEEDS
-from tests.test_store import DISTINCT, log_lines, manifest_rows, rescraped_000, run
+from tests.conftest import DATA, SEED_NAMES, SEEDS, SEEDS_INGESTED
+from tests.outputs import expect, expect_case
+from tests.test_store import DISTINCT, cli, log_lines, manifest_rows, rescraped_000, run
 
 WEIHAI_A, WEIHAI_B = f"raw/{SEED_NAMES['002']}", f"raw/{SEED_NAMES['003']}"
 JINING_A, JINING_B = f"raw/{SEED_NAMES['000']}", f"raw/{SEED_NAMES['004']}"
+
+
+ONE_NEW = (
+    "1 new original(s): 1 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+    "0 already in the corpus; 0 identical to another file given; 0 rejected; 0 renamed in raw/\n"
+)
+ONE_DUPLICATE = (
+    "1 new original(s): 0 new notice(s), 1 duplicate(s) of notices already there; 0 canonical change(s); "
+    "0 already in the corpus; 0 identical to another file given; 0 rejected; 0 renamed in raw/\n"
+)
+TWO_NEW = (
+    "2 new original(s): 2 new notice(s), 0 duplicate(s) of notices already there; 0 canonical change(s); "
+    "0 already in the corpus; 0 identical to another file given; 0 rejected; 0 renamed in raw/\n"
+)
+WEIHAI_SPLIT = (
+    f"split-by-hand: {WEIHAI_A} ~ {WEIHAI_B}\n"
+    f"  cluster 9c9f4ab87094f442: 1 notice, canonical {WEIHAI_A}\n"
+    f"  cluster 20291197cd429fda: 1 notice, canonical {WEIHAI_B}\n"
+)
+
+
+def checked(originals: int) -> str:
+    return f"{originals} original(s) checked, 0 problem(s)\n"
 
 
 def rows(root: Path) -> dict[str, dict[str, str]]:
@@ -28,11 +52,11 @@ def same_cluster(root: Path, a: str, b: str) -> bool:
 
 def test_split_keeps_two_copies_apart_now_and_in_later_ingests(corpus, tmp_path):
     assert same_cluster(corpus, WEIHAI_A, WEIHAI_B)
-    code, out, err = run(
-        "split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--by", "ana", "--corpus", str(corpus)
+    expect(
+        cli("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--by", "ana", "--corpus", str(corpus)),
+        code=0,
+        stdout=WEIHAI_SPLIT,
     )
-    assert code == 0, err
-    assert "split-by-hand" in out
     assert not same_cluster(corpus, WEIHAI_A, WEIHAI_B)
     assert len(list((corpus / "canonical").glob("*.txt"))) == 5
     entry = next(e for e in log_lines(corpus) if e["decision"] == "split-by-hand")
@@ -40,99 +64,148 @@ def test_split_keeps_two_copies_apart_now_and_in_later_ingests(corpus, tmp_path)
     # a third copy that matches both cannot join them through itself
     third = tmp_path / "third.txt"
     third.write_bytes((SEEDS / SEED_NAMES["002"]).read_bytes() + "\n附件：无".encode())
-    assert run("ingest", str(third), "--corpus", str(corpus))[0] == 0
+    expect(cli("ingest", str(third), "--corpus", str(corpus)), code=0, stdout=ONE_DUPLICATE)
     assert not same_cluster(corpus, WEIHAI_A, WEIHAI_B)
     # and a rebuilt cache remembers
     shutil.rmtree(corpus / ".cache")
-    assert run("check", str(DISTINCT), "--corpus", str(corpus))[0] == 0
+    expect(
+        cli("check", str(DISTINCT), "--corpus", str(corpus)),
+        code=0,
+        stdout=f"new       <root>/tests/data/{DISTINCT.name}\n0 duplicate(s), 1 new, 0 known, 0 rejected\n",
+    )
     assert not same_cluster(corpus, WEIHAI_A, WEIHAI_B)
-    assert run("verify", "--corpus", str(corpus))[0] == 0
+    expect(cli("verify", "--corpus", str(corpus)), code=0, stdout=checked(6))
 
 
 def test_merge_joins_notices_the_tool_kept_apart(corpus):
     assert not same_cluster(corpus, JINING_A, JINING_B)
-    code, _, err = run("merge", JINING_A, JINING_B, "--reason", "same programme", "--corpus", str(corpus))
-    assert code == 0, err
+    expect(
+        cli("merge", JINING_A, JINING_B, "--reason", "same programme", "--corpus", str(corpus)),
+        code=0,
+        stdout=(
+            f"merge-by-hand: {JINING_A} ~ {JINING_B}\n  cluster 690a526cad68fb7c: 2 notices, canonical {JINING_B}\n"
+        ),
+    )
     assert same_cluster(corpus, JINING_A, JINING_B)
     member = next(
         r for r in rows(corpus).values() if r["path"] in (JINING_A, JINING_B) and r["is_canonical"] == "false"
     )
     assert member["relation"] == "confirmed"
     shutil.rmtree(corpus / ".cache")
-    assert run("ingest", str(DISTINCT), "--corpus", str(corpus))[0] == 0
+    expect(cli("ingest", str(DISTINCT), "--corpus", str(corpus)), code=0, stdout=ONE_NEW)
     assert same_cluster(corpus, JINING_A, JINING_B)
-    assert run("verify", "--corpus", str(corpus))[0] == 0
+    expect(cli("verify", "--corpus", str(corpus)), code=0, stdout=checked(6))
 
 
 def test_canonical_chosen_by_hand_holds_against_a_better_newcomer(corpus, tmp_path):
     before = rows(corpus)
     assert before[WEIHAI_A]["is_canonical"] == "true"
-    code, _, err = run("canonical", WEIHAI_B, "--reason", "the web page is the official one", "--corpus", str(corpus))
-    assert code == 0, err
+    expect(
+        cli("canonical", WEIHAI_B, "--reason", "the web page is the official one", "--corpus", str(corpus)),
+        code=0,
+        stdout=(f"canonical-by-hand: {WEIHAI_B}\n  cluster 9c9f4ab87094f442: 2 notices, canonical {WEIHAI_B}\n"),
+    )
     after = rows(corpus)
     assert after[WEIHAI_B]["is_canonical"] == "true" and after[WEIHAI_A]["is_canonical"] == "false"
     cid = after[WEIHAI_B]["cluster"]
     text = (corpus / "canonical" / f"{cid}.txt").read_text(encoding="utf-8")
-    assert text == run("normalize", str(corpus / WEIHAI_B))[1]
+    assert text == run("normalize", str(corpus / WEIHAI_B))[1]  # the normalize output: the text written
     richer = tmp_path / "richer.txt"
     richer.write_bytes((SEEDS / SEED_NAMES["002"]).read_bytes() + "\n（此件公开发布）\n附件：实施细则".encode())
-    assert run("ingest", str(richer), "--corpus", str(corpus))[0] == 0
+    expect(cli("ingest", str(richer), "--corpus", str(corpus)), code=0, stdout=ONE_DUPLICATE)
     assert rows(corpus)[WEIHAI_B]["is_canonical"] == "true"
     shutil.rmtree(corpus / ".cache")
-    assert run("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus))[0] == 0
+    expect(cli("ingest", str(rescraped_000(tmp_path)), "--corpus", str(corpus)), code=0, stdout=ONE_DUPLICATE)
     assert rows(corpus)[WEIHAI_B]["is_canonical"] == "true"
 
 
 def test_withdraw_keeps_the_original_and_takes_the_notice_out(corpus, tmp_path):
-    code, _, err = run("withdraw", SEED_NAMES["002"], "--reason", "scraped from a test site", "--corpus", str(corpus))
-    assert code == 0, err
+    expect(
+        cli("withdraw", SEED_NAMES["002"], "--reason", "scraped from a test site", "--corpus", str(corpus)),
+        code=0,
+        stdout=(f"withdraw: {WEIHAI_A}\n  cluster 20291197cd429fda: 1 notice, canonical {WEIHAI_B}\n"),
+    )
     after = rows(corpus)
     assert (corpus / WEIHAI_A).exists()
     assert after[WEIHAI_A]["status"] == "withdrawn" and after[WEIHAI_A]["is_canonical"] == "false"
     assert after[WEIHAI_B]["is_canonical"] == "true"  # the cluster elected its other member
     assert after[WEIHAI_B]["cluster"] == after[WEIHAI_B]["id"]
     assert not (corpus / "canonical" / f"{after[WEIHAI_A]['id']}.txt").exists()
-    assert run("verify", "--corpus", str(corpus))[0] == 0
+    expect(cli("verify", "--corpus", str(corpus)), code=0, stdout=checked(5))
     # the withdrawn notice is no longer a match: its copy is known by its bytes, another rendering is new
-    code, out, _ = run("check", str(corpus / WEIHAI_A), "--corpus", str(corpus))
-    assert code == 0 and "known" in out
-    code, out, _ = run("report", "--corpus", str(corpus))
-    assert code == 0 and "5 originals, 4 clusters, 0 duplicates" in out
-    assert f"withdrawn (originals kept in raw/):\n  {WEIHAI_A}" in out
+    expect_case(
+        cli("check", str(corpus / WEIHAI_A), "--corpus", str(corpus)), "check_the_original_of_a_withdrawn_notice"
+    )
+    expect_case(cli("report", "--corpus", str(corpus)), "report_after_a_withdrawal")
 
 
 def test_history_tells_what_happened_to_a_notice(corpus):
-    run("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--by", "ana", "--corpus", str(corpus))
-    code, out, _ = run("history", WEIHAI_B, "--corpus", str(corpus))
-    assert code == 0
-    assert out.startswith(f"{WEIHAI_B}  (id ")
-    assert "merge: " in out and "split-by-hand by ana" in out and "(two versions)" in out
-    code, out, _ = run("history", "nothing-like-this", "--corpus", str(corpus))
-    assert code == 2
-    code, out, _ = run("history", WEIHAI_B, "--corpus", str(corpus), "--json")
-    assert "split-by-hand" in [e["decision"] for e in json.loads(out)["decisions"]]
+    expect(
+        cli("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--by", "ana", "--corpus", str(corpus)),
+        code=0,
+        stdout=WEIHAI_SPLIT,
+    )
+    expect_case(cli("history", WEIHAI_B, "--corpus", str(corpus)), "history_after_a_split", wrong=JOINED)
+    expect(
+        cli("history", "nothing-like-this", "--corpus", str(corpus)),
+        code=2,
+        stderr=(
+            "Error: the corpus holds no notice 'nothing-like-this': give its id, or its path as the manifest lists it\n"
+        ),
+    )
+    done = cli("history", WEIHAI_B, "--corpus", str(corpus), "--json")
+    expect_case(done, "history_after_a_split_json", wrong=JOINED)
+    assert "split-by-hand" in [e["decision"] for e in json.loads(done.stdout)["decisions"]]
+
+
+# after a split by hand, the log says that 003 moved cluster because a duplicate joined it (the test below)
+JOINED = {
+    f"a verified duplicate joined its cluster to {WEIHAI_B}'s": f"<not known: split by hand out of {WEIHAI_A}'s cluster>"
+}
+
+
+@pytest.mark.xfail(strict=True, reason="a split by hand is logged as a verified duplicate joining a cluster")
+def test_history_does_not_call_a_split_a_duplicate_joining(corpus):
+    cli("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--by", "ana", "--corpus", str(corpus))
+    assert "duplicate joined" not in cli("history", WEIHAI_B, "--corpus", str(corpus)).stdout
 
 
 def test_export_writes_the_canonical_set_with_titles(corpus, tmp_path):
-    code, _, err = run("export", "--to", str(tmp_path / "out"), "--corpus", str(corpus))
-    assert code == 0, err
+    expect(
+        cli("export", "--to", str(tmp_path / "out"), "--corpus", str(corpus)),
+        code=0,
+        stdout="wrote 4 canonical notice(s) and index.csv to <tmp>/out\n",
+    )
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert len(names) == 5 and "index.csv" in names
     assert any("威海" in n or "新市民乐业" in n for n in names)
     index = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8").splitlines()
     assert index[0].startswith("cluster,id,title,doc_number,issuer,date,members,")
     assert any(",2," in line for line in index[1:])  # the Weihai cluster has two members
-    code, out, _ = run("export", "--corpus", str(corpus), "--format", "json")
-    assert code == 0 and len(json.loads(out)) == 4
+    done = cli("export", "--corpus", str(corpus), "--format", "json")
+    expect_case(done, "export_seeds_json")
+    assert len(json.loads(done.stdout)) == 4
 
 
 def test_corrections_refuse_unknown_or_ambiguous_notices(corpus):
-    code, _, err = run("merge", WEIHAI_A, "nope.txt", "--reason", "x", "--corpus", str(corpus))
-    assert code == 2 and "holds no notice 'nope.txt'" in err
-    code, _, err = run("split", WEIHAI_A, WEIHAI_A, "--reason", "x", "--corpus", str(corpus))
-    assert code == 2 and "the same notice" in err
-    code, _, err = run("merge", WEIHAI_A, WEIHAI_B, "--corpus", str(corpus))
-    assert code == 2 and "--reason" in err
+    expect(
+        cli("merge", WEIHAI_A, "nope.txt", "--reason", "x", "--corpus", str(corpus)),
+        code=2,
+        stderr=("Error: the corpus holds no notice 'nope.txt': give its id, or its path as the manifest lists it\n"),
+    )
+    expect(
+        cli("split", WEIHAI_A, WEIHAI_A, "--reason", "x", "--corpus", str(corpus)),
+        code=2,
+        stderr=f"Error: {WEIHAI_A} and {WEIHAI_A} are the same notice\n",
+    )
+    expect(
+        cli("merge", WEIHAI_A, WEIHAI_B, "--corpus", str(corpus)),
+        code=2,
+        stderr=(
+            "Usage: policy-dedup merge [OPTIONS] A B\nTry 'policy-dedup merge --help' for help.\n\n"
+            "Error: Missing option '--reason'.\n"
+        ),
+    )
 
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.kind)
@@ -141,27 +214,38 @@ def test_each_correction_command_is_its_form_and_needs_a_reason_when_it_says_so(
     names, and one whose form requires a reason refuses to run without it and logs nothing."""
     given = {"A": WEIHAI_A, "B": JINING_A, "NOTICE": WEIHAI_A, "PATH": str(corpus / WEIHAI_A)}
     before = log_lines(corpus)
-    code, out, err = run(form.kind, *(given[n] for n in form.takes), "--by", "ana", "--corpus", str(corpus))
+    done = cli(form.kind, *(given[n] for n in form.takes), "--by", "ana", "--corpus", str(corpus))
+    expect_case(done, f"correction_form_{form.kind}")
     if form.why_required:
-        assert code == 2 and "Missing option '--reason'" in err
         assert log_lines(corpus) == before
-    else:
-        assert code == 0, err
-        assert out.startswith(f"{form.kind}-by-hand: {WEIHAI_A} ~ {JINING_A}\n")
 
 
 def test_a_correction_in_the_data_folder_form_series(tmp_path):
     """Two other cities' copies of one template: split by hand, they stay apart through a rebuild."""
     root = tmp_path / "corpus"
     files = [DATA / "东营市制定地方性法规条例(2016-03-30).md", DATA / "临沂市制定地方性法规条例(2016-03-30).md"]
-    assert run("ingest", *map(str, files), "--corpus", str(root))[0] == 0
+    expect(cli("ingest", *map(str, files), "--corpus", str(root)), code=0, stdout=TWO_NEW)
     paths = sorted(rows(root))
-    assert run("merge", *paths, "--reason", "test", "--corpus", str(root))[0] == 0
+    expect(
+        cli("merge", *paths, "--reason", "test", "--corpus", str(root)),
+        code=0,
+        stdout=(
+            f"merge-by-hand: {paths[0]} ~ {paths[1]}\n  cluster b0c24506d64227f7: 2 notices, canonical {paths[0]}\n"
+        ),
+    )
     assert same_cluster(root, *paths)
-    assert run("split", *paths, "--reason", "two cities after all", "--corpus", str(root))[0] == 0
+    expect(
+        cli("split", *paths, "--reason", "two cities after all", "--corpus", str(root)),
+        code=0,
+        stdout=(
+            f"split-by-hand: {paths[0]} ~ {paths[1]}\n"
+            f"  cluster b0c24506d64227f7: 1 notice, canonical {paths[0]}\n"
+            f"  cluster 017fdc3dfaab6cc9: 1 notice, canonical {paths[1]}\n"
+        ),
+    )
     assert not same_cluster(root, *paths)
     shutil.rmtree(root / ".cache")
-    assert run("ingest", str(SEEDS), "--corpus", str(root))[0] == 0
+    expect(cli("ingest", str(SEEDS), "--corpus", str(root)), code=0, stdout=SEEDS_INGESTED)
     assert not same_cluster(root, *paths)
 
 
@@ -175,8 +259,7 @@ def test_a_canonical_chosen_by_editing_the_manifest_is_caught_by_verify(corpus):
         for r in rows_
     ]
     (corpus / "manifest.csv").write_text("\n".join(swapped) + "\n", encoding="utf-8")
-    code, _, err = run("verify", "--corpus", str(corpus))
-    assert code == 3 and f"is not the clean text of {WEIHAI_B}" in err and "policy-dedup canonical" in err
+    expect_case(cli("verify", "--corpus", str(corpus)), "verify_a_canonical_chosen_by_editing_the_manifest")
 
 
 def test_verify_reads_an_original_as_ingest_did(tmp_path):
@@ -185,9 +268,8 @@ def test_verify_reads_an_original_as_ingest_did(tmp_path):
     root = tmp_path / "corpus"
     page = tmp_path / "thin.html"
     page.write_text("关于印发工作方案的通知 &nbsp; 各单位：请认真贯彻执行。", encoding="utf-8")
-    assert run("ingest", str(page), "--corpus", str(root))[0] == 0
-    code, _, err = run("verify", "--corpus", str(root))
-    assert code == 0, err
+    expect(cli("ingest", str(page), "--corpus", str(root)), code=0, stdout=ONE_NEW)
+    expect(cli("verify", "--corpus", str(root)), code=0, stdout=checked(1))
 
 
 def test_every_decision_is_a_typed_record_with_its_version_and_old_logs_still_read(corpus, tmp_path):
@@ -195,8 +277,16 @@ def test_every_decision_is_a_typed_record_with_its_version_and_old_logs_still_re
     from dedupe.store import log
     from tests.conftest import ROOT
 
-    run("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--corpus", str(corpus))
-    run("canonical", JINING_B, "--reason", "the published one", "--corpus", str(corpus))
+    expect(
+        cli("split", WEIHAI_A, WEIHAI_B, "--reason", "two versions", "--corpus", str(corpus)),
+        code=0,
+        stdout=WEIHAI_SPLIT,
+    )
+    expect(
+        cli("canonical", JINING_B, "--reason", "the published one", "--corpus", str(corpus)),
+        code=0,
+        stdout=(f"canonical-by-hand: {JINING_B}\n  cluster 994621e6851f4ef5: 1 notice, canonical {JINING_B}\n"),
+    )
     lines = log_lines(corpus)
     assert {e["v"] for e in lines} == {decisions.VERSION}
     for entry in lines:  # one module encodes and decodes: each line reads back as it was written
@@ -215,7 +305,7 @@ def test_a_split_by_hand_is_a_field_of_the_pair_not_a_prefix_of_its_veto(corpus)
     from dedupe.store.view import logged_pairs
 
     reason = "vetoed: looks like a template"  # prose that once read as an automatic veto
-    assert run("split", WEIHAI_A, WEIHAI_B, "--reason", reason, "--corpus", str(corpus))[0] == 0
+    expect(cli("split", WEIHAI_A, WEIHAI_B, "--reason", reason, "--corpus", str(corpus)), code=0, stdout=WEIHAI_SPLIT)
     pairs, _ = logged_pairs(corpus, Corpus(corpus).read_manifest())
     (split,) = [p for p in pairs if p["relation"] == "split"]
     assert split["veto"] == f"split by hand: {reason}"
@@ -228,5 +318,11 @@ def test_a_log_line_of_an_unknown_kind_is_a_corpus_problem_naming_the_line(corpu
     with (corpus / "decisions.jsonl").open("a", encoding="utf-8") as handle:
         handle.write(json.dumps({"decision": "mrege", "a": WEIHAI_A, "b": JINING_A}) + "\n")
     lines = len(log_lines(corpus))
-    code, _, err = run("check", str(DISTINCT), "--corpus", str(corpus))
-    assert code == 3 and f"decisions.jsonl line {lines}: unknown decision 'mrege'" in err
+    expect(
+        cli("check", str(DISTINCT), "--corpus", str(corpus)),
+        code=3,
+        stderr=(
+            f"Error: <tmp>/corpus/decisions.jsonl line {lines}: unknown decision 'mrege': restore the file from version "
+            "control (git checkout -- decisions.jsonl), or use the policy-dedup that wrote it\n"
+        ),
+    )

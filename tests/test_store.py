@@ -26,7 +26,7 @@ DISTINCT = DATA / "东营市制定地方性法规条例(2016-03-30).md"
 
 
 def cli(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    return CliRunner().invoke(main, list(args), prog_name="policy-dedup")  # a usage error names the command typed
 
 
 def run(*args: str) -> tuple[int, str, str]:
