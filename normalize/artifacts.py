@@ -35,6 +35,8 @@ PAGE_NUMBER = re.compile(
     re.VERBOSE,
 )
 FORM_FEED = "\f"
+# what a page number opens with (a dash, 第, 共, =, p, P, or a digit, which \d reads as str.isdecimal does)
+_PAGE_STARTS = frozenset(_DASH.replace("\\", "") + "第共=pP")
 # a browser print-out's header: the page's title and its address (often cut short with …), or the
 # address alone; a line that points the reader to an address (网址：, 详见, 登录) is the notice's own
 _URL_LINE = re.compile(
@@ -118,10 +120,10 @@ def remove_page_artifacts(lines: list[str], log: ChangeLog) -> list[str]:
             if not line.strip("| \t"):
                 continue
         s = line.strip()
-        if is_print_header(s):
+        if (s[:1].isdecimal() or "http" in s or "www." in s) and is_print_header(s):  # an address or a stamp
             log.add("print-header", s)
             continue
-        if s == FORM_FEED or PAGE_NUMBER.match(s):
+        if s == FORM_FEED or ((s[:1] in _PAGE_STARTS or s[:1].isdecimal()) and PAGE_NUMBER.match(s)):
             if s != FORM_FEED:
                 log.add("page-number", s)
             boundaries.append(len(kept))

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from normalize import _HAN_RUN, _RUN_CHARS, _utf8_lead_chars, looks_mojibake
-from normalize.artifacts import is_web_boilerplate, remove_web_boilerplate
+from normalize.artifacts import (
+    PAGE_NUMBER,
+    is_print_header,
+    is_web_boilerplate,
+    remove_page_artifacts,
+    remove_web_boilerplate,
+)
 from normalize.changes import ChangeLog
 from normalize.decode import decode
 from normalize.furniture import _MAYBE, furniture_kind, may_be_furniture
@@ -140,3 +146,13 @@ def test_a_line_without_marks_judged_as_before(real_lines: list[str]) -> None:
     for line in [*unmarked, "当前位置：首页", "上一篇：关于印发…的通知", "来源：市政府办公室"]:
         assert is_web_boilerplate(line, marked=False) == is_web_boilerplate(line), line
         assert furniture_kind(line, marked=False) == furniture_kind(line), line
+
+
+def test_page_numbers_and_print_headers_found_as_before(real_lines: list[str]) -> None:
+    """remove_page_artifacts tries its patterns only on lines opening as they must: the same lines go."""
+    extra = ["— 3 —", "－2－", "第 3 页 共 10 页", "共10页第3页", "3/10", "Page 2 of 5", "=== PAGE 3 ===", "-PAGE 2-",
+             "7 of 21 11/18/2015 03:25 PM", "2016/5/6 下午12:27", "www.gd.gov.cn/x", "² of 3", "PAGE \\* MERGEFORMAT 2"]  # fmt: skip
+    lines = [line for line in [*real_lines, *extra] if line.strip() and "|" not in line]  # a cell's number aside
+    gone = [line for line in lines if not remove_page_artifacts([line], ChangeLog())]
+    assert len(gone) >= len(extra) - 1  # each but ² of 3
+    assert gone == [line for line in lines if PAGE_NUMBER.match(line.strip()) or is_print_header(line)]
