@@ -9,7 +9,8 @@ Before comparing, the parts of an output that vary from run to run are replaced 
   folder given in ``paths`` by its name (``{"<shared>": folder}``, a folder made elsewhere), and the
   repository root by ``<root>`` (the seeds are ``<root>/tests/seeds/…``);
 - an ISO time stamp (``2026-12-03T18:41:52Z``, a correction's time) by ``<time>``;
-- the user name, as a whole word (a correction's default ``--by``), by ``<user>``;
+- the user name where a correction's default ``--by`` prints it (``by root``, ``"by": "root"``), by
+  ``<user>`` (only there: a short user name is a word of other text too);
 - the random id of the landing a log line was written by (``"ingest": "430e9b1e2c83"``) by ``<ingest>``.
 
 Nothing else is replaced: ids, hashes, figures and counts are deterministic and compared as printed.
@@ -61,7 +62,8 @@ def stable(text: str, paths: Mapping[str, Path | str] | None = None) -> str:
     names.setdefault(str(ROOT), "<root>")
     folders = sorted(names, key=len, reverse=True)  # a folder inside another is named first
     tmp = [rf"(?P<tmp>{re.escape(str(basetemp))}/\w+)"] if basetemp else []
-    user = rf"(?P<user>\b{re.escape(getpass.getuser())}\b)"
+    login = re.escape(getpass.getuser())
+    user = rf'(?P<user>(?<=\bby ){login}\b|(?<="by": "){login}(?="))'
     pattern = "|".join(
         [*(re.escape(f) for f in folders), *tmp, f"(?P<time>{TIME})", f"(?P<ingest>{INGEST})", user]
     )  # a folder given first

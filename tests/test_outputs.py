@@ -19,6 +19,7 @@ def test_a_run_s_variable_parts_become_placeholders(tmp_path):
         f"<tmp>/a.txt ~ <root>/tests/seeds/{seed_path('000').name}: split by <user> on <time> (adopted on 2016-03-15)"
     )
     assert stable(f"{ROOT}/x and {tmp_path}/shared/y", {"<shared>": tmp_path / "shared"}) == "<root>/x and <shared>/y"
+    assert stable(f'{{"by": "{user}"}} {user}') == f'{{"by": "<user>"}} {user}'  # elsewhere the name is text
     assert (
         stable('{"ingest": "430e9b1e2c83", "id": "430e9b1e2c83cafe"}')
         == '{"ingest": "<ingest>", "id": "430e9b1e2c83cafe"}'
