@@ -268,6 +268,17 @@ def test_every_help_lists_the_exit_codes(runner, command):
     assert "Exit codes: 0 ok; 1 check found duplicates; 2 bad input" in " ".join(result.output.split())
 
 
+def test_version_is_the_package_s(runner):
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    expect(
+        runner.invoke(main, ["--version"], prog_name="policy-dedup"),
+        code=0,
+        stdout=f"policy-dedup, version {version}\n",
+    )
+
+
 def test_help_and_version_import_nothing_heavy():
     """--help and --version answer without loading polars, numpy or the engine (imports are lazy)."""
     import subprocess
