@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
@@ -30,21 +31,23 @@ def reference_signature(key: str, config: DedupeConfig) -> np.ndarray:
 
 
 PACK_FROM = 1024  # characters of text and key from which they are held compressed
-_EXPANDED: OrderedDict[bytes, tuple[str, str]] = OrderedDict()  # the texts and keys last read, by blob
+_EXPANDED: OrderedDict[int, tuple[Normalized, str, str]] = OrderedDict()  # the last read, by id (kept alive)
 EXPANDED_KEEP = 256
 
 
 class Packed(Normalized):
     """A :class:`Normalized` whose text and key are held as one zlib blob of their UTF-8, expanded
     when read (the last few are kept expanded): a batch of notices held in memory takes under half
-    the room, and crosses a pipe in half the bytes. It reads, compares and pickles as the
-    Normalized it packs."""
+    the room, and crosses a pipe in half the bytes. The blobs of many notices are then held in one
+    bytes object (:func:`gather`): a forked worker that reads a notice copies no page of the others'
+    (reading a bytes object of its own writes its reference count). It reads, compares and pickles
+    as the Normalized it packs."""
 
     def __getattribute__(self, name: str) -> Any:
         if name == "text" or name == "key":
             held = object.__getattribute__(self, "__dict__")
             if "_blob" in held:
-                return _expand(held["_blob"], held["_cut"])[name == "key"]
+                return _expand(self, held)[name == "key"]
         return object.__getattribute__(self, name)
 
     def __eq__(self, other: object) -> bool:
@@ -53,6 +56,11 @@ class Packed(Normalized):
         return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Normalized))
 
     __hash__ = Normalized.__hash__
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_blob"] = bytes(state["_blob"])  # its own bytes, not a view of the others'
+        return state
 
 
 def pack(normalized: Normalized) -> Normalized:
@@ -64,23 +72,37 @@ def pack(normalized: Normalized) -> Normalized:
     blob = zlib.compress(head + key.encode("utf-8", "surrogatepass"), 3)
     packed = object.__new__(Packed)
     packed.__dict__.update(normalized.__dict__, text="", key="", _blob=blob, _cut=len(head))
-    _keep(blob, (text, key))
+    _keep(packed, text, key)
     return packed
 
 
-def _expand(blob: bytes, cut: int) -> tuple[str, str]:
-    found = _EXPANDED.get(blob)
-    if found is None:
-        raw = zlib.decompress(blob)
-        found = (raw[:cut].decode("utf-8", "surrogatepass"), raw[cut:].decode("utf-8", "surrogatepass"))
-        _keep(blob, found)
-    else:
-        _EXPANDED.move_to_end(blob)
-    return found
+def gather(normalized: Iterable[Normalized]) -> None:
+    """Hold the blobs of these packed notices in one bytes object, each a view of its part."""
+    packed = [n for n in normalized if isinstance(n, Packed) and isinstance(n.__dict__["_blob"], bytes)]
+    if len(packed) < 2:
+        return
+    arena = memoryview(b"".join(n.__dict__["_blob"] for n in packed))
+    at = 0
+    for n in packed:
+        size = len(n.__dict__["_blob"])
+        n.__dict__["_blob"] = arena[at : at + size]
+        at += size
 
 
-def _keep(blob: bytes, expanded: tuple[str, str]) -> None:
-    _EXPANDED[blob] = expanded
+def _expand(packed: Packed, held: dict[str, Any]) -> tuple[str, str]:
+    found = _EXPANDED.get(id(packed))
+    if found is not None and found[0] is packed:
+        _EXPANDED.move_to_end(id(packed))
+        return found[1], found[2]
+    raw, cut = zlib.decompress(held["_blob"]), held["_cut"]
+    text, key = raw[:cut].decode("utf-8", "surrogatepass"), raw[cut:].decode("utf-8", "surrogatepass")
+    _keep(packed, text, key)
+    return text, key
+
+
+def _keep(packed: Packed, text: str, key: str) -> None:
+    _EXPANDED[id(packed)] = (packed, text, key)
+    _EXPANDED.move_to_end(id(packed))
     while len(_EXPANDED) > EXPANDED_KEEP:
         _EXPANDED.popitem(last=False)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe.config import DedupeConfig
-from dedupe.document import Document, pack
+from dedupe.document import Document, gather, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
@@ -301,12 +301,30 @@ def iter_documents(
 
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
-        for result in pool.map(_read_star, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))):
+        results = pool.map(_read_star, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8))))
+        for result in _gathering(results):
             yield result
             if progress:
                 progress(1)
     finally:  # a caller that stops early (an error while storing) does not wait for the rest
         pool.shutdown(cancel_futures=True)
+
+
+GATHER = 256  # notices whose packed texts are held in one bytes object
+
+
+def _gathering(results: Iterable[Document | Rejected]) -> Iterator[Document | Rejected]:
+    """``results``, the packed texts of each GATHER notices then held together (see
+    :func:`dedupe.document.gather`): the workers forked to verify them later copy fewer pages."""
+    held: list[Normalized] = []
+    for result in results:
+        yield result
+        if isinstance(result, Document):
+            held.append(result.normalized)
+        if len(held) >= GATHER:
+            gather(held)
+            held = []
+    gather(held)
 
 
 def die_with_parent(parent: int) -> None:
