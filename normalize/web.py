@@ -198,6 +198,7 @@ class Reading:
 
 def read_page(source: str, _depth: int = 0) -> Reading:
     """The page's heading and body lines, furniture left out."""
+    is_furniture.cache_clear()  # remembered for one page: a page is not read faster for the one before
     tree = parse(source)
     if tree is None:
         return Reading(None, [])

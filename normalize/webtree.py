@@ -152,8 +152,9 @@ class _Walker:
         lines = self.page.lines
         start = len(lines)
         if tag != "table" or not self.table(el):
-            if el.text:
-                self.text(el.text, style, weight)
+            text = el.text  # read once: each read of a node's text or tail makes a new string
+            if text:
+                self.text(text, style, weight)
             link = tag == "a"
             if link:
                 was, self.in_link = self.in_link, True
@@ -162,8 +163,9 @@ class _Walker:
                     self.doc_link = True
             for child in el:
                 self.walk(child, style, weight, depth + 1)
-                if child.tail:
-                    self.text(child.tail, style, weight)
+                tail = child.tail
+                if tail:
+                    self.text(tail, style, weight)
             if link:
                 self.in_link = was
         if block and self.buf:
