@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REALDATA ?= ../shared/realdata
 
-.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-startup bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real bench-archive bench-chains bench-peers clean
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-startup bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real bench-archive bench-chains bench-peers bench-normalize-same clean
 
 $(BIN)/policy-dedup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench-archive: $(BIN)/policy-dedup
 
 bench-chains: $(BIN)/policy-dedup
 	$(BIN)/python bench/chains.py --realdata $(REALDATA)
+
+# BEFORE=records.json: compare with an earlier run's records (OUT=… writes this run's)
+bench-normalize-same: $(BIN)/policy-dedup
+	$(BIN)/python bench/normalize_same.py --realdata $(REALDATA) $(if $(OUT),--out $(OUT)) $(if $(BEFORE),--compare $(BEFORE))
 
 bench: bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real bench-archive bench-chains
 
