@@ -63,7 +63,7 @@ def dedupe_command(
 ) -> None:  # fmt: skip
     from dedupe import DedupeConfig, Document, Rejected, find_duplicates
     from dedupe.files import read_batch
-    from dedupe.reports.table import dedupe_files, format_dedupe, result_json
+    from dedupe.reports.batch import dedupe_files, format_dedupe, result_json
 
     config = config or DedupeConfig()
     if not paths and not parquet_in:

@@ -7,17 +7,11 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from dedupe.quality import FLAGS
-from dedupe.reports.batch import dedupe_files, format_dedupe, result_json
-from dedupe.reports.plan import format_plan, plan_files
 from dedupe.reports.versions import chain_lines
 from dedupe.store.holdings import Election, Holdings, flag_table, holdings
 
 if TYPE_CHECKING:
     from dedupe.store import Corpus
-
-# the command line's dedupe and plan output import these from here too; they live in batch.py and plan.py
-__all__ = ["corpus_report", "dedupe_files", "format_csv", "format_dedupe", "format_plan", "format_table",
-           "plan_files", "report_of", "result_json"]  # fmt: skip
 
 
 def corpus_report(corpus: Corpus) -> dict[str, Any]:
