@@ -17,7 +17,7 @@ from normalize.patterns import (
     is_heading,
     starts_item,
 )
-from normalize.versions import DATE_ANY, iso, version_facts
+from normalize.versions import DATE_ANY, history_head, iso, version_facts
 
 HEAD_LINES = 20
 PUBLIC_NOTE = re.compile(r"^[（(]\s*此件(?:主动|依申请|不予)?公开\s*[）)]$|^[（(]\s*(?:主动|依申请|不予)公开\s*[）)]$")
@@ -276,11 +276,13 @@ def extract_meta(lines: list[str], facts: dict[str, str] | None = None) -> Meta:
     facts = facts or {}
     title = _title(lines, facts)
     dates = _dates(lines)
-    history = version_facts("\n".join(lines))
+    whole = "\n".join(lines)
+    history = version_facts(whole)
     if not dates and (given := facts.get("signed") or facts.get("published")):
         dates = (given,)
     if not dates and title and _REGULATION.search(title):  # a regulation dated only by the history in its head:
-        head_history = version_facts("\n".join(lines[:HEAD_LINES]))  # （2007年7月10日…通过　2007年8月16日…公布）
+        head = "\n".join(lines[:HEAD_LINES])  # （2007年7月10日…通过　2007年8月16日…公布）, read again unless the
+        head_history = history if history_head(head) == history_head(whole) else version_facts(head)  # same head
         acts = [d for d in (head_history.adopted, head_history.approved, *_dates_of(head_history.amendments)) if d]
         dates = (max(acts),) if acts else dates
     if not dates and (given := facts.get("posted")):

@@ -67,11 +67,18 @@ def iso(match: re.Match[str]) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def version_facts(text: str) -> VersionFacts:
+def history_head(text: str) -> str:
+    """The part of ``text`` its history is read from: the head, up to the contents or chapter one.
+    The adoption, approval and amendments of :func:`version_facts` depend on it alone."""
     head = text[:HEAD_CHARS]
     stop = _BODY_START.search(head)
-    head = head[: stop.start()] if stop else head
-    head = "".join(head.split())  # whitespace out as re.sub(r"\s+", "") takes it (str.isspace), 5 times faster
+    return head[: stop.start()] if stop else head
+
+
+def version_facts(text: str) -> VersionFacts:
+    head = "".join(
+        history_head(text).split()
+    )  # whitespace out as re.sub(r"\s+", "") takes it (str.isspace), 5 times faster
     convert = t2s_converter()  # 通過, 修訂, 根據 in a traditional copy
     if convert and _TRADITIONAL.search(head):
         head = convert(head)
