@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import polars as pl
 
+_read: dict[Path, pl.DataFrame] = {}  # the columns this process read of a memo, by its name
 SETTLED_NS = 2_000_000_000  # a file changed more recently than this is read each time, not remembered
 FOLDER = ".cache"
 
@@ -51,7 +52,9 @@ def _others(path: Path, kind: str) -> list[Path]:
 
 
 def recall(path: Path, columns: set[str]) -> pl.DataFrame | None:
-    """The table remembered for the file as it is now, when it holds ``columns``; else None."""
+    """The table remembered for the file as it is now, with ``columns`` (only those are read), when
+    it holds them; else None. What this process read of it already is not read again (one command
+    reads the manifest up to three times)."""
     key = stamp(path)
     if key is None:
         return None
@@ -60,12 +63,20 @@ def recall(path: Path, columns: set[str]) -> pl.DataFrame | None:
         return None
     import polars as pl
 
+    held = _read.get(memo)
     try:
-        if not columns <= set(pl.read_ipc_schema(memo)):
-            return None
-        return pl.read_ipc(memo)
+        missing = columns - set(held.columns if held is not None else ())
+        if missing:
+            names = [c for c in pl.read_ipc_schema(memo) if c in missing]
+            if len(names) < len(missing):
+                return None
+            more = pl.read_ipc(memo, columns=names)
+            held = more if held is None else held.hstack(more)
+            _read.clear()  # one table a process: the file as it is now
+            _read[memo] = held
     except (OSError, pl.exceptions.PolarsError):
         return None
+    return None if held is None else held.select(c for c in held.columns if c in columns)
 
 
 def columns(path: Path, key: str) -> set[str]:
