@@ -9,6 +9,7 @@ members found by one and not the other), canonicals that differ (same members, a
 whether the whole JSON is equal (version chains included), and the wall time of each (the Spark
 session's start is timed apart). ``--size N``: the same on N generated files (renderings of
 lawrefbook notices, as ``bench/incremental.py`` makes them), written once to ``--folder``.
+``--spark-only``: the Spark batch alone, timed, without the in-process run to compare with.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--partitions", type=int, default=8, help="Spark shuffle partitions")
     parser.add_argument("--jobs", type=int, default=2, help="in-process workers")
+    parser.add_argument("--spark-only", action="store_true", help="time the Spark batch alone (no comparison)")
     args = parser.parse_args()
     folders = list(args.folders if args.folders is not None else ([] if args.size else FOLDERS))
     need(args.realdata, *folders)
@@ -101,6 +103,11 @@ def main() -> None:
           f"{'in process':>10} {'spark':>8}")  # fmt: skip
     try:
         for name, path in runs:
+            if args.spark_only:
+                got, spark_s = on_spark(spark, path)
+                print(f"{name:<18} {len(got['documents']):>7} {len(got['clusters']):>8} {'':>6} {'':>6} {'':>5} "
+                      f"{'':>10} {spark_s:>7.1f}s  ({len(got['chains'])} chains)", flush=True)  # fmt: skip
+                continue
             want, local_s = in_process(path, args.jobs)
             got, spark_s = on_spark(spark, path)
             clusters, canonicals = differences(want, got)
