@@ -29,12 +29,12 @@ def elect_all(
     judge: Callable[[Document, Document], Outcome],
 ) -> list[tuple[Cluster, list[Decision]]]:
     """Each group's cluster, with the decisions its election took (``membership`` gets each
-    member's relation). The work of each member (its body measure) and of each pair (a canonical
+    member's relation). The work of each member (its body measure and facts) and of each pair (a canonical
     and a member not verified against it) is done by ``verifier``'s workers first, all groups at
     once; the choices are then made here, in order. ``judge``: a pair of notices the workers do not
     hold (fetched from a corpus after they started)."""
     at = {d.id: i for i, d in enumerate(run.pool)}
-    verifier.measure_bodies([at[m.id] for members in groups if len(members) > 1 for m in members if m.id in at])
+    verifier.measure([at[m.id] for members in groups if len(members) > 1 for m in members if m.id in at])
     chosen = [_choose(run, members, recorded) for members in groups]
     verifier.prefetch(
         [

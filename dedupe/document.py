@@ -76,6 +76,13 @@ def pack(normalized: Normalized) -> Normalized:
     return packed
 
 
+def same_text(a: Normalized, b: Normalized) -> bool:
+    """``a.text == b.text``, without expanding two packed texts of different lengths."""
+    if isinstance(a, Packed) and isinstance(b, Packed) and a.__dict__["_cut"] != b.__dict__["_cut"]:
+        return False  # their UTF-8 lengths differ
+    return a.text == b.text
+
+
 def gather(normalized: Iterable[Normalized]) -> None:
     """Hold the blobs of these packed notices in one bytes object, each a view of its part."""
     packed = [n for n in normalized if isinstance(n, Packed) and isinstance(n.__dict__["_blob"], bytes)]

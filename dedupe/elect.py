@@ -109,17 +109,45 @@ def completeness(doc: Document, longest: int) -> float:
     return 1.0 if ratio >= COMPLETE else math.floor(ratio * STEP + 1e-9) / STEP
 
 
+class Facts(NamedTuple):
+    """What the ranks read of one notice alone (all but completeness, which compares it with the
+    longest member): measured once, by a worker when there are some (``dedupe.judges``)."""
+
+    whole: int
+    title: int
+    source: str | None  # the kind of secondary copy, if it is one
+    layout: int
+    metadata: int
+    problems: int
+
+
+def facts(doc: Document) -> Facts:
+    """``doc``'s facts, measured on first use and kept on it (as its cached properties are)."""
+    found = doc.__dict__.get("_facts")
+    if found is None:
+        meta = doc.normalized.meta
+        found = Facts(
+            whole=0 if cut_mid_sentence(doc) else 1,
+            title=title_rank(doc),
+            source=secondary_source(doc),
+            layout=0 if flattened(doc.text) else 1,
+            metadata=sum(1 for value in (meta.title, meta.doc_number, meta.date) if value),
+            problems=problems(doc),
+        )
+        doc.__dict__["_facts"] = found
+    return found
+
+
 def quality(doc: Document, longest: int) -> Quality:
-    meta = doc.normalized.meta
-    found = sum(1 for value in (meta.title, meta.doc_number, meta.date) if value)
+    f = facts(doc)
     return Quality(
-        whole=0 if cut_mid_sentence(doc) else 1,
+        whole=f.whole,
         completeness=completeness(doc, longest),
-        title=title_rank(doc),
-        source=0 if secondary_source(doc) else 1,
-        layout=0 if flattened(doc.text) else 1,
-        metadata=found,
-        problems=problems(doc),
+        title=f.title,
+        source=0 if f.source else 1,
+        layout=f.layout,
+        metadata=f.metadata,
+        problems=f.problems,
     )
 
 
@@ -151,7 +179,7 @@ def _why_not(best: Document, qb: Quality, other: Document, qo: Quality, longest:
         shown = f" ({theirs})" if theirs else ""
         return f"it has the official title ({best.normalized.meta.title}) where {other.path} has {kind}{shown}"
     if qb.source != qo.source:
-        return f"it is the published text; {other.path} is {secondary_source(other)}"
+        return f"it is the published text; {other.path} is {facts(other).source}"
     if qb.layout != qo.layout:
         return f"it keeps its paragraphs; {other.path} is flattened into one line"
     if qb.metadata != qo.metadata:

@@ -25,7 +25,7 @@ from dedupe.cluster import UnionFind, cluster
 from dedupe.cluster_election import elect_all
 from dedupe.config import DedupeConfig
 from dedupe.decisions import ClusterMerge, Decision, NewNotice, pair_class
-from dedupe.document import Document
+from dedupe.document import Document, same_text
 from dedupe.judges import Judges, judges
 from dedupe.model import Cluster, Known, Link, Membership, Nothing, Pair, Result
 from dedupe.progress import Progress, begin
@@ -293,7 +293,7 @@ def _apartness(a: Document | None, b: Document | None) -> tuple[int, int, int, i
         return (1, 1, 1, 0)
     na, nb = a.normalized, b.normalized
     return (
-        int(a.text != b.text),
+        int(not same_text(na, nb)),
         int(na.encoding != nb.encoding),
         int(na.describe_format() != nb.describe_format()),
         abs(a.size - b.size),

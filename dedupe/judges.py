@@ -6,8 +6,9 @@ see the documents without copying them through a pipe), then the block is replay
 dropping a verdict whose pair got joined meanwhile. Every decision is the serial loop's; the
 extra work is bounded by a block.
 
-The same workers then serve the election: the body measure of every member of a cluster to
-elect, and the pairs of each canonical with the members it was not verified against.
+The same workers then serve the election: what it reads of every member of a cluster to elect
+(body measure and facts), and the pairs of each canonical with the members it was not verified
+against.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
+from dedupe.elect import Facts, facts
 from dedupe.files import die_with_parent
 from dedupe.verify import Verdict
 
@@ -69,10 +71,10 @@ def _judge_chunk(pairs: list[tuple[int, int]]) -> list[Outcome]:
     return out
 
 
-def _body_chars(indices: list[int]) -> list[int]:
+def _measure(indices: list[int]) -> list[tuple[int, Facts]]:
     assert _shared is not None, "workers are forked after the documents are shared"
     docs = _shared[0]
-    return [docs[i].body_chars for i in indices]
+    return [(docs[i].body_chars, facts(docs[i])) for i in indices]
 
 
 class Judges:
@@ -117,16 +119,19 @@ class Judges:
         for chunk, outcomes in zip(chunks, self.pool.map(_judge_chunk, chunks), strict=True):
             self._ready.update(zip(chunk, outcomes, strict=True))
 
-    def measure_bodies(self, indices: Sequence[int]) -> None:
-        """Compute the body measure (``Document.body_chars``) of these documents in the workers,
-        and keep each value on its document; without workers each is computed when first asked."""
-        todo = [i for i in indices if "body_chars" not in self.docs[i].__dict__]
+    def measure(self, indices: Sequence[int]) -> None:
+        """Measure what the election reads of each of these documents (``Document.body_chars`` and
+        ``dedupe.elect.facts``) in the workers, and keep it on the document, as measuring it here
+        would; without workers each is measured when first asked."""
+        todo = [
+            i for i in indices if "body_chars" not in self.docs[i].__dict__ or "_facts" not in self.docs[i].__dict__
+        ]
         if self.pool is None or len(todo) < 2 * CHUNK:
             return
         chunks = [todo[k : k + 4 * CHUNK] for k in range(0, len(todo), 4 * CHUNK)]
-        for chunk, values in zip(chunks, self.pool.map(_body_chars, chunks), strict=True):
-            for i, value in zip(chunk, values, strict=True):
-                self.docs[i].__dict__["body_chars"] = value  # as the cached property keeps it
+        for chunk, values in zip(chunks, self.pool.map(_measure, chunks), strict=True):
+            for i, (body_chars, found) in zip(chunk, values, strict=True):
+                self.docs[i].__dict__.update(body_chars=body_chars, _facts=found)
 
     def get(self, i: int, j: int) -> Outcome:
         found = self._ready.get((i, j))

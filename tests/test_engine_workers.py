@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import dedupe.elect as elect
 import dedupe.engine as engine
 import dedupe.judges as judges
 from dedupe import Document, find_duplicates
@@ -64,6 +65,14 @@ def test_the_election_runs_in_the_workers_and_decides_as_the_serial_run(tmp_path
         return judge(a, b, config, ignore)
 
     monkeypatch.setattr(engine, "judge", logged_judge)
+    cut = elect.cut_mid_sentence
+
+    def logged_cut(doc: Document) -> bool:
+        with log.open("a") as out:
+            out.write(f"facts {os.getpid()} {doc.id}\n")
+        return cut(doc)
+
+    monkeypatch.setattr(elect, "cut_mid_sentence", logged_cut)
     monkeypatch.setattr(judges, "MIN_PARALLEL", 0)  # fork workers even for this small batch
     monkeypatch.setattr(judges, "CHUNK", 1)
     parallel = find_duplicates(_real_docs(), jobs=2)
@@ -76,9 +85,9 @@ def test_the_election_runs_in_the_workers_and_decides_as_the_serial_run(tmp_path
     elected = {(c.canonical.id, m.id) for c in parallel.clusters for m in c.members[1:]}
     judged = {(call[2], call[3]) for call in calls if call[0] == "judge"}
     assert (elected & judged) - verified, "the election judged pairs of its own"
-    assert sum(what == "body" for what, *_ in calls) >= sum(
-        len(c.members) for c in parallel.clusters if len(c.members) > 1
-    )
+    members = sum(len(c.members) for c in parallel.clusters if len(c.members) > 1)
+    assert sum(what == "body" for what, *_ in calls) >= members
+    assert sum(what == "facts" for what, *_ in calls) >= members
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
