@@ -75,8 +75,8 @@ def fix_line(line: str, log: ChangeLog) -> str:
     mask = _protected_mask(line)
     while True:
         fixed = _fix_once(line, mask, log)
-        if fixed == line:
-            return line
+        if fixed == line or not _HALFWIDTH.search(fixed):  # no half-width mark left: a pass more changes nothing
+            return fixed
         line = fixed
 
 

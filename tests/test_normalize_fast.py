@@ -23,6 +23,7 @@ from normalize.changes import ChangeLog
 from normalize.decode import decode
 from normalize.furniture import _MAYBE, furniture_kind, may_be_furniture
 from normalize.notice import _CODE, NoticeFacts, count_cjk
+from normalize.punctuation import _fix_once, _protected_mask, fix_line
 from normalize.spacing import _MAYBE_SPACED_YEAR, _join_spaced_years, fix_spacing
 from normalize.versions import DATE_ANY
 
@@ -156,3 +157,19 @@ def test_page_numbers_and_print_headers_found_as_before(real_lines: list[str]) -
     gone = [line for line in lines if not remove_page_artifacts([line], ChangeLog())]
     assert len(gone) >= len(extra) - 1  # each but ² of 3
     assert gone == [line for line in lines if PAGE_NUMBER.match(line.strip()) or is_print_header(line)]
+
+
+def test_punctuation_fixed_as_by_passes_until_nothing_changes(real_lines: list[str]) -> None:
+    """fix_line stops when no half-width mark is left: the pass after it would change nothing."""
+
+    def plain(line: str, log: ChangeLog) -> str:
+        mask = _protected_mask(line)
+        while (fixed := _fix_once(line, mask, log)) != line:
+            line = fixed
+        return line
+
+    lines = [*real_lines, "关于,(印发)的通知", "（责任单位：市农业农村局)", "见http://a.b/c?x=1,y=2。", "9:30开始(1)"]
+    for line in lines:
+        log, plain_log = ChangeLog(), ChangeLog()
+        assert fix_line(line, log) == plain(line, plain_log), line
+        assert log.changes() == plain_log.changes(), line
