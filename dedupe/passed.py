@@ -63,12 +63,18 @@ class PassedOver:
         return f"skipped {plural('file', len(self.skipped))}: {kinds}"
 
     def notes(self) -> list[str]:
-        """One line for the hidden files, one for the skipped ones (``--verbose`` names them)."""
+        """One line for the hidden files; the skipped ones are told by ``skipped_lines``, which knows
+        whether ``--verbose`` names them."""
         what = "hidden file(s) or folder(s) (names starting with '.', such as macOS ._ files)"
-        out = [f"passed over {self.hidden} {what}"] if self.hidden else []
-        if self.skipped:
-            out.append(f"{self.summary()} (policy-dedup --verbose … lists them)")
-        return out
+        return [f"passed over {self.hidden} {what}"] if self.hidden else []
 
-    def details(self) -> list[str]:
-        return [f"skipped {s.path}: {s.reason}" for s in self.skipped]
+
+def skipped_lines(skipped: list[Skipped], verbose: bool) -> list[str]:
+    """The note counting the files skipped, then, with ``verbose``, each file and why; without it,
+    the note says how to have them listed (never asking for ``--verbose`` when it is given)."""
+    if not skipped:
+        return []
+    summary = f"note: {PassedOver(skipped=list(skipped)).summary()}"
+    if not verbose:
+        return [f"{summary} (policy-dedup --verbose … lists them)"]
+    return [summary, *(f"skipped {s.path}: {s.reason}" for s in skipped)]

@@ -42,14 +42,16 @@ def refused(*lines: str) -> None:
 
 
 def skipped(plan: Any) -> list[str]:
-    """With --verbose, each file of a folder skipped for what it is, and why."""
-    return [f"skipped {s.path}: {s.reason}" for s in plan.skipped] if is_verbose() else []
+    """The files of a folder skipped for what they are: counted, and with --verbose each named with why."""
+    from dedupe.passed import skipped_lines
+
+    return skipped_lines(plan.skipped, is_verbose())
 
 
 def print_passed(passed: Any, rejected: Iterable[Any]) -> None:
     """What a batch passed over (counted in a note, each file named with --verbose), then each file it
     refused and why."""
-    note(*(f"note: {n}" for n in passed.notes()), *(passed.details() if is_verbose() else ()))
+    note(*(f"note: {n}" for n in passed.notes()), *skipped(passed))
     refused(*(f"skipped {r.path}: {r.reason}" for r in rejected))
 
 
