@@ -291,5 +291,5 @@ def export_command(corpus_dir: str, to: str | None, fmt: str, as_json: bool) -> 
 
 complete(main)  # the correction commands, and --verbose and --quiet after any command's name
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m cli: usage lines name it so (__spec__ is None for python cli.py)
+    sys.exit(main(prog_name="python -m cli" if __spec__ else None))

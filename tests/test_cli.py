@@ -206,7 +206,6 @@ def test_python_dash_m_cli_works():
     expect_case(out, "help")  # every command listed, normalize among them
 
 
-@pytest.mark.xfail(strict=True, reason="python -m cli --help shows 'Usage: cli.py', a command that does not run")
 def test_python_dash_m_cli_usage_names_the_command_typed():
     import subprocess
     import sys
