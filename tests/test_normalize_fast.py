@@ -173,3 +173,16 @@ def test_punctuation_fixed_as_by_passes_until_nothing_changes(real_lines: list[s
         log, plain_log = ChangeLog(), ChangeLog()
         assert fix_line(line, log) == plain(line, plain_log), line
         assert log.changes() == plain_log.changes(), line
+
+
+def test_a_page_parsed_from_utf8_is_the_tree_of_its_text() -> None:
+    from lxml import etree
+
+    from normalize.web import _PARSER, parse
+
+    for path in [*DATA.glob("*.html"), DATA / "formats" / "page_named_aspx_厦门_2016.aspx"]:
+        page = decode(path.read_bytes()).text
+        as_text = etree.fromstring(page, _PARSER)
+        etree.strip_elements(as_text, "script", "style", "noscript", with_tail=False)
+        assert etree.tostring(parse(page), encoding="unicode") == etree.tostring(as_text, encoding="unicode"), path
+    assert parse("<p>关于\ud800印发</p>") is not None  # a lone surrogate: parsed from the text as it is
