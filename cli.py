@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from dedupe.console import BadInput, Commands, complete, serve
+from dedupe.console import VERBOSE, BadInput, Commands, complete, serve
 from dedupe.console.options import compare_options, corpus_option, format_option
 from dedupe.console.output import annotated, is_verbose, note, print_passed, print_plan, progress, readable, skipped
 
@@ -21,7 +21,7 @@ from dedupe.console.output import annotated, is_verbose, note, print_passed, pri
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]},
              help="Normalize and deduplicate scraped Chinese government policy notices.")  # fmt: skip
 @click.version_option(package_name="policy-dedup")
-@click.option("--verbose", is_flag=True, help="Print the traceback of an unexpected error.")
+@click.option("--verbose", is_flag=True, help=VERBOSE)
 @click.option("--quiet", "-q", is_flag=True, help="Print no notes, only results, errors and what was refused.")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:

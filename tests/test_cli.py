@@ -214,7 +214,6 @@ def test_python_dash_m_cli_usage_names_the_command_typed():
     assert out.stdout.splitlines()[0] == "Usage: python -m cli [OPTIONS] COMMAND [ARGS]..."
 
 
-@pytest.mark.xfail(strict=True, reason="--verbose's help names only the traceback, not the files it names (README)")
 @pytest.mark.parametrize("command", ["dedupe", "ingest"])
 def test_verbose_help_says_it_names_what_happened_to_each_file(runner, command):
     # the wording is not known: the line must say that each file is named

@@ -7,6 +7,6 @@ The command-line layer's own support: it may import click; the engine and the st
 
 from __future__ import annotations
 
-from dedupe.console.group import EXIT_CODES, BadInput, Commands, Unusable, complete, serve
+from dedupe.console.group import EXIT_CODES, VERBOSE, BadInput, Commands, Unusable, complete, serve
 
-__all__ = ["EXIT_CODES", "BadInput", "Commands", "Unusable", "complete", "serve"]
+__all__ = ["EXIT_CODES", "VERBOSE", "BadInput", "Commands", "Unusable", "complete", "serve"]

@@ -13,7 +13,9 @@ EXIT_CODES = (
     "Exit codes: 0 ok; 1 check found duplicates; 2 bad input (named); 3 the corpus or index cannot be used; "
     "4 an unexpected error."
 )
-VERBOSE = "Print the traceback of an unexpected error."
+VERBOSE = (
+    "Say what happened to each file (read, skipped or refused, and why); print the traceback of an unexpected error."
+)
 QUIET = "Print no notes, only results, errors and what was refused."
 
 
