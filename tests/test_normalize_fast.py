@@ -20,6 +20,7 @@ from normalize.artifacts import (
     remove_web_boilerplate,
 )
 from normalize.changes import ChangeLog
+from normalize.characters import count_private_use
 from normalize.decode import decode
 from normalize.furniture import _MAYBE, furniture_kind, may_be_furniture
 from normalize.notice import _CODE, NoticeFacts, count_cjk
@@ -186,3 +187,9 @@ def test_a_page_parsed_from_utf8_is_the_tree_of_its_text() -> None:
         etree.strip_elements(as_text, "script", "style", "noscript", with_tail=False)
         assert etree.tostring(parse(page), encoding="unicode") == etree.tostring(as_text, encoding="unicode"), path
     assert parse("<p>关于\ud800印发</p>") is not None  # a lone surrogate: parsed from the text as it is
+
+
+def test_private_use_counted_as_the_regex_counts_it(real_lines: list[str]) -> None:
+    edges = "".join(chr(c) for c in (0xDFFF - 0x2000, 0xE000, 0xE001, 0xF8FF, 0xF900, 0xFFFF, 0xF0000, 0x10FFFD))
+    for text in ["\n".join(real_lines), edges, edges * 2 + "\ud800", ""]:
+        assert count_private_use(text) == len(re.findall("[\ue000-\uf8ff]", text))
