@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from dedupe.chains import Chain
 from dedupe.decisions import (
     Accept,
     CanonicalByHand,
+    ClusterMerge,
     Kind,
     LinkByHand,
     MergeByHand,
@@ -35,6 +37,7 @@ from dedupe.decisions import (
 )
 from dedupe.engine import find_duplicates
 from dedupe.errors import UnknownNotice
+from dedupe.model import Result
 from dedupe.store.corpus import Corpus, Plan
 from dedupe.store.forms import FORMS, Form
 from dedupe.store.journal import sha256_of
@@ -101,9 +104,26 @@ def correct(corpus: Corpus, kind: str, names: list[str], reason: str, by: str) -
             recluster = set(view.manifest.filter(pl.col("cluster") == rows[0]["cluster"])["id"].to_list()) - set(ids)
             view = View(view.root, _withdrawn(view.manifest, ids[0]), view.cache, view.shared, view.stamp)
         result = find_duplicates([], corpus.config, corpus.jobs, known=view, recluster=recluster)
+        if isinstance(entry, SplitByHand):
+            result = _moved_by_the_split(result, entry)
         plan = Plan(result=result, notes=notes, corrections=[entry])
         corpus.land(view, plan, before=before)
         return plan
+
+
+def _moved_by_the_split(result: Result, split: SplitByHand) -> Result:
+    """``result`` with each notice the split moved to another cluster logged as moved by the split:
+    the engine, which reclustered them, knows only the duplicates that join clusters, not why two
+    notices once together are apart now."""
+
+    def why(path: str) -> str:
+        other = {split.a: split.b, split.b: split.a}.get(path)
+        if other is not None:
+            return f"split by hand from {other}'s cluster"
+        return f"its cluster parted by the split by hand of {split.a} and {split.b}"
+
+    said = tuple(replace(d, reason=why(d.path)) if isinstance(d, ClusterMerge) else d for d in result.decisions)
+    return replace(result, decisions=said)
 
 
 def landed_already(view: View, kind: str, rows: list[dict[str, Any]]) -> str | None:
