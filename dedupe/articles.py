@@ -5,6 +5,8 @@ An amendment inserts an article and every later one takes a new number: comparin
 their text, not their number: the same text is the same article (renumbered when its number
 moved), a text mostly the same is that article amended, and what is left over was added or removed.
 Each amended article carries a short before → after of what differs (``5–20万元`` → ``1–5%``).
+A regulation whose articles Word numbered as a list has no 第N条 once extracted, only ``1.``, ``2.``, …:
+its articles are read from that list, and the diff says so.
 """
 
 from __future__ import annotations
@@ -34,16 +36,21 @@ _LAST_NAME = re.compile(r"\n[\u4e00-\u9fff]{2,10}$")
 # an article's or an item's number where the text cites it: renumbering changes it, an amendment does not
 _NUMBERING = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,7}[条款项章节]|[（(][一二三四五六七八九十\d]{1,3}[）)]")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+# a paragraph numbered by a list, as Word's automatic numbering of articles comes out of a .doc: 1. / 1、 / （一）
+_LISTED = re.compile(r"^[ \t　#]*(?:(\d{1,3})([.．、])(?!\d)|[（(]([一二三四五六七八九十百]{1,5})[）)])[ \t　]*", re.M)
+_CHAPTER = re.compile(r"^[ \t　#]*第[一二三四五六七八九十百零〇\d]{1,5}章", re.M)
+MIN_LISTED = 5  # numbered paragraphs from which a list running across chapters is read as the articles
 _NUMERAL = re.compile(r"^[\d一二三四五六七八九十百千零〇○两]+$")
 
 
 @dataclass(frozen=True)
 class Article:
-    """An article: its number as written (``第十四条``), its order in the text, and its text."""
+    """An article: its number as written (``第十四条``, or ``14.`` in a list), its order in the text, and its text."""
 
     number: str
     order: int
     text: str
+    listed: bool = False  # numbered by a list (``14.``), not by 第N条
 
     @property
     def key(self) -> str:
@@ -88,6 +95,7 @@ class ArticleDiff:
     changes: tuple[Change, ...] = field(default=())
     unchanged: int = 0
     articles: tuple[int, int] = (0, 0)  # articles in the older and the newer version
+    listed: tuple[bool, bool] = (False, False)  # whose articles were read from a list numbering them (1., 2., …)
 
     def of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -96,27 +104,67 @@ class ArticleDiff:
         counts = {k: len(self.of(k)) for k in ("amended", "added", "removed", "renumbered")}
         parts = [f"{n} {k}" for k, n in counts.items() if n]
         return f"{self.articles[0]} → {self.articles[1]} articles: {', '.join(parts) or 'no article changed'}" \
-               f", {self.unchanged} unchanged"  # fmt: skip
+               f", {self.unchanged} unchanged{self._listed_note()}"  # fmt: skip
+
+    def _listed_note(self) -> str:
+        """Which version has no 第N条 and had its articles read from the list numbering its paragraphs."""
+        which = {(True, False): "the older version's", (False, True): "the newer version's", (True, True): "both"}
+        if self.listed not in which:
+            return ""
+        return f" ({which[self.listed]} articles read from the list numbering them, 1., 2., … as 第一条, 第二条, …: no 第N条)"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "articles": list(self.articles),
             "unchanged": self.unchanged,
             "changes": [c.to_json() for c in self.changes],
+            **({"numbered_by_list": list(self.listed)} if any(self.listed) else {}),
         }
 
 
 def articles(text: str) -> list[Article]:
-    """The articles of a text, from its first article on (chapter headings left out)."""
+    """The articles of a text, from its first article on (chapter headings left out). A regulation
+    without 第N条 whose articles a list numbers (Word's numbering, extracted as 1., 2., …) is read
+    from that list, each article marked ``listed``."""
     body = body_of(text) or text
-    starts = list(_ARTICLE.finditer(body))
+    starts = [(m, f"第{m.group(1)}条" + (f"之{m.group(2)}" if m.group(2) else "")) for m in _ARTICLE.finditer(body)]
+    listed = not starts
+    if listed:
+        body, starts = text, _listed(text)
     out = []
-    for k, m in enumerate(starts):
-        end = starts[k + 1].start() if k + 1 < len(starts) else len(body)
+    for k, (m, number) in enumerate(starts):
+        end = starts[k + 1][0].start() if k + 1 < len(starts) else len(body)
         chunk = _LAST_NAME.sub("", _INVISIBLE.sub("", _HEADING.sub("", body[m.end() : end])).strip())
-        number = f"第{m.group(1)}条" + (f"之{m.group(2)}" if m.group(2) else "")
-        out.append(Article(number, k, chunk))
+        out.append(Article(number, k, chunk, listed))
     return out
+
+
+def _listed(text: str) -> list[tuple[re.Match[str], str]]:
+    """The paragraphs of a list that numbers a regulation's articles, each with its number as a label
+    (``14.``), or none. One style of number (1. / 1、 / （一）) whose every paragraph in the text runs
+    1, 2, 3 … in order, at least MIN_LISTED of them, across a chapter heading: the items of an article
+    start again in each article, and the numbered points of a notice start again under each of its
+    headings and cross no 第X章."""
+    styles: dict[str, list[re.Match[str]]] = {}
+    for m in _LISTED.finditer(text):
+        styles.setdefault("（）" if m.group(3) else "、" if m.group(2) == "、" else ".", []).append(m)
+    chapters = [m.start() for m in _CHAPTER.finditer(text)]
+    for style, found in styles.items():
+        values = [_list_value(m) for m in found]
+        if len(found) < MIN_LISTED or values != list(range(1, len(found) + 1)):
+            continue
+        if any(found[0].start() < c < found[-1].start() for c in chapters):
+            return [(m, f"（{m.group(3)}）" if style == "（）" else f"{m.group(1)}{style}") for m in found]
+    return []
+
+
+def _list_value(m: re.Match[str]) -> int:
+    if m.group(1):
+        return int(m.group(1))
+    try:
+        return _hundreds(m.group(3)) if "百" in m.group(3) else cn_number(m.group(3))
+    except ValueError:
+        return 0
 
 
 def _bigrams(key: str) -> set[str]:
@@ -206,7 +254,8 @@ def article_diff(old_text: str, new_text: str) -> ArticleDiff:
     taken = {b.order for b in pairs.values()}
     changes += [Change("added", None, b.number) for b in new if b.order not in taken]
     changes.sort(key=lambda c: (_value(c.new) if c.new else _value(c.old or "") - 0.5, c.kind))
-    return ArticleDiff(tuple(changes), unchanged, (len(old), len(new)))
+    listed = (any(a.listed for a in old), any(b.listed for b in new))
+    return ArticleDiff(tuple(changes), unchanged, (len(old), len(new)), listed)
 
 
 def _same_text(old: list[Article], new: list[Article]) -> dict[int, Article]:
@@ -270,7 +319,10 @@ def _in_place(old: list[Article], new: list[Article], pairs: dict[int, Article],
 
 
 def _value(number: str | None) -> float:
-    """``第十四条`` → 14, ``第十四条之一`` → 14.1: the place of an article in its text."""
+    """``第十四条`` → 14, ``第十四条之一`` → 14.1, ``14.`` or ``（十四）`` of a list → 14: the place of an article."""
+    listed = _LISTED.fullmatch(number or "")
+    if listed:
+        return float(_list_value(listed))
     m = re.match(r"第(.+?)条(?:之(.+))?$", number or "")
     if not m:
         return 0.0
