@@ -110,14 +110,17 @@ def _said(corpus: Corpus) -> tuple[dict[str, Election], dict[str, Refusal], dict
 
 
 def _apart(corpus: Corpus, active: pl.DataFrame) -> list[Apart]:
-    """The logged pairs of active notices that were not merged: related, or vetoed."""
+    """The logged pairs of active notices that were not merged: related, or vetoed. A pair whose two
+    notices are in one cluster all the same (each joined it through another member: an excerpt of a
+    notice joins through a longer copy) is not apart, and is not listed as never merged."""
     titles = dict(zip(active["path"].to_list(), active["title"].to_list(), strict=True))
     paths = dict(zip(active["id"].to_list(), active["path"].to_list(), strict=True))
+    cluster = dict(zip(active["id"].to_list(), active["cluster"].to_list(), strict=True))
     pairs, _ = logged_pairs(corpus.root, active)
     return [
         Apart(paths[p["a"]], paths[p["b"]], titles[paths[p["a"]]], titles[paths[p["b"]]], p["jaccard"],
               p["veto"] or p["reason"])
-        for p in pairs if p["relation"] == "related" or p["veto"]
+        for p in pairs if (p["relation"] == "related" or p["veto"]) and cluster[p["a"]] != cluster[p["b"]]
     ]  # fmt: skip
 
 
