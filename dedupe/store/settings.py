@@ -93,10 +93,40 @@ def parse(text: str, where: str) -> Settings:
         raise CorpusError(f"{where} has unknown setting(s) {', '.join(unknown)}: {fix}")
     if norm.get("html") == "detect":
         norm["html"] = None
+    defaults = Settings().recorded()
+    wrong = _mistyped("normalize", norm, defaults["normalize"]) + _mistyped("dedupe", dedupe, defaults["dedupe"])
+    if wrong:
+        raise CorpusError(f"{where}: {'; '.join(wrong)}: {fix}")
     try:
         return Settings(DedupeConfig(**dedupe), NormalizeConfig(**norm))
     except (TypeError, ValueError) as exc:
         raise CorpusError(f"{where}: {exc}: {fix}") from None
+
+
+def _kind(default: Any) -> str:
+    """What a setting must hold, told by its default's type."""
+    if default is None:
+        return 'true, false or "detect"'
+    if isinstance(default, bool):
+        return "true or false"
+    return "a whole number" if isinstance(default, int) else "a number"
+
+
+def _mistyped(part: str, values: dict[str, Any], defaults: dict[str, Any]) -> list[str]:
+    """``dedupe.near_threshold is 'high', not a number`` for each setting whose value is not of its
+    kind (a whole number is a number; true and false are not numbers)."""
+    out = []
+    for name, value in values.items():
+        default = defaults[name]
+        if default is None:
+            fits = value is None or isinstance(value, bool)
+        elif isinstance(default, bool) or isinstance(value, bool):
+            fits = isinstance(value, bool) and isinstance(default, bool)
+        else:
+            fits = isinstance(value, int) if isinstance(default, int) else isinstance(value, (int, float))
+        if not fits:
+            out.append(f"{part}.{name} is {_toml(value)}, not {_kind(default)}")
+    return out
 
 
 def load(root: Path) -> Settings | None:
