@@ -27,6 +27,7 @@ _STYLED = frozenset([*_HEADING_TAGS, "b", "strong", "font"])
 _CENTRED = frozenset(["center", "CENTER", "Center", "middle"])
 _FURNITURE_TAGS = frozenset(["nav", "footer", "aside"])
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u200b\ufeff]+")
+_BLANK = " \t\r\n\f\v\xa0\u200b\ufeff\u3000"  # _WS's characters, and the ideographic space stripped after it
 _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _CENTER = re.compile(r"text-align\s*:\s*center", re.I)
 _FONT_SIZE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)?", re.I)
@@ -104,7 +105,9 @@ class _Walker:
                 self.weights[style] = weight
 
     def flush(self) -> None:
-        text = _WS.sub(" ", "".join(self.buf)).strip(" \u3000")
+        text = "".join(self.buf)
+        # blank between blocks (most flushes): what the collapse and strip below would leave empty
+        text = _WS.sub(" ", text).strip(" \u3000") if text.strip(_BLANK) else ""
         if text:
             styles = self.styles
             style = max(styles, key=styles.__getitem__) if len(styles) > 1 else next(iter(styles), "")
