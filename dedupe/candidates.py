@@ -45,13 +45,10 @@ def batch_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int
         matrix = np.stack([docs[i].fingerprint.signature for i in rows])
         pairs.update((rows[a], rows[b]) for a, b in band_pairs(matrix, config))
     pairs |= passage_pairs([d.fingerprint.passages for d in docs], config)
-    first: dict[bytes, list[int]] = {}  # the first notice of each key, by the key's digest
+    first: dict[bytes, int] = {}  # the first notice of each key, by the key's 128-bit digest (no key is read)
     for i, d in enumerate(docs):
-        seen = first.setdefault(d.fingerprint.digest, [])
-        same = next((k for k in seen if docs[k].key == d.key), None)  # the keys read only for equal digests
-        if same is None:
-            seen.append(i)
-        else:
+        same = first.setdefault(d.fingerprint.digest, i)
+        if same != i:
             pairs.add((same, i))
     return pairs
 
