@@ -89,11 +89,7 @@ def format_check(found: Findings, fmt: str = "text") -> tuple[str, str]:
     out += [f"known     {k.path} = {k.corpus}" for k in found.known]
     out += [f"withdrawn {withdrawn_line(w)}" for w in found.withdrawn]
     out += [f"same      {i.path} = {i.as_path}" for i in found.same_bytes]
-    versions = f", {len(found.new_versions)} new version(s)" if found.new_versions else ""
-    out.append(
-        f"{len(found.duplicates)} duplicate(s), {len(found.new)} new{versions}, {len(found.known)} known, "
-        f"{len(found.rejected)} rejected"
-    )
+    out.append(summary(found))
     return "\n".join(out), "\n".join(f"rejected  {r.path}: {r.reason}" for r in found.rejected)
 
 
@@ -119,7 +115,7 @@ def format_github(found: Findings, corpus_root: Path) -> str:
 
 
 def summary(found: Findings) -> str:
-    """The GitHub summary line: the accepted duplicates counted too."""
+    """The summary line, the same in text and for GitHub: the accepted duplicates counted too."""
     accepted = f", {len(found.accepted)} accepted" if found.accepted else ""
     versions = f", {len(found.new_versions)} new version(s)" if found.new_versions else ""
     return (

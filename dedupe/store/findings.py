@@ -179,7 +179,7 @@ def find(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> Findings:
         dup_ids = {m.id for _, _, flagged in _flagged(plan.result, added) for m in flagged}
         fresh = [a.doc for a in plan.additions if a.doc.id not in dup_ids]
         versions = new_versions(r, fresh, show)
-        failed = {d.path for d in failing}
+        failed = {d.path for d in [*failing, *(a.duplicate for a in accepted)]}  # counted there, not known too
         return Findings(
             duplicates=tuple(failing),
             accepted=tuple(accepted),
