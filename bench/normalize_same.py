@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import dedupe.files as files_module  # noqa: E402
 import normalize as package  # noqa: E402
+from bench.data import need  # noqa: E402
 from dedupe.files import normalize_named  # noqa: E402
 from normalize import Normalized, NormalizeError  # noqa: E402
 
@@ -171,6 +172,8 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="records of an earlier run to compare with")
     parser.add_argument("--show", type=int, default=20, help="differing files to print")
     args = parser.parse_args()
+    wanted_groups = set(args.only.split(",")) if args.only else {*GROUPS, "lawrefbook"}
+    need(args.realdata, *(g for g in (*GROUPS, "lawrefbook") if g in wanted_groups))
     items = files_of(args.realdata, args.peers, args.lawrefbook)
     if args.only:
         wanted = set(args.only.split(","))
