@@ -70,37 +70,42 @@ def _why(election: Election | None, size: int) -> str:
 
 
 def format_table(report: dict[str, Any]) -> str:
+    """The report for people: the summary line, then each section that has something to say, one
+    blank line apart (an empty corpus prints no empty section)."""
     s = report["summary"]
-    lines = [
+    head = (
         f"corpus {report['corpus']}: {s['originals']} originals, {s['clusters']} clusters, "
-        f"{s['duplicates']} duplicates in {s['multi_member_clusters']} multi-member clusters",
-        "",
-    ]
-    for c in report["clusters"]:
-        lines.append(f"cluster {c['id']}  {c['title'] or '(no title)'}")
-        for m in c["members"]:
-            tag = "canonical" if m["is_canonical"] else f"{m['relation']} {m['similarity'] or 0:.3f}"
-            flags = f"  [{', '.join(m['flags'])}]" if m["flags"] else ""
-            via = f" (to {m['via']})" if m.get("via") and not m["is_canonical"] else ""
-            lines.append(f"  {tag:<14} {m['path']}{via}{flags}")
-        if len(c["members"]) > 1:
-            lines.append(f"  why canonical: {c['why_canonical']}")
+        f"{s['duplicates']} duplicates in {s['multi_member_clusters']} multi-member clusters"
+    )
+    clusters = [line for c in report["clusters"] for line in _cluster_lines(c)]  # one block, no blank between
+    sections = [clusters] if clusters else []
     if report["related"]:
-        lines += ["", "related notices (reported, never merged):"]
-        lines += [f"  {r['a']} ~ {r['b']}  Jaccard {r['jaccard']:.3f}: {r['reason']}" for r in report["related"]]
+        sections.append(["related notices (reported, never merged):"] + [
+            f"  {r['a']} ~ {r['b']}  Jaccard {r['jaccard']:.3f}: {r['reason']}" for r in report["related"]])  # fmt: skip
     if report.get("chains"):
-        lines += ["", "versions of one regulation (oldest first):"]
-        lines += [line for chain in report["chains"] for line in chain_lines(chain)]
+        sections.append(["versions of one regulation (oldest first):"] + [
+            line for chain in report["chains"] for line in chain_lines(chain)])  # fmt: skip
     if report["withdrawn"]:
-        lines += ["", "withdrawn (originals kept in raw/):"] + [f"  {w['path']}" for w in report["withdrawn"]]
-    lines += ["", "quality flags:"]
-    for flag, info in report["flags"].items():
-        if info["count"]:
-            lines.append(f"  {flag:<24} {info['count']:>5}  {info['meaning']}")
+        sections.append(["withdrawn (originals kept in raw/):"] + [f"  {w['path']}" for w in report["withdrawn"]])
+    flags = [f"  {flag:<24} {info['count']:>5}  {info['meaning']}" for flag, info in report["flags"].items()
+             if info["count"]]  # fmt: skip
+    if flags:
+        sections.append(["quality flags:", *flags])
     if report["rejected"]:
-        lines += ["", "rejected files:"]
-        lines += [f"  {r['path']}: {r['reason']}" for r in report["rejected"]]
-    return "\n".join(lines)
+        sections.append(["rejected files:"] + [f"  {r['path']}: {r['reason']}" for r in report["rejected"]])
+    return "\n\n".join("\n".join(lines) for lines in [[head], *sections])
+
+
+def _cluster_lines(c: dict[str, Any]) -> list[str]:
+    lines = [f"cluster {c['id']}  {c['title'] or '(no title)'}"]
+    for m in c["members"]:
+        tag = "canonical" if m["is_canonical"] else f"{m['relation']} {m['similarity'] or 0:.3f}"
+        flags = f"  [{', '.join(m['flags'])}]" if m["flags"] else ""
+        via = f" (to {m['via']})" if m.get("via") and not m["is_canonical"] else ""
+        lines.append(f"  {tag:<14} {m['path']}{via}{flags}")
+    if len(c["members"]) > 1:
+        lines.append(f"  why canonical: {c['why_canonical']}")
+    return lines
 
 
 def format_csv(corpus: Corpus) -> str:
