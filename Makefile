@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REALDATA ?= ../shared/realdata
 
-.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-pages bench-large bench-incremental bench-startup bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real bench-archive bench-chains bench-peers bench-normalize-same clean
+.PHONY: run test lint check-corpus bench bench-accuracy bench-speed bench-stages bench-pages bench-large bench-incremental bench-startup bench-ingest bench-faults bench-agreement bench-fuzz bench-formats bench-real bench-archive bench-chains bench-peers bench-normalize-same clean
 
 $(BIN)/policy-dedup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ bench-accuracy: $(BIN)/policy-dedup
 
 bench-speed: $(BIN)/policy-dedup
 	$(BIN)/python bench/speed.py --realdata $(REALDATA)
+
+# the folder bench-peers builds (bench/out/peers/data/10000-7/files) must exist: make bench-peers first
+bench-stages: $(BIN)/policy-dedup
+	$(BIN)/python bench/stages.py
 
 # SIZES=10000,30000,100000 RUNS=3: the peers are installed on first use in their own environments under bench/out/peers
 bench-peers: $(BIN)/policy-dedup

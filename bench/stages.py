@@ -79,6 +79,10 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", type=Path, default=FOLDER)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
+    if not args.folder.is_dir():
+        raise SystemExit(
+            f"no folder {args.folder}: give one, or build the 10,000 generated notices with make bench-peers"
+        )
     from dedupe import DedupeConfig, Document, engine
     from dedupe.files import read_batch
 
