@@ -130,7 +130,8 @@ def remove_database_fields(lines: list[str], log: ChangeLog, facts: dict[str, st
             continue
         seen += 1
         # a page's posting line with its counter (发布机构：… | 点击数：…) is site furniture, not a record
-        pairs = _pairs(line) if len(line) <= 300 and not _COUNTER.search(line) else None
+        pairs = _pairs(line) if len(line) <= 300 else None  # read first: most lines open with no label
+        pairs = None if pairs and _COUNTER.search(line) else pairs
         far = seen > HEAD_LINES and not after_field  # further down, only a row of two fields, one a record's own
         if (
             not pairs

@@ -146,7 +146,7 @@ def rejoin_wraps(lines: list[str], log: ChangeLog) -> list[str]:
     The page width only speaks for the physical lines of the first pass; further passes, on
     paragraphs, run until nothing joins (a title can need two: ``关于…`` + ``2023`` + ``…的通知``).
     """
-    lines = [line.strip() for line in lines if line.strip()]
+    lines = [s for line in lines if (s := line.strip())]
     width = modal_width(lines)
     while True:
         joined = _one_pass(lines, width, log)
