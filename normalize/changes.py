@@ -37,10 +37,13 @@ class ChangeLog:
         if count <= 0:
             return
         self._counts[step] = self._counts.get(step, 0) + count
-        examples = self._examples.setdefault(step, [])
-        example = example.strip()
-        if example and len(examples) < MAX_EXAMPLES and example not in examples:
-            examples.append(example[:60])
+        examples = self._examples.get(step)
+        if examples is None:
+            examples = self._examples[step] = []
+        if len(examples) < MAX_EXAMPLES:  # a step that fired often has its examples: nothing to strip
+            example = example.strip()
+            if example and example not in examples:
+                examples.append(example[:60])
 
     def changes(self) -> tuple[Change, ...]:
         return tuple(Change(step, count, tuple(self._examples.get(step, ()))) for step, count in self._counts.items())

@@ -196,7 +196,7 @@ _RED_HEADER = re.compile(r"^[\u4e00-\u9fff]{2,30}?文件(?=[\u4e00-\u9fff]{1,12}
 
 def _doc_number(lines: list[str]) -> str | None:
     for line in lines[:HEAD_LINES]:
-        if DOC_NUMBER_LINE.match(line):
+        if "号" in line and DOC_NUMBER_LINE.match(line):
             return _RED_HEADER.sub("", line)
     for line in lines[:HEAD_LINES]:
         if len(line) > 40 or "号" not in line:  # cheap tests first: the search backtracks on long lines
@@ -245,7 +245,7 @@ def _issuer(lines: list[str]) -> str | None:
                 first = k if _is_org(lines[k]) else first
             return lines[first]
     for line in lines[:HEAD_LINES]:
-        if ORG_SUFFIX.search(line) and len(line) <= 40 and not TITLE_SUFFIX.search(line):
+        if len(line) <= 40 and ORG_SUFFIX.search(line) and not TITLE_SUFFIX.search(line):
             return line
     return None
 
