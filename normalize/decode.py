@@ -108,9 +108,10 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             if text is not None:
                 return _checked(Decoded(text.lstrip("\ufeff"), codec, 1.0, "bom"))
     text = _strict(data, "utf-8")
-    if text is not None and not text.isascii() and plausibility(text) < 0.9 and (fixed := repair_mojibake(text)):
+    plausible = text is not None and (text.isascii() or plausibility(text) >= 0.9)  # measured once
+    if text is not None and not plausible and (fixed := repair_mojibake(text)):
         return _checked(Decoded(fixed[0], "utf-8", 1.0, f"utf-8 read as {fixed[1]} and saved again (repaired)"))
-    if text is not None and (text.isascii() or plausibility(text) >= 0.9):
+    if plausible:
         return _checked(Decoded(text, "utf-8", 1.0, "utf-8"))
     if text is None and (nearly := _nearly_utf8(data)):
         return _checked(Decoded(nearly[0], "utf-8", 0.99, f"utf-8 with {nearly[1]} undecodable byte(s) replaced"))
