@@ -24,7 +24,7 @@ from normalize.extract import Unsupported, extract_text, sniff
 from normalize.fields import remove_database_fields
 from normalize.html import extract_main_text, looks_like_html
 from normalize.key import comparison_key
-from normalize.markup import strip_markup
+from normalize.markup import may_hold_markup, strip_markup
 from normalize.meta import Meta, extract_meta
 from normalize.punctuation import fix_punctuation
 from normalize.spacing import fix_spacing
@@ -116,8 +116,10 @@ def any_utf8_run(runs: Iterable[str]) -> bool:
 def clean_text(text: str, config: NormalizeConfig = NormalizeConfig(), log: ChangeLog | None = None) -> str:
     """The clean-text pipeline on already-decoded text (docs/architecture.md §3)."""
     log = log if log is not None else ChangeLog()
-    lines = fix_characters(text, log).replace("\f", "\n\f\n").split("\n")  # held as lines only from here
-    lines = strip_markup(lines, log)
+    text = fix_characters(text, log)
+    markup = may_hold_markup(text)  # a text without a markup character (a quarter of them): no line looked at
+    lines = text.replace("\f", "\n\f\n").split("\n")  # held as lines only from here
+    lines = strip_markup(lines, log) if markup else lines
     if config.strip_pages:
         lines = remove_page_artifacts(lines, log)
     lines = remove_database_fields(lines, log, log.facts)
@@ -125,7 +127,8 @@ def clean_text(text: str, config: NormalizeConfig = NormalizeConfig(), log: Chan
         lines = remove_web_boilerplate(lines, log)
     if config.rejoin_wraps:
         # emphasis can span a hard wrap (``**…⏎…**``): look again once lines are joined
-        lines = strip_markup(rejoin_wraps(lines, log), log)
+        lines = rejoin_wraps(lines, log)
+        lines = strip_markup(lines, log) if markup else lines
     if config.fix_punctuation:
         lines = fix_punctuation(lines, log)
     lines = fix_spacing(lines, log)

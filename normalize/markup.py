@@ -35,6 +35,13 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
 _MARKUP_CHARS = re.compile(r"[#*_>\[!<=+-]")
 
 
+def may_hold_markup(text: str) -> bool:
+    """False when ``text`` holds none of the characters markup is made of: no line of it, nor of what
+    later steps make of its lines (they drop lines and characters, and join lines with a space),
+    gives :func:`strip_markup` anything to do."""
+    return _MARKUP_CHARS.search(text) is not None
+
+
 def strip_markup(lines: list[str], log: ChangeLog) -> list[str]:
     """Remove Markdown headings, emphasis, quotes, list bullets, links and images line by line."""
     out: list[str] = []

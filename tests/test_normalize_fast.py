@@ -193,3 +193,18 @@ def test_private_use_counted_as_the_regex_counts_it(real_lines: list[str]) -> No
     edges = "".join(chr(c) for c in (0xDFFF - 0x2000, 0xE000, 0xE001, 0xF8FF, 0xF900, 0xFFFF, 0xF0000, 0x10FFFD))
     for text in ["\n".join(real_lines), edges, edges * 2 + "\ud800", ""]:
         assert count_private_use(text) == len(re.findall("[\ue000-\uf8ff]", text))
+
+
+def test_a_text_without_markup_characters_is_cleaned_as_before() -> None:
+    """clean_text skips strip_markup on a text holding no markup character: what it gives and logs
+    is what the two passes over its lines gave (they found nothing to do)."""
+    from normalize import clean_text
+    from normalize.markup import may_hold_markup, strip_markup
+
+    text = decode((DATA / "mirror_text" / "广东_居住证_打印页.txt").read_bytes()).text
+    plain = "\n".join(line for line in text.split("\n") if not may_hold_markup(line))
+    assert not may_hold_markup(plain) and len(plain) > 1000
+    lines = plain.split("\n")
+    assert strip_markup(lines, ChangeLog()) == lines
+    log = ChangeLog()
+    assert clean_text(plain, log=log) and not any(c.step.startswith("markdown") for c in log.changes())
