@@ -84,6 +84,11 @@ HEAD_LINES = 15
 FAR_LINES = 80  # a print-out may put the record's row after the first page's text
 
 
+def _opens_with_label(line: str) -> bool:
+    """Can :func:`_pairs` read the line: does its first character, past spaces and bars, open a label?"""
+    return line.lstrip().lstrip("|｜").lstrip()[:1] in _LABEL_STARTS
+
+
 def _pairs(line: str) -> list[tuple[str, str]] | None:
     """The line read as label, value, label, value…; None when it does not start with a label
     or holds text outside the fields."""
@@ -130,7 +135,7 @@ def remove_database_fields(lines: list[str], log: ChangeLog, facts: dict[str, st
             continue
         seen += 1
         # a page's posting line with its counter (发布机构：… | 点击数：…) is site furniture, not a record
-        pairs = _pairs(line) if len(line) <= 300 else None  # read first: most lines open with no label
+        pairs = _pairs(line) if len(line) <= 300 and _opens_with_label(line) else None  # most lines: no label
         pairs = None if pairs and _COUNTER.search(line) else pairs
         far = seen > HEAD_LINES and not after_field  # further down, only a row of two fields, one a record's own
         if (

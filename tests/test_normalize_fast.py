@@ -208,3 +208,10 @@ def test_a_text_without_markup_characters_is_cleaned_as_before() -> None:
     assert strip_markup(lines, ChangeLog()) == lines
     log = ChangeLog()
     assert clean_text(plain, log=log) and not any(c.step.startswith("markdown") for c in log.changes())
+
+
+def test_key_keeps_the_word_characters_the_substitution_kept(real_lines: list[str]) -> None:
+    from normalize.key import _NOT_WORD, _WORDS
+
+    for text in ["\n".join(real_lines), "a_b__c 1２３ Ｆｕｌｌ é́ (一)、二。", "___", "", "　\u200b\ufeff"]:
+        assert "".join(_WORDS.findall(text)) == _NOT_WORD.sub("", text), text[:20]
