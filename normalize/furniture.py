@@ -196,7 +196,8 @@ def _window_kind(s: str, line: str) -> str | None:
     ):
         return "web-page-info"
     if len(s) <= 100 and (
-        (s[-1:].isdecimal() and _SITE_DATE.match(s)) or (_ADDRESS.search(s) and _POSTED_ON.search(s))
+        (s[-1:].isdecimal() and _SITE_DATE.match(s))
+        or (("." in s or "://" in s) and _ADDRESS.search(s) and _POSTED_ON.search(s))
     ):
         return "web-page-info"  # the site and the posting date: 中国政府门户网站www.gov.cn 2005年08月01日来源：…
     if ":" not in s and "：" not in s:  # an editor, a source, a host: each a label and a colon

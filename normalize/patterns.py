@@ -41,7 +41,14 @@ SENTENCE_END = "。！？；：…!?;:"
 CLOSERS = "）)”’》」』】"
 
 
+# what an item opens with: a numeral, a bracket, a digit (\d is str.isdecimal), a circled number, 第, ——, 附
+_ITEM_FIRST = frozenset(CN_NUM + "（(第—附")
+
+
 def starts_item(line: str) -> bool:
+    first = line[:1]
+    if not (first in _ITEM_FIRST or first.isdecimal() or "\u2460" <= first <= "\u249b"):
+        return False  # most lines: told without the pattern
     return ITEM_START.match(line) is not None
 
 

@@ -215,3 +215,11 @@ def test_key_keeps_the_word_characters_the_substitution_kept(real_lines: list[st
 
     for text in ["\n".join(real_lines), "a_b__c 1２３ Ｆｕｌｌ é́ (一)、二。", "___", "", "　\u200b\ufeff"]:
         assert "".join(_WORDS.findall(text)) == _NOT_WORD.sub("", text), text[:20]
+
+
+def test_items_told_as_the_pattern_tells_them(real_lines: list[str]) -> None:
+    from normalize.patterns import ITEM_START, starts_item
+
+    items = ["一、总则", "（一）", "(1)", "1.", "12、", "①", "⒛", "第三条", "——", "附件", "附：", "２．", "百、", "x1."]
+    for line in [*real_lines, *items, *(line.strip() for line in real_lines)]:
+        assert starts_item(line) == (ITEM_START.match(line) is not None), line
