@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import zlib
@@ -99,7 +100,8 @@ def gather(normalized: Iterable[Normalized]) -> None:
 def _expand(packed: Packed, held: dict[str, Any]) -> tuple[str, str]:
     found = _EXPANDED.get(id(packed))
     if found is not None and found[0] is packed:
-        _EXPANDED.move_to_end(id(packed))
+        with contextlib.suppress(KeyError):  # another thread may have let it go meanwhile
+            _EXPANDED.move_to_end(id(packed))
         return found[1], found[2]
     raw, cut = zlib.decompress(held["_blob"]), held["_cut"]
     text, key = raw[:cut].decode("utf-8", "surrogatepass"), raw[cut:].decode("utf-8", "surrogatepass")
@@ -109,9 +111,10 @@ def _expand(packed: Packed, held: dict[str, Any]) -> tuple[str, str]:
 
 def _keep(packed: Packed, text: str, key: str) -> None:
     _EXPANDED[id(packed)] = (packed, text, key)
-    _EXPANDED.move_to_end(id(packed))
-    while len(_EXPANDED) > EXPANDED_KEEP:
-        _EXPANDED.popitem(last=False)
+    with contextlib.suppress(KeyError):  # threads: the dict may change between these steps
+        _EXPANDED.move_to_end(id(packed))
+        while len(_EXPANDED) > EXPANDED_KEEP:
+            _EXPANDED.popitem(last=False)
 
 
 class Fingerprint:

@@ -51,3 +51,37 @@ def test_packed_copies_of_one_text_are_one_notice_and_elect_alike(tmp_path):
 def test_a_short_text_is_left_as_it_is():
     short = normalize_named("x.txt", "关于做好春节期间安全工作的通知\n各单位：请做好安全工作。".encode())
     assert pack(short) is short
+
+
+def test_texts_read_from_many_threads_at_once(monkeypatch):
+    """The texts last read are shared by the threads of a process (a web console's, say)."""
+    import sys
+    import threading
+
+    import dedupe.document as document
+
+    monkeypatch.setattr(document, "EXPANDED_KEEP", 2)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can
+    text = LAW.read_text(encoding="utf-8")
+    docs = [pack(normalize_named("x.txt", text[k * 200 :].encode())) for k in range(12)]
+    expected = [d.__dict__["_cut"] for d in docs]
+    failed: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(300):
+                for d, cut in zip(docs, expected, strict=True):
+                    assert len(d.text.encode("utf-8")) == cut
+        except BaseException as exc:  # any failure in a thread is the test's
+            failed.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert not failed, failed[:1]
