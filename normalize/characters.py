@@ -65,6 +65,8 @@ _CLASSES = {
 _UNUSUAL = {cp: v for cp, v in _SPACES.items() if cp != 0x3000}
 _ANY_MAPPED = _class_of({**_KANGXI, **_FULLWIDTH_ALNUM, **_ZERO_WIDTH, **_UNUSUAL})  # U+3000 aside: too common
 _UNUSUAL_SPACES = _class_of(_UNUSUAL)
+# any character the steps after NFC drop or map: most texts hold none, told in one scan instead of three
+_ANY_AFTER_NFC = re.compile("[" + "".join(p.pattern[1:-1] for p in (_NONCHARACTERS, _PUA, _ANY_MAPPED)) + "]")
 
 
 _PUA_HIGH_BYTES = bytes(range(0xE0, 0xF9))  # the high bytes of the UTF-16 code units U+E000–U+F8FF
@@ -125,6 +127,9 @@ def fix_characters(text: str, log: ChangeLog) -> str:
     if nfc != text:
         log.add("nfc", "", sum(1 for a, b in zip(nfc, text, strict=False) if a != b) or 1)
         text = nfc
+    if not _ANY_AFTER_NFC.search(text):  # nothing to drop or map (the [pic] marks aside, which hold none)
+        text = _drop(text, _PIC, "image-placeholder", log) if "[pic]" in text else text
+        return text.replace("\u3000", " ")
     text = _drop(text, _NONCHARACTERS, "noncharacters", log)
     text = _drop(text, _PUA, "private-use-chars", log)
     if "[pic]" in text:

@@ -223,3 +223,14 @@ def test_items_told_as_the_pattern_tells_them(real_lines: list[str]) -> None:
     items = ["一、总则", "（一）", "(1)", "1.", "12、", "①", "⒛", "第三条", "——", "附件", "附：", "２．", "百、", "x1."]
     for line in [*real_lines, *items, *(line.strip() for line in real_lines)]:
         assert starts_item(line) == (ITEM_START.match(line) is not None), line
+
+
+def test_one_scan_finds_what_the_three_after_nfc_find() -> None:
+    """fix_characters returns early when _ANY_AFTER_NFC finds nothing: it must find every character
+    the noncharacter, private-use and mapping steps would (the whole BMP and a few beyond)."""
+    from normalize.characters import _ANY_AFTER_NFC, _ANY_MAPPED, _NONCHARACTERS, _PUA
+
+    for cp in [*range(0xD800), *range(0xE000, 0x10000), 0x1F600, 0xF0000, 0x2F800]:
+        ch = chr(cp)
+        each = bool(_NONCHARACTERS.search(ch) or _PUA.search(ch) or _ANY_MAPPED.search(ch))
+        assert bool(_ANY_AFTER_NFC.search(ch)) == each, hex(cp)
