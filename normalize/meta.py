@@ -108,6 +108,7 @@ _NUMBER = r"[\u4e00-\u9fff]{1,8}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]
 _EDGE_NUMBER = re.compile(
     rf"^{_NUMBER}\s*(?=[\u4e00-\u9fff])|[（(][^（）()]{{0,30}}令\s*第\s*[\d一二三四五六七八九十百千零〇]+\s*号[)）]$"
 )
+_NUMBER_BRACKETS = frozenset("〔[［【(（")  # a 文号's or a 令's opening bracket
 _TAIL_NUMBER = re.compile(r"\s*[（(]?\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号\s*[)）]?$")
 
 
@@ -141,7 +142,7 @@ def _as_title(line: str) -> str:
     book-title marks around the whole of it, a signature and date glued before it."""
     line = _one_cell(line)
     line = _BULLET.sub("", line).strip() if line[:1] in _BULLETS else line.strip()
-    if "号" in line and len(line) <= 140:
+    if "号" in line and len(line) <= 140 and not _NUMBER_BRACKETS.isdisjoint(line):  # both patterns need one
         stripped = _cut_tail_number(_EDGE_NUMBER.sub("", line)).strip()
         line = stripped if len(stripped) >= 6 else line
     if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
