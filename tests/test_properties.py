@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -68,6 +70,7 @@ WIDTH = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")
 
 
 @given(texts)
+@example("http://a.b/c?x=1，http://a.b/c?x=1")
 @settings(max_examples=300, deadline=None)
 def test_key_ignores_punctuation_width_and_whitespace(text):
     clean = _text_or_none(text)
@@ -75,7 +78,11 @@ def test_key_ignores_punctuation_width_and_whitespace(text):
     key = comparison_key(clean)
     assert comparison_key(text.translate(WIDTH)) == comparison_key(text)
     assert comparison_key(text.replace(" ", "").replace("\n", "")) == comparison_key(text)
-    assert key == comparison_key(normalize(text.translate(WIDTH)).text)
+    narrow = _text_or_none(text.translate(WIDTH))
+    if narrow is None:  # a full-width comma ends a URL; made half-width it is part of one: a line of links only
+        assert re.fullmatch(r"(https?://\S+\s*)+", text.translate(WIDTH).strip())
+        return
+    assert key == comparison_key(narrow)
 
 
 @given(st.text(min_size=0, max_size=200))
