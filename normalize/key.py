@@ -12,8 +12,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-import polars as pl
-
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WORDS = re.compile(r"[^\W_]+")  # what _NOT_WORD leaves: the runs joined are the text less its matches
 
@@ -89,9 +87,13 @@ def char_class(chars: list[str]) -> str:
 
 
 def nfkc(text: str) -> str:
-    """NFKC through polars (Rust, about four times faster than ``unicodedata`` on Chinese text)."""
+    """NFKC through polars (Rust, about four times faster than ``unicodedata`` on Chinese text),
+    imported on first use: about one text in a hundred needs NFKC, and a reading worker that never
+    meets one does not hold polars (about 40 MB a process)."""
     if text.isascii():
         return unicodedata.normalize("NFKC", text)
+    import polars as pl
+
     return pl.Series([text], dtype=pl.String).str.normalize("NFKC")[0]
 
 
