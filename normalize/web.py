@@ -45,7 +45,7 @@ from normalize.weblines import (
     plausible_title,
     title_parts,
 )
-from normalize.webtree import _META_NUMBER, Line, Page, _text_of, _Walker
+from normalize.webtree import _META_NUMBER, Line, Page, _text_of, walk
 
 __all__ = ["extract", "is_furniture", "read_page", "title_parts"]
 
@@ -153,13 +153,6 @@ def _red_header(lines: list[Line], start: int) -> int:
     return j
 
 
-def _walk(root: etree._Element, hidden: bool) -> Page:
-    walker = _Walker(hidden)
-    walker.walk(root, "", 0, 0)
-    walker.flush()
-    return walker.page
-
-
 def _container(page: Page) -> tuple[int, int]:
     """The smallest span of lines holding at least 70% of the page's prose (50% when only the
     whole page holds 70%)."""
@@ -237,9 +230,9 @@ def read_page(source: str, _depth: int = 0) -> Reading:
     head_title = tree.findtext(".//title") or ""
     article_title = _meta(tree, "ArticleTitle", "articletitle")
     body = tree.find("body")
-    page = _walk(body if body is not None else tree, False)
+    page = walk(body if body is not None else tree, False)
     if page.hidden and not any(line.text for line in page.lines):
-        page = _walk(body if body is not None else tree, True)
+        page = walk(body if body is not None else tree, True)
     start, end = _container(page)
     start, end = _adjacent_prose(page.lines, start, end)
     start = _red_header(page.lines, start)

@@ -3,6 +3,7 @@ and table cells, tables told apart as layout or data, hidden elements and furnit
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -78,129 +79,220 @@ class Page:
     hidden: int = 0
 
 
-class _Walker:
-    """Turns a parsed page into lines. Recursive descent; each element is seen once."""
+def _line(
+    buf: list[str], links: int, doc_link: bool, styles: dict[str, int], weights: dict[str, int], centered: bool
+) -> Line | None:
+    """The line the text gathered since the last line end makes, or None when it is blank."""
+    text = "".join(buf)
+    if not text.strip(_BLANK):
+        return None
+    text = _WS.sub(" ", text).strip(" \u3000")
+    if not text:
+        return None
+    style = max(styles, key=styles.__getitem__) if len(styles) > 1 else next(iter(styles), "")
+    return Line(text, min(links, len(text)), doc_link, weights.get(style, 0), style, centered)
 
-    def __init__(self, hidden: bool = False) -> None:
-        self.show_hidden = hidden  # read hidden elements too (a page that a script reveals)
-        self.page = Page()
-        self.buf: list[str] = []
-        self.links = 0
-        self.doc_link = False
-        self.styles: dict[str, int] = {}
-        self.weights: dict[str, int] = {}
-        self.centered = False
-        self.in_link = False
 
-    # -- lines ---------------------------------------------------------------------------------
-    def text(self, s: str, style: str, weight: int) -> None:
-        self.buf.append(s)
-        n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
-        if n:
-            if self.in_link:
-                self.links += n
-            styles = self.styles
-            styles[style] = styles.get(style, 0) + n
-            if weight:
-                self.weights[style] = weight
+@functools.lru_cache(maxsize=4096)
+def _furniture_named(names: str) -> bool:
+    """An element's class and id name site furniture (remembered: a page repeats its classes)."""
+    return bool(_FURNITURE_CLASS.search(names))
 
-    def flush(self) -> None:
-        text = "".join(self.buf)
-        # blank between blocks (most flushes): what the collapse and strip below would leave empty
-        text = _WS.sub(" ", text).strip(" \u3000") if text.strip(_BLANK) else ""
-        if text:
-            styles = self.styles
-            style = max(styles, key=styles.__getitem__) if len(styles) > 1 else next(iter(styles), "")
-            self.page.lines.append(
-                Line(text, min(self.links, len(text)), self.doc_link, self.weights.get(style, 0), style, self.centered)
-            )
-        self.buf = []
-        self.links = 0
-        self.doc_link = False
-        self.styles = {}
-        self.weights = {}
-        self.centered = False
 
-    # -- the tree --------------------------------------------------------------------------------
-    def walk(self, el: etree._Element, style: str, weight: int, depth: int) -> None:
-        tag = el.tag
-        if tag in _SKIP or tag.__class__ is not str:  # a comment or processing instruction left
-            return
-        if tag == "br":
-            if self.buf:
-                self.flush()
-            return
-        if tag == "img":
-            self.page.images.append(len(self.page.lines))
-            return
-        if depth > MAX_DEPTH:
-            self.text(_text_of(el) or " ", style, weight)
-            return
-        get = el.get
-        css = get("style")
-        if css:
-            css = css.lower()
-        if css and "none" in css and not self.show_hidden and depth and _HIDDEN.search(css):
-            self.page.hidden += 1
-            return
-        block = tag in _BLOCK
-        if block:
-            if self.buf:
-                self.flush()
-            if get("align") in _CENTRED or (css and "enter" in css and _CENTER.search(css)):
-                self.centered = True
-        names = get("class")
-        if css or names or tag in _STYLED:
-            style, weight = _style_of(el, tag, css, names, style, weight)
-        lines = self.page.lines
-        start = len(lines)
-        if tag != "table" or not self.table(el):
-            text = el.text  # read once: each read of a node's text or tail makes a new string
-            if text:
-                self.text(text, style, weight)
-            link = tag == "a"
+def walk(root: etree._Element, hidden: bool = False) -> Page:
+    """The page's lines in reading order, with where each element's lines are.
+
+    One loop over the tree with a stack of the open elements (no recursion: a page nested a
+    thousand deep is read like any other), each element seen once, an element without children
+    read and closed where it is met. An element's own text is read in the style it sets, its tail
+    in its parent's; the text of an ``<a>`` counts as a link's only in its children's tails, as it
+    always has. ``hidden``: read hidden elements too (a page that a script reveals).
+
+    The text of a line is gathered in ``buf`` with its characters in links, whether it links a
+    document, its characters per style and the weight of each style; ``ink`` is False while all
+    it holds is blank (most line ends come between blocks, with nothing to make a line of)."""
+    page = Page()
+    lines = page.lines
+    buf: list[str] = []
+    links = 0
+    doc_link = centered = in_link = ink = False
+    styles: dict[str, int] = {}
+    weights: dict[str, int] = {}
+    stack: list[tuple] = []
+    # the open element (at first a frame around the root): itself, its tag, its children not yet
+    # read, its style and weight, depth, whether a block, first line, class, whether a link and
+    # whether the text around it was a link's
+    el, tag, kids, style, weight, depth = root, "", iter((root,)), "", 0, -1
+    block = link = was = False
+    start = 0
+    names: str | None = None
+    while True:
+        for child in kids:
+            ctag = child.tag
+            if ctag in _SKIP or ctag.__class__ is not str:  # a comment or processing instruction left
+                pass
+            elif ctag == "br":
+                if buf:
+                    if ink:
+                        line = _line(buf, links, doc_link, styles, weights, centered)
+                        if line is not None:
+                            lines.append(line)
+                        links, styles, weights, ink = 0, {}, {}, False
+                    buf, doc_link, centered = [], False, False
+            elif ctag == "img":
+                page.images.append(len(lines))
+            elif depth >= MAX_DEPTH:  # read as one block of text
+                s = _text_of(child) or " "
+                buf.append(s)
+                n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
+                if n:
+                    ink = True
+                    if in_link:
+                        links += n
+                    styles[style] = styles.get(style, 0) + n
+                    if weight:
+                        weights[style] = weight
+                elif not ink and s.strip(_BLANK):
+                    ink = True
+            else:
+                get = child.get
+                css = get("style")
+                if css:
+                    css = css.lower()
+                if css and "none" in css and not hidden and depth >= 0 and _HIDDEN.search(css):
+                    page.hidden += 1
+                else:
+                    cblock = ctag in _BLOCK
+                    if cblock:
+                        if buf:
+                            if ink:
+                                line = _line(buf, links, doc_link, styles, weights, centered)
+                                if line is not None:
+                                    lines.append(line)
+                                links, styles, weights, ink = 0, {}, {}, False
+                            buf, doc_link, centered = [], False, False
+                        if get("align") in _CENTRED or (css and "enter" in css and _CENTER.search(css)):
+                            centered = True
+                    cnames = get("class")
+                    cstyle, cweight = style, weight
+                    if css or cnames or ctag in _STYLED:
+                        cstyle, cweight = _style_of(child, ctag, css, cnames, style, weight)
+                    cstart = len(lines)
+                    if ctag != "table" or not _read_table(child, page):
+                        s = child.text  # read once: each read of a node's text or tail makes a new string
+                        if s:
+                            buf.append(s)
+                            n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
+                            if n:
+                                ink = True
+                                if in_link:
+                                    links += n
+                                styles[cstyle] = styles.get(cstyle, 0) + n
+                                if cweight:
+                                    weights[cstyle] = cweight
+                            elif not ink and s.strip(_BLANK):
+                                ink = True
+                        clink = ctag == "a"
+                        if clink:
+                            href = get("href")
+                            if href and _DOC_LINK.search(href):
+                                doc_link = True
+                        if len(child):  # into its children
+                            stack.append((el, tag, kids, style, weight, depth, block, start, names, link, was))
+                            if clink:
+                                was, in_link = in_link, True
+                            el, tag, kids, style, weight, depth = child, ctag, iter(child), cstyle, cweight, depth + 1
+                            block, start, names, link = cblock, cstart, cnames, clink
+                            break
+                    # an element without children (or a table read as a whole) ends here
+                    if cblock and buf:
+                        if ink:
+                            line = _line(buf, links, doc_link, styles, weights, centered)
+                            if line is not None:
+                                lines.append(line)
+                            links, styles, weights, ink = 0, {}, {}, False
+                        buf, doc_link, centered = [], False, False
+                    if len(lines) > cstart:
+                        _mark(page, child, ctag, cnames, cstart, depth + 1)
+            s = child.tail
+            if s:
+                buf.append(s)
+                n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
+                if n:
+                    ink = True
+                    if in_link:
+                        links += n
+                    styles[style] = styles.get(style, 0) + n
+                    if weight:
+                        weights[style] = weight
+                elif not ink and s.strip(_BLANK):
+                    ink = True
+        else:  # the open element's children are read: it ends
+            if not stack:
+                break
             if link:
-                was, self.in_link = self.in_link, True
-                href = get("href")
-                if href and _DOC_LINK.search(href):
-                    self.doc_link = True
-            for child in el:
-                self.walk(child, style, weight, depth + 1)
-                tail = child.tail
-                if tail:
-                    self.text(tail, style, weight)
-            if link:
-                self.in_link = was
-        if block and self.buf:
-            self.flush()
-        end = len(lines)
-        if end > start:
-            if tag in _CONTAINER:
-                self.page.spans.append((start, end, depth))
-            ident = get("id")
-            if tag in _FURNITURE_TAGS or ((names or ident) and _FURNITURE_CLASS.search(f"{names or ''} {ident or ''}")):
-                self.page.furniture.append((start, end))
+                in_link = was
+            if block and buf:
+                if ink:
+                    line = _line(buf, links, doc_link, styles, weights, centered)
+                    if line is not None:
+                        lines.append(line)
+                    links, styles, weights, ink = 0, {}, {}, False
+                buf, doc_link, centered = [], False, False
+            if len(lines) > start:
+                _mark(page, el, tag, names, start, depth)
+            closed = el
+            el, tag, kids, style, weight, depth, block, start, names, link, was = stack.pop()
+            s = closed.tail if stack else None  # the root's tail is not the page's
+            if s:
+                buf.append(s)
+                n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
+                if n:
+                    ink = True
+                    if in_link:
+                        links += n
+                    styles[style] = styles.get(style, 0) + n
+                    if weight:
+                        weights[style] = weight
+                elif not ink and s.strip(_BLANK):
+                    ink = True
+    if buf and ink:
+        line = _line(buf, links, doc_link, styles, weights, centered)
+        if line is not None:
+            lines.append(line)
+    return page
 
-    def table(self, el: etree._Element) -> bool:
-        """Read a data or metadata table here; False for a layout table (walked as blocks)."""
-        kind, rows = _table_kind(el)
-        if kind == "layout":
-            return False
-        if kind == "meta":
-            for cells in rows:
-                for label, value in itertools.pairwise(cells):
-                    key = label.replace(" ", "").replace("\u3000", "").rstrip("：:")
-                    if _META_LABEL.match(key) and value and not _META_LABEL.match(value.replace(" ", "")):
-                        self.page.fields.setdefault(key, value)
-            return True
-        for tr, cells in zip(_rows(el), rows, strict=False):
-            if not any(cells):
-                continue
-            links = sum(len(_text_of(a).strip()) for a in tr.iter("a"))
-            docs = any(_DOC_LINK.search(a.get("href") or "") for a in tr.iter("a"))
-            text = "| " + " | ".join(cells) + " |"
-            self.page.lines.append(Line(text, links, docs, 0, "", False, True))
+
+def _mark(page: Page, el: etree._Element, tag: str, names: str | None, start: int, depth: int) -> None:
+    """Note the span of lines of an element that holds some: a container's, or furniture's."""
+    end = len(page.lines)
+    if tag in _CONTAINER:
+        page.spans.append((start, end, depth))
+    ident = el.get("id")
+    if tag in _FURNITURE_TAGS or ((names or ident) and _furniture_named(f"{names or ''} {ident or ''}")):
+        page.furniture.append((start, end))
+
+
+def _read_table(el: etree._Element, page: Page) -> bool:
+    """Read a data or metadata table here; False for a layout table (walked as blocks)."""
+    kind, rows = _table_kind(el)
+    if kind == "layout":
+        return False
+    if kind == "meta":
+        for cells in rows:
+            for label, value in itertools.pairwise(cells):
+                key = label.replace(" ", "").replace("\u3000", "").rstrip("：:")
+                if _META_LABEL.match(key) and value and not _META_LABEL.match(value.replace(" ", "")):
+                    page.fields.setdefault(key, value)
         return True
+    for tr, cells in zip(_rows(el), rows, strict=False):
+        if not any(cells):
+            continue
+        links = sum(len(_text_of(a).strip()) for a in tr.iter("a"))
+        docs = any(_DOC_LINK.search(a.get("href") or "") for a in tr.iter("a"))
+        text = "| " + " | ".join(cells) + " |"
+        page.lines.append(Line(text, links, docs, 0, "", False, True))
+    return True
 
 
 def _style_of(
@@ -209,7 +301,7 @@ def _style_of(
     """The inline style text inside ``el`` is shown in, and how much it marks a heading."""
     if tag in _HEADING_TAGS:
         return tag, _HEADING_TAGS[tag]
-    if names and _TITLE_CLASS.search(names) and tag not in ("a", "body", "table", "tbody", "tr"):
+    if names and _title_named(names) and tag not in ("a", "body", "table", "tbody", "tr"):
         return "cls:" + names, max(weight, 3)
     if tag in ("b", "strong"):
         return style + "|b", max(weight, 1)
@@ -219,22 +311,42 @@ def _style_of(
             return f"font{size}", max(weight, 2)
         return style, weight
     if css and ("font-size" in css or "font-weight" in css):
-        m = _FONT_SIZE.search(css)
+        size, px, bold = _font_of(css)
         w = weight
         key = style
-        if m:
-            px = float(m.group(1)) * {"pt": 4 / 3, "em": 16, "rem": 16}.get((m.group(2) or "px").lower(), 1)
+        if size:
             w = 2 if px >= 18 else min(weight, 1) if px < 15 else weight
-            key = f"fs{px:.0f}"
-        if _BOLD.search(css):
+            key = size
+        if bold:
             key += "|b"
             w = max(w, 1)
         return key, w
     return style, weight
 
 
+@functools.lru_cache(maxsize=4096)
+def _font_of(css: str) -> tuple[str, float, bool]:
+    """The font size an inline style sets (its key ``fs16`` and pixels; "" when none) and whether it
+    is bold. Remembered: a page, and a site, repeat the same few styles on every paragraph."""
+    m = _FONT_SIZE.search(css)
+    size, px = "", 0.0
+    if m:
+        px = float(m.group(1)) * {"pt": 4 / 3, "em": 16, "rem": 16}.get((m.group(2) or "px").lower(), 1)
+        size = f"fs{px:.0f}"
+    return size, px, bool(_BOLD.search(css))
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_named(names: str) -> bool:
+    """An element's class names a title (remembered, as :func:`_font_of`)."""
+    return bool(_TITLE_CLASS.search(names))
+
+
+_ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")  # compiled once: a page may hold hundreds of tables
+
+
 def _rows(table: etree._Element) -> list[etree._Element]:
-    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    return _ROWS(table)
 
 
 def _cell(td: etree._Element) -> str:
@@ -247,7 +359,7 @@ def _text_of(el: etree._Element) -> str:
 
 def _table_kind(table: etree._Element) -> tuple[str, list[list[str]]]:
     """``data`` (rows of short cells), ``meta`` (label：value cells) or ``layout``, with the cells."""
-    if table.find(".//table") is not None:
+    if next(table.iterdescendants("table"), None) is not None:
         return "layout", []
     rows = [[_cell(td) for td in tr if td.tag in ("td", "th")] for tr in _rows(table)]
     cells = [c for row in rows for c in row if c]
