@@ -38,22 +38,36 @@ def body_similarity(text_a: str, text_b: str, n: int = 5) -> tuple[float, float]
     return (shared / union if union else 0.0, shared / min(sa.size, sb.size) if min(sa.size, sb.size) else 0.0)
 
 
-# Lines that are not the notice, when they survive cleaning: they must win no election.
-_FURNITURE = re.compile(
-    r"当前位置|您的位置|现在的位置|打印本页|打印此页|关闭窗口|【打印】|【关闭】|(?:增大|减小|默认|调整)字号|字号[:：]?\s*[［\[]?\s*大\s*中\s*小"
-    r"|发表评论|我要评论|浏览次数|阅读次数|点击数|访问量|ICP备|公网安备|版权所有|copyright|all rights reserved"
-    r"|网站标识码|分辨率|本文不代表|本网站观点|免责声明|原标题|分享到|QQ空间|新浪微博|微信扫一扫|本词条|参考资料"
-    r"|^https?://|^\d+\s*of\s*\d+$|^第\s*\d+\s*页\s*共\s*\d+\s*页$",
-    re.I,
+# Lines that are not the notice, when they survive cleaning: they must win no election. Three
+# patterns, not one: the Chinese words start with a literal each, so the regex engine scans a line
+# for their first characters; the case-blind Latin words are looked for only in a line holding a
+# character they can start with; the patterns of a whole line are tried at its start alone. One
+# alternation of them all was tried at every character of every line (five times slower).
+_FURNITURE_WORDS = re.compile(
+    r"当前位置|您的位置|现在的位置|打印本页|打印此页|关闭窗口|【打印】|【关闭】|增大字号|减小字号|默认字号|调整字号"
+    r"|字号[:：]?\s*[［\[]?\s*大\s*中\s*小|发表评论|我要评论|浏览次数|阅读次数|点击数|访问量|公网安备|版权所有"
+    r"|网站标识码|分辨率|本文不代表|本网站观点|免责声明|原标题|分享到|新浪微博|微信扫一扫|本词条|参考资料"
 )
+_FURNITURE_LATIN = re.compile(r"icp备|copyright|all rights reserved|qq空间", re.I)
+_LATIN_FIRST = re.compile("[ACIQaciq\u0130\u0131]")  # what _FURNITURE_LATIN's words start with, case-blind
+_FURNITURE_LINE = re.compile(r"https?://|\d+\s*of\s*\d+$|第\s*\d+\s*页\s*共\s*\d+\s*页$", re.I)  # matched at the start
 _EXPORT_ROW = re.compile(r"^\|\s*[A-Z][A-Za-z_]+\s*\|")  # ``| Title | … |``: a research export's field
 _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+def furniture(line: str) -> bool:
+    """A short line of a site's furniture: where-you-are, print and close, counters, copyright."""
+    return len(line) < 200 and bool(
+        _FURNITURE_WORDS.search(line)
+        or (_LATIN_FIRST.search(line) and _FURNITURE_LATIN.search(line))
+        or _FURNITURE_LINE.match(line)
+    )
+
+
 def not_the_notice(line: str) -> bool:
     """A line that is furniture, an export's metadata row, or a translation (mostly Latin letters)."""
-    if len(line) < 200 and _FURNITURE.search(line):
+    if furniture(line):
         return True
     if _EXPORT_ROW.match(line):
         return True

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.arrays import in_sorted
+from dedupe.arrays import in_sorted, sorted_unique
 from dedupe.config import DedupeConfig
 from dedupe.passages import kept_passages
-from dedupe.shingle import positional_hashes64, shingle_hash32, shingle_hashes64, shingle_strings
+from dedupe.shingle import positional_hashes64, shingle_hash32, shingle_strings
 from dedupe.signature import signature
 from normalize import Normalized, comparison_key
 
@@ -132,7 +132,9 @@ class Fingerprint:
 
     @cached_property
     def shingles(self) -> np.ndarray:
-        return shingle_hashes64(self.key, self.config.ngram)
+        """The sorted unique n-gram hashes, made from :attr:`positional` (kept: verifying a pair
+        reads both, and hashing the key twice cost as much as the rest of the pair's measure)."""
+        return sorted_unique(self.positional)
 
     @cached_property
     def positional(self) -> np.ndarray:
@@ -226,8 +228,10 @@ class Document:
         body = body_of(text)
         head = text[: len(text) - len(body)] if body is not None else ""
         dropped = [line for line in (body or text).split("\n") if not_the_notice(line)]
-        # the key is made line by line: the body's is the whole key less the head's and the dropped lines'
-        return len(self.key) - len(comparison_key(head)) - len(comparison_key("\n".join(dropped)))
+        # the key is made line by line: the body's is the whole key less the head's and the dropped
+        # lines' (keyed together: the head ends its last line; nothing to key when both are empty)
+        rest = head + "\n".join(dropped)
+        return len(self.key) - (len(comparison_key(rest)) if rest else 0)
 
     @cached_property
     def fingerprint(self) -> Fingerprint:

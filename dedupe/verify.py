@@ -46,7 +46,7 @@ def shared_passage_chars(
 ) -> int:
     """Characters of ``key_a`` that lie in runs of at least ``config.passage_min`` characters also found in B
     (``shingles_b``: B's sorted shingles, or only those A shares with B; ``grams``: A's n-gram
-    hashes in text order, when the caller has them)."""
+    hashes in text order, when the caller has them: ``key_a`` is then not read)."""
     n, least = config.ngram, config.passage_min
     if shingles_b.size < least - n + 1:  # too few shared shingles for a single run
         return 0
@@ -73,7 +73,8 @@ def measure(a: Document, b: Document, ignore: np.ndarray | None = None, passages
         inter -= int(in_sorted(shared, ignore).sum())
     small, large = sorted((size_a, size_b))
     union = size_a + size_b - inter
-    chars = shared_passage_chars(a.key, shared, a.config, a.fingerprint.positional) if passages else 0
+    # A's n-gram hashes are at hand: its key (expanded from its packed form to be read) is not needed
+    chars = shared_passage_chars("", shared, a.config, a.fingerprint.positional) if passages else 0
     return Similarity(
         jaccard=inter / union if union else 0.0,
         containment=inter / small if small else 0.0,

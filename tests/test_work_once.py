@@ -1,0 +1,135 @@
+"""A dedupe run does each piece of work once per notice (and per pair): counted on real notices."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import dedupe.document
+import dedupe.shingle
+from dedupe import Document
+from dedupe.body import _LATIN_FIRST, body_of, furniture, not_the_notice
+from dedupe.files import read_document
+from dedupe.verify import measure
+from normalize import comparison_key
+
+DATA = Path(__file__).parent / "data"
+LAW = DATA / "election" / "中华人民共和国精神卫生法.txt"
+PRINT_OUT = DATA / "election" / "精神卫生法_print-out.txt"
+NOTICE = DATA / "b3_生育津贴直接发放个人.md"  # no article, no furniture line
+REGULATION = DATA / "once" / "科学技术档案工作条例(1980-12-27).md"  # articles; one line dropped (参考资料)
+PRINTED = DATA / "once" / "国发2014-35号_print.txt"  # no article; a print-out's 【打印】【关闭】
+
+# The furniture as one alternation, as it was written before it was split in three: the lines it
+# finds are the lines the three find.
+_ONE_PATTERN = re.compile(
+    r"当前位置|您的位置|现在的位置|打印本页|打印此页|关闭窗口|【打印】|【关闭】|(?:增大|减小|默认|调整)字号|字号[:：]?\s*[［\[]?\s*大\s*中\s*小"
+    r"|发表评论|我要评论|浏览次数|阅读次数|点击数|访问量|ICP备|公网安备|版权所有|copyright|all rights reserved"
+    r"|网站标识码|分辨率|本文不代表|本网站观点|免责声明|原标题|分享到|QQ空间|新浪微博|微信扫一扫|本词条|参考资料"
+    r"|^https?://|^\d+\s*of\s*\d+$|^第\s*\d+\s*页\s*共\s*\d+\s*页$",
+    re.I,
+)
+
+
+def _read(path: Path) -> Document:
+    doc = read_document(str(path))
+    assert isinstance(doc, Document)
+    return doc
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
+    calls: list[int] = []
+    real = getattr(module, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def _body_chars_apart(doc: Document) -> int:
+    """The body measure as made before: the head and the dropped lines keyed apart."""
+    body = body_of(doc.text)
+    head = doc.text[: len(doc.text) - len(body)] if body is not None else ""
+    dropped = "\n".join(line for line in (body or doc.text).split("\n") if not_the_notice(line))
+    return len(doc.key) - len(comparison_key(head)) - len(comparison_key(dropped))
+
+
+def test_the_body_measure_keys_the_head_and_dropped_lines_in_one_call(monkeypatch):
+    law, printed, plain = _read(REGULATION), _read(PRINTED), _read(NOTICE)
+    assert body_of(law.text) is not None and any(map(not_the_notice, body_of(law.text).split("\n")))
+    assert body_of(printed.text) is None and any(map(furniture, printed.text.split("\n")))
+    assert body_of(plain.text) is None and not any(map(not_the_notice, plain.text.split("\n")))
+    expected = [_body_chars_apart(doc) for doc in (law, printed, plain)]
+    calls = _counting(monkeypatch, dedupe.document, "comparison_key")
+    assert law.body_chars == expected[0] < len(law.key) and len(calls) == 1  # its head and a dropped line together
+    assert printed.body_chars == expected[1] < len(printed.key) and len(calls) == 2  # its 【打印】【关闭】
+    assert plain.body_chars == expected[2] == len(plain.key) and len(calls) == 2  # nothing left out: no key to make
+
+
+def test_the_body_measure_is_what_keying_the_parts_apart_gives():
+    for path in (LAW, PRINT_OUT, NOTICE, REGULATION, PRINTED, *sorted(DATA.glob("*制定地方性法规条例*.md"))):
+        doc = _read(path)
+        assert doc.body_chars == _body_chars_apart(doc)
+
+
+def test_a_fingerprint_hashes_the_key_once_for_its_shingles_and_their_order(monkeypatch):
+    doc = _read(LAW)  # its fingerprint made in the reading, then its n-gram hashes dropped
+    in_document = _counting(monkeypatch, dedupe.document, "positional_hashes64")
+    in_shingle = _counting(monkeypatch, dedupe.shingle, "positional_hashes64")
+    shingles, positional = doc.fingerprint.shingles, doc.fingerprint.positional
+    assert len(in_document) + len(in_shingle) == 1
+    assert shingles.tolist() == sorted(set(positional.tolist()))
+    assert shingles.tolist() == dedupe.shingle.shingle_hashes64(doc.key, doc.config.ngram).tolist()
+
+
+def test_measuring_a_pair_reads_no_key_once_the_hashes_are_made(monkeypatch):
+    a, b = _read(LAW), _read(PRINT_OUT)
+    before = measure(a, b)
+    reads: list[int] = []
+    real = Document.key
+
+    def counted(self: Document) -> str:
+        reads.append(1)
+        return real.fget(self)  # type: ignore[misc]
+
+    monkeypatch.setattr(Document, "key", property(counted))
+    assert measure(a, b) == before and before.shared_passage_chars > 1000
+    assert not reads
+
+
+def test_the_furniture_lines_are_those_of_the_single_pattern():
+    lines = [
+        "当前位置：首页 > 政策法规",
+        "【打印】【关闭】",
+        "字号：[大 中 小]",
+        "粤ICP备05070829号",
+        "粤icp备05070829号",
+        "Copyright © 2016 广州市人民政府",
+        "COPYRİGHT 2016",  # a dotted capital I is a case-blind i
+        "All Rights Reserved",
+        "分享到：QQ空间 新浪微博 微信",
+        "qq空间",
+        "https://www.gz.gov.cn/zwgk/",
+        "HTTP://WWW.GZ.GOV.CN/",
+        "3 of 12",
+        "第 2 页 共 5 页",
+        "见 https://www.gz.gov.cn/ 公布的名单",
+        "第一条 为了发展精神卫生事业，规范精神卫生服务，维护精神障碍患者的合法权益，制定本法。",
+    ]
+    for path in sorted(DATA.rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".md", ".html", ".htm") and path.stat().st_size < 100_000:
+            lines += path.read_text(encoding="utf-8", errors="replace").split("\n")
+    found = [line for line in lines if furniture(line)]
+    assert len(found) >= 15
+    assert found == [line for line in lines if len(line) < 200 and _ONE_PATTERN.search(line)]
+
+
+def test_the_latin_words_first_characters_are_every_one_a_case_blind_match_takes():
+    first = re.compile("[icaq]", re.I)
+    takes = {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and first.match(chr(c))}
+    assert takes == {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and _LATIN_FIRST.match(chr(c))}
