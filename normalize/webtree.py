@@ -15,6 +15,7 @@ _SKIP = frozenset(
     "script style noscript head title iframe frame frameset object embed svg select option textarea input "  # noqa: SIM905
     "button template map area canvas audio video link meta applet".split()
 )
+_UNREAD = _SKIP | {"br", "img"}  # elements whose text is not read: skipped, a line end, an image
 _BLOCK = frozenset(
     "p div li ul ol dl dt dd tr td th table tbody thead tfoot caption h1 h2 h3 h4 h5 h6 section article main "  # noqa: SIM905
     "aside header footer nav blockquote pre center form address hr figure figcaption fieldset legend body".split()
@@ -129,18 +130,17 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
     while True:
         for child in kids:
             ctag = child.tag
-            if ctag in _SKIP or ctag.__class__ is not str:  # a comment or processing instruction left
-                pass
-            elif ctag == "br":
-                if buf:
-                    if ink:
-                        line = _line(buf, links, doc_link, styles, weights, centered)
-                        if line is not None:
-                            lines.append(line)
-                        links, styles, weights, ink = 0, {}, {}, False
-                    buf, doc_link, centered = [], False, False
-            elif ctag == "img":
-                page.images.append(len(lines))
+            if ctag in _UNREAD or ctag.__class__ is not str:  # a comment or processing instruction left
+                if ctag == "br":
+                    if buf:
+                        if ink:
+                            line = _line(buf, links, doc_link, styles, weights, centered)
+                            if line is not None:
+                                lines.append(line)
+                            links, styles, weights, ink = 0, {}, {}, False
+                        buf, doc_link, centered = [], False, False
+                elif ctag == "img":
+                    page.images.append(len(lines))
             elif depth >= MAX_DEPTH:  # read as one block of text
                 s = _text_of(child) or " "
                 buf.append(s)
