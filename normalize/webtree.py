@@ -175,7 +175,7 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                             centered = True
                     cnames = get("class")
                     cstyle, cweight = style, weight
-                    if css or cnames or ctag in _STYLED:
+                    if cnames or ctag in _STYLED or (css and ("font-size" in css or "font-weight" in css)):
                         cstyle, cweight = _style_of(child, ctag, css, cnames, style, weight)
                     cstart = len(lines)
                     if ctag != "table" or not _read_table(child, page):
@@ -204,16 +204,18 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                             el, tag, kids, style, weight, depth = child, ctag, iter(child), cstyle, cweight, depth + 1
                             block, start, names, link = cblock, cstart, cnames, clink
                             break
-                    # an element without children (or a table read as a whole) ends here
-                    if cblock and buf:
-                        if ink:
-                            line = _line(buf, links, doc_link, styles, weights, centered)
-                            if line is not None:
-                                lines.append(line)
-                            links, styles, weights, ink = 0, {}, {}, False
-                        buf, doc_link, centered = [], False, False
-                    if len(lines) > cstart:
-                        _mark(page, child, ctag, cnames, cstart, depth + 1)
+                    # an element without children (or a table read as a whole) ends here; only a
+                    # block's end makes a line
+                    if cblock:
+                        if buf:
+                            if ink:
+                                line = _line(buf, links, doc_link, styles, weights, centered)
+                                if line is not None:
+                                    lines.append(line)
+                                links, styles, weights, ink = 0, {}, {}, False
+                            buf, doc_link, centered = [], False, False
+                        if len(lines) > cstart:
+                            _mark(page, child, ctag, cnames, cstart, depth + 1)
             s = child.tail
             if s:
                 buf.append(s)
