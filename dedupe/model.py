@@ -88,6 +88,17 @@ class Result:
     gone: frozenset[str] = frozenset()
     copies: tuple[tuple[Document, Document], ...] = ()  # (file, the earlier file with the same bytes)
 
+    def kept_apart(self) -> list[Pair]:
+        """The verified pairs not merged whose notices stay in two clusters: related notices and
+        versions the veto held apart. A related pair whose notices were joined through others
+        (a short excerpt and the whole text, both near a longer copy) is in one cluster, not apart."""
+
+        def cluster(doc: Document) -> str | None:
+            ms = self.membership.get(doc.id)
+            return ms.cluster.id if ms else None
+
+        return [p for p in self.pairs if not p.merged and (cluster(p.a) is None or cluster(p.a) != cluster(p.b))]
+
 
 @dataclass(frozen=True)
 class Recorded:

@@ -10,7 +10,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from cli import main
@@ -90,9 +89,6 @@ def test_a_pair_of_one_cluster_is_not_listed_as_never_merged(tmp_path):
     assert "never merged" not in run("report", "--corpus", str(root)).stdout
 
 
-@pytest.mark.xfail(
-    strict=True, reason="dedupe (and its spark twin) lists C~002 as related though C is in 002's cluster"
-)
 def test_dedupe_lists_no_pair_of_one_cluster_as_related(tmp_path):
     """dedupe of 002 and its two cut copies: one cluster, C joined through B; C~002 is no pair kept apart."""
     text = seed_path("002").read_text(encoding="utf-8")

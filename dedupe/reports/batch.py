@@ -64,7 +64,7 @@ RELATED_SHOWN = 20
 
 def _apart(result: Result) -> list[Pair]:
     """Verified pairs that were not merged: related notices and vetoed versions, by path."""
-    return sorted((p for p in result.pairs if not p.merged), key=lambda p: (p.a.path, p.b.path))
+    return sorted(result.kept_apart(), key=lambda p: (p.a.path, p.b.path))
 
 
 def result_json(result: Result) -> dict[str, Any]:

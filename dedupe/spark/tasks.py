@@ -151,7 +151,7 @@ def run_component(docs: Iterable[Document], pairs: Iterable[tuple[str, str]], co
 
 def component_rows(result: Result) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """A component's outcome as rows: ("doc", …) one per notice, ("cluster", …), ("pair", …) for
-    pairs verified but not merged (related notices, vetoed versions)."""
+    the pairs kept apart (related notices, vetoed versions: ``Result.kept_apart``)."""
     merged_reason: dict[str, tuple[float, str]] = {}
     for p in result.pairs:
         if p.merged:
@@ -166,7 +166,6 @@ def component_rows(result: Result) -> Iterator[tuple[str, tuple[Any, ...]]]:
                       ms.similarity, ms.via, reason)  # fmt: skip
     for c in result.clusters:
         yield "cluster", (c.id, c.canonical.path, [m.path for m in c.members], c.reason)
-    for p in result.pairs:
-        if not p.merged:
-            yield "pair", (p.a.path, p.b.path, p.relation, round(p.similarity.jaccard, 6),
-                           round(p.similarity.containment, 6), p.reason, p.veto)  # fmt: skip
+    for p in result.kept_apart():
+        yield "pair", (p.a.path, p.b.path, p.relation, round(p.similarity.jaccard, 6),
+                       round(p.similarity.containment, 6), p.reason, p.veto)  # fmt: skip

@@ -248,8 +248,8 @@ def related_pairs(result: Result | None, show: Callable[[Document], str]) -> lis
     """The verified pairs kept apart: related notices, and versions the veto held apart."""
     return [
         Related(show(p.b), show(p.a), p.relation, p.reason)
-        for p in (result.pairs if result else ())
-        if not p.merged and (p.relation == "related" or p.veto)
+        for p in (result.kept_apart() if result else ())
+        if p.relation == "related" or p.veto
     ]
 
 
