@@ -42,15 +42,20 @@ class Verdict:
 
 
 def shared_passage_chars(
-    key_a: str, shingles_b: np.ndarray, config: DedupeConfig, grams: np.ndarray | None = None
+    key_a: str, shingles_b: np.ndarray, config: DedupeConfig, grams: np.ndarray | None = None, every: bool = False
 ) -> int:
     """Characters of ``key_a`` that lie in runs of at least ``config.passage_min`` characters also found in B
     (``shingles_b``: B's sorted shingles, or only those A shares with B; ``grams``: A's n-gram
-    hashes in text order, when the caller has them: ``key_a`` is then not read)."""
+    hashes in text order, when the caller has them: ``key_a`` is then not read). ``every``: the
+    caller knows every shingle of A is in B (half the pairs verified): A's key is one run, and no
+    n-gram is looked up."""
     n, least = config.ngram, config.passage_min
     if shingles_b.size < least - n + 1:  # too few shared shingles for a single run
         return 0
-    hits = in_sorted_filtered(positional_hashes64(key_a, n) if grams is None else grams, shingles_b)
+    grams = positional_hashes64(key_a, n) if grams is None else grams
+    if every:
+        return grams.size + n - 1 if grams.size + n - 1 >= least else 0
+    hits = in_sorted_filtered(grams, shingles_b)
     if not hits.any():
         return 0
     edges = np.flatnonzero(np.diff(np.concatenate(([0], hits.astype(np.int8), [0]))))
@@ -73,8 +78,10 @@ def measure(a: Document, b: Document, ignore: np.ndarray | None = None, passages
         inter -= int(in_sorted(shared, ignore).sum())
     small, large = sorted((size_a, size_b))
     union = size_a + size_b - inter
-    # A's n-gram hashes are at hand: its key (expanded from its packed form to be read) is not needed
-    chars = shared_passage_chars("", shared, a.config, a.fingerprint.positional) if passages else 0
+    chars = 0
+    if passages:  # A's n-gram hashes are at hand: its key (expanded from its packed form to be read) is not needed
+        grams = a.fingerprint.positional
+        chars = shared_passage_chars("", shared, a.config, grams, every=shared.size == sa.size)
     return Similarity(
         jaccard=inter / union if union else 0.0,
         containment=inter / small if small else 0.0,

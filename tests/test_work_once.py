@@ -9,11 +9,12 @@ import pytest
 
 import dedupe.document
 import dedupe.shingle
+import dedupe.verify
 from dedupe import Document
 from dedupe.body import _LATIN_FIRST, body_of, furniture, not_the_notice
 from dedupe.files import read_document
-from dedupe.verify import measure
-from normalize import comparison_key
+from dedupe.verify import measure, shared_passage_chars
+from normalize import comparison_key, normalize
 
 DATA = Path(__file__).parent / "data"
 LAW = DATA / "election" / "中华人民共和国精神卫生法.txt"
@@ -133,3 +134,14 @@ def test_the_latin_words_first_characters_are_every_one_a_case_blind_match_takes
     first = re.compile("[icaq]", re.I)
     takes = {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and first.match(chr(c))}
     assert takes == {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and _LATIN_FIRST.match(chr(c))}
+
+
+def test_a_pair_whose_every_shingle_of_the_first_is_shared_looks_up_no_n_gram(monkeypatch):
+    law = _read(LAW)
+    lines = law.text.split("\n")
+    excerpt = Document("excerpt", "excerpt.txt", normalize("\n".join(lines[10:40])))
+    edited = Document("edited", "edited.txt", normalize("\n".join(lines[10:40]).replace("精神", "心理")))
+    expected = [shared_passage_chars(d.key, law.fingerprint.shingles, d.config) for d in (excerpt, edited)]
+    lookups = _counting(monkeypatch, dedupe.verify, "in_sorted_filtered")
+    assert measure(excerpt, law).shared_passage_chars == expected[0] == len(excerpt.key) and not lookups
+    assert measure(edited, law).shared_passage_chars == expected[1] < len(edited.key) and len(lookups) == 1
