@@ -12,7 +12,9 @@ import pytest
 from tests.conftest import ROOT
 
 READERS = sorted(
-    p.stem for p in (ROOT / "bench").glob("*.py") if '"--realdata"' in p.read_text(encoding="utf-8") and p.stem != "data"
+    p.stem
+    for p in (ROOT / "bench").glob("*.py")
+    if '"--realdata"' in p.read_text(encoding="utf-8") and p.stem != "data"
 )
 
 
