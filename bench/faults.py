@@ -22,12 +22,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.data import need  # noqa: E402
 from bench.renderings import RENDERINGS, SUFFIX, lawrefbook_files  # noqa: E402
 
 VOLATILE = ("time", "ingest", "ingested_at")
@@ -73,11 +75,14 @@ def main() -> None:
     parser.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--kills", type=int, default=50)
-    parser.add_argument("--folder", type=Path, default=Path("/tmp/policy-dedup-faults"))
+    parser.add_argument("--folder", type=Path, help="work here, emptied first [default: a new temporary folder]")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    work = args.folder
+    need(args.realdata, "lawrefbook")
+    # a folder of its own by default: two runs at once must not delete each other's corpora
+    work = args.folder or Path(tempfile.mkdtemp(prefix="policy-dedup-faults-"))
     shutil.rmtree(work, ignore_errors=True)
+    print(f"working in {work}", file=sys.stderr)
     batch, start, reference = work / "batch", work / "start", work / "reference"
     make_batch(args.realdata, batch, args.files)
     seeds = ROOT / "corpus" / "raw"
