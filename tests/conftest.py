@@ -24,6 +24,27 @@ def seed_path(short: str) -> Path:
     return SEEDS / SEED_NAMES[short]
 
 
+def first_part(text: str, share: float) -> str:
+    """The lines of ``text`` up to ``share`` of its length: a copy cut short by its scraper."""
+    out, size = [], 0
+    for line in text.split("\n"):
+        if size > share * len(text):
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out) + "\n"
+
+
+def cut_copies(folder: Path) -> tuple[Path, Path]:
+    """Seed 002 cut short twice in ``folder``: ``b_60.txt`` keeps 60% of it, ``c_33.txt`` a third (an
+    excerpt, too short to be a copy of 002, that joins 002's cluster through B)."""
+    text = seed_path("002").read_text(encoding="utf-8")
+    b, c = folder / "b_60.txt", folder / "c_33.txt"
+    b.write_text(first_part(text, 0.6), encoding="utf-8")
+    c.write_text(first_part(text, 0.33), encoding="utf-8")
+    return b, c
+
+
 @pytest.fixture(scope="session")
 def seeds() -> dict[str, Normalized]:
     return {short: normalize(seed_path(short).read_bytes()) for short in SEED_NAMES}

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from cli import main
-from tests.conftest import ROOT, SEED_NAMES, SEEDS
+from tests.conftest import ROOT, SEED_NAMES, SEEDS, cut_copies
 from tests.outputs import expect, expect_case
 from tests.test_store import DISTINCT, ONE_NEW, landed, rescraped_000
 
@@ -278,27 +278,13 @@ def test_a_re_scrape_of_a_withdrawn_notice_says_so(corpus, tmp_path):
     expect(cli("ingest", str(again), "--corpus", str(corpus)), code=0, stdout=ONE_NEW, stderr=note)
 
 
-def _first_part(text: str, share: float) -> str:
-    """The lines of ``text`` up to ``share`` of its length: a copy cut short by its scraper."""
-    out, size = [], 0
-    for line in text.split("\n"):
-        if size > share * len(text):
-            break
-        out.append(line)
-        size += len(line) + 1
-    return "\n".join(out) + "\n"
-
-
 def test_a_duplicate_found_through_another_member_prints_that_pair_s_figures(tmp_path):
     """B keeps 60% of seed 002 (contained in it), C a third (contained in B, too short to be in 002):
     C joins 002's cluster through B, and its line gives C~B's relation and similarity, naming B,
     not C~B's relation beside C~002's Jaccard."""
     root = tmp_path / "corpus"
     expect(cli("ingest", str(SEEDS / SEED_NAMES["002"]), "--corpus", str(root), "-j", "1"), code=0, stdout=ONE_NEW)
-    text = (SEEDS / SEED_NAMES["002"]).read_text(encoding="utf-8")
-    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
-    b.write_text(_first_part(text, 0.6), encoding="utf-8")
-    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    b, c = cut_copies(tmp_path)
     contained = (
         "100.0% of the shorter text's shingles are in the longer one (≥ 90%) and it keeps {}% of the longer's "
         "length (≥ 50%)\n"

@@ -15,8 +15,7 @@ from cli import main
 from dedupe.reports.check import check_json
 from dedupe.store import Corpus
 from dedupe.store.findings import Duplicate, Withdrawn, find, withdrawn
-from tests.conftest import SEED_NAMES, SEEDS
-from tests.test_ci_guard import _first_part
+from tests.conftest import SEED_NAMES, SEEDS, cut_copies
 from tests.test_store import rescraped_000
 
 
@@ -28,10 +27,7 @@ def test_a_duplicate_found_through_another_member_is_one_typed_finding(tmp_path:
         CliRunner().invoke(main, ["ingest", str(SEEDS / SEED_NAMES["002"]), "--corpus", str(root), "-j", "1"]).exit_code
         == 0
     )
-    text = (SEEDS / SEED_NAMES["002"]).read_text(encoding="utf-8")
-    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
-    b.write_text(_first_part(text, 0.6), encoding="utf-8")
-    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    b, c = cut_copies(tmp_path)
     corpus = Corpus(root)
     found = find(corpus, corpus.check([str(b), str(c)]))
     by_path = {d.path: d for d in found.duplicates}

@@ -13,7 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli import main
-from tests.conftest import ROOT, SEEDS_INGESTED, seed_path
+from tests.conftest import ROOT, SEEDS_INGESTED, cut_copies, first_part, seed_path
 from tests.outputs import expect, expect_case
 
 
@@ -33,17 +33,6 @@ THREE = landed(
 )
 
 
-def _first_part(text: str, share: float) -> str:
-    """The lines of ``text`` up to ``share`` of its length: a copy cut short by its scraper."""
-    out, size = [], 0
-    for line in text.split("\n"):
-        if size > share * len(text):
-            break
-        out.append(line)
-        size += len(line) + 1
-    return "\n".join(out) + "\n"
-
-
 def _beside(tmp_path: Path, seed: Path) -> Path:
     """A copy of ``seed`` in the test's folder: dedupe lists notices by path, and the repository's
     folder sorts before or after the tmp folder depending on the machine."""
@@ -60,10 +49,7 @@ def _rows(root: Path) -> dict[str, dict[str, str]]:
 def test_a_member_joined_through_another_shows_that_pair_s_figure_and_names_it(tmp_path):
     """B keeps 60% of seed 002, C a third: C is too short to be a copy of 002 (an excerpt), so it
     joins through B. Its relation is C~B's (contained); its figure was C~002's Jaccard (0.322)."""
-    text = seed_path("002").read_text(encoding="utf-8")
-    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
-    b.write_text(_first_part(text, 0.6), encoding="utf-8")
-    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    b, c = cut_copies(tmp_path)
     root = tmp_path / "corpus"
     expect(run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1"), code=0, stdout=THREE)
     rows = _rows(root)
@@ -80,10 +66,7 @@ def test_a_member_joined_through_another_shows_that_pair_s_figure_and_names_it(t
 
 
 def test_a_pair_of_one_cluster_is_not_listed_as_never_merged(tmp_path):
-    text = seed_path("002").read_text(encoding="utf-8")
-    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
-    b.write_text(_first_part(text, 0.6), encoding="utf-8")
-    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    b, c = cut_copies(tmp_path)
     root = tmp_path / "corpus"
     run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1")
     assert "never merged" not in run("report", "--corpus", str(root)).stdout
@@ -91,10 +74,7 @@ def test_a_pair_of_one_cluster_is_not_listed_as_never_merged(tmp_path):
 
 def test_dedupe_lists_no_pair_of_one_cluster_as_related(tmp_path):
     """dedupe of 002 and its two cut copies: one cluster, C joined through B; C~002 is no pair kept apart."""
-    text = seed_path("002").read_text(encoding="utf-8")
-    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
-    b.write_text(_first_part(text, 0.6), encoding="utf-8")
-    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    b, c = cut_copies(tmp_path)
     done = run("dedupe", str(_beside(tmp_path, seed_path("002"))), str(b), str(c), "-j", "1")
     assert done.stdout.splitlines()[-1] == "3 notices, 1 clusters, 2 duplicates"
     assert "\nrelated " not in done.stdout
@@ -158,7 +138,7 @@ def test_verbose_ingest_says_what_happened_to_each_file(tmp_path):
     text = seed_path("002").read_text(encoding="utf-8")
     (given / "a.txt").write_text(text, encoding="utf-8")
     (given / "a_copy.txt").write_text(text, encoding="utf-8")  # the same bytes
-    (given / "b_60.txt").write_text(_first_part(text, 0.6), encoding="utf-8")
+    (given / "b_60.txt").write_text(first_part(text, 0.6), encoding="utf-8")
     (given / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # skipped: an image
     (given / "cut.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n")  # refused: damaged
     args = ["ingest", str(given), "--corpus", str(tmp_path / "c"), "-j", "1"]
@@ -187,7 +167,7 @@ def test_verbose_ingest_says_what_happened_to_each_file(tmp_path):
 def test_verbose_dedupe_names_the_notice_each_file_duplicates(tmp_path):
     text = seed_path("002").read_text(encoding="utf-8")
     b = tmp_path / "b_60.txt"
-    b.write_text(_first_part(text, 0.6), encoding="utf-8")
+    b.write_text(first_part(text, 0.6), encoding="utf-8")
     a = _beside(tmp_path, seed_path("002"))
     expect_case(run("dedupe", str(a), str(b), str(a), "-j", "1", "--verbose"), "dedupe_verbose")
     expect_case(run("dedupe", str(a), str(b), "-j", "1"), "dedupe_without_verbose")
@@ -263,10 +243,7 @@ def test_no_progress_in_ci_with_quiet_or_off_a_terminal(tmp_path):
 
 
 def test_the_html_report_names_the_member_a_figure_is_to(tmp_path):
-    text = seed_path("002").read_text(encoding="utf-8")
-    b, c = tmp_path / "b_60.txt", tmp_path / "c_33.txt"
-    b.write_text(_first_part(text, 0.6), encoding="utf-8")
-    c.write_text(_first_part(text, 0.33), encoding="utf-8")
+    b, c = cut_copies(tmp_path)
     root = tmp_path / "corpus"
     expect(run("ingest", str(seed_path("002")), str(b), str(c), "--corpus", str(root), "-j", "1"), code=0, stdout=THREE)
     done = run("report", "--corpus", str(root), "--format", "html", "-o", str(tmp_path / "r.html"))

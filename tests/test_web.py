@@ -74,7 +74,8 @@ GOVCN = WEB / "govcn_国发2016-40号.htm"  # a metadata table (索引号…), t
 BEIJING = WEB / "首都之窗_经济适用住房管理办法.html"  # 首都之窗: a script's text was the first line
 GUANGZHOU = WEB / "广州_仲裁网上申请流程.html"  # posting info, font-size bar, view counter, downloads list
 HUIZHOU = WEB / "惠州_press.html"  # a news page: its URL and 更新日期 above the article
-IMAGES = WEB / "中山_大病医疗保险_images.html"  # the notice is six images: the text is the title and a date
+# the notice is six images: the text is the title and a date
+IMAGES = DATA / "not_notice" / "chrome_only_中山_2014.html"
 LISTING = WEB / "广州_仲裁服务指南_list.html"  # a channel page: titles of notices with their dates
 SOURCE = WEB / "github_source_view_cut.htm"  # a code host's view of a page's HTML source (cut short)
 SITE_NAMES = ("深圳市规划和国土资源委员会", "首都之窗", "北京市政务门户网站", "政府信息公开专栏")
@@ -252,7 +253,7 @@ def test_the_notice_s_attachment_listed_under_it_stays():
 def test_a_footer_s_lines_do_not_count_as_the_page_s_prose():
     """The footer (内容纠错 | 使用帮助…, 版权所有, ICP) is not links here: counted as prose it made
     the whole page, menus included, the element that holds the notice."""
-    lines = lines_of(WEB / "广州_残疾人两项补贴_footer.html")
+    lines = lines_of(DATA / "agreement" / "27_残疾人两项补贴标准_2026.html")
     assert lines[0] == "广州市残疾人两项补贴2025年发放情况和2026年发放标准"
     assert lines[1] == "一、2025年发放情况"
     assert not {"政务公开", "互动交流", "扫一扫在手机打开当前页", "相关新闻"} & set(lines)
