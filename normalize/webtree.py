@@ -100,6 +100,48 @@ def _furniture_named(names: str) -> bool:
     return bool(_FURNITURE_CLASS.search(names))
 
 
+class _Gather:
+    """The text of the line being read: its pieces (``buf``), its characters in links, whether it
+    links a document or is centred, its characters per style and the weight of each style. ``ink``
+    is False while all it holds is blank: most line ends come between blocks, with nothing to make
+    a line of."""
+
+    __slots__ = ("buf", "centered", "doc_link", "ink", "lines", "links", "styles", "weights")
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.buf: list[str] = []
+        self.links = 0
+        self.doc_link = self.centered = self.ink = False
+        self.styles: dict[str, int] = {}
+        self.weights: dict[str, int] = {}
+
+    def add(self, s: str, style: str, weight: int, in_link: bool) -> None:
+        """A piece of text (not empty) read in ``style``."""
+        self.buf.append(s)
+        n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
+        if n:
+            self.ink = True
+            if in_link:
+                self.links += n
+            styles = self.styles
+            styles[style] = styles.get(style, 0) + n
+            if weight:
+                self.weights[style] = weight
+        elif not self.ink and s.strip(_BLANK):
+            self.ink = True
+
+    def end(self) -> None:
+        """The line ends: made from what was gathered, unless that was blank."""
+        if self.buf:
+            if self.ink:
+                line = _line(self.buf, self.links, self.doc_link, self.styles, self.weights, self.centered)
+                if line is not None:
+                    self.lines.append(line)
+                self.links, self.styles, self.weights, self.ink = 0, {}, {}, False
+            self.buf, self.doc_link, self.centered = [], False, False
+
+
 def walk(root: etree._Element, hidden: bool = False) -> Page:
     """The page's lines in reading order, with where each element's lines are.
 
@@ -107,18 +149,11 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
     thousand deep is read like any other), each element seen once, an element without children
     read and closed where it is met. An element's own text is read in the style it sets, its tail
     in its parent's; the text of an ``<a>`` counts as a link's only in its children's tails, as it
-    always has. ``hidden``: read hidden elements too (a page that a script reveals).
-
-    The text of a line is gathered in ``buf`` with its characters in links, whether it links a
-    document, its characters per style and the weight of each style; ``ink`` is False while all
-    it holds is blank (most line ends come between blocks, with nothing to make a line of)."""
+    always has. ``hidden``: read hidden elements too (a page that a script reveals). The line being read is gathered in a :class:`_Gather`."""
     page = Page()
     lines = page.lines
-    buf: list[str] = []
-    links = 0
-    doc_link = centered = in_link = ink = False
-    styles: dict[str, int] = {}
-    weights: dict[str, int] = {}
+    g = _Gather(lines)
+    in_link = False
     stack: list[tuple] = []
     # the open element (at first a frame around the root): itself, its tag, its children not yet
     # read, its style and weight, depth, whether a block, first line, class, whether a link and
@@ -132,28 +167,12 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
             ctag = child.tag
             if ctag in _UNREAD or ctag.__class__ is not str:  # a comment or processing instruction left
                 if ctag == "br":
-                    if buf:
-                        if ink:
-                            line = _line(buf, links, doc_link, styles, weights, centered)
-                            if line is not None:
-                                lines.append(line)
-                            links, styles, weights, ink = 0, {}, {}, False
-                        buf, doc_link, centered = [], False, False
+                    g.end()
                 elif ctag == "img":
                     page.images.append(len(lines))
             elif depth >= MAX_DEPTH:  # read as one block of text
                 s = _text_of(child) or " "
-                buf.append(s)
-                n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
-                if n:
-                    ink = True
-                    if in_link:
-                        links += n
-                    styles[style] = styles.get(style, 0) + n
-                    if weight:
-                        weights[style] = weight
-                elif not ink and s.strip(_BLANK):
-                    ink = True
+                g.add(s, style, weight, in_link)
             else:
                 get = child.get
                 css = get("style")
@@ -164,15 +183,9 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                 else:
                     cblock = ctag in _BLOCK
                     if cblock:
-                        if buf:
-                            if ink:
-                                line = _line(buf, links, doc_link, styles, weights, centered)
-                                if line is not None:
-                                    lines.append(line)
-                                links, styles, weights, ink = 0, {}, {}, False
-                            buf, doc_link, centered = [], False, False
+                        g.end()
                         if get("align") in _CENTRED or (css and "enter" in css and _CENTER.search(css)):
-                            centered = True
+                            g.centered = True
                     cnames = get("class")
                     cstyle, cweight = style, weight
                     if cnames or ctag in _STYLED or (css and ("font-size" in css or "font-weight" in css)):
@@ -181,22 +194,12 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                     if ctag != "table" or not _read_table(child, page):
                         s = child.text  # read once: each read of a node's text or tail makes a new string
                         if s:
-                            buf.append(s)
-                            n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
-                            if n:
-                                ink = True
-                                if in_link:
-                                    links += n
-                                styles[cstyle] = styles.get(cstyle, 0) + n
-                                if cweight:
-                                    weights[cstyle] = cweight
-                            elif not ink and s.strip(_BLANK):
-                                ink = True
+                            g.add(s, cstyle, cweight, in_link)
                         clink = ctag == "a"
                         if clink:
                             href = get("href")
                             if href and _DOC_LINK.search(href):
-                                doc_link = True
+                                g.doc_link = True
                         if len(child):  # into its children
                             stack.append((el, tag, kids, style, weight, depth, block, start, names, link, was))
                             if clink:
@@ -207,61 +210,27 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                     # an element without children (or a table read as a whole) ends here; only a
                     # block's end makes a line
                     if cblock:
-                        if buf:
-                            if ink:
-                                line = _line(buf, links, doc_link, styles, weights, centered)
-                                if line is not None:
-                                    lines.append(line)
-                                links, styles, weights, ink = 0, {}, {}, False
-                            buf, doc_link, centered = [], False, False
+                        g.end()
                         if len(lines) > cstart:
                             _mark(page, child, ctag, cnames, cstart, depth + 1)
             s = child.tail
             if s:
-                buf.append(s)
-                n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
-                if n:
-                    ink = True
-                    if in_link:
-                        links += n
-                    styles[style] = styles.get(style, 0) + n
-                    if weight:
-                        weights[style] = weight
-                elif not ink and s.strip(_BLANK):
-                    ink = True
+                g.add(s, style, weight, in_link)
         else:  # the open element's children are read: it ends
             if not stack:
                 break
             if link:
                 in_link = was
-            if block and buf:
-                if ink:
-                    line = _line(buf, links, doc_link, styles, weights, centered)
-                    if line is not None:
-                        lines.append(line)
-                    links, styles, weights, ink = 0, {}, {}, False
-                buf, doc_link, centered = [], False, False
+            if block:
+                g.end()
             if len(lines) > start:
                 _mark(page, el, tag, names, start, depth)
             closed = el
             el, tag, kids, style, weight, depth, block, start, names, link, was = stack.pop()
             s = closed.tail if stack else None  # the root's tail is not the page's
             if s:
-                buf.append(s)
-                n = len(s) if s[0] > " " and s[-1] > " " else len(s.strip())
-                if n:
-                    ink = True
-                    if in_link:
-                        links += n
-                    styles[style] = styles.get(style, 0) + n
-                    if weight:
-                        weights[style] = weight
-                elif not ink and s.strip(_BLANK):
-                    ink = True
-    if buf and ink:
-        line = _line(buf, links, doc_link, styles, weights, centered)
-        if line is not None:
-            lines.append(line)
+                g.add(s, style, weight, in_link)
+    g.end()
     return page
 
 
