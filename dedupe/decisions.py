@@ -143,11 +143,18 @@ class ByHand(Decision):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PairByHand(ByHand):
+class TwoByHand(ByHand):
+    """A person's word on two notices: their paths and, once found, their ids."""
+
     a: str = ""
     b: str = ""
     a_id: str | None = None
     b_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairByHand(TwoByHand):
+    """On two notices as a pair the engine compares: the same notice, or not."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,13 +168,8 @@ class SplitByHand(PairByHand):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ChainByHand(ByHand):
+class ChainByHand(TwoByHand):
     """A person's word on two notices' versions (not a pair the engine compares: never a cluster's)."""
-
-    a: str = ""
-    b: str = ""
-    a_id: str | None = None
-    b_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
