@@ -87,14 +87,15 @@ def char_class(chars: list[str]) -> str:
 
 
 def nfkc(text: str) -> str:
-    """NFKC through polars (Rust, about four times faster than ``unicodedata`` on Chinese text),
-    imported on first use: about one text in a hundred needs NFKC, and a reading worker that never
-    meets one does not hold polars (about 40 MB a process)."""
-    if text.isascii():
-        return unicodedata.normalize("NFKC", text)
-    import polars as pl
-
-    return pl.Series([text], dtype=pl.String).str.normalize("NFKC")[0]
+    """NFKC of the lines of ``text`` that hold a character it could change in a way the key keeps
+    (:func:`_needs_nfkc`); the others as they are. A line break is a point NFKC never composes
+    across, so line by line gives what the whole text would; one text in a hundred has such a line,
+    most of those one or two, and the standard library then does in microseconds what loading a
+    Rust engine cost each reading process 40 MB for."""
+    needs = _needs_nfkc()
+    if not needs.search(text):
+        return text
+    return "\n".join(unicodedata.normalize("NFKC", line) if needs.search(line) else line for line in text.split("\n"))
 
 
 CHUNK_CHARS = 1 << 20
@@ -121,7 +122,7 @@ def comparison_key(text: str, traditional_to_simplified: bool = True) -> str:
 
 
 def _key_of(text: str, traditional_to_simplified: bool) -> str:
-    key = nfkc(text) if _needs_nfkc().search(text) else text
+    key = nfkc(text)
     convert = _t2s() if traditional_to_simplified else None
     if convert is not None:
         key = convert(key)
