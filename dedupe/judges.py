@@ -1,19 +1,22 @@
 """Verification of many candidate pairs, spread over processes, with the serial path's decisions.
 
 The serial loop skips a pair whose notices are already in one cluster. Here pairs go in blocks:
-the pairs of a block not yet joined at its start are verified at once by forked workers (which
-see the documents without copying them through a pipe), then the block is replayed in order,
-dropping a verdict whose pair got joined meanwhile. Every decision is the serial loop's; the
-extra work is bounded by a block.
+the pairs of a block not yet joined at its start are verified at once by the workers, then the
+block is replayed in order, dropping a verdict whose pair got joined meanwhile. Every decision is
+the serial loop's; the extra work is bounded by a block.
 
 The same workers then serve the election: what it reads of every member of a cluster to elect
 (body measure and facts), and the pairs of each canonical with the members it was not verified
 against.
+
+The workers are started afresh (``spawn``), not forked from this process: a forked worker starts
+with every page of the batch this process holds counted as its own, so a batch's memory showed
+three times over. Each task carries the few documents its pairs name (a chunk's pairs share
+their notices); a worker keeps the last ones it was sent, their shingles with them.
 """
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections import OrderedDict
@@ -58,23 +61,49 @@ class Recent:
             old.fingerprint.forget()
 
 
-_shared: tuple[Sequence[Document], DedupeConfig, np.ndarray | None, Judge, Recent] | None = None
+class _Worker:
+    """What a worker holds: the run's settings, and the documents it was sent lately (by their
+    index in the run), so that a notice's next pairs reuse its shingles."""
+
+    def __init__(self, config: DedupeConfig, ignore: np.ndarray | None, judge: Judge) -> None:
+        self.config, self.ignore, self.judge = config, ignore, judge
+        self.recent = Recent()
+        self.held: OrderedDict[int, Document] = OrderedDict()
+
+    def docs(self, sent: dict[int, Document]) -> dict[int, Document]:
+        """The documents of a task: those held already (same index, same notice) in place of the copies sent."""
+        out = {}
+        for i, doc in sent.items():
+            mine = self.held.get(i)
+            if mine is None or mine.id != doc.id:
+                mine = doc
+            self.held[i] = out[i] = mine
+            self.held.move_to_end(i)
+        while len(self.held) > Recent.KEEP:
+            self.held.popitem(last=False)
+        return out
 
 
-def _judge_chunk(pairs: list[tuple[int, int]]) -> list[Outcome]:
-    assert _shared is not None, "workers are forked after the documents are shared"
-    docs, config, ignore, judge, recent = _shared  # this worker's own copy of ``recent``
-    out = []
+_worker: _Worker | None = None
+
+
+def _start(parent: int, config: DedupeConfig, ignore: np.ndarray | None, judge: Judge) -> None:
+    global _worker
+    die_with_parent(parent)
+    _worker = _Worker(config, ignore, judge)
+
+
+def _judge_chunk(pairs: list[tuple[int, int]], sent: dict[int, Document]) -> list[Outcome]:
+    assert _worker is not None, "workers are started by judges()"
+    docs, out = _worker.docs(sent), []
     for i, j in pairs:
-        out.append(judge(docs[i], docs[j], config, ignore))
-        recent.touch(docs[i], docs[j])
+        out.append(_worker.judge(docs[i], docs[j], _worker.config, _worker.ignore))
+        _worker.recent.touch(docs[i], docs[j])
     return out
 
 
-def _measure(indices: list[int]) -> list[tuple[int, Facts]]:
-    assert _shared is not None, "workers are forked after the documents are shared"
-    docs = _shared[0]
-    return [(docs[i].body_chars, facts(docs[i])) for i in indices]
+def _measure(sent: dict[int, Document]) -> list[tuple[int, Facts]]:
+    return [(doc.body_chars, facts(doc)) for doc in sent.values()]
 
 
 class Judges:
@@ -116,8 +145,12 @@ class Judges:
         if self.pool is None or len(pairs) < 2 * CHUNK:
             return
         chunks = [pairs[k : k + CHUNK] for k in range(0, len(pairs), CHUNK)]
-        for chunk, outcomes in zip(chunks, self.pool.map(_judge_chunk, chunks), strict=True):
+        sent = [self._sent(x for pair in chunk for x in pair) for chunk in chunks]
+        for chunk, outcomes in zip(chunks, self.pool.map(_judge_chunk, chunks, sent), strict=True):
             self._ready.update(zip(chunk, outcomes, strict=True))
+
+    def _sent(self, indices: Iterator[int]) -> dict[int, Document]:
+        return {i: self.docs[i] for i in indices}
 
     def measure(self, indices: Sequence[int]) -> None:
         """Measure what the election reads of each of these documents (``Document.body_chars`` and
@@ -129,7 +162,8 @@ class Judges:
         if self.pool is None or len(todo) < 2 * CHUNK:
             return
         chunks = [todo[k : k + 4 * CHUNK] for k in range(0, len(todo), 4 * CHUNK)]
-        for chunk, values in zip(chunks, self.pool.map(_measure, chunks), strict=True):
+        sent = [self._sent(iter(chunk)) for chunk in chunks]
+        for chunk, values in zip(chunks, self.pool.map(_measure, sent), strict=True):
             for i, (body_chars, found) in zip(chunk, values, strict=True):
                 self.docs[i].__dict__.update(body_chars=body_chars, _facts=found)
 
@@ -150,23 +184,13 @@ def judges(
     jobs: int,
     pairs: int,
 ) -> Iterator[Judges]:
-    """Judges for ``pairs`` candidate pairs over ``docs``, with ``jobs`` forked workers when that
-    pays (on platforms that fork; elsewhere, and for few pairs, in this process)."""
-    global _shared
-    if jobs <= 1 or pairs < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    """Judges for ``pairs`` candidate pairs over ``docs``, with ``jobs`` workers when that pays
+    (for few pairs, in this process)."""
+    if jobs <= 1 or pairs < MIN_PARALLEL:
         yield Judges(docs, config, ignore, judge, None)
         return
     from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
 
-    _shared = (docs, config, ignore, judge, Recent())
-    # the objects alive now are left out of the collector's passes: a pass in a worker would write
-    # to every object's header, copying each page a worker shares with this process
-    gc.freeze()
-    try:
-        # fork: workers inherit the documents; they use numpy and plain Python only, never polars
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:  # fmt: skip
-            yield Judges(docs, config, ignore, judge, pool)
-    finally:
-        _shared = None
-        gc.unfreeze()
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
+                             initargs=(os.getpid(), config, ignore, judge)) as pool:  # fmt: skip
+        yield Judges(docs, config, ignore, judge, pool)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-from functools import cached_property
 from pathlib import Path
 
 import pytest
 
-import dedupe.elect as elect
-import dedupe.engine as engine
 import dedupe.judges as judges
+import tests.worker_probe as worker_probe
 from dedupe import Document, find_duplicates
 from dedupe.files import read_document
 from normalize import normalize
@@ -47,33 +45,9 @@ def test_the_election_runs_in_the_workers_and_decides_as_the_serial_run(tmp_path
     serial = find_duplicates(_real_docs(), jobs=1)
     assert sum(len(c.members) >= 3 for c in serial.clusters) >= 3
     log = tmp_path / "calls"
-    measure = Document.__dict__["body_chars"].func
-
-    def logged_measure(self: Document) -> int:
-        with log.open("a") as out:
-            out.write(f"body {os.getpid()} {self.id}\n")
-        return measure(self)
-
-    body_chars = cached_property(logged_measure)
-    body_chars.__set_name__(Document, "body_chars")
-    monkeypatch.setattr(Document, "body_chars", body_chars)
-    judge = engine.judge
-
-    def logged_judge(a, b, config, ignore=None):
-        with log.open("a") as out:
-            out.write(f"judge {os.getpid()} {a.id} {b.id}\n")
-        return judge(a, b, config, ignore)
-
-    monkeypatch.setattr(engine, "judge", logged_judge)
-    cut = elect.cut_mid_sentence
-
-    def logged_cut(doc: Document) -> bool:
-        with log.open("a") as out:
-            out.write(f"facts {os.getpid()} {doc.id}\n")
-        return cut(doc)
-
-    monkeypatch.setattr(elect, "cut_mid_sentence", logged_cut)
-    monkeypatch.setattr(judges, "MIN_PARALLEL", 0)  # fork workers even for this small batch
+    monkeypatch.setenv(worker_probe.VARIABLE, str(log))  # the workers, started afresh, log what they do
+    worker_probe.install(monkeypatch.setattr)  # and so does this process
+    monkeypatch.setattr(judges, "MIN_PARALLEL", 0)  # workers even for this small batch
     monkeypatch.setattr(judges, "CHUNK", 1)
     parallel = find_duplicates(_real_docs(), jobs=2)
     assert _decisions(parallel) == _decisions(serial)
