@@ -20,6 +20,10 @@ _TOOL_WORDS = re.compile(
     r"分享到|分享|保存本页|保存|视力保护色|背景色|繁体|简体|无障碍|手机版|RSS|顶部|TOP|Top|top|默认|A[+\-]?|[大中小]"
 )
 _TOOL_REST = re.compile(r"[\s【】\[\]（）()|｜:：/、·,，\-]+")
+# the characters a toolbar's words and separators are made of: a line holding any other is no toolbar
+# (one scan finds it, before the two substitutions that would leave it)
+_TOOLBAR_CHARS = set(re.sub(r"[|?\[\]\\]", "", _TOOL_WORDS.pattern)) | set("【】[]（）()|｜:：/、·,，-")
+_NOT_TOOL = re.compile(f"[^{re.escape(''.join(sorted(_TOOLBAR_CHARS)))}\\s]")
 # a view counter: 浏览次数：123, 点击数 -, 阅读：45, 123次浏览 (点击 alone is a guide's verb: 点击进入…)
 _COUNTER = re.compile(
     r"(?:浏览|点击|阅读|访问)(?:次数|量|数|人次|率)\s*[：:]?\s*[-\d]*\s*次?|(?:浏览|点击|阅读|访问)\s*[：:]\s*[-\d]*"
@@ -37,14 +41,28 @@ _INFO = re.compile(
 _SHARE = re.compile(
     r"QQ空间|新浪微博|腾讯微博|微信|朋友圈|人人网|豆瓣|开心网|百度贴吧|QQ好友|网易微博|搜狐微博|Facebook|Twitter"
 )
-_LEGAL = re.compile(
-    r"ICP\s*[备证]|公网安备|网安备|版权所有|Copyright|All\s+Rights\s+Reserved|©|建议使用.{0,30}(?:分辨率|浏览器)|"
-    r"分辨率.{0,10}浏览|(?:IE|浏览器)\s*\d.{0,20}(?:以上|浏览)|网站标识码|技术支持[：:]|"
-    r"主办(?:单位)?\s*[：:].{0,40}(?:地址|电话|承办|协办|邮编|联系)|"
-    r"隐私(?:声明|政策)|免责声明|网站声明|版权声明|不代表本(?:网|站)|仅代表作者|转载请注明|站点地图|设为首页|"
-    r"^原标题\s*[：:]|^上一(?:篇|条|页)|^下一(?:篇|条|页)",
-    re.I,
+# footer and legal marks, in three patterns the regex engine scans fast (one whose every alternative
+# opens with a character it can look for, a second for the Latin marks, asked only of a line holding
+# one of their letters, and the marks that open a line): together they say what one pattern of all
+# three said, five times faster (0.60 against 3.24 µs a line on the lines of 315 real pages)
+_LEGAL_HAN = re.compile(
+    r"公网安备|网安备|版权所有|©|建议使用.{0,30}(?:分辨率|浏览器)|分辨率.{0,10}浏览|浏览器\s*\d.{0,20}(?:以上|浏览)|"
+    r"网站标识码|技术支持[：:]|主办(?:单位)?\s*[：:].{0,40}(?:地址|电话|承办|协办|邮编|联系)|"
+    r"隐私(?:声明|政策)|免责声明|网站声明|版权声明|不代表本(?:网|站)|仅代表作者|转载请注明|站点地图|设为首页"
 )
+_LEGAL_LATIN = re.compile(r"ICP\s*[备证]|Copyright|All\s+Rights\s+Reserved|IE\s*\d.{0,20}(?:以上|浏览)", re.I)
+_LATIN_MARK = re.compile("[aAcCeE]")  # each Latin mark holds one of these (no other character matches them, re.I)
+_LEGAL_HEAD = re.compile(r"原标题\s*[：:]|[上下]一(?:篇|条|页)")
+
+
+def _legal(s: str) -> bool:
+    return bool(
+        _LEGAL_HAN.search(s)
+        or (_LATIN_MARK.search(s) and _LEGAL_LATIN.search(s))
+        or (s[0] in "原上下" and _LEGAL_HEAD.match(s))
+    )
+
+
 # page chrome only when it is the whole line: a guide may say 扫一扫下方二维码 or 请联系我们
 _CHROME = re.compile(
     r"^[【\[]?(?:(?:微信|手机)?扫一扫(?:分享)?|(?:手机)?扫描二维码|打开微信.{0,8}|网站地图|联系我们|关于我们|手机版|"
@@ -57,11 +75,12 @@ _RELATED = re.compile(
 
 
 # words one of which a counter or a footer line holds: a cheap test before the patterns
-_COUNTER_HINTS = ("浏览", "点击", "阅读", "访问", "查看", "人气")
+_COUNTER_HINT = re.compile("浏览|点击|阅读|访问|查看|人气")
 # a character one of the footer and toolbar marks holds: cheap tests before the patterns
-_LEGAL_CHARS = frozenset("P备版yY©R辨器E识技隐声表载图页办")
+# (a pattern of one character class: the regex engine scans a line for one faster than a set is asked)
+_LEGAL_CHARS = re.compile("[P备版yY©R辨器E识技隐声表载图页办]")
 _LEGAL_STARTS = ("上一", "下一", "原标题")
-_TOOL_CHARS = frozenset("印闭藏顶错评号体享存繁简障版STAopR默大中小回")
+_TOOL_CHARS = re.compile("[印闭藏顶错评号体享存繁简障版STAopR默大中小回]")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -77,16 +96,16 @@ def is_furniture(text: str) -> bool:
     n = len(s)
     if n > 200:
         return False
-    legal = n <= 160 and (not _LEGAL_CHARS.isdisjoint(s) or s.startswith(_LEGAL_STARTS)) and bool(_LEGAL.search(s))
+    legal = n <= 160 and (_LEGAL_CHARS.search(s) is not None or s.startswith(_LEGAL_STARTS)) and _legal(s)
     if legal or "。" in s or "，" in s:  # a sentence: only a footer's or a disclaimer's marks apply
         return legal
     if not _WORD.search(s) and "|" not in s:  # no word: a separator, an icon's placeholder, a lone digit
         return True
     if n <= 60 and _BREADCRUMB.match(s):
         return True
-    if n <= 60 and not _TOOL_CHARS.isdisjoint(s) and not _TOOL_REST.sub("", _TOOL_WORDS.sub("", s)):
+    if n <= 60 and _TOOL_CHARS.search(s) and not _NOT_TOOL.search(s) and not _TOOL_REST.sub("", _TOOL_WORDS.sub("", s)):
         return True
-    m = _COUNTER.search(s) if n <= 120 and any(w in s for w in _COUNTER_HINTS) else None
+    m = _COUNTER.search(s) if n <= 120 and _COUNTER_HINT.search(s) else None
     if m and (n <= 40 or _INFO.search(s) or m.group(0)[-1:].isdigit()):
         return True
     if _URL_LINE.match(s) or _BARE_COUNT.match(s):
