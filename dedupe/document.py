@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import os
+import tempfile
+import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -38,11 +41,11 @@ EXPANDED_KEEP = 256
 
 class Packed(Normalized):
     """A :class:`Normalized` whose text and key are held as one zlib blob of their UTF-8, expanded
-    when read (the last few are kept expanded): a batch of notices held in memory takes under half
-    the room, and crosses a pipe in half the bytes. The blobs of many notices are then held in one
-    bytes object (:func:`gather`): a forked worker that reads a notice copies no page of the others'
-    (reading a bytes object of its own writes its reference count). It reads, compares and pickles
-    as the Normalized it packs."""
+    when read (the last few are kept expanded): a batch of notices takes under half the room, and
+    crosses a pipe in half the bytes. The blobs of a batch read from files then wait in a temporary
+    file (:func:`gather`), read back when a text is asked for: most of a batch's texts are never
+    read again, and its memory is then its signatures and facts. It reads, compares and pickles as
+    the Normalized it packs."""
 
     def __getattribute__(self, name: str) -> Any:
         if name == "text" or name == "key":
@@ -60,7 +63,7 @@ class Packed(Normalized):
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_blob"] = bytes(state["_blob"])  # its own bytes, not a view of the others'
+        state["_blob"] = _bytes(state["_blob"])  # its own bytes, not a view of the others' nor a place in a file
         return state
 
 
@@ -84,16 +87,66 @@ def same_text(a: Normalized, b: Normalized) -> bool:
     return a.text == b.text
 
 
-def gather(normalized: Iterable[Normalized]) -> None:
-    """Hold the blobs of these packed notices in one bytes object, each a view of its part."""
+class Spill:
+    """A temporary file (in ``TMPDIR``) that packed blobs are written to and read back from, by
+    offset: its pages belong to the system's file cache, not to this process. Deleted when the
+    last notice referring to it is gone."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(prefix="policy-dedup-texts-")  # noqa: SIM115 (closed with the last notice)
+        self.end = 0
+        self._lock = threading.Lock()
+
+    def put(self, data: bytes) -> int:
+        """Write ``data`` at the end; its offset."""
+        with self._lock:
+            start, self.end = self.end, self.end + len(data)
+        view, at = memoryview(data), start
+        while view:  # pwrite may write less than asked
+            done = os.pwrite(self.file.fileno(), view, at)
+            view, at = view[done:], at + done
+        return start
+
+    def get(self, at: int, size: int) -> bytes:
+        data = os.pread(self.file.fileno(), size, at)
+        if len(data) != size:
+            raise OSError(f"the temporary file of texts ends early (byte {at + len(data):,} of {at + size:,})")
+        return data
+
+
+class Spilled:
+    """Where a blob waits in a :class:`Spill`."""
+
+    __slots__ = ("at", "size", "spill")
+
+    def __init__(self, spill: Spill, at: int, size: int) -> None:
+        self.spill, self.at, self.size = spill, at, size
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def _bytes(blob: bytes | memoryview | Spilled) -> bytes:
+    return blob.spill.get(blob.at, blob.size) if isinstance(blob, Spilled) else bytes(blob)
+
+
+def gather(normalized: Iterable[Normalized], spill: Spill | None = None) -> None:
+    """Hold the blobs of these packed notices together: written in one piece to ``spill`` (each
+    then a :class:`Spilled`), or, without one or when it cannot be written, in one bytes object
+    (each a view of its part)."""
     packed = [n for n in normalized if isinstance(n, Packed) and isinstance(n.__dict__["_blob"], bytes)]
-    if len(packed) < 2:
+    if not packed or (len(packed) < 2 and spill is None):
         return
-    arena = memoryview(b"".join(n.__dict__["_blob"] for n in packed))
+    joined = b"".join(n.__dict__["_blob"] for n in packed)
+    start: int | None = None
+    if spill is not None:
+        with contextlib.suppress(OSError):  # a full or unwritable TMPDIR: the blobs stay in memory
+            start = spill.put(joined)
+    arena = memoryview(joined)
     at = 0
     for n in packed:
         size = len(n.__dict__["_blob"])
-        n.__dict__["_blob"] = arena[at : at + size]
+        n.__dict__["_blob"] = arena[at : at + size] if start is None else Spilled(spill, start + at, size)  # type: ignore[arg-type]
         at += size
 
 
@@ -103,7 +156,8 @@ def _expand(packed: Packed, held: dict[str, Any]) -> tuple[str, str]:
         with contextlib.suppress(KeyError):  # another thread may have let it go meanwhile
             _EXPANDED.move_to_end(id(packed))
         return found[1], found[2]
-    raw, cut = zlib.decompress(held["_blob"]), held["_cut"]
+    blob = held["_blob"]
+    raw, cut = zlib.decompress(_bytes(blob) if isinstance(blob, Spilled) else blob), held["_cut"]
     text, key = raw[:cut].decode("utf-8", "surrogatepass"), raw[cut:].decode("utf-8", "surrogatepass")
     _keep(packed, text, key)
     return text, key

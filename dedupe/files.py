@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe.config import DedupeConfig
-from dedupe.document import Document, gather, pack
+from dedupe.document import Document, Spill, gather, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
@@ -292,8 +292,8 @@ def iter_documents(
         for i, p in enumerate(paths)
     ]
     if jobs <= 1 or len(tasks) < 2:
-        for t in tasks:
-            yield _read_star(t)
+        for result in _gathering(_read_star(t) for t in tasks):
+            yield result
             if progress:
                 progress(1)
         return
@@ -310,21 +310,31 @@ def iter_documents(
         pool.shutdown(cancel_futures=True)
 
 
-GATHER = 256  # notices whose packed texts are held in one bytes object
+GATHER = 256  # notices whose packed texts are written together
 
 
 def _gathering(results: Iterable[Document | Rejected]) -> Iterator[Document | Rejected]:
-    """``results``, the packed texts of each GATHER notices then held together (see
-    :func:`dedupe.document.gather`): the workers forked to verify them later copy fewer pages."""
+    """``results``, the packed texts of each GATHER notices then written together to a temporary
+    file of the run's (see :func:`dedupe.document.gather`): a batch's memory is its signatures and
+    facts, not its texts, most of which are never read again."""
     held: list[Normalized] = []
+    spill: Spill | None = None
     for result in results:
         yield result
         if isinstance(result, Document):
             held.append(result.normalized)
         if len(held) >= GATHER:
-            gather(held)
+            spill = spill or _spill()
+            gather(held, spill)
             held = []
-    gather(held)
+    gather(held, spill)
+
+
+def _spill() -> Spill | None:
+    try:
+        return Spill()
+    except OSError:  # no writable TMPDIR: the texts stay in memory
+        return None
 
 
 def die_with_parent(parent: int) -> None:

@@ -85,3 +85,49 @@ def test_texts_read_from_many_threads_at_once(monkeypatch):
     finally:
         sys.setswitchinterval(switch)
     assert not failed, failed[:1]
+
+
+def _copies(folder: Path, n: int) -> list[str]:
+    """``n`` files, each the law with a line of its own (a different text, each long enough to pack)."""
+    text = LAW.read_text(encoding="utf-8")
+    paths = []
+    for k in range(n):
+        path = folder / f"{k:04d}.txt"
+        path.write_text(f"{text}\n第{k}号附件：本件存档。\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def test_a_batch_s_texts_wait_in_a_temporary_file_and_read_back_the_same(tmp_path, monkeypatch):
+    """Past GATHER notices, the packed texts are written to a temporary file in TMPDIR, not held in
+    memory; each reads back as it was read, and pickles (to a worker) with its own bytes."""
+    import tempfile
+
+    from dedupe import files
+    from dedupe.document import Spilled
+
+    spill_dir = tmp_path / "tmp"
+    spill_dir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill_dir))
+    monkeypatch.setattr(files, "GATHER", 4)
+    paths = _copies(tmp_path, 10)
+    docs = files.read_documents(paths)
+    assert all(isinstance(d.normalized.__dict__["_blob"], Spilled) for d in docs[:8])
+    for path, doc in zip(paths, docs, strict=True):
+        plain = normalize_named(path, Path(path).read_bytes())
+        assert (doc.text, doc.key) == (plain.text, plain.key)
+        again = pickle.loads(pickle.dumps(doc))
+        assert isinstance(again.normalized.__dict__["_blob"], bytes) and again.text == plain.text
+
+
+def test_texts_stay_in_memory_when_no_temporary_file_can_be_made(tmp_path, monkeypatch):
+    import tempfile
+
+    from dedupe import files
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    monkeypatch.setattr(files, "GATHER", 4)
+    paths = _copies(tmp_path, 10)
+    docs = files.read_documents(paths)
+    assert all(isinstance(d.normalized.__dict__["_blob"], memoryview) for d in docs)
+    assert [d.text for d in docs] == [normalize_named(p, Path(p).read_bytes()).text for p in paths]
