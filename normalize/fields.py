@@ -78,6 +78,9 @@ _LABEL = re.compile(
     "(" + "|".join(r"\s*".join(label) for label in sorted(LABELS, key=len, reverse=True)) + r")\s*[:：]?"
 )
 _LABEL_STARTS = frozenset(label[0] for label in LABELS)  # every alternative of _LABEL opens with one
+# a line opening with a label (past spaces and bars), anywhere in the text joined with a line break before
+# each line: the pattern opens with the break, which the regex engine scans for
+_LABEL_LINE = re.compile(r"\n[^\S\n]*[|｜]*[^\S\n]*(?=[" + "".join(sorted(_LABEL_STARTS)) + "])" + _LABEL.pattern)
 _DATE = re.compile(r"(\d{4})\s*(?:[-./年])\s*(\d{1,2})\s*(?:[-./月])\s*(\d{1,2})")
 _COUNTER = re.compile(r"(?:点击|浏览|阅读|访问)(?:数|次数|量)")
 HEAD_LINES = 15
@@ -126,6 +129,8 @@ def _iso(value: str) -> str | None:
 
 def remove_database_fields(lines: list[str], log: ChangeLog, facts: dict[str, str]) -> list[str]:
     """Take the database's header fields out of the first lines, reading their facts into ``facts``."""
+    if not _LABEL_LINE.search("\n" + "\n".join(lines)):  # no line opens with a label (most texts): one scan
+        return lines
     out: list[str] = []
     seen = 0
     after_field = False  # the line before was a field row: a row of one field below it is one too

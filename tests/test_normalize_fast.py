@@ -234,3 +234,32 @@ def test_one_scan_finds_what_the_three_after_nfc_find() -> None:
         ch = chr(cp)
         each = bool(_NONCHARACTERS.search(ch) or _PUA.search(ch) or _ANY_MAPPED.search(ch))
         assert bool(_ANY_AFTER_NFC.search(ch)) == each, hex(cp)
+
+
+def test_a_text_without_page_artifacts_is_told_by_one_scan(real_lines: list[str]) -> None:
+    """remove_page_artifacts returns the lines as they are when one scan of the text finds no line it
+    could take: the scan finds each line the patterns take (a cell, an address or a form feed aside,
+    told by a character)."""
+    from normalize.artifacts import _may_hold_page_artifacts
+
+    extra = ["— 3 —", "－2－", "第 3 页 共 10 页", "共10页第3页", "3/10", "Page 2 of 5", "=== PAGE 3 ===", "-PAGE 2-",
+             "7 of 21 11/18/2015 03:25 PM", "2016/5/6 下午12:27", "  第3页　", "\tPAGE \\* MERGEFORMAT 2"]  # fmt: skip
+    lines = [line for line in [*real_lines, *extra] if not any(c in line for c in ("|", "http", "www.", "\f"))]
+    for line in lines:
+        gone = bool(PAGE_NUMBER.match(line.strip())) or is_print_header(line)
+        assert _may_hold_page_artifacts(["关于印发的通知", line, "各单位："]) == gone, line
+    assert not _may_hold_page_artifacts([line for line in lines if line not in extra])
+
+
+def test_a_text_without_field_rows_is_told_by_one_scan(real_lines: list[str]) -> None:
+    """remove_database_fields returns the lines as they are when no line opens with a label: one scan
+    of the text finds every line that the row reader reads as fields."""
+    from normalize.fields import _LABEL_LINE, _pairs
+
+    rows = ["分类名称政府法制公布机关银川市人民政府效力状况有效", "公布日期\t2010-11-03\t施行日期\t2010-12-01",
+            "| 索引号： | 000014349/2016-00120 | 发文机关： | 国务院 |", " ｜ 名　　称：关于印发的通知", "标 题：x"]  # fmt: skip
+    read = [line for line in [*real_lines, *rows] if _pairs(line) is not None]
+    assert len(read) >= len(rows)
+    for line in read:
+        assert _LABEL_LINE.search(f"\n关于印发的通知\n{line}\n各单位："), line
+
