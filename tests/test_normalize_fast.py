@@ -263,3 +263,38 @@ def test_a_text_without_field_rows_is_told_by_one_scan(real_lines: list[str]) ->
     for line in read:
         assert _LABEL_LINE.search(f"\n关于印发的通知\n{line}\n各单位："), line
 
+
+def test_word_characters_picked_by_the_table_are_the_regex_s(real_lines: list[str]) -> None:
+    import numpy  # noqa: F401  (loaded: the table picks them)
+
+    from normalize.key import _WORDS, word_characters
+
+    bmp = "".join(map(chr, range(0x10000)))  # surrogates too
+    for text in ["\n".join(real_lines), bmp, bmp[::-1], "关于" * 200 + "\U00020000", "a_b_ ＡＢ１" * 100, "短_"]:
+        assert word_characters(text) == "".join(_WORDS.findall(text)), text[:20]
+
+
+def test_t2s_leaves_alone_only_texts_opencc_leaves_alone(real_lines: list[str]) -> None:
+    """The conversion skips a text without a character it changes and without a phrase it changes:
+    OpenCC gives back every such text as it is (each character alone, each phrase in a sentence)."""
+    from opencc import OpenCC
+
+    from normalize.key import t2s_converter
+    from normalize.t2s_table import PHRASES
+
+    plain, convert = OpenCC("t2s").convert, t2s_converter()
+    assert convert is not None
+    phrases = [f"前{p}后" for listed in PHRASES.values() for p in listed]
+    chars = [chr(c) for c in [*range(0x2E80, 0xD800), *range(0xE000, 0x10000), 0x20000, 0x2F800]]
+    for text in ["\n".join(real_lines), *real_lines, *phrases, *chars, "沈阳市", "覆盖", "破坏", "反覆", "苏醒"]:
+        assert convert(text) == plain(text), text
+
+
+def test_the_t2s_table_is_what_the_dictionaries_say() -> None:
+    from normalize import t2s_table
+
+    version, pairs = t2s_table.read_dictionaries()
+    assert version == t2s_table.OPENCC_VERSION, "run python -m normalize.t2s_table"
+    changed, phrases = t2s_table.made(pairs)
+    assert "".join(changed) == "".join(t2s_table.CHANGED)
+    assert phrases == t2s_table.PHRASES
