@@ -233,7 +233,7 @@ def review_command(corpus_dir: str, port: int, by: str | None, related_above: fl
 @corpus_option
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None,
               help="Exact Jaccard from which two notices are near duplicates [default: as recorded].")  # fmt: skip
-@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes for the rebuild.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Processes at work, this one included.")
 def rekey_command(corpus_dir: str, threshold: float | None, jobs: int | None) -> None:
     from dedupe.store import Corpus
 

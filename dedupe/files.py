@@ -299,15 +299,26 @@ def iter_documents(
         return
     from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
+    from dedupe.sharing import in_order
+
+    size = max(1, min(64, len(tasks) // (jobs * 8)))
+    chunks = [tasks[k : k + size] for k in range(0, len(tasks), size)]
+    # this process reads too (see dedupe.sharing): jobs - 1 workers, one process fewer to hold
+    pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
-        results = pool.map(_read_star, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8))))
-        for result in _gathering(results):
+        done = in_order(pool, jobs - 1, chunks, lambda p, c: p.submit(_read_chunk, c), _read_chunk)
+        for result in _gathering(r for results in done for r in results):
             yield result
             if progress:
                 progress(1)
     finally:  # a caller that stops early (an error while storing) does not wait for the rest
         pool.shutdown(cancel_futures=True)
+
+
+def _read_chunk(
+    tasks: list[tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]],
+) -> list[Document | Rejected]:
+    return [read_document(*t) for t in tasks]
 
 
 GATHER = 256  # notices whose packed texts are written together

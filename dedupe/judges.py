@@ -9,10 +9,11 @@ The same workers then serve the election: what it reads of every member of a clu
 (body measure and facts), and the pairs of each canonical with the members it was not verified
 against.
 
-The workers are started afresh (``spawn``), not forked from this process: a forked worker starts
-with every page of the batch this process holds counted as its own, so a batch's memory showed
-three times over. Each task carries the few documents its pairs name (a chunk's pairs share
-their notices); a worker keeps the last ones it was sent, their shingles with them.
+This process takes chunks too (:mod:`dedupe.sharing`): ``--jobs N`` is N processes at work, N - 1
+of them workers. They are started afresh (``spawn``), not forked from this process: a forked
+worker starts with every page of the batch this process holds counted as its own, so a batch's
+memory showed once for each. Each task carries the few documents its pairs name (a chunk's pairs
+share their notices); a worker keeps the last ones it was sent, their shingles with them.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import Facts, facts
 from dedupe.files import die_with_parent
+from dedupe.sharing import in_order
 from dedupe.verify import Verdict
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Judge = Callable[[Document, Document, DedupeConfig, "np.ndarray | None"], tuple[Verdict, "str | None"]]
 Outcome = tuple[Verdict, "str | None"]
@@ -117,8 +119,11 @@ class Judges:
         ignore: np.ndarray | None,
         judge: Judge,
         pool: ProcessPoolExecutor | None,
+        workers: int = 0,
     ) -> None:
+        """``pool``: ``workers`` processes that share the work with this one."""
         self.docs, self.config, self.ignore, self.judge, self.pool = docs, config, ignore, judge, pool
+        self.workers = workers
         self._ready: dict[tuple[int, int], Outcome] = {}
         self._recent = Recent()
 
@@ -145,25 +150,41 @@ class Judges:
         if self.pool is None or len(pairs) < 2 * CHUNK:
             return
         chunks = [pairs[k : k + CHUNK] for k in range(0, len(pairs), CHUNK)]
-        sent = [self._sent(x for pair in chunk for x in pair) for chunk in chunks]
-        for chunk, outcomes in zip(chunks, self.pool.map(_judge_chunk, chunks, sent), strict=True):
+        done = in_order(self.pool, self.workers, chunks, self._judge_there, self._judge_here)
+        for chunk, outcomes in zip(chunks, done, strict=True):
             self._ready.update(zip(chunk, outcomes, strict=True))
+
+    def _judge_there(self, pool: ProcessPoolExecutor, chunk: list[tuple[int, int]]) -> Future[list[Outcome]]:
+        return pool.submit(_judge_chunk, chunk, self._sent(x for pair in chunk for x in pair))
+
+    def _judge_here(self, chunk: list[tuple[int, int]]) -> list[Outcome]:
+        out = []
+        for i, j in chunk:
+            out.append(self.judge(self.docs[i], self.docs[j], self.config, self.ignore))
+            self._recent.touch(self.docs[i], self.docs[j])
+        return out
 
     def _sent(self, indices: Iterator[int]) -> dict[int, Document]:
         return {i: self.docs[i] for i in indices}
 
     def measure(self, indices: Sequence[int]) -> None:
         """Measure what the election reads of each of these documents (``Document.body_chars`` and
-        ``dedupe.elect.facts``) in the workers, and keep it on the document, as measuring it here
-        would; without workers each is measured when first asked."""
+        ``dedupe.elect.facts``), shared with the workers, and keep it on the document, as measuring it
+        here would; without workers each is measured when first asked."""
         todo = [
             i for i in indices if "body_chars" not in self.docs[i].__dict__ or "_facts" not in self.docs[i].__dict__
         ]
         if self.pool is None or len(todo) < 2 * CHUNK:
             return
         chunks = [todo[k : k + 4 * CHUNK] for k in range(0, len(todo), 4 * CHUNK)]
-        sent = [self._sent(iter(chunk)) for chunk in chunks]
-        for chunk, values in zip(chunks, self.pool.map(_measure, sent), strict=True):
+        done = in_order(
+            self.pool,
+            self.workers,
+            chunks,
+            lambda pool, chunk: pool.submit(_measure, self._sent(iter(chunk))),
+            lambda chunk: _measure(self._sent(iter(chunk))),
+        )
+        for chunk, values in zip(chunks, done, strict=True):
             for i, (body_chars, found) in zip(chunk, values, strict=True):
                 self.docs[i].__dict__.update(body_chars=body_chars, _facts=found)
 
@@ -184,13 +205,14 @@ def judges(
     jobs: int,
     pairs: int,
 ) -> Iterator[Judges]:
-    """Judges for ``pairs`` candidate pairs over ``docs``, with ``jobs`` workers when that pays
-    (for few pairs, in this process)."""
+    """Judges for ``pairs`` candidate pairs over ``docs``, shared by this process and ``jobs`` - 1
+    workers when that pays (for few pairs, in this process alone)."""
     if jobs <= 1 or pairs < MIN_PARALLEL:
         yield Judges(docs, config, ignore, judge, None)
         return
     from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
 
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
+    # this process judges too (see dedupe.sharing): jobs - 1 workers
+    with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
                              initargs=(os.getpid(), config, ignore, judge)) as pool:  # fmt: skip
-        yield Judges(docs, config, ignore, judge, pool)
+        yield Judges(docs, config, ignore, judge, pool, jobs - 1)

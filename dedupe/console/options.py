@@ -15,7 +15,12 @@ def compare_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None,
                   help="Exact Jaccard from which two notices are near duplicates [default: 0.8, or the corpus's].")  # fmt: skip
-    @click.option("--jobs", "-j", type=click.IntRange(1), help="Worker processes [default: all cores for 64+ files].")
+    @click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(1),
+        help="Processes at work, this one included [default: all cores for 64+ files].",
+    )
     @click.option("--encoding", default=None, help="Decode every file with this encoding instead of detecting it.")
     @click.option("--max-bytes", type=click.IntRange(1), default=100_000_000, help="Refuse larger files [100 MB].")
     @click.option("--follow-symlinks", is_flag=True, help="Follow links in folders to files outside them.")

@@ -1,0 +1,45 @@
+"""Chunks shared between this process and its workers come back in order, whoever did them."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from dedupe.sharing import in_order
+
+
+def _slow_square(x: int) -> tuple[int, str]:
+    time.sleep(0.002)
+    return x * x, threading.current_thread().name
+
+
+def test_results_come_in_order_and_both_sides_work():
+    chunks = list(range(200))
+    with ThreadPoolExecutor(1, thread_name_prefix="worker") as pool:
+        out = list(in_order(pool, 1, chunks, lambda p, c: p.submit(_slow_square, c), _slow_square))
+    assert [v for v, _ in out] == [c * c for c in chunks]
+    who = {name.startswith("worker") for _, name in out}
+    assert who == {True, False}, "the worker and this process each did some chunks"
+
+
+def test_without_a_pool_every_chunk_is_done_here():
+    out = list(in_order(None, 0, [1, 2, 3], lambda p, c: p.submit(_slow_square, c), _slow_square))
+    assert [v for v, _ in out] == [1, 4, 9] and {n for _, n in out} == {threading.current_thread().name}
+
+
+def test_a_caller_that_stops_early_leaves_no_chunk_queued():
+    """Two workers' worth of chunks queued on a pool that runs one at a time: those still queued
+    when the caller stops are cancelled, not run."""
+    submitted = []
+    with ThreadPoolExecutor(1) as pool:
+
+        def remote(p, c):
+            submitted.append(p.submit(_slow_square, c))
+            return submitted[-1]
+
+        results = in_order(pool, 2, list(range(50)), remote, _slow_square)
+        next(results)
+        results.close()
+    assert len(submitted) <= 5, "only a few chunks are queued ahead"
+    assert any(f.cancelled() for f in submitted), "those not started are cancelled"
