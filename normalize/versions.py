@@ -75,17 +75,33 @@ def history_head(text: str) -> str:
     return head[: stop.start()] if stop else head
 
 
+def _bare_dates(clause: str) -> list[re.Match[str]]:
+    """``DATE_ANY.finditer(clause)`` of a clause without whitespace, where a date's year is four
+    characters right before its 年: tried only there, where finditer tries at every digit and numeral
+    (一, 二… open many of a clause's words)."""
+    found: list[re.Match[str]] = []
+    end = 0
+    at = clause.find("年", 4)
+    while at >= 0:
+        if at - 4 >= end and (m := DATE_ANY.match(clause, at - 4)):
+            found.append(m)
+            end = m.end()
+        at = clause.find("年", at + 1)
+    return found
+
+
 def version_facts(text: str) -> VersionFacts:
     # whitespace out as re.sub(r"\s+", "") takes it (both ask str.isspace), five times as fast
     head = "".join(history_head(text).split())
     convert = t2s_converter()  # 通過, 修訂, 根據 in a traditional copy
+    bare = True  # the head holds no whitespace: a date opens four characters before its 年
     if convert and _TRADITIONAL.search(head):
-        head = convert(head)
+        head, bare = convert(head), False
     clauses = head.split("根据")
     adopted = approved = None
     amendments: list[str] = []
     for k, clause in enumerate(clauses):
-        dates = [(m, iso(m)) for m in DATE_ANY.finditer(clause)]
+        dates = [(m, iso(m)) for m in (_bare_dates(clause) if bare else DATE_ANY.finditer(clause))]
         dates = [(m, d) for m, d in dates if d]
         if k > 0:  # an amendment: dated by its first date, of the last kind the clause names
             kind = max(_KINDS, key=clause.rfind)

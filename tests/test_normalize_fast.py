@@ -298,3 +298,21 @@ def test_the_t2s_table_is_what_the_dictionaries_say() -> None:
     changed, phrases = t2s_table.made(pairs)
     assert "".join(changed) == "".join(t2s_table.CHANGED)
     assert phrases == t2s_table.PHRASES
+
+
+def test_dates_of_a_bare_clause_found_where_finditer_finds_them(real_lines: list[str]) -> None:
+    """version_facts tries a date only four characters before each 年 of its head, which holds no
+    whitespace: the same dates as trying at every position."""
+    from normalize.versions import _bare_dates
+
+    dates = [
+        "二○一○年七月二十六日",
+        "2019年8月29日",
+        "二O一O年六月五日",
+        "1997年10月1日",
+        "20 10年5月6日",
+        "２０１０年",
+    ]
+    for text in ["".join("\n".join(real_lines).split()), "".join("、".join(dates).split()), "年年2019年1月1日年"]:
+        for clause in text.split("根据"):
+            assert [m.span() for m in _bare_dates(clause)] == [m.span() for m in DATE_ANY.finditer(clause)]
