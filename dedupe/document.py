@@ -10,10 +10,10 @@ import tempfile
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -34,6 +34,7 @@ def reference_signature(key: str, config: DedupeConfig) -> np.ndarray:
     return m.hashvalues.astype(np.uint32)
 
 
+T = TypeVar("T")
 PACK_FROM = 1024  # characters of text and key from which they are held compressed
 _EXPANDED: OrderedDict[int, tuple[Normalized, str, str]] = OrderedDict()  # the last read, by id (kept alive)
 EXPANDED_KEEP = 256
@@ -290,3 +291,30 @@ class Document:
     @cached_property
     def fingerprint(self) -> Fingerprint:
         return Fingerprint(self.normalized, self.config)
+
+
+GATHER = 256  # notices whose packed texts are written together
+
+
+def gathering(results: Iterable[T]) -> Iterator[T]:
+    """``results``, the packed texts of each GATHER notices then written together to a temporary
+    file of the run's (see :func:`gather`): a batch's memory is its signatures and
+    facts, not its texts, most of which are never read again."""
+    held: list[Normalized] = []
+    spill: Spill | None = None
+    for result in results:
+        yield result
+        if isinstance(result, Document):
+            held.append(result.normalized)
+        if len(held) >= GATHER:
+            spill = spill or _spill()
+            gather(held, spill)
+            held = []
+    gather(held, spill)
+
+
+def _spill() -> Spill | None:
+    try:
+        return Spill()
+    except OSError:  # no writable TMPDIR: the texts stay in memory
+        return None

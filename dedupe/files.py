@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe.config import DedupeConfig
-from dedupe.document import Document, Spill, gather, pack
+from dedupe.document import Document, gathering, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
@@ -54,8 +54,9 @@ def _special(mode: int) -> str | None:
     return None if stat.S_ISREG(mode) else "not a regular file"
 
 
-def _admit(path: str, found: Found, max_bytes: int) -> None:
-    """Add ``path`` if it is a regular file of an acceptable size, else say why not."""
+def _admit(path: str, found: Found, max_bytes: int, real: str | None = None) -> None:
+    """Add ``path`` if it is a regular file of an acceptable size, else say why not (``real``:
+    where it lies once links are followed, when known)."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -68,8 +69,8 @@ def _admit(path: str, found: Found, max_bytes: int) -> None:
     kind = _special(st.st_mode)
     if kind:
         found.rejected.append(Rejected(path, f"is {kind}: only regular files are read"))
-    elif _system(path):
-        found.rejected.append(Rejected(path, f"is a system file (under {_system(path)}), not a notice"))
+    elif system := _system(path, real):
+        found.rejected.append(Rejected(path, f"is a system file (under {system}), not a notice"))
     elif st.st_size > max_bytes:
         found.rejected.append(Rejected(path, f"is {st.st_size:,} bytes, over the limit of {max_bytes:,} "
                                              "(raise it with --max-bytes)"))  # fmt: skip
@@ -80,9 +81,9 @@ def _admit(path: str, found: Found, max_bytes: int) -> None:
 SYSTEM = ("/proc", "/sys", "/dev")  # what the kernel shows as files: no notice lives there
 
 
-def _system(path: str) -> str | None:
-    """The system folder ``path`` lies in (once links are followed), if any."""
-    real = os.path.realpath(path)
+def _system(path: str, real: str | None = None) -> str | None:
+    """The system folder ``path`` lies in (once links are followed: ``real``, when known), if any."""
+    real = real or os.path.realpath(path)
     return next((top for top in SYSTEM if _inside(real, top)), None)
 
 
@@ -136,13 +137,14 @@ def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int
             continue
         top = os.path.realpath(given)
         seen = {top}
-        files: list[str] = []
+        files: dict[str, str] = {}  # path → where it lies once links are followed
 
         def unreadable(exc: OSError, given: str = given) -> None:
             found.rejected.append(Rejected(exc.filename or given, f"cannot be read: {exc.strerror or exc}"))
 
         for root, dirs, names in os.walk(given, onerror=unreadable, followlinks=True):
             found.hidden += sum(1 for n in [*dirs, *names] if n.startswith("."))
+            real_root = os.path.realpath(root)  # once a folder: a file not a link lies in it
             kept = []
             for d in sorted(x for x in dirs if not x.startswith(".")):
                 path = os.path.join(root, d)
@@ -163,15 +165,16 @@ def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int
                 if skipped := by_name(path):
                     found.skipped.append(skipped)
                     continue
-                real = os.path.realpath(path)
-                if os.path.islink(path) and not follow_symlinks and os.path.exists(path) and not _inside(real, top):
+                link = os.path.islink(path)
+                real = os.path.realpath(path) if link else os.path.join(real_root, name)
+                if link and not follow_symlinks and os.path.exists(path) and not _inside(real, top):
                     found.rejected.append(Rejected(path, f"is a link to {real}, outside {given} "
                                                          "(pass --follow-symlinks to read it)"))  # fmt: skip
                     continue
-                files.append(path)
+                files[path] = real
         found.in_folders.update(files)
         for path in sorted(files):
-            _admit(path, found, max_bytes)
+            _admit(path, found, max_bytes, files[path])
     return found
 
 
@@ -292,7 +295,7 @@ def iter_documents(
         for i, p in enumerate(paths)
     ]
     if jobs <= 1 or len(tasks) < 2:
-        for result in _gathering(_read_star(t) for t in tasks):
+        for result in gathering(_read_star(t) for t in tasks):
             yield result
             if progress:
                 progress(1)
@@ -307,7 +310,7 @@ def iter_documents(
     pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         done = in_order(pool, jobs - 1, chunks, lambda p, c: p.submit(_read_chunk, c), _read_chunk)
-        for result in _gathering(r for results in done for r in results):
+        for result in gathering(r for results in done for r in results):
             yield result
             if progress:
                 progress(1)
@@ -319,33 +322,6 @@ def _read_chunk(
     tasks: list[tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]],
 ) -> list[Document | Rejected]:
     return [read_document(*t) for t in tasks]
-
-
-GATHER = 256  # notices whose packed texts are written together
-
-
-def _gathering(results: Iterable[Document | Rejected]) -> Iterator[Document | Rejected]:
-    """``results``, the packed texts of each GATHER notices then written together to a temporary
-    file of the run's (see :func:`dedupe.document.gather`): a batch's memory is its signatures and
-    facts, not its texts, most of which are never read again."""
-    held: list[Normalized] = []
-    spill: Spill | None = None
-    for result in results:
-        yield result
-        if isinstance(result, Document):
-            held.append(result.normalized)
-        if len(held) >= GATHER:
-            spill = spill or _spill()
-            gather(held, spill)
-            held = []
-    gather(held, spill)
-
-
-def _spill() -> Spill | None:
-    try:
-        return Spill()
-    except OSError:  # no writable TMPDIR: the texts stay in memory
-        return None
 
 
 def die_with_parent(parent: int) -> None:

@@ -103,13 +103,13 @@ def test_a_batch_s_texts_wait_in_a_temporary_file_and_read_back_the_same(tmp_pat
     memory; each reads back as it was read, and pickles (to a worker) with its own bytes."""
     import tempfile
 
-    from dedupe import files
+    from dedupe import document, files
     from dedupe.document import Spilled
 
     spill_dir = tmp_path / "tmp"
     spill_dir.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spill_dir))
-    monkeypatch.setattr(files, "GATHER", 4)
+    monkeypatch.setattr(document, "GATHER", 4)
     paths = _copies(tmp_path, 10)
     docs = files.read_documents(paths)
     assert all(isinstance(d.normalized.__dict__["_blob"], Spilled) for d in docs[:8])
@@ -123,10 +123,10 @@ def test_a_batch_s_texts_wait_in_a_temporary_file_and_read_back_the_same(tmp_pat
 def test_texts_stay_in_memory_when_no_temporary_file_can_be_made(tmp_path, monkeypatch):
     import tempfile
 
-    from dedupe import files
+    from dedupe import document, files
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
-    monkeypatch.setattr(files, "GATHER", 4)
+    monkeypatch.setattr(document, "GATHER", 4)
     paths = _copies(tmp_path, 10)
     docs = files.read_documents(paths)
     assert all(isinstance(d.normalized.__dict__["_blob"], memoryview) for d in docs)
