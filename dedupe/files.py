@@ -192,7 +192,10 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
         if kind:
             raise OSError(f"is {kind}: only regular files are read")
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(max_bytes + 1)
+            want = min(st.st_size, max_bytes) + 1  # asking for max_bytes made a 100 MB buffer each file
+            data = handle.read(want)
+            if len(data) == want <= max_bytes:  # more than its size said (a file growing, a system file)
+                data += handle.read(max_bytes + 1 - len(data))
         if data and not st.st_size:
             raise OSError("says it holds 0 bytes yet has content: a system file, not a notice")
     finally:

@@ -100,6 +100,25 @@ def test_a_file_that_says_it_is_empty_yet_has_content_is_refused():
     assert "0 bytes yet has content" in found.reason
 
 
+def test_a_file_longer_than_its_size_said_is_read_whole(tmp_path, monkeypatch):
+    """Only its size is asked for, then the rest when there is more (a file still being written)."""
+    import dedupe.files as files
+
+    path = tmp_path / "notice.md"
+    shutil.copyfile(DISTINCT, path)
+    real_fstat = os.fstat
+
+    def shorter(fd: int) -> os.stat_result:
+        st = list(real_fstat(fd))
+        st[6] //= 2  # st_size: half of it
+        return os.stat_result(st)
+
+    monkeypatch.setattr(files.os, "fstat", shorter)
+    assert files.read_bytes(str(path)) == DISTINCT.read_bytes()
+    with pytest.raises(OSError, match="over the limit of 100 bytes"):
+        files.read_bytes(str(path), max_bytes=100)
+
+
 def test_verify_reports_an_original_replaced_by_a_link_and_hidden_files_in_raw(corpus, tmp_path):
     original = corpus / "raw" / SEED_NAMES["001"]
     moved = tmp_path / "elsewhere.txt"
