@@ -348,9 +348,9 @@ _LISTED = re.compile(r"(?:《[^》]{4,80}》(?:[（(][^）)]{0,40}[）)])?(?:、
 
 def repealed_acts(doc: Document) -> list[str]:
     """The act keys a notice repeals."""
-    text = doc.text
-    if "废止" not in text:
+    if not doc.names_repeal:
         return []
+    text = doc.text
     keys = []
     for m in _REPEALS.finditer(text):
         listed = _LISTED.search(text[max(0, m.start() - 400) : m.start()])  # 《A》、《B》和《C》同时废止

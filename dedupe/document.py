@@ -35,6 +35,7 @@ def reference_signature(key: str, config: DedupeConfig) -> np.ndarray:
 
 
 T = TypeVar("T")
+REPEAL = "废止"
 PACK_FROM = 1024  # characters of text and key from which they are held compressed
 _EXPANDED: OrderedDict[int, tuple[Normalized, str, str]] = OrderedDict()  # the last read, by id (kept alive)
 EXPANDED_KEEP = 256
@@ -287,6 +288,12 @@ class Document:
         # lines' (keyed together: the head ends its last line; nothing to key when both are empty)
         rest = head + "\n".join(dropped)
         return len(self.key) - (len(comparison_key(rest)) if rest else 0)
+
+    @cached_property
+    def names_repeal(self) -> bool:
+        """Whether the text says 废止 (a repeal): known when it is read, so that the chains of a
+        batch look for repeals in those few texts only, not in every text held packed."""
+        return REPEAL in self.text
 
     @cached_property
     def fingerprint(self) -> Fingerprint:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe.config import DedupeConfig
-from dedupe.document import Document, gathering, pack
+from dedupe.document import REPEAL, Document, gathering, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
@@ -256,6 +256,7 @@ def read_document(
         return Rejected(path, str(exc), getattr(exc, "category", ""))
     # text and key packed: the parent holds every notice read, most of them never read again
     doc = Document(sha[:16], path, pack(normalized), order, config, sha, len(data))
+    doc.__dict__["names_repeal"] = REPEAL in normalized.text  # read now: the text is not packed yet
     del data, normalized  # not held while the fingerprint is made (a large file's bytes are a large share)
     doc.fingerprint.compute()  # in the worker, not the parent
     return doc

@@ -131,3 +131,25 @@ def test_texts_stay_in_memory_when_no_temporary_file_can_be_made(tmp_path, monke
     docs = files.read_documents(paths)
     assert all(isinstance(d.normalized.__dict__["_blob"], memoryview) for d in docs)
     assert [d.text for d in docs] == [normalize_named(p, Path(p).read_bytes()).text for p in paths]
+
+
+def test_chains_read_only_the_texts_that_name_a_repeal(tmp_path, monkeypatch):
+    """Whether a text says 废止 is known from its reading: looking for repeals in a batch expands
+    none of the other texts."""
+    from dedupe import document
+    from dedupe.chains import repealed_acts
+
+    text = LAW.read_text(encoding="utf-8")
+    (tmp_path / "plain.txt").write_text(text.replace("废止", "停止"), encoding="utf-8")
+    (tmp_path / "repeals.txt").write_text(text + "\n《某市精神卫生条例》同时废止。\n", encoding="utf-8")
+    plain, repeals = (read_document(str(tmp_path / n)) for n in ("plain.txt", "repeals.txt"))
+    assert (plain.__dict__["names_repeal"], repeals.__dict__["names_repeal"]) == (False, True)
+
+    def no_expanding(*args: object) -> None:
+        raise AssertionError("a text was expanded")
+
+    document._EXPANDED.clear()
+    monkeypatch.setattr(document, "_expand", no_expanding)
+    assert repealed_acts(plain) == []
+    monkeypatch.undo()
+    assert repealed_acts(repeals) and repealed_acts(repeals) == repealed_acts(dataclasses.replace(repeals))
