@@ -15,7 +15,9 @@ _SKIP = frozenset(
     "script style noscript head title iframe frame frameset object embed svg select option textarea input "  # noqa: SIM905
     "button template map area canvas audio video link meta applet".split()
 )
-_UNREAD = _SKIP | {"br", "img"}  # elements whose text is not read: skipped, a line end, an image
+# elements whose text is not read: skipped, a line end, an image; and the nodes that are no element
+# (a comment, a processing instruction, an entity: lxml's tag of each is its factory function)
+_UNREAD = _SKIP | {"br", "img", etree.Comment, etree.ProcessingInstruction, etree.Entity}
 _BLOCK = frozenset(
     "p div li ul ol dl dt dd tr td th table tbody thead tfoot caption h1 h2 h3 h4 h5 h6 section article main "  # noqa: SIM905
     "aside header footer nav blockquote pre center form address hr figure figcaption fieldset legend body".split()
@@ -165,9 +167,10 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
     while True:
         for child in kids:
             ctag = child.tag
-            if ctag in _UNREAD or ctag.__class__ is not str:  # a comment or processing instruction left
+            if ctag in _UNREAD:
                 if ctag == "br":
-                    g.end()
+                    if g.buf:
+                        g.end()
                 elif ctag == "img":
                     page.images.append(len(lines))
             elif depth >= MAX_DEPTH:  # read as one block of text
@@ -183,12 +186,18 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                 else:
                     cblock = ctag in _BLOCK
                     if cblock:
-                        g.end()
+                        if g.buf:
+                            g.end()
                         if get("align") in _CENTRED or (css and "enter" in css and _CENTER.search(css)):
                             g.centered = True
                     cnames = get("class")
                     cstyle, cweight = style, weight
-                    if cnames or ctag in _STYLED or (css and ("font-size" in css or "font-weight" in css)):
+                    # (a class changes the style only when it names a title)
+                    if (
+                        ctag in _STYLED
+                        or (css and ("font-size" in css or "font-weight" in css))
+                        or (cnames and _title_named(cnames))
+                    ):
                         cstyle, cweight = _style_of(child, ctag, css, cnames, style, weight)
                     cstart = len(lines)
                     if ctag != "table" or not _read_table(child, page):
@@ -204,13 +213,15 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                             stack.append((el, tag, kids, style, weight, depth, block, start, names, link, was))
                             if clink:
                                 was, in_link = in_link, True
-                            el, tag, kids, style, weight, depth = child, ctag, iter(child), cstyle, cweight, depth + 1
+                            el, tag, style, weight, depth = child, ctag, cstyle, cweight, depth + 1
+                            kids = iter(child[:])  # its children as a list: read faster than lxml's iterator
                             block, start, names, link = cblock, cstart, cnames, clink
                             break
                     # an element without children (or a table read as a whole) ends here; only a
                     # block's end makes a line
                     if cblock:
-                        g.end()
+                        if g.buf:
+                            g.end()
                         if len(lines) > cstart:
                             _mark(page, child, ctag, cnames, cstart, depth + 1)
             s = child.tail
@@ -221,7 +232,7 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                 break
             if link:
                 in_link = was
-            if block:
+            if block and g.buf:
                 g.end()
             if len(lines) > start:
                 _mark(page, el, tag, names, start, depth)
@@ -230,7 +241,8 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
             s = closed.tail if stack else None  # the root's tail is not the page's
             if s:
                 g.add(s, style, weight, in_link)
-    g.end()
+    if g.buf:
+        g.end()
     return page
 
 
