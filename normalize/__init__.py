@@ -102,7 +102,28 @@ def looks_mojibake(text: str) -> bool:
 
 
 def any_utf8_run(runs: Iterable[str]) -> bool:
-    """Does one of these runs re-encode as GB18030 into UTF-8 text of two characters or more?"""
+    """Does one of these runs re-encode as GB18030 into UTF-8 text of two characters or more?
+
+    The runs are encoded and decoded together, a line break between two (its byte is in no other
+    character's GB18030 bytes, and a UTF-8 decoder never takes it into a bad sequence); decoded with
+    bad bytes left out, a run is valid UTF-8 when what is left encodes back to all of its bytes. One
+    encoding and one decoding, where each run cost two and an exception (most runs are no UTF-8)."""
+    runs = list(runs)
+    joined = "\n".join(runs)
+    if joined.count("\n") != len(runs) - 1:  # a run holding a line break: each on its own
+        return _any_utf8_run_each(runs)
+    try:
+        data = joined.encode("gb18030")
+    except UnicodeEncodeError:
+        return _any_utf8_run_each(runs)
+    backs = data.decode("utf-8", "ignore").split("\n")
+    return any(
+        len(back) >= 2 and len(back.encode("utf-8")) == len(part)
+        for part, back in zip(data.split(b"\n"), backs, strict=True)
+    )
+
+
+def _any_utf8_run_each(runs: Iterable[str]) -> bool:
     for run in runs:
         try:
             back = run.encode("gb18030").decode("utf-8")

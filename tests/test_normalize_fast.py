@@ -316,3 +316,16 @@ def test_dates_of_a_bare_clause_found_where_finditer_finds_them(real_lines: list
     for text in ["".join("\n".join(real_lines).split()), "".join("、".join(dates).split()), "年年2019年1月1日年"]:
         for clause in text.split("根据"):
             assert [m.span() for m in _bare_dates(clause)] == [m.span() for m in DATE_ANY.finditer(clause)]
+
+
+def test_runs_read_as_utf8_together_as_one_by_one(real_lines: list[str]) -> None:
+    """any_utf8_run encodes and decodes the runs together: it finds a run of UTF-8 read as GBK where
+    decoding each run on its own finds one, among real runs and broken ones (cut at each byte)."""
+    from normalize import _any_utf8_run_each, any_utf8_run
+
+    runs = _HAN_RUN.findall("\n".join(real_lines))
+    garbled = "关于印发质量提升行动方案的通知".encode().decode("gb18030", errors="replace")
+    broken = [garbled[:k] for k in range(len(garbled) + 1)] + [garbled[k:] for k in range(len(garbled))]
+    assert len(runs) > 100 and any(_any_utf8_run_each([b]) for b in broken)
+    for batch in [runs, *([*runs[:50], b] for b in broken), *([b, *runs[:5]] for b in broken), [], ["a\nb"]]:
+        assert any_utf8_run(batch) == _any_utf8_run_each(batch), batch[-3:]
