@@ -51,21 +51,35 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint32(16))
 
 
+def _unique32(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (a sort of 32-bit values and a neighbour comparison)."""
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def signature(hashes64: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarray:
     """The MinHash signature (uint32[num_perm]) of a set of 64-bit shingle hashes.
 
     The block is laid out permutations × shingles, so that the multiply, the add and the minimum
-    each run over contiguous rows in place (about 8× faster than shingles × permutations).
+    each run over contiguous rows in place (about 8× faster than shingles × permutations). The
+    32-bit values go in once each: a key repeats a fifth of its n-grams, and sorting the values to
+    drop repeats costs less than their rows of the block (a minimum is the same without them).
     """
     a, b = permutations(num_perm, seed)
     out = np.full(num_perm, EMPTY, dtype=np.uint32)
     if hashes64.size == 0:
         return out
+    values = _unique32(_fmix32(fold32(hashes64)))
     with np.errstate(over="ignore"):
         rows_a, rows_b = a[:, None], b[:, None]
-        buffer = np.empty((num_perm, min(_CHUNK, hashes64.size)), dtype=np.uint32)
-        for start in range(0, hashes64.size, _CHUNK):  # folded and mixed a chunk at a time: no copies of all
-            chunk = _fmix32(fold32(hashes64[start : start + _CHUNK]))
+        buffer = np.empty((num_perm, min(_CHUNK, values.size)), dtype=np.uint32)
+        for start in range(0, values.size, _CHUNK):
+            chunk = values[start : start + _CHUNK]
             block = buffer[:, : chunk.size]
             np.multiply(rows_a, chunk[None, :], out=block)
             np.add(block, rows_b, out=block)
