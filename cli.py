@@ -62,6 +62,7 @@ def dedupe_command(
     engine: str, master: str | None, parquet_in: str | None, parquet_out: str | None,
 ) -> None:  # fmt: skip
     from dedupe import DedupeConfig, Document, Rejected, find_duplicates
+    from dedupe.console.output import echo_json
     from dedupe.files import read_batch
     from dedupe.reports.batch import dedupe_files, format_dedupe, result_json
 
@@ -82,15 +83,14 @@ def dedupe_command(
         raise BadInput("none of the files could be read as a notice (see the reasons above)")
     note(*(dedupe_files(result) if is_verbose() else ()))
     as_json = as_json or fmt == "json"
-    click.echo(
-        readable(json.dumps(result_json(result), ensure_ascii=False, indent=2) if as_json else format_dedupe(result))
-    )
+    echo_json(result_json(result)) if as_json else click.echo(readable(format_dedupe(result)))
     sys.exit(2 if len(docs) < len(results) else 0)
 
 
 def _dedupe_spark(paths: tuple[str, ...], parquet_in: str | None, parquet_out: str | None, master: str | None,
                   config: Any, ncfg: Any, limits: dict[str, Any]) -> None:  # fmt: skip
     """dedupe as a Spark batch: its JSON on stdout, exit 2 when a file could not be read."""
+    from dedupe.console.output import echo_json
     from dedupe.spark import batch_session, dedupe_spark
 
     with batch_session(master) as spark:  # one this process had already (a notebook's, a test's) is left running
@@ -98,7 +98,7 @@ def _dedupe_spark(paths: tuple[str, ...], parquet_in: str | None, parquet_out: s
     print_passed(run.passed, run.rejected)
     if not run.report["documents"]:
         raise BadInput("none of the files could be read as a notice (see the reasons above)")
-    click.echo(readable(json.dumps(run.report, ensure_ascii=False, indent=2)))
+    echo_json(run.report)
     sys.exit(2 if run.rejected else 0)
 
 

@@ -28,6 +28,22 @@ def readable(text: str) -> str:
     return printable(text)
 
 
+def echo_json(value: Any) -> None:
+    """``value`` as indented JSON on standard output, written a piece at a time as it is encoded:
+    a large batch's JSON is never held whole, nor copied to be shown or encoded."""
+    import json
+
+    pieces: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(value):  # whole tokens
+        pieces.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 16:
+            click.echo(readable("".join(pieces)), nl=False)
+            pieces, size = [], 0
+    click.echo(readable("".join(pieces)))
+
+
 def note(*lines: str) -> None:
     """Notes and refusals on stderr, unless --quiet (refusals still set the exit code)."""
     if not _switch("quiet"):
