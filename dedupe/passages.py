@@ -20,8 +20,7 @@ from dedupe.shingle import passage_fingerprints
 
 def kept_passages(key: str, config: DedupeConfig, positional: np.ndarray | None = None) -> np.ndarray:
     """The sorted passage fingerprints of ``key`` that an index keeps."""
-    fps = passage_fingerprints(key, n=config.ngram, positional=positional)
-    return fps[fps % np.uint64(config.passage_sample) == 0]
+    return passage_fingerprints(key, n=config.ngram, positional=positional, sample=config.passage_sample)
 
 
 def passage_pairs(arrays: list[np.ndarray], config: DedupeConfig) -> set[tuple[int, int]]:
