@@ -12,8 +12,10 @@ and the new pairs; an incumbent canonical keeps its place unless a newcomer is s
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,12 +127,24 @@ def find_duplicates(
         else:
             unique[doc.id] = doc
     run = _Run(config, known or Nothing(), list(unique.values()), recluster=set(recluster))
-    ignore = boilerplate_shingles(run.batch, run.known, config)
-    ordered = _candidates(run)
-    with judges(run.pool, run.config, ignore, judge, jobs, len(ordered)) as verifier:  # verify and elect
-        pairs = _verify(run, ordered, verifier, progress)
-        result = _cluster(run, pairs, ignore, verifier)
+    with _frozen():
+        ignore = boilerplate_shingles(run.batch, run.known, config)
+        ordered = _candidates(run)
+        with judges(run.pool, run.config, ignore, judge, jobs, len(ordered)) as verifier:  # verify and elect
+            pairs = _verify(run, ordered, verifier, progress)
+            result = _cluster(run, pairs, ignore, verifier)
     return dataclasses.replace(result, copies=tuple(copies))
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """The objects alive now (the batch's documents among them) left out of the collector's passes
+    while the batch is matched: a full pass over a large batch's objects cost more than matching it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _candidates(run: _Run) -> list[tuple[int, int]]:
