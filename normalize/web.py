@@ -111,8 +111,9 @@ def _first_title(tree: etree._Element) -> str:
 
 def _github_source(tree: etree._Element, source: str) -> str | None:
     """A page saved from a code host's file view: the file it shows, one source line a row."""
-    cells = tree.xpath("//td[contains(@class,'blob-code')]") if _GITHUB_LINE in source else []
-    if len(cells) < 3:
+    # the cells first: the page's few cells are asked sooner than its whole text is searched
+    cells = [td for td in tree.iter("td") if _GITHUB_LINE in (td.get("class") or "")]
+    if len(cells) < 3 or _GITHUB_LINE not in source:
         return None
     return "\n".join(_text_of(c) for c in cells)
 

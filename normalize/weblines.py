@@ -124,14 +124,33 @@ def is_info_line(text: str) -> bool:
 _TITLE_SEP = re.compile(
     r"\s+[-－–—|｜]\s+|\s*[_|｜]\s*|——|\s*－\s*|\s+-\s*|\s*-\s+|(?<=[\u4e00-\u9fff）)》])-(?=[\u4e00-\u9fff])"
 )
-_NOTICE_END = re.compile(
+
+
+class _AtEnd:
+    """A pattern that matches only at a text's end (``$``), searched from where its longest match
+    (``longest`` characters, and the line break ``$`` may stand before) can start: a search from the
+    first character tries the pattern at every one. The same match, sooner (on the titles the reader asks
+    about, _NOTICE_END 15.7 to 11.2 µs a page and _HEADER_ONLY 9.1 to 4.8)."""
+
+    __slots__ = ("pattern", "reach")
+
+    def __init__(self, pattern: str, longest: int) -> None:
+        self.pattern = re.compile(pattern)
+        self.reach = longest + 1
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text, max(0, len(text) - self.reach))
+
+
+_NOTICE_END = _AtEnd(
     r"(?:通知|通告|公告|办法|规定|意见|条例|细则|方案|决定|规则|规划|指引|指南|制度|纲要|标准|批复|函|令|规范|须知|"
     r"公示|说明|解读|问答|答问|报告|计划|措施|实施|目录|清单|一览表|简介|流程|政策|决议|章程|守则|要点|通报|命令|暂行|"
-    r"试行|[（(]试行[）)]|[（(][^（）()]{1,20}[）)])$"
+    r"试行|[（(]试行[）)]|[（(][^（）()]{1,20}[）)])$",
+    22,
 )
 _SITE_END = re.compile(r"(?:网|网站|门户|之窗|信息网|公众网|在线|平台|专栏|频道|首页|主页|服务网|政务网|官网)$")
 _ORG_END = re.compile(r"(?:委员会|政府|人民政府|局|厅|办公室|办公厅|中心|委|部|院|处|署|协会|学校|大学)$")
-_HEADER_ONLY = re.compile(r"(?:人民政府令|政府令|国务院令|部令|院令|委员会令|[^关于]{2,12}令|文件)$")
+_HEADER_ONLY = _AtEnd(r"(?:人民政府令|政府令|国务院令|部令|院令|委员会令|[^关于]{2,12}令|文件)$", 13)
 _SECTION = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条编部分]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"
 )
@@ -140,6 +159,7 @@ _DOC_NO = re.compile(r"[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*第?\s*\d+\s*�
 _LABELLED = re.compile(r"^[\u4e00-\u9fff\s]{1,8}[：:]")
 _NAV = re.compile(r"[>＞»›].*[>＞»›]|[»›]|首页|当前位置|位置[：:]")
 _NUMBERISH = re.compile(r"^[\d\s.\-—第页/共()（）]+$")
+_HAN = re.compile("[\u4e00-\u9fff]")
 
 
 _REPOST = re.compile(r"^\s*(?:[（(【\[]\s*(?:转载|转发)\s*[）)】\]]|(?:转载|转发)\s*[：:])\s*")
@@ -161,7 +181,7 @@ def plausible_title(text: str | None) -> bool:
         return False
     if (_HEADER_ONLY.search(t) and not t.startswith("关于")) or _DOC_NO.search(t) or _SECTION.match(t):
         return False
-    han = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff")
+    han = len(_HAN.findall(t))
     if han < 4:
         return False
     return not (_SITE_END.search(t) or _ORG_END.search(t)) or bool(_NOTICE_END.search(t)) or "关于" in t

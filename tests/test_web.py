@@ -271,3 +271,26 @@ def test_a_guide_without_a_date_of_its_own_keeps_the_posting_s_date():
     result = normalize(page)
     assert result.meta.date == "2022-05-06"
     assert "字体大小" not in result.text and "浏览次数" not in result.text
+
+
+def test_a_pattern_anchored_at_the_end_finds_what_a_search_of_the_whole_line_finds():
+    """_NOTICE_END and _HEADER_ONLY are searched only where their longest match can start: that
+    length is the pattern's own (a longer alternative added without it would be missed), and on the
+    lines of real pages, with a line break after each too, the match is the one of a whole search."""
+    import re._parser
+
+    from normalize.web import parse
+    from normalize.weblines import _HEADER_ONLY, _NOTICE_END
+    from normalize.webtree import walk
+
+    lines = [
+        line.text
+        for path in [NOTICE, PAGE, OTHER, *sorted(WEB.glob("*.htm*"))]
+        for line in walk(parse(path.read_text(encoding="utf-8", errors="replace"))).lines
+    ]
+    assert len(lines) > 500
+    for at_end in (_NOTICE_END, _HEADER_ONLY):
+        assert at_end.reach == re._parser.parse(at_end.pattern.pattern).getwidth()[1] + 1
+        for text in [*lines, *(line + "\n" for line in lines), "关于（2024年修订）\n"]:
+            whole = at_end.pattern.search(text)
+            assert (whole and whole.span()) == ((found := at_end.search(text)) and found.span()), text
