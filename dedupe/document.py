@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import os
 import tempfile
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, TypeVar
@@ -305,19 +307,38 @@ GATHER = 256  # notices whose packed texts are written together
 
 def gathering(results: Iterable[T]) -> Iterator[T]:
     """``results``, the packed texts of each GATHER notices then written together to a temporary
-    file of the run's (see :func:`gather`): a batch's memory is its signatures and
-    facts, not its texts, most of which are never read again."""
+    file of the run's (see :func:`gather`): a batch's memory is its signatures and facts, not its
+    texts, most of which are never read again. The notices read so far are left out of the
+    collector's passes meanwhile (see :func:`frozen`)."""
     held: list[Normalized] = []
     spill: Spill | None = None
-    for result in results:
-        yield result
-        if isinstance(result, Document):
-            held.append(result.normalized)
-        if len(held) >= GATHER:
-            spill = spill or _spill()
-            gather(held, spill)
-            held = []
-    gather(held, spill)
+    with frozen() as freeze:
+        for result in results:
+            yield result
+            if isinstance(result, Document):
+                held.append(result.normalized)
+            if len(held) >= GATHER:
+                spill = spill or _spill()
+                gather(held, spill)
+                held = []
+                freeze()
+        gather(held, spill)
+
+
+@contextmanager
+def frozen() -> Iterator[Callable[[], None]]:
+    """The objects alive now, and those alive whenever the function given is called, left out of
+    the collector's passes until the end: each full pass walks every object of every notice held,
+    which cost more than linear time as a batch grew. Nothing is done when something else froze
+    objects already (their owner decides when they are collected again)."""
+    if gc.get_freeze_count():
+        yield lambda: None
+        return
+    gc.freeze()
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
 
 
 def _spill() -> Spill | None:

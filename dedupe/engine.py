@@ -12,10 +12,8 @@ and the new pairs; an incumbent canonical keeps its place unless a newcomer is s
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +25,7 @@ from dedupe.cluster import UnionFind, cluster
 from dedupe.cluster_election import elect_all
 from dedupe.config import DedupeConfig
 from dedupe.decisions import ClusterMerge, Decision, NewNotice, pair_class
-from dedupe.document import Document, same_text
+from dedupe.document import Document, frozen, same_text
 from dedupe.judges import Judges, judges
 from dedupe.model import Cluster, Known, Link, Membership, Nothing, Pair, Result
 from dedupe.progress import Progress, begin
@@ -127,24 +125,13 @@ def find_duplicates(
         else:
             unique[doc.id] = doc
     run = _Run(config, known or Nothing(), list(unique.values()), recluster=set(recluster))
-    with _frozen():
+    with frozen():  # the batch left out of the collector's passes while it is matched
         ignore = boilerplate_shingles(run.batch, run.known, config)
         ordered = _candidates(run)
         with judges(run.pool, run.config, ignore, judge, jobs, len(ordered)) as verifier:  # verify and elect
             pairs = _verify(run, ordered, verifier, progress)
             result = _cluster(run, pairs, ignore, verifier)
     return dataclasses.replace(result, copies=tuple(copies))
-
-
-@contextmanager
-def _frozen() -> Iterator[None]:
-    """The objects alive now (the batch's documents among them) left out of the collector's passes
-    while the batch is matched: a full pass over a large batch's objects cost more than matching it."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _candidates(run: _Run) -> list[tuple[int, int]]:

@@ -153,3 +153,28 @@ def test_chains_read_only_the_texts_that_name_a_repeal(tmp_path, monkeypatch):
     assert repealed_acts(plain) == []
     monkeypatch.undo()
     assert repealed_acts(repeals) and repealed_acts(repeals) == repealed_acts(dataclasses.replace(repeals))
+
+
+def test_notices_read_are_left_out_of_the_collector_until_the_reading_ends(tmp_path, monkeypatch):
+    """While a batch is read its notices are frozen (the collector's full passes skip them); when
+    it ends they are collected as before. Objects someone else froze are left to them."""
+    import gc
+
+    from dedupe import document, files
+
+    monkeypatch.setattr(document, "GATHER", 4)
+    paths = _copies(tmp_path, 10)
+    counts = []
+    for doc in files.iter_documents(paths):
+        counts.append(gc.get_freeze_count())
+        assert isinstance(doc, Document)
+    assert counts[0] > 0 and counts[-1] > counts[0], "frozen from the start, more as notices are read"
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        list(files.iter_documents(paths))
+        after = gc.get_freeze_count()  # objects that die leave it
+        assert before - 100 < after <= before, "another's freeze is neither added to nor undone"
+    finally:
+        gc.unfreeze()
