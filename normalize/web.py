@@ -171,27 +171,31 @@ def _container(page: Page) -> tuple[int, int]:
     """The smallest span of lines holding at least 70% of the page's prose (50% when only the
     whole page holds 70%)."""
     pre = [0]
+    total = 0
     for line in page.lines:
-        prose = len(line.text) - line.links
-        if prose < 10 or line.links * 2 >= len(line.text) or (not line.row and is_furniture(line.text)):
+        text, links = line.text, line.links
+        n = len(text)
+        prose = n - links
+        if prose < 10 or links * 2 >= n or (not line.row and is_furniture(text)):
             prose = 0  # a link, a menu item, a footer's line
         elif line.row:  # a data table's cells count, less than paragraphs: a fee table is not the page
             prose //= 4
-        pre.append(pre[-1] + prose)
-    total = pre[-1]
-    whole = (0, len(page.lines))
+        total += prose
+        pre.append(total)
+    n = len(page.lines)
     if not total:
-        return whole
+        return 0, n
     # a page with much prose around the notice (news lists, a long footer) gets a second chance at
     # half: the notice itself is still the smallest element that holds most of it
     for share in (0.7, 0.5):
-        best = whole
+        need = share * total
+        first, last = 0, n
         for start, end, _depth in page.spans:
-            if pre[end] - pre[start] >= share * total and end - start < best[1] - best[0]:
-                best = (start, end)
-        if best[1] - best[0] <= len(page.lines) - 3 or share == 0.5:  # an element, not the page
-            return best
-    return whole
+            if end - start < last - first and pre[end] - pre[start] >= need:
+                first, last = start, end
+        if last - first <= n - 3 or share == 0.5:  # an element, not the page
+            return first, last
+    return 0, n
 
 
 @dataclass

@@ -85,17 +85,6 @@ class Page:
     hidden: int = 0
 
 
-def _line(
-    buf: list[str], links: int, doc_link: bool, styles: dict[str, int], weights: dict[str, int], centered: bool
-) -> Line | None:
-    """The line the text gathered since the last line end makes, or None when it is blank."""
-    text = _WS.sub(" ", "".join(buf)).strip(" \u3000")  # blank (all of _BLANK) when it comes to nothing
-    if not text:
-        return None
-    style = max(styles, key=styles.__getitem__) if len(styles) > 1 else next(iter(styles), "")
-    return Line(text, min(links, len(text)), doc_link, weights.get(style, 0), style, centered)
-
-
 @functools.lru_cache(maxsize=4096)
 def _furniture_named(names: str) -> bool:
     """An element's class and id name site furniture (remembered: a page repeats its classes)."""
@@ -134,12 +123,19 @@ class _Gather:
             self.ink = True
 
     def end(self) -> None:
-        """The line ends: made from what was gathered, unless that was blank."""
+        """The line ends: made from what was gathered, unless that was blank (all of _BLANK: it comes
+        to nothing), in the style most of its characters are in."""
         if self.buf:
             if self.ink:
-                line = _line(self.buf, self.links, self.doc_link, self.styles, self.weights, self.centered)
-                if line is not None:
-                    self.lines.append(line)
+                text = _WS.sub(" ", "".join(self.buf)).strip(" \u3000")
+                if text:
+                    styles = self.styles
+                    style = max(styles, key=styles.__getitem__) if len(styles) > 1 else next(iter(styles), "")
+                    links, n = self.links, len(text)
+                    weight = self.weights.get(style, 0)
+                    self.lines.append(
+                        Line(text, links if links < n else n, self.doc_link, weight, style, self.centered)
+                    )
                 self.links, self.styles, self.weights, self.ink = 0, {}, {}, False
             self.buf, self.doc_link, self.centered = [], False, False
 
