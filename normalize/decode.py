@@ -32,6 +32,7 @@ _BOMS = (
 )
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_ASCII_CONTROL = re.compile(_CONTROL.pattern.encode())  # the same, in a text's ASCII characters
 _IMPLAUSIBLE = re.compile(r"[^\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u206f\u00b7]")
 
 
@@ -232,7 +233,8 @@ def _guess(data: bytes) -> str | None:
 
 def _checked(decoded: Decoded) -> Decoded:
     """Reject text that is really binary: control characters other than tab, newline, form feed."""
-    controls = len(_CONTROL.findall(decoded.text[:65536]))
+    # the controls are ASCII: counted among the ASCII characters alone (a few in a Chinese text)
+    controls = len(_ASCII_CONTROL.findall(decoded.text[:65536].encode("ascii", "ignore")))
     if controls > 0 and controls >= 0.01 * min(len(decoded.text), 65536):
         raise NotText(
             f"binary data of a format not read here ({controls} control characters in its first "

@@ -293,7 +293,9 @@ def extract_meta(lines: list[str], facts: dict[str, str] | None = None) -> Meta:
     rules = [rule for rule, word in ((ITEM_CODE, ("编码", "案号", "编号", "代码")), (ITEM_NAME, ("名称",)))
              if any(w in window for w in word)]  # fmt: skip
     codes = tuple(dict.fromkeys(f"{m.group(1)}:{m.group(2)}" for rule in rules for m in rule.finditer(window)))
-    public = next((line for line in lines if "公开" in line and PUBLIC_NOTE.match(line)), None)
+    public = (
+        next((line for line in lines if "公开" in line and PUBLIC_NOTE.match(line)), None) if "公开" in whole else None
+    )
 
     return Meta(
         title=title,

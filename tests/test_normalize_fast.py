@@ -270,8 +270,39 @@ def test_word_characters_picked_by_the_table_are_the_regex_s(real_lines: list[st
     from normalize.key import _WORDS, word_characters
 
     bmp = "".join(map(chr, range(0x10000)))  # surrogates too
-    for text in ["\n".join(real_lines), bmp, bmp[::-1], "关于" * 200 + "\U00020000", "a_b_ ＡＢ１" * 100, "短_"]:
-        assert word_characters(text) == "".join(_WORDS.findall(text)), text[:20]
+    cased = ["关于" * 200 + c for c in ("ǅ", "ß", "İ", "Ａ", "Σ", "ﬁ", "A", "1")]
+    for text in [
+        "\n".join(real_lines),
+        bmp,
+        bmp[::-1],
+        "关于" * 200 + "\U00020000",
+        "a_b_ ＡＢ１" * 100,
+        "短_",
+        *cased,
+    ]:
+        words = "".join(_WORDS.findall(text))
+        assert word_characters(text) == words, text[:20]
+        assert word_characters(text, casefold=True) == words.casefold(), text[-20:]
+
+
+def test_control_characters_found_among_the_ascii_ones(real_lines: list[str]) -> None:
+    """fix_characters and the decoder's check look for control characters among a text's ASCII
+    characters alone: they find and count what the regex finds in the whole text."""
+    from normalize.characters import _CONTROLS, has_controls
+    from normalize.decode import _ASCII_CONTROL, _CONTROL
+
+    texts = [
+        "\n".join(real_lines),
+        "".join(map(chr, range(0x10000))),
+        "关于\x00通知\x7f",
+        "\ud800\x1f",
+        "é\x0b",
+        "",
+        "\t\n\f",
+    ]
+    for text in texts:
+        assert has_controls(text) == (_CONTROLS.search(text) is not None), repr(text[:9])
+        assert len(_ASCII_CONTROL.findall(text.encode("ascii", "ignore"))) == len(_CONTROL.findall(text))
 
 
 def test_t2s_leaves_alone_only_texts_opencc_leaves_alone(real_lines: list[str]) -> None:
