@@ -69,7 +69,7 @@ def parse(page: str) -> etree._Element | None:
     The text is given to libxml2 as UTF-8, which it reads a quarter faster than Python's own string
     (the same trees on 315 real pages); a text UTF-8 cannot hold (a lone surrogate) is given as it is."""
     page = _XML_DECL.sub("", page, count=1)
-    if not page.strip():
+    if not page or page.isspace():  # (strip would copy the page to say so)
         return None
     try:
         data = page.encode("utf-8")
