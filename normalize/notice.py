@@ -41,14 +41,13 @@ MAX_CJK_WITHOUT_SENTENCE = 300  # a text without one sentence longer than this i
 
 @dataclass(frozen=True)
 class NoticeFacts:
-    """What the clean text holds: Chinese characters, visible characters, sentences, and tags and
-    code tokens (``<td …>``, ``{``, ``;``, ``var``, ``href="…"``), counted when first asked for:
-    only a text of little Chinese needs them, to say what it is."""
+    """What the clean text holds: Chinese characters, visible characters, and sentences and tags
+    and code tokens (``<td …>``, ``{``, ``;``, ``var``, ``href="…"``), those two counted when first
+    asked for: only a text of little Chinese needs them, to say what it is."""
 
     cjk: int
     visible: int
-    sentences: int
-    measured: str = field(default="", repr=False, compare=False)  # the text the code tokens are counted in
+    measured: str = field(default="", repr=False, compare=False)  # the text sentences and code tokens are counted in
 
     @property
     def cjk_share(self) -> float:
@@ -58,15 +57,20 @@ class NoticeFacts:
     def code(self) -> int:
         return sum(1 for _ in _CODE.finditer(self.measured))
 
+    @functools.cached_property
+    def sentences(self) -> int:
+        """Sentences, up to :data:`MAX_SENTENCES` (a notice has one early: only none, or fewer than a
+        page's, matters)."""
+        return sum(1 for _, _ in zip(_SENTENCE.finditer(self.measured), range(MAX_SENTENCES), strict=False))
+
     @classmethod
     def of(cls, text: str) -> NoticeFacts:
-        """Counted without a list of matches, and sentences only up to :data:`MAX_SENTENCES` (a
-        notice has one early); a text over 2 million characters is measured on its first and last
-        million (what it is shows there), so that a 100 MB text costs what a 2 MB one does."""
+        """Counted without a list of matches; a text over 2 million characters is measured on its
+        first and last million (what it is shows there), so that a 100 MB text costs what a 2 MB one
+        does."""
         text = text if len(text) <= 2 * SAMPLE else f"{text[:SAMPLE]}\n{text[-SAMPLE:]}"
         visible = len(text) - sum(text.count(ch) for ch in " \t\n\f\u3000")
-        sentences = sum(1 for _, _ in zip(_SENTENCE.finditer(text), range(MAX_SENTENCES), strict=False))
-        return cls(count_cjk(text), visible, sentences, text)
+        return cls(count_cjk(text), visible, text)
 
     def refusal(self) -> str | None:
         """Why this text is not a notice, with the figures; None when it is one."""
@@ -76,7 +80,7 @@ class NoticeFacts:
             what = "a page's source saved as text?" if self.code >= MIN_CODE_TOKENS else "a page in another language?"
             return (f"is {self.cjk_share:.0%} Chinese ({self.cjk:,} of {self.visible:,} characters) and holds "
                     f"{self.code:,} tags or code tokens: not a notice ({what})")  # fmt: skip
-        if self.sentences == 0 and self.cjk < MAX_CJK_WITHOUT_SENTENCE:
+        if self.cjk < MAX_CJK_WITHOUT_SENTENCE and self.sentences == 0:  # a longer text is kept: not counted
             what = "images only, or page chrome only?" if self.cjk_share >= 0.5 else "an error page, or page chrome?"
             return (f"holds {self.cjk} Chinese characters ({self.cjk_share:.0%} of {self.visible:,}) and no sentence: "
                     f"not a notice ({what})")  # fmt: skip

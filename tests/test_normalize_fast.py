@@ -360,3 +360,16 @@ def test_runs_read_as_utf8_together_as_one_by_one(real_lines: list[str]) -> None
     assert len(runs) > 100 and any(_any_utf8_run_each([b]) for b in broken)
     for batch in [runs, *([*runs[:50], b] for b in broken), *([b, *runs[:5]] for b in broken), [], ["a\nb"]]:
         assert any_utf8_run(batch) == _any_utf8_run_each(batch), batch[-3:]
+
+
+def test_sentences_are_counted_only_when_the_refusal_needs_them(real_lines: list[str]) -> None:
+    """A text of 300 Chinese characters or more is kept whatever its sentences: they are counted
+    only when asked for, and then as before (up to ten)."""
+    from normalize.notice import _SENTENCE, MAX_SENTENCES
+
+    text = "\n".join(real_lines)
+    facts = NoticeFacts.of(text)
+    assert facts.refusal() is None and "sentences" not in facts.__dict__
+    assert facts.sentences == min(MAX_SENTENCES, len(_SENTENCE.findall(text))) == MAX_SENTENCES
+    short = NoticeFacts.of("关于印发工作方案的通知\n附件")
+    assert "no sentence" in (short.refusal() or "") and short.sentences == 0
