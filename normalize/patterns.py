@@ -25,11 +25,29 @@ DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日曰号]")
 DATE_LINE = re.compile(rf"^{DATE.pattern}$")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,16}\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,5})\s*号")
 DOC_NUMBER_LINE = re.compile(rf"^{DOC_NUMBER.pattern}$")
-TITLE_SUFFIX = re.compile(
+
+
+class EndPattern:
+    """A pattern of words that must end the text (``(?:通知|…)$``, where ``$`` may also stand before a
+    last line break): :meth:`search` looks at the last character before running the regex, which
+    tries each position of the text (most lines end otherwise: a third of the time)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.regex = re.compile(pattern)
+        self.pattern = pattern
+        words = pattern.removeprefix("(?:").removesuffix(")$").split("|")
+        self._last = frozenset(word[-1] for word in words)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        last = text[-2:-1] if text[-1:] == "\n" else text[-1:]
+        return self.regex.search(text) if last in self._last else None
+
+
+TITLE_SUFFIX = EndPattern(
     r"(?:通知|通告|公告|公报|方案|办法|意见|规定|条例|细则|决定|决议|批复|报告|规划|纲要|计划|指引|指南|"
     r"措施|规则|章程|法|函|令|清单|目录|标准|要点|守则|制度|声明|说明|解读|答复|请示)$"
 )
-ORG_SUFFIX = re.compile(
+ORG_SUFFIX = EndPattern(
     r"(?:局|委员会|委|厅|院|办公室|办公厅|政府|部门|部|中心|领导小组|小组|工会|协会|学会|公司|集团|所|处|社|署|总局|联合会|法院|检察院)$"
 )
 # the signature of a 令 or a regulation's promulgation: 市长　李再勇, 省长, 主任 (a name of up to four)

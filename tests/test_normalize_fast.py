@@ -373,3 +373,15 @@ def test_sentences_are_counted_only_when_the_refusal_needs_them(real_lines: list
     assert facts.sentences == min(MAX_SENTENCES, len(_SENTENCE.findall(text))) == MAX_SENTENCES
     short = NoticeFacts.of("关于印发工作方案的通知\n附件")
     assert "no sentence" in (short.refusal() or "") and short.sentences == 0
+
+
+def test_suffixes_found_as_the_regex_finds_them(real_lines: list[str]) -> None:
+    """TITLE_SUFFIX and ORG_SUFFIX look at the last character first: the same matches as the regex,
+    a line break at the end (which ``$`` stands before) included."""
+    from normalize.patterns import ORG_SUFFIX, TITLE_SUFFIX
+
+    extra = ["关于印发方案的通知\n", "通知\n\n", "", "\n", "局", "市人民政府办公厅\n", "法", "x法\n", "通知 "]
+    for suffix in (TITLE_SUFFIX, ORG_SUFFIX):
+        for line in [*real_lines, *(line.strip() for line in real_lines), *extra]:
+            found, plain = suffix.search(line), suffix.regex.search(line)
+            assert (found and found.span()) == (plain and plain.span()), line
