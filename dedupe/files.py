@@ -325,7 +325,11 @@ def iter_documents(
 def _read_chunk(
     tasks: list[tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]],
 ) -> list[Document | Rejected]:
-    return [read_document(*t) for t in tasks]
+    from dedupe.sharing import give_back
+
+    done = [read_document(*t) for t in tasks]
+    give_back()
+    return done
 
 
 def die_with_parent(parent: int) -> None:

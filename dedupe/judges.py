@@ -31,7 +31,7 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import Facts, facts
 from dedupe.files import die_with_parent
-from dedupe.sharing import in_order
+from dedupe.sharing import give_back, in_order
 from dedupe.verify import Verdict
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ def _judge_chunk(pairs: list[tuple[int, int]], sent: dict[int, Document]) -> lis
     for i, j in pairs:
         out.append(_worker.judge(docs[i], docs[j], _worker.config, _worker.ignore))
         _worker.recent.touch(docs[i], docs[j])
+    give_back()
     return out
 
 
@@ -153,6 +154,7 @@ class Judges:
         done = in_order(self.pool, self.workers, chunks, self._judge_there, self._judge_here)
         for chunk, outcomes in zip(chunks, done, strict=True):
             self._ready.update(zip(chunk, outcomes, strict=True))
+        give_back()
 
     def _judge_there(self, pool: ProcessPoolExecutor, chunk: list[tuple[int, int]]) -> Future[list[Outcome]]:
         return pool.submit(_judge_chunk, chunk, self._sent(x for pair in chunk for x in pair))

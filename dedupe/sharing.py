@@ -7,6 +7,10 @@ chunk itself instead of waiting. Results come in the chunks' order, whoever made
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -53,3 +57,29 @@ def in_order(
     finally:  # a caller that stops early does not wait for the rest
         for future in pending.values():
             future.cancel()
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc's
+    except (OSError, AttributeError):  # another C library
+        return None
+
+
+GIVE_BACK_EVERY = 0.25  # seconds at least between two: a trim of a fragmented heap takes 1-2 ms
+_given_back = [0.0]
+
+
+def give_back() -> None:
+    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``), after a chunk of
+    work (at most every GIVE_BACK_EVERY seconds): a text of a few KB is allocated there, not in
+    Python's own arenas, and the holes that thousands of them leave once freed kept a process's
+    memory growing with the files it had read (20-27 MB of a 10,000-notice run's main process).
+    Elsewhere, nothing."""
+    trim, now = _malloc_trim(), time.monotonic()
+    if trim is not None and now - _given_back[0] >= GIVE_BACK_EVERY:
+        trim(0)
+        _given_back[0] = time.monotonic()

@@ -43,3 +43,31 @@ def test_a_caller_that_stops_early_leaves_no_chunk_queued():
         results.close()
     assert len(submitted) <= 5, "only a few chunks are queued ahead"
     assert any(f.cancelled() for f in submitted), "those not started are cancelled"
+
+
+def test_free_heap_pages_go_back_to_the_system(monkeypatch):
+    """After a chunk of work the C heap's free pages are returned (glibc), at most every so often."""
+    import sys
+
+    import pytest
+
+    from dedupe import sharing
+
+    if sharing._malloc_trim() is None:
+        pytest.skip(f"no glibc malloc_trim on {sys.platform}")
+
+    def rss() -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * 4096
+
+    monkeypatch.setattr(sharing, "_given_back", [0.0])
+    held = [bytes(8000 + k % 500) for k in range(20_000)]  # about 160 MB in C-heap blocks
+    del held[::2]  # every other block freed: holes the heap keeps
+    before = rss()
+    sharing.give_back()
+    assert rss() < before - 20 * 2**20
+    calls = []
+    monkeypatch.setattr(sharing, "_malloc_trim", lambda: calls.append)
+    sharing.give_back()  # too soon after the last
+    assert calls == []
+    del held
