@@ -188,19 +188,21 @@ def remove_web_boilerplate(lines: list[str], log: ChangeLog) -> list[str]:
     """Drop site furniture: whitelisted lines and the families of :mod:`normalize.furniture`
     among the first and last lines, the families that hold only a site's marks anywhere, the
     footer block at the end, link lists at the tail, and an encyclopedia's own furniture."""
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    nonblank = [i for i, line in enumerate(lines) if line and not line.isspace()]  # no stripped copies
     kinds: dict[int, str] = {}
     for run in menu_runs(lines, nonblank[: 3 * WEB_WINDOW]) + menu_runs(lines, nonblank[-WEB_WINDOW:]):
         kinds.update(dict.fromkeys(run, "web-navigation"))
-    rest = [i for i in nonblank if i not in kinds]  # the window is counted past a page's menus
+    rest = [i for i in nonblank if i not in kinds] if kinds else nonblank  # the window is counted past menus
     window = set(rest[:WEB_WINDOW]) | set(rest[-WEB_WINDOW:])
     for i in rest:
-        marked = may_be_furniture(lines[i])  # most lines hold no mark: one scan, and no family tried
-        if i not in window and not marked:
+        line = lines[i]
+        marked = may_be_furniture(line)  # most lines hold no mark: one scan, and no family tried
+        inside = i in window
+        if not inside and not marked:
             continue
-        if i in window and is_web_boilerplate(lines[i], marked):
+        if inside and is_web_boilerplate(line, marked):
             kinds[i] = "web-boilerplate"
-        elif kind := furniture_kind(lines[i], window=i in window, marked=marked):
+        elif kind := furniture_kind(line, window=inside, marked=marked):
             kinds[i] = kind
     _footer_block(lines, nonblank, kinds)
     _posting_date(lines, kinds, log)
@@ -217,7 +219,8 @@ def remove_web_boilerplate(lines: list[str], log: ChangeLog) -> list[str]:
         log.add("web-link-list", lines[run[-1]].strip(), len(run))
     for i in sorted(kinds):
         log.add(kinds[i], lines[i].strip())
-    return remove_encyclopedia_furniture([line for i, line in enumerate(lines) if i not in drop], log)
+    kept = [line for i, line in enumerate(lines) if i not in drop] if drop else lines
+    return remove_encyclopedia_furniture(kept, log)
 
 
 _POSTED = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})")
