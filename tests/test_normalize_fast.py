@@ -322,11 +322,11 @@ def test_t2s_leaves_alone_only_texts_opencc_leaves_alone(real_lines: list[str]) 
 
 
 def test_the_t2s_table_is_what_the_dictionaries_say() -> None:
-    from normalize import t2s_table
+    from normalize import t2s_make, t2s_table
 
-    version, pairs = t2s_table.read_dictionaries()
-    assert version == t2s_table.OPENCC_VERSION, "run python -m normalize.t2s_table"
-    changed, phrases = t2s_table.made(pairs)
+    version, pairs = t2s_make.read_dictionaries()
+    assert version == t2s_table.OPENCC_VERSION, "run python -m normalize.t2s_make"
+    changed, phrases = t2s_make.made(pairs)
     assert "".join(changed) == "".join(t2s_table.CHANGED)
     assert phrases == t2s_table.PHRASES
 
