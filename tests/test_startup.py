@@ -108,7 +108,8 @@ def test_the_first_key_of_a_process_scans_no_code_point(monkeypatch: pytest.Monk
 
 
 def test_check_reads_only_the_index_columns_of_the_manifest(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Titles, dates and the other columns a report shows are most of the manifest: check needs none."""
+    """Titles, dates and the other columns a report shows are most of the manifest: check needs none.
+    It reads no manifest at all when the rows it looks up are kept for its bytes (the ingest kept them)."""
     from dedupe.store import manifest
 
     asked: list[tuple[str, ...] | None] = []
@@ -116,6 +117,11 @@ def test_check_reads_only_the_index_columns_of_the_manifest(corpus: Path, monkey
     monkeypatch.setattr(manifest, "read", lambda path, columns=None: asked.append(columns) or read(path, columns))
     result = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
+    assert asked == []
+    for kept in (corpus / ".cache").glob("manifest.csv.*.rows1"):
+        kept.unlink()
+    again = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
+    assert again.output == result.output
     assert asked and None not in asked
 
 
@@ -288,3 +294,62 @@ def test_the_person_s_records_are_found_once_for_each_version_of_the_log(
         handle.write(json.dumps({**first, "sha256": "cd" * 32, "path": "raw/d.txt"}) + "\n")
     assert [d.path for d in log.marked(path, ["accept", "withdraw"])] == ["raw/c.txt", "raw/d.txt"]
     assert len(scans) == 2
+
+
+def _check_in_a_process(corpus: Path, target: Path) -> list[str]:
+    """check of ``target`` in a process of its own: its output, then whether it imported polars."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from cli import main\n"
+        "try: main(['check', sys.argv[1], '--corpus', sys.argv[2]])\n"
+        "except SystemExit: pass\n"
+        "print('polars' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(target), str(corpus)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], check=True)  # fmt: skip
+    return done.stdout.splitlines()
+
+
+def test_a_check_of_one_file_after_an_ingest_reads_the_rows_it_kept_and_imports_no_polars(corpus: Path) -> None:
+    """The ingest keeps the manifest's rows check looks up (polars took a fifth of a check's start)."""
+    kept = list((corpus / ".cache").glob("manifest.csv.*.rows1"))
+    sha = hashlib.sha256((corpus / "manifest.csv").read_bytes()).hexdigest()
+    assert [p.name for p in kept] == [f"manifest.csv.{sha}.rows1"]
+    out = _check_in_a_process(corpus, DISTINCT)
+    assert out == [f"new       {DISTINCT}", "0 duplicate(s), 1 new, 0 known, 0 rejected", "False"]
+    kept[0].unlink()  # made anew from the manifest, in memory while it is not settled: the same findings
+    assert _check_in_a_process(corpus, DISTINCT) == [*out[:2], "True"]
+
+
+def test_the_rows_a_check_looks_up_answer_as_the_manifest_does(corpus: Path) -> None:
+    """Every question the engine and the findings ask of the manifest: the same answer from the
+    rows looked up by index as from the whole manifest read, a withdrawn notice among them."""
+    import polars as pl
+
+    from dedupe.store.findings import _act_name
+
+    done = CliRunner().invoke(main, ["withdraw", "raw/000_9ddad98e37283a11.txt", "--corpus", str(corpus), "--by", "ana",
+                                     "--reason", "scraped from a test site"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    store = Corpus(corpus)
+    with store.session(indexed=True) as (by_index, _), store.session() as (whole, _):
+        assert by_index.indexed is not None and whole.indexed is None
+        frame = whole.manifest
+        ids = frame["id"].to_list()
+        assert len(ids) == 5 and frame.filter(pl.col("status") == "withdrawn").height == 1
+        for ask in ("clusters", "recorded"):
+            assert getattr(by_index, ask)(ids) == getattr(whole, ask)(ids), ask
+        clusters = frame["cluster"].unique().to_list()
+        assert by_index.members(clusters) == whole.members(clusters)
+        assert sorted(by_index.first_ids(3)) == sorted(whole.first_ids(3))
+        assert by_index._live(ids) == whole._live(ids)
+        rows = by_index.indexed
+        assert rows.by_sha(frame["sha256"].to_list()) == dict(zip(frame["sha256"], frame["path"], strict=True))
+        assert rows.next_seq() == int(frame["seq"].max()) + 1
+        assert rows.paths() == frame["path"].to_list()
+        assert [r["path"] for r in rows.withdrawn()] == ["raw/000_9ddad98e37283a11.txt"]
+        name = _act_name("东营市制定地方性法规条例")
+        titled = frame.filter(pl.col("title").fill_null("").str.contains(name, literal=True))
+        assert {r["id"] for r in rows.titled([name])} == set(titled["id"])

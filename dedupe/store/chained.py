@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from dedupe.acts import act_key, clean_title, is_act
 from dedupe.chains import Chain, ChainCorrection, Unit, build_chains
@@ -23,6 +21,8 @@ from dedupe.document import Document
 from dedupe.store import log
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from dedupe.store.corpus import Corpus
 
 COLUMNS = ("chain", "chain_position", "chain_status")
@@ -49,12 +49,22 @@ def manifest_chains(manifest: pl.DataFrame, fetch: Fetch, corrections: Sequence[
     """The chains of the manifest's active notices, one unit per cluster. The titles say which
     clusters may share an act: only those (and the notices a correction names) are fetched, with the
     notices whose titles announce a repeal (``关于废止…``), which may repeal a chain's act."""
-    manifest = manifest.filter(pl.col("status") == "active").sort("seq")
+    import polars as pl
+
+    active = manifest.filter(pl.col("status") == "active").sort("seq")
+    return row_chains(active.select("id", "path", "cluster", "title", "is_canonical").to_dicts(), fetch, corrections)
+
+
+def row_chains(
+    rows: Sequence[dict[str, Any]], fetch: Fetch, corrections: Sequence[ChainCorrection] = ()
+) -> list[Chain]:
+    """:func:`manifest_chains` of the rows of active notices (id, path, cluster, title, is_canonical)
+    in their ingestion order."""
     keys: dict[str, set[str]] = defaultdict(set)
     repealing: set[str] = set()
     named = {n for c in corrections for n in (c.a, c.b)}
     wanted: set[str] = set()
-    for row in manifest.select("id", "path", "cluster", "title", "is_canonical").iter_rows(named=True):
+    for row in rows:
         title = clean_title(row["title"])
         if title and is_act(title):
             keys[act_key(title)].add(row["cluster"])
@@ -63,13 +73,13 @@ def manifest_chains(manifest: pl.DataFrame, fetch: Fetch, corrections: Sequence[
         if row["id"] in named or row["path"] in named:
             wanted.add(row["cluster"])
     wanted |= {cid for cids in keys.values() if len(cids) > 1 for cid in cids}
-    rows = manifest.filter(pl.col("cluster").is_in(sorted(wanted))).to_dicts()
-    if not rows:
+    picked = [row for row in rows if row["cluster"] in wanted]
+    if not picked:
         return []
-    docs = fetch([*(r["id"] for r in rows), *repealing])
+    docs = fetch([*(r["id"] for r in picked), *repealing])
     members: dict[str, list[Document]] = defaultdict(list)
     canonical: dict[str, Document] = {}
-    for row in rows:
+    for row in picked:
         doc = docs.get(row["id"])
         if doc is not None:
             members[row["cluster"]].append(doc)
@@ -102,6 +112,8 @@ def with_chains(frame: pl.DataFrame, fetch: Fetch, corrections: Sequence[ChainCo
     for chain in manifest_chains(frame, fetch, corrections):
         for k, v in enumerate(chain.versions, 1):
             found.update({p: (chain.id, k, v.status) for p in v.paths})
+    import polars as pl
+
     paths = frame["path"].to_list()
     rows = [found.get(p, (None, None, None)) for p in paths]
     return frame.with_columns(

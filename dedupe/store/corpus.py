@@ -20,26 +20,25 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from filelock import Timeout
 
 from dedupe.candidates import RedisIndex
 from dedupe.config import DedupeConfig
-from dedupe.decisions import Decision, Reject, SameBytes, decode
+from dedupe.decisions import Decision, Reject, SameBytes
 from dedupe.document import Document
 from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
 from dedupe.files import MAX_BYTES, Rejected, printable, read_batch
 from dedupe.passed import PassedOver, Skipped
-from dedupe.store import landing, manifest, settings
+from dedupe.store import log, settings
+from dedupe.store import rows as manifest_rows
 from dedupe.store.cache import Cache, note
 from dedupe.store.git import added_since
 from dedupe.store.journal import JOURNAL, recover
@@ -47,6 +46,9 @@ from dedupe.store.lock import busy, locked, not_a_corpus
 from dedupe.store.settings import Settings
 from dedupe.store.view import View, check_originals, sync
 from normalize import NormalizeConfig
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass
@@ -80,7 +82,7 @@ class Plan:
         out += [Reject(path=r.path, reason=r.reason) for r in self.rejected]
         why = "the same bytes as another file of the batch"
         out += [SameBytes(path=p, as_path=q, reason=why) for p, q in self.same_bytes]
-        return [d for d in out if _refusal(d) not in self.logged]
+        return [d for d in out if log.refusal(d) not in self.logged]
 
 
 class Corpus:
@@ -150,12 +152,20 @@ class Corpus:
     def require(self) -> None:
         """Fail unless the folder is a corpus (a manifest.csv), saying what to do."""
         if not self.is_corpus():
+            from dedupe.store import manifest
+
             manifest.read(self.manifest_path)  # a corpus that lost its manifest: says how to restore it
             raise not_a_corpus(self.root)
 
     def read_manifest(self, columns: tuple[str, ...] | None = None) -> pl.DataFrame:
         """The manifest as it is on disk (inside ``reading`` or ``session``, as they hold it)."""
+        from dedupe.store import manifest
+
         return manifest.read(self.manifest_path, columns)
+
+    def rows(self) -> manifest_rows.Rows:
+        """The manifest's rows as ``check`` looks them up (inside ``reading`` or ``session``)."""
+        return manifest_rows.of(self.root, self.read_manifest)
 
     # -- opening ---------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -164,29 +174,53 @@ class Corpus:
         the lock (shared, without writing anything, when the corpus cannot be written), an ingest
         a crash interrupted finished or undone, the manifest read and checked. Yields the manifest;
         the notes of what opening did are in ``self.notes``."""
+        with self._opened():
+            yield self.read_manifest(columns)
+
+    @contextlib.contextmanager
+    def indexed(self) -> Iterator[manifest_rows.Rows]:
+        """``reading``, yielding the manifest's rows looked up by index (:meth:`rows`) instead of the
+        whole manifest: what ``check`` reads of a large corpus."""
+        with self._opened():
+            found = self.rows()
+            try:
+                yield found
+            finally:
+                found.close()
+
+    @contextlib.contextmanager
+    def _opened(self) -> Iterator[None]:
         self.require()
         with self._locked() as writable:
             if writable and self.notes:
                 note("; ".join(self.notes))
                 self.notes = []
-            yield self.read_manifest(columns)
+            yield
 
     @contextlib.contextmanager
-    def session(self, create: bool = False, columns: tuple[str, ...] | None = None) -> Iterator[tuple[View, list[str]]]:
+    def session(
+        self, create: bool = False, columns: tuple[str, ...] | None = None, indexed: bool = False
+    ) -> Iterator[tuple[View, list[str]]]:
         """``reading``, then the originals checked and the cache brought in line. Yields the corpus
-        as the engine sees it, and notes."""
+        as the engine sees it, and notes. ``indexed``: the view looks the manifest's rows up by index
+        (:meth:`rows`), and reads the whole manifest only when asked for it (``check``)."""
         if not create:
             self.require()
         with self._locked(create):
-            frame = self.read_manifest(columns)
+            found = self.rows() if indexed else None
+            frame = None if found is not None else self.read_manifest(columns)
             self._same_settings()
             cache = Cache(self.root / ".cache" / "index.sqlite", self.config, self.settings.key())
             try:
-                check_originals(self.root, frame)
-                stamp = sync(self.root, frame, cache, self.settings.normalize, self.jobs, self.progress)
-                yield View(self.root, frame, cache, self._shared(frame, cache), stamp), list(self.notes)
+                check_originals(self.root, found.paths if found is not None else frame["path"].to_list)
+                read = (lambda: frame) if frame is not None else (lambda: self.read_manifest(columns))
+                stamp = sync(self.root, read, cache, self.settings.normalize, self.jobs, self.progress)
+                shared = self._shared(read, cache) if self.index_url else None
+                yield View(self.root, frame, cache, shared, stamp, found), list(self.notes)
             finally:
                 cache.close()
+                if found is not None:
+                    found.close()
 
     @contextlib.contextmanager
     def _locked(self, create: bool = False) -> Iterator[bool]:
@@ -247,6 +281,8 @@ class Corpus:
 
     def _rewrite_texts(self, frame: pl.DataFrame) -> int:
         """Canonical texts an earlier normalization wrote, made anew from their originals: how many."""
+        import polars as pl
+
         from dedupe.store.journal import atomic_write
         from dedupe.store.verify import stale_texts
 
@@ -258,10 +294,11 @@ class Corpus:
                 atomic_write(self.root / "canonical" / f"{cluster}.txt", lambda p, t=text: p.write_text(t, "utf-8"))
         return len(stale)
 
-    def _shared(self, frame: pl.DataFrame, cache: Cache) -> RedisIndex | None:
+    def _shared(self, read: Callable[[], pl.DataFrame], cache: Cache) -> RedisIndex | None:
         """The Redis index when one is named, topped up with notices it lacks (after a crash)."""
         if not self.index_url:
             return None
+        frame = read()
         index = RedisIndex(self.config, self.index_url, basename=f"policy-dedup:{self.root.resolve().name}")
         if index.size() < frame.height:
             index.add(list(cache.fetch(frame["id"].to_list()).values()))
@@ -278,11 +315,9 @@ class Corpus:
     def plan(self, view: View, batch: list[Document | Rejected]) -> Plan:
         """Compare ``batch`` with the corpus and with itself; change nothing."""
         plan = Plan()
-        shas = list({r.sha256 for r in batch if isinstance(r, Document)})
-        held = view.manifest.filter(pl.col("sha256").is_in(shas)).select("sha256", "path").rows()
-        by_sha, taken = dict(held), set()  # taken: names given in this batch (listed ones exist in raw/)
+        by_sha, seq = view.held({r.sha256 for r in batch if isinstance(r, Document)}), view.next_seq()
+        taken: set[str] = set()  # names given in this batch (listed ones exist in raw/)
         first: dict[str, str] = {}
-        seq = int(view.manifest["seq"].max() or 0) + 1
         for res in batch:
             if isinstance(res, Rejected):
                 plan.rejected.append(res)
@@ -328,7 +363,7 @@ class Corpus:
         if since and not added and not paths:
             return Plan(notes=[f"no file added under {self.raw} since {since}: nothing to check"])
         batch, hidden = self.read([*paths, *added])
-        with self.session(columns=manifest.INDEX) as (view, notes):
+        with self.session(columns=manifest_rows.INDEX, indexed=True) as (view, notes):
             plan = self.plan(view, batch)
             plan.notes, plan.since, plan.skipped = notes + hidden.notes(), added, hidden.skipped
             return plan
@@ -347,21 +382,10 @@ class Corpus:
             plan = self.plan(view, batch)
             plan.notes, plan.skipped = notes + hidden.notes(), hidden.skipped
             if plan.rejected or plan.same_bytes:
-                plan.logged = self._logged_refusals()
+                plan.logged = log.refusals(self.decisions_path)
             if plan.additions or plan.decisions:  # known files, refusals logged before: nothing to write
                 self.land(view, plan, batch_label)
         return plan
-
-    def _logged_refusals(self) -> set[tuple[str, str, str]]:
-        """The refusals (rejected files, same bytes) the log records: a file refused again for the
-        same reason is not logged twice. Only their lines are decoded."""
-        marks = (b'"decision": "reject"', b'"decision": "same-bytes"')
-        out = set()
-        with contextlib.suppress(FileNotFoundError), self.decisions_path.open("rb") as handle:
-            for line in handle:
-                if line.endswith(b"\n") and any(m in line for m in marks):
-                    out.add(_refusal(decode(json.loads(line))))
-        return out - {_refusal(Decision())}
 
     def land(self, view: View, plan: Plan, batch_label: str | None = None, before: pl.DataFrame | None = None) -> None:
         """Write what ``plan`` decided (originals, manifest, canonical texts, log), whole or not at all
@@ -369,11 +393,6 @@ class Corpus:
         if self._held is False:
             raise CorpusError(f"cannot write to the corpus at {self.root}: this user may only read it (nothing was "
                               "changed); run the command as a user who can write it")  # fmt: skip
+        from dedupe.store import landing
+
         landing.land(self, view, plan, batch_label, before)
-
-
-def _refusal(d: Decision) -> tuple[str, str, str]:
-    """What makes two refusals the same: the file, why, and the file it repeats."""
-    if isinstance(d, (Reject, SameBytes)):
-        return (str(d.kind), d.path, d.as_path if isinstance(d, SameBytes) else d.reason or "")
-    return ("", "", "")

@@ -14,21 +14,21 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from dedupe.acts import act_core, is_act, title_of
 from dedupe.decisions import Accept, ChainByHand, Decision, Kind, Withdraw
 from dedupe.document import Document
 from dedupe.files import Rejected
 from dedupe.model import Cluster, Pair, Result
-from dedupe.store import chained, log, manifest
+from dedupe.store import chained, log
 from dedupe.store.corpus import Corpus, Plan
+from dedupe.store.rows import COLUMNS, INDEX, Rows
 from dedupe.store.view import View
 from dedupe.verify import STRENGTH, measure, verdict
 
-COLUMNS = (*manifest.INDEX, "title")  # what the findings read of the manifest: not issuers, dates or flags
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -131,13 +131,21 @@ class Findings:
 
 
 class _Reading:
-    """One hold of the corpus: its manifest, the person's records of its log (scanned once, when
-    first asked for), and its cache (opened once, when a notice's text is first needed)."""
+    """One hold of the corpus: its manifest's rows (``COLUMNS``, looked up by index; the whole
+    manifest read only when asked for), the person's records of its log (scanned once, when first
+    asked for), and its cache (opened once, when a notice's text is first needed)."""
 
-    def __init__(self, corpus: Corpus, frame: pl.DataFrame, stack: contextlib.ExitStack) -> None:
-        self.corpus, self.frame, self._stack = corpus, frame, stack
+    def __init__(self, corpus: Corpus, rows: Rows, stack: contextlib.ExitStack) -> None:
+        self.corpus, self.rows, self._stack = corpus, rows, stack
+        self._frame: pl.DataFrame | None = None
         self._said: list[Decision] | None = None
         self._view: View | None = None
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        if self._frame is None:
+            self._frame = self.corpus.read_manifest(COLUMNS)
+        return self._frame
 
     @property
     def said(self) -> list[Decision]:
@@ -148,7 +156,7 @@ class _Reading:
     @property
     def view(self) -> View:
         if self._view is None:
-            self._view = self._stack.enter_context(self.corpus.session(columns=manifest.INDEX))[0]
+            self._view = self._stack.enter_context(self.corpus.session(columns=INDEX, indexed=True))[0]
         return self._view
 
     def show(self, plan: Plan) -> Callable[[Document], str]:
@@ -159,8 +167,8 @@ class _Reading:
 
 @contextlib.contextmanager
 def _reading(corpus: Corpus) -> Iterator[_Reading]:
-    with corpus.reading(COLUMNS) as frame, contextlib.ExitStack() as stack:
-        yield _Reading(corpus, frame, stack)
+    with corpus.indexed() as rows, contextlib.ExitStack() as stack:
+        yield _Reading(corpus, rows, stack)
 
 
 def find(corpus: Corpus, plan: Plan, since: Sequence[str] = ()) -> Findings:
@@ -262,6 +270,8 @@ def recorded_duplicates(r: _Reading, plan: Plan, added: Sequence[str]) -> list[D
     known = {c: p for p, c in plan.known if str(Path(p).resolve()) in wanted}
     if not known:
         return []
+    import polars as pl
+
     rows = r.frame.filter(pl.col("status") == "active")
     root = Path(r.corpus.root)
     new = set(known) | {c for c in rows["path"].to_list() if str((root / c).resolve()) in wanted}
@@ -300,13 +310,13 @@ def _withdrawn(r: _Reading, plan: Plan) -> list[Withdrawn]:
     """Files of ``plan`` that repeat a notice someone withdrew (its bytes, or a text a merge would
     join), with who withdrew it and why: a re-scrape of a withdrawn page is new to the corpus's
     active notices, and says so."""
-    rows = r.frame.filter(pl.col("status") == "withdrawn")
-    if rows.is_empty():
+    rows = r.rows.withdrawn()
+    if not rows:
         return []
-    by_path = {row["path"]: row for row in rows.iter_rows(named=True)}
+    by_path = {row["path"]: row for row in rows}
     matches = [(p, by_path[c], "same bytes", 1.0, "the same bytes") for p, c in plan.known if c in by_path]
     if plan.additions:
-        gone = r.view.fetch(list(rows["id"]))
+        gone = r.view.fetch([row["id"] for row in rows])
         for a in plan.additions:
             for doc in gone.values():
                 judged = verdict(a.doc.key, doc.key, measure(a.doc, doc), r.corpus.config)
@@ -331,17 +341,12 @@ def new_versions(r: _Reading, docs: Sequence[Document], show: Callable[[Document
     acts = {d.id: title for d in docs if (title := title_of([d])) and is_act(title)}
     if not acts:
         return {}
-    frame = r.frame.select(*manifest.REQUIRED, "status", "title").filter(pl.col("status") == "active")
-    names = [_act_name(t) for t in acts.values()]
-    near = frame.filter(pl.any_horizontal(pl.col("title").fill_null("").str.contains(n, literal=True) for n in names))
-    if near.is_empty():
+    held = r.rows.titled(_act_name(t) for t in acts.values())  # the clusters where a title holds an act's name
+    if not held:
         return {}
-    frame = frame.filter(pl.col("cluster").is_in(near["cluster"].unique().implode()))
     new = {d.id: d for d in docs if d.id in acts}
-    seq = int(frame["seq"].max() or 0)
-    rows = [{"id": d.id, "path": d.path, "cluster": d.id, "title": acts[d.id], "is_canonical": True, "status": "active",
-             "seq": seq + k} for k, d in enumerate(new.values(), 1)]  # fmt: skip
-    frame = pl.concat([frame.select(rows[0].keys()), pl.DataFrame(rows, schema=frame.select(rows[0].keys()).schema)])
+    rows = [*held, *({"id": d.id, "path": d.path, "cluster": d.id, "title": acts[d.id], "is_canonical": True}
+                     for d in new.values())]  # fmt: skip
 
     def fetch(ids: list[str]) -> dict[str, Any]:
         return {**r.view.cache.fetch([i for i in ids if i not in new]), **{i: new[i] for i in ids if i in new}}
@@ -349,7 +354,7 @@ def new_versions(r: _Reading, docs: Sequence[Document], show: Callable[[Document
     corrections = [chained.correction(d) for d in r.said if isinstance(d, ChainByHand)]
     out = {}
     paths = {d.path: d for d in new.values()}
-    for chain in chained.manifest_chains(frame, fetch, corrections):
+    for chain in chained.row_chains(rows, fetch, corrections):
         old = [v for v in chain.versions if not set(v.paths) & set(paths)]
         before = [v for v in old if v.status != "draft"] or old
         for v in chain.versions:

@@ -9,6 +9,7 @@ calls ``land`` under the corpus lock; ``dedupe.store.corpus`` opens the corpus a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 import uuid
@@ -21,7 +22,8 @@ from dedupe.decisions import PairVerdict, landed
 from dedupe.errors import CorpusError
 from dedupe.files import printable
 from dedupe.quality import quality_flags
-from dedupe.store import chained, log, manifest, settings
+from dedupe.store import chained, log, manifest, memo, settings
+from dedupe.store import rows as manifest_rows
 from dedupe.store.journal import Journal, crash_point, sha256_of
 from dedupe.store.journal import land as land_journal
 from dedupe.store.state import vouch
@@ -78,6 +80,17 @@ def land(corpus: Corpus, view: View, plan: Plan, batch_label: str | None = None,
         _update_cache(corpus, view, plan, journal.new_manifest)
     except (sqlite3.Error, OSError, CorpusError) as exc:  # landed: the next command brings the cache in line
         plan.notes.append(f"landed; the cache was not updated ({exc}): the next command brings it in line")
+    keep_rows(root, journal.new_manifest)
+
+
+def keep_rows(root: Path, sha: str) -> None:
+    """The rows ``check`` looks up (``dedupe.store.rows``), kept for the manifest just landed: the
+    first check after an ingest reads no manifest. Derived, like the cache: when this fails, that
+    check makes them."""
+    if sha and (root / memo.FOLDER).is_dir():
+        with contextlib.suppress(CorpusError, OSError, sqlite3.Error):
+            frame = manifest.read(root / "manifest.csv", manifest_rows.COLUMNS)
+            manifest_rows.make(root, sha, frame, settled=True).close()
 
 
 def _fetcher(view: View, plan: Plan) -> chained.Fetch:

@@ -8,13 +8,14 @@ naming the line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from dedupe.decisions import Decision, DecisionError, decode
+from dedupe.decisions import Decision, DecisionError, Reject, SameBytes, decode
 from dedupe.decisions import encode as to_json
 from dedupe.errors import CorpusError
 from dedupe.files import printable
@@ -99,6 +100,25 @@ def _marked(data: bytes, kinds: tuple[str, ...]) -> list[bytes]:
             at = data.find(mark, end) if end != -1 else -1
     ends = {start: data.find(b"\n", start) for start in starts}
     return [data[start : ends[start] + 1] for start in sorted(starts) if ends[start] != -1]
+
+
+def refusals(path: Path) -> set[tuple[str, str, str]]:
+    """The refusals (rejected files, same bytes) the log records, as :func:`refusal` tells them: a
+    file refused again for the same reason is not logged twice. Only their lines are decoded."""
+    marks = (b'"decision": "reject"', b'"decision": "same-bytes"')
+    out = set()
+    with contextlib.suppress(FileNotFoundError), path.open("rb") as handle:
+        for line in handle:
+            if line.endswith(b"\n") and any(m in line for m in marks):
+                out.add(refusal(decode(json.loads(line))))
+    return out - {refusal(Decision())}
+
+
+def refusal(d: Decision) -> tuple[str, str, str]:
+    """What makes two refusals the same: the file, why, and the file it repeats."""
+    if isinstance(d, (Reject, SameBytes)):
+        return (str(d.kind), d.path, d.as_path if isinstance(d, SameBytes) else d.reason or "")
+    return ("", "", "")
 
 
 def complete_size(path: Path) -> int:

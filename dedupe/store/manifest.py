@@ -15,6 +15,8 @@ import polars as pl
 
 from dedupe.errors import CorpusError
 from dedupe.store import memo
+from dedupe.store.rows import INDEX as INDEX  # the columns comparing notices reads, named beside the rows check reads
+from dedupe.store.rows import REQUIRED
 
 SCHEMA: dict[str, type[pl.DataType]] = {
     "id": pl.String,
@@ -46,9 +48,6 @@ SCHEMA: dict[str, type[pl.DataType]] = {
     "chain_position": pl.Int64,  # its version's place in the chain, 1 the oldest
     "chain_status": pl.String,  # current | superseded | draft | repealed
 }
-REQUIRED = ("id", "path", "sha256", "bytes", "cluster", "is_canonical", "seq")
-# what comparing notices with the corpus reads (check); titles, issuers and flags are read to be written
-INDEX = (*REQUIRED, "source", "status", "relation", "similarity", "via", "given_encoding")
 STATUSES = ("active", "withdrawn")
 _HEX16 = re.compile(r"^[0-9a-f]{16}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")

@@ -12,10 +12,9 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import polars as pl
 
 from dedupe.candidates import CandidateIndex
 from dedupe.config import DedupeConfig
@@ -28,24 +27,70 @@ from dedupe.progress import begin
 from dedupe.store import log, memo
 from dedupe.store.cache import Cache
 from dedupe.store.journal import sha256_of
+from dedupe.store.rows import Rows
 from normalize import NormalizeConfig
+
+if TYPE_CHECKING:
+    import polars as pl
 
 RESTORE = "restore the originals from version control (git checkout -- raw) and run the command again"
 
 
 class View:
-    """The engine's ``Known`` over a manifest and its cache (withdrawn notices are not known)."""
+    """The engine's ``Known`` over a manifest and its cache (withdrawn notices are not known).
+
+    ``rows``: the manifest's rows looked up by index (``dedupe.store.rows``), what ``check`` reads;
+    the engine's questions are then answered from them, and the whole manifest (``manifest``) is
+    read only when asked for. Without them, from the ``manifest`` given."""
 
     def __init__(
-        self, root: Path, manifest: pl.DataFrame, cache: Cache, shared: CandidateIndex | None = None, stamp: str = ""
+        self,
+        root: Path,
+        manifest: pl.DataFrame | None,
+        cache: Cache,
+        shared: CandidateIndex | None = None,
+        stamp: str = "",
+        rows: Rows | None = None,
     ) -> None:
         self.root, self.stamp = root, stamp  # stamp: the sha256 of manifest.csv as read
-        self.manifest = manifest
-        self.active = manifest.filter(pl.col("status") == "active")
+        self._manifest, self._active = manifest, None
         self.cache = cache
         self.shared = shared
+        self.indexed = rows
+
+    @property
+    def manifest(self) -> pl.DataFrame:
+        if self._manifest is None:
+            from dedupe.store import manifest
+
+            self._manifest = manifest.read(self.root / "manifest.csv")
+        return self._manifest
+
+    @property
+    def active(self) -> pl.DataFrame:
+        if self._active is None:
+            import polars as pl
+
+            self._active = self.manifest.filter(pl.col("status") == "active")
+        return self._active
+
+    def held(self, shas: Iterable[str]) -> dict[str, str]:
+        """The path of each of ``shas`` the manifest holds."""
+        if self.indexed is not None:
+            return self.indexed.by_sha(shas)
+        import polars as pl
+
+        return dict(self.manifest.filter(pl.col("sha256").is_in(list(shas))).select("sha256", "path").rows())
+
+    def next_seq(self) -> int:
+        """The ingestion order of the next notice: one after the largest recorded."""
+        if self.indexed is not None:
+            return self.indexed.next_seq()
+        return int(self.manifest["seq"].max() or 0) + 1
 
     def first_ids(self, count: int) -> list[str]:
+        if self.indexed is not None:
+            return self.indexed.first_active(count)
         return self.active["id"].bottom_k(count).to_list()
 
     def memo(self, key: str, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
@@ -67,25 +112,44 @@ class View:
             for doc_id, more in self.shared.query(docs).items():
                 found.setdefault(doc_id, set()).update(more)
         every = list(set().union(*found.values()))  # looked up, not a set of every active id (100,000 strings)
-        live = set(self.active.filter(pl.col("id").is_in(every))["id"].to_list()) if every else set()
+        live = self._live(every) if every else set()
         return {i: ids & live for i, ids in found.items()}
+
+    def _live(self, ids: list[str]) -> set[str]:
+        if self.indexed is not None:
+            return self.indexed.active(ids)
+        import polars as pl
+
+        return set(self.active.filter(pl.col("id").is_in(ids))["id"].to_list())
 
     def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
         wanted = list(ids)
-        check_read(self.root, self.manifest, self.cache, wanted)
+        if self.indexed is not None:
+            check_stored(self.root, self.indexed.where(wanted, "id, path, bytes, sha256", active=False), self.cache)
+        else:
+            check_read(self.root, self.manifest, self.cache, wanted)
         return self.cache.fetch(wanted)
 
     def _rows(self, ids: Iterable[str]) -> pl.DataFrame:
+        import polars as pl
+
         return self.active.filter(pl.col("id").is_in(list(ids)))
 
     def clusters(self, ids: Iterable[str]) -> dict[str, str]:
+        if self.indexed is not None:
+            return dict(self.indexed.where(ids, "id, cluster"))
         rows = self._rows(ids)
         return dict(zip(rows["id"].to_list(), rows["cluster"].to_list(), strict=True))
 
     def members(self, clusters: Iterable[str]) -> dict[str, list[str]]:
-        rows = self.active.filter(pl.col("cluster").is_in(list(clusters)))
+        if self.indexed is not None:
+            pairs = self.indexed.members(clusters)
+        else:
+            import polars as pl
+
+            pairs = self.active.filter(pl.col("cluster").is_in(list(clusters))).select("id", "cluster").iter_rows()
         out: dict[str, list[str]] = {}
-        for doc_id, cluster in rows.select("id", "cluster").iter_rows():
+        for doc_id, cluster in pairs:
             out.setdefault(cluster, []).append(doc_id)
         return out
 
@@ -93,30 +157,36 @@ class View:
         return self.cache.links(ids)
 
     def recorded(self, ids: Iterable[str]) -> dict[str, Recorded]:
-        rows = self._rows(ids).select("id", "cluster", "is_canonical", "relation", "similarity", "via")
-        return {r[0]: Recorded(r[1], bool(r[2]), r[3], r[4], r[5]) for r in rows.iter_rows()}
+        columns = ("id", "cluster", "is_canonical", "relation", "similarity", "via")
+        if self.indexed is not None:
+            rows = self.indexed.where(ids, ", ".join(columns))
+        else:
+            rows = self._rows(ids).select(columns).rows()
+        return {r[0]: Recorded(r[1], bool(r[2]), r[3], r[4], r[5]) for r in rows}
 
     def pinned(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
         return self.cache.pinned(ids)
 
     def rows(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        import polars as pl
+
         return {r["id"]: r for r in self.manifest.filter(pl.col("id").is_in(list(ids))).iter_rows(named=True)}
 
 
-def check_originals(root: Path, manifest: pl.DataFrame) -> None:
+def check_originals(root: Path, listed_paths: Callable[[], Sequence[str]]) -> None:
     """Every listed original is in raw/ (one listing of the folder, however large the corpus). When
     they all lie right under raw/, that they were all there is noted for the manifest and the folder
     as they are (``dedupe.store.memo``): a file removed, added or renamed there changes the folder's
-    times, and the listing is made again."""
-    paths = manifest["path"]
+    times, and the listing is made again. ``listed_paths``: the manifest's paths, asked for only then."""
     listed, folder = memo.stamp(root / "manifest.csv"), memo.stamp(root / "raw")
     key = f"{listed}.{folder}" if listed and folder else None
     if key is not None and memo.known(root / "raw", key, "present"):
         return
-    flat = not paths.str.slice(4).str.contains("/", literal=True).any()  # all right under raw/
+    paths = listed_paths()
+    flat = not any("/" in p[4:] for p in paths)  # all right under raw/
     if flat and (root / "raw").is_dir():  # one listing: the usual layout
         names = set(os.listdir(root / "raw"))
-        missing = [p for p in paths.to_list() if p[4:] not in names]
+        missing = [p for p in paths if p[4:] not in names]
         if not missing and key is not None:
             memo.note(root / "raw", key, "present")
     else:
@@ -124,7 +194,7 @@ def check_originals(root: Path, manifest: pl.DataFrame) -> None:
         for folder, _dirs, files in os.walk(root / "raw"):
             rel = os.path.relpath(folder, root).replace(os.sep, "/")
             present.update(f"{rel}/{name}" for name in files)
-        missing = [p for p in paths.to_list() if p not in present]
+        missing = [p for p in paths if p not in present]
     if missing:
         raise CorpusError(
             f"{len(missing)} original(s) listed in the manifest are missing ({_some(missing)}): {RESTORE}"
@@ -135,7 +205,15 @@ def check_read(root: Path, manifest: pl.DataFrame, cache: Cache, ids: Iterable[s
     """The originals of notices about to be used still have the size the manifest records; one
     whose modification time moved since it was cached is hashed again (a fresh checkout moves
     them all, once)."""
-    rows = manifest.filter(pl.col("id").is_in(list(ids))).select("id", "path", "bytes", "sha256").rows()
+    import polars as pl
+
+    check_stored(
+        root, manifest.filter(pl.col("id").is_in(list(ids))).select("id", "path", "bytes", "sha256").rows(), cache
+    )
+
+
+def check_stored(root: Path, rows: Sequence[tuple[str, str, int, str]], cache: Cache) -> None:
+    """:func:`check_read` of the manifest's (id, path, bytes, sha256) of the notices about to be used."""
     stamps = cache.stamps(r[0] for r in rows)
     changed, moved = [], {}
     for doc_id, path, size, sha in rows:
@@ -160,18 +238,22 @@ def _some(paths: list[str]) -> str:
 
 def sync(
     root: Path,
-    manifest: pl.DataFrame,
+    read: Callable[[], pl.DataFrame],
     cache: Cache,
     normalize_config: NormalizeConfig,
     jobs: int,
     progress: Callable[[int], None] | None = None,
 ) -> str:
     """Bring the cache in line with the manifest and the log (see the module docstring); returns
-    the manifest's sha256 ("" when there is none)."""
+    the manifest's sha256 ("" when there is none). ``read``: the manifest as read and checked,
+    asked for only when the cache is not in line."""
     stamp = memo.digest(root / "manifest.csv") or ""
     marker = log.marker(root / "decisions.jsonl")
     if cache.get("manifest") == stamp and cache.get("log") == marker:
         return stamp
+    import polars as pl
+
+    manifest = read()
     cached = cache.stats()
     todo = manifest.filter(~pl.col("id").is_in(list(cached))).to_dicts()
     listed = set(manifest["id"].to_list())

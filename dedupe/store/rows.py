@@ -1,0 +1,182 @@
+"""The manifest's rows as ``check`` asks them, in a small SQLite file looked up by index: which
+notice has these bytes, the clusters and members of a few ids, the withdrawn notices, the titles
+holding an act's name. A check of one file then reads a few rows, not a table of every notice, and
+imports no polars.
+
+The file is derived from the manifest as read and checked (``dedupe.store.manifest``) and named by
+the manifest's sha256 (``.cache/manifest.csv.<sha256>.rows1``): the same bytes, in any checkout
+(CI restores ``.cache/``), are the same rows, and an ingest writes the file of the manifest it
+lands. Without it (a manifest changed by hand, a corpus that cannot be written) the rows are made
+from the manifest as read, and kept when the manifest is settled (``dedupe.store.memo``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dedupe.store import memo
+
+if TYPE_CHECKING:
+    import polars as pl
+
+# the manifest's columns that comparing notices reads (check, ingest's plan); titles, issuers and flags are read to be written
+REQUIRED = ("id", "path", "sha256", "bytes", "cluster", "is_canonical", "seq")
+INDEX = (*REQUIRED, "source", "status", "relation", "similarity", "via", "given_encoding")
+COLUMNS = (*INDEX, "title")  # what check's findings read too
+KIND = "rows1"  # the file's kind: a new layout is a new kind, and the old files are left for their own version
+_TABLE = f"CREATE TABLE rows({', '.join(COLUMNS)})"
+_INDEXES = (
+    "CREATE INDEX rows_id ON rows(id)",
+    "CREATE INDEX rows_cluster ON rows(cluster)",
+    "CREATE INDEX rows_status ON rows(status) WHERE status != 'active'",
+)
+
+
+def _ids(values: Iterable[str]) -> str:
+    return json.dumps(list(values))
+
+
+class Rows:
+    """The manifest's ``COLUMNS``, one row per notice in the manifest's order (by path)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _select(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql, args).fetchall()
+
+    def count(self) -> int:
+        return self._select("SELECT count(*) FROM rows")[0][0]
+
+    def paths(self) -> list[str]:
+        return [p for (p,) in self._select("SELECT path FROM rows ORDER BY rowid")]
+
+    def ids(self) -> list[str]:
+        return [i for (i,) in self._select("SELECT id FROM rows ORDER BY rowid")]
+
+    def next_seq(self) -> int:
+        """The ingestion order of the next notice: one after the largest recorded."""
+        return int(self._select("SELECT max(seq) FROM rows")[0][0] or 0) + 1
+
+    def by_sha(self, shas: Iterable[str]) -> dict[str, str]:
+        """The path of each of ``shas`` the manifest holds (an id is its sha256's first 16 digits)."""
+        wanted = set(shas)
+        rows = self._select("SELECT sha256, path FROM rows WHERE id IN (SELECT value FROM json_each(?))",
+                            _ids({s[:16] for s in wanted}))  # fmt: skip
+        return {sha: path for sha, path in rows if sha in wanted}
+
+    def first_active(self, count: int) -> list[str]:
+        """The ``count`` smallest ids of active notices."""
+        return [i for (i,) in self._select("SELECT id FROM rows WHERE status = 'active' ORDER BY id LIMIT ?", count)]
+
+    def active(self, ids: Iterable[str]) -> set[str]:
+        rows = self._select("SELECT id FROM rows WHERE status = 'active' AND id IN (SELECT value FROM json_each(?))",
+                            _ids(ids))  # fmt: skip
+        return {i for (i,) in rows}
+
+    def where(self, ids: Iterable[str], columns: str, active: bool = True) -> list[tuple[Any, ...]]:
+        """``columns`` (SQL) of the rows of ``ids``, in the manifest's order; of active ones only unless told."""
+        status = "status = 'active' AND " if active else ""
+        return self._select(f"SELECT {columns} FROM rows WHERE {status}id IN (SELECT value FROM json_each(?)) "
+                            "ORDER BY rowid", _ids(ids))  # fmt: skip
+
+    def members(self, clusters: Iterable[str]) -> list[tuple[str, str]]:
+        """(id, cluster) of the active members of ``clusters``, in the manifest's order."""
+        return self._select("SELECT id, cluster FROM rows WHERE status = 'active' AND cluster IN "
+                            "(SELECT value FROM json_each(?)) ORDER BY rowid", _ids(clusters))  # fmt: skip
+
+    def withdrawn(self) -> list[dict[str, Any]]:
+        """The withdrawn notices' rows (``COLUMNS``), in the manifest's order."""
+        return self._dicts("SELECT * FROM rows WHERE status != 'active' AND status = 'withdrawn' ORDER BY rowid")
+
+    def titled(self, names: Iterable[str]) -> list[dict[str, Any]]:
+        """The rows of active notices in a cluster where a title holds one of ``names``, by ingestion order."""
+        names = list(names)
+        if not names:
+            return []
+        holds = " OR ".join("instr(ifnull(title, ''), ?) > 0" for _ in names)
+        return self._dicts(f"SELECT * FROM rows WHERE status = 'active' AND cluster IN (SELECT cluster FROM rows "
+                           f"WHERE status = 'active' AND ({holds})) ORDER BY seq, rowid", *names)  # fmt: skip
+
+    def _dicts(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        out = []
+        for row in self._select(sql, *args):
+            found = dict(zip(COLUMNS, row, strict=True))
+            found["is_canonical"] = bool(found["is_canonical"])
+            out.append(found)
+        return out
+
+
+def of(root: Path, read: Callable[[tuple[str, ...]], pl.DataFrame]) -> Rows:
+    """The rows of the corpus's manifest: those kept for its bytes, else made from it as ``read``
+    (the manifest read and checked, for the columns given)."""
+    sha = memo.digest(root / "manifest.csv") or ""
+    return recall(root, sha) or make(root, sha, read(COLUMNS))
+
+
+def recall(root: Path, sha: str) -> Rows | None:
+    """The rows kept for the manifest of ``sha``, when there are."""
+    if not sha:
+        return None
+    path = _file(root, sha)
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        db.execute("SELECT count(*) FROM rows").fetchone()
+    except sqlite3.Error:
+        return None
+    return Rows(db)
+
+
+def make(root: Path, sha: str, frame: pl.DataFrame, settled: bool | None = None) -> Rows:
+    """The rows of ``frame`` (the manifest of ``sha`` as read and checked, with ``COLUMNS``), kept in
+    ``.cache/`` when the folder can be written and the manifest is settled (``settled``: whether it
+    is, when the caller knows its bytes are those of ``sha``), else in memory."""
+    if settled is None:
+        settled = memo.stamp(root / "manifest.csv") is not None
+    if sha and frame.height and settled and (root / memo.FOLDER).is_dir():
+        _write(root, sha, frame)
+        found = recall(root, sha)
+        if found is not None:
+            return found
+    return Rows(_fill(sqlite3.connect(":memory:"), frame))
+
+
+def _write(root: Path, sha: str, frame: pl.DataFrame) -> None:
+    target = _file(root, sha)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        tmp.unlink(missing_ok=True)
+        _fill(sqlite3.connect(tmp), frame).close()
+        tmp.replace(target)
+        for old in target.parent.glob(f"manifest.csv.*.{KIND}"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):  # a memo is an optimisation: a full disk or read-only folder only loses it
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _file(root: Path, sha: str) -> Path:
+    return root / memo.FOLDER / f"manifest.csv.{sha}.{KIND}"
+
+
+def _fill(db: sqlite3.Connection, frame: pl.DataFrame) -> sqlite3.Connection:
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    with db:
+        db.execute(_TABLE)
+        db.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(COLUMNS))})", frame.select(COLUMNS).rows())
+        for sql in _INDEXES:
+            db.execute(sql)
+    return db
