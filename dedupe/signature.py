@@ -16,6 +16,7 @@ import numpy as np
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
 
+from dedupe.arrays import sorted_unique
 from dedupe.shingle import fold32
 
 EMPTY = np.uint32(0xFFFFFFFF)
@@ -51,17 +52,6 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint32(16))
 
 
-def _unique32(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (a sort of 32-bit values and a neighbour comparison)."""
-    ordered = np.sort(values)
-    if ordered.size < 2:
-        return ordered
-    keep = np.empty(ordered.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
-
-
 def signature(hashes64: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarray:
     """The MinHash signature (uint32[num_perm]) of a set of 64-bit shingle hashes.
 
@@ -74,7 +64,7 @@ def signature(hashes64: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.nd
     out = np.full(num_perm, EMPTY, dtype=np.uint32)
     if hashes64.size == 0:
         return out
-    values = _unique32(_fmix32(fold32(hashes64)))
+    values = sorted_unique(_fmix32(fold32(hashes64)))  # each 32-bit value once
     # a_k * h + b_k for every k and h as one product of (a b) and (h 1) in 32-bit arithmetic, which
     # wraps modulo 2**32: einsum's loop does it in one pass, a multiply and an add broadcast took two
     # passes and 1.7 times as long

@@ -11,7 +11,7 @@ import functools
 import re
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -99,15 +99,19 @@ def nfkc_sensitive() -> list[str]:
 def char_class(chars: list[str]) -> str:
     """A regular-expression class of ``chars`` and everything outside the BMP, runs of
     consecutive code points written as ranges, every character as an ASCII escape."""
-    points = sorted(ord(c) for c in chars)
+    return "[" + "".join(class_ranges(ord(c) for c in chars)) + "\\U00010000-\\U0010ffff]"
+
+
+def class_ranges(points: Iterable[int]) -> list[str]:
+    """BMP code points as the pieces of a regular-expression class: each run of consecutive ones
+    a range, each an ASCII escape."""
     runs: list[list[int]] = []
-    for cp in points:
+    for cp in sorted(points):
         if runs and cp == runs[-1][1] + 1:
             runs[-1][1] = cp
         else:
             runs.append([cp, cp])
-    parts = [f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs]
-    return "[" + "".join(parts) + "\\U00010000-\\U0010ffff]"
+    return [f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs]
 
 
 def nfkc(text: str) -> str:

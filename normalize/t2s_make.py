@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from normalize.key import class_ranges
+
 # t2s.json: the normalization dictionary, then the group of phrases and characters
 DICTIONARIES = ("CJK_Compatibility_Ideographs", "TSPhrases", "TSCharactersExt", "TSCharacters")
 
@@ -51,14 +53,7 @@ def made(pairs: list[tuple[str, str]]) -> tuple[list[str], dict[str, tuple[str, 
     listed: dict[str, list[str]] = {}
     for phrase in phrases:
         listed.setdefault(max(phrase, key=lambda ch: (holders[ch], ch)), []).append(phrase)
-    points = sorted(ord(ch) for ch in changed if ord(ch) < 0x10000)
-    runs: list[list[int]] = []
-    for cp in points:
-        if runs and cp == runs[-1][1] + 1:
-            runs[-1][1] = cp
-        else:
-            runs.append([cp, cp])
-    pieces = ["[", *(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs)]
+    pieces = ["[", *class_ranges(ord(ch) for ch in changed if ord(ch) < 0x10000)]
     pieces += ["\\ud800-\\udfff", "\\U00010000-\\U0010ffff]"]
     return pieces, {ch: tuple(ps) for ch, ps in sorted(listed.items())}
 
