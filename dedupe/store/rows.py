@@ -4,7 +4,7 @@ holding an act's name. A check of one file then reads a few rows, not a table of
 imports no polars.
 
 The file is derived from the manifest as read and checked (``dedupe.store.manifest``) and named by
-the manifest's sha256 (``.cache/manifest.csv.<sha256>.rows1``): the same bytes, in any checkout
+the manifest's sha256 (``.cache/manifest.csv.<sha256>.rows2``): the same bytes, in any checkout
 (CI restores ``.cache/``), are the same rows, and an ingest writes the file of the manifest it
 lands. Without it (a manifest changed by hand, a corpus that cannot be written) the rows are made
 from the manifest as read, and kept when the manifest is settled (``dedupe.store.memo``).
@@ -29,8 +29,11 @@ if TYPE_CHECKING:
 REQUIRED = ("id", "path", "sha256", "bytes", "cluster", "is_canonical", "seq")
 INDEX = (*REQUIRED, "source", "status", "relation", "similarity", "via", "given_encoding")
 COLUMNS = (*INDEX, "title")  # what check's findings read too
-KIND = "rows1"  # the file's kind: a new layout is a new kind, and the old files are left for their own version
-_TABLE = f"CREATE TABLE rows({', '.join(COLUMNS)})"
+KIND = "rows2"  # the file's kind: a new layout is a new kind, and the old files are left for their own version
+_TABLES = (
+    f"CREATE TABLE rows({', '.join(COLUMNS)})",
+    "CREATE TABLE whole(paths TEXT NOT NULL, next_seq INTEGER NOT NULL)",
+)
 _INDEXES = (
     "CREATE INDEX rows_id ON rows(id)",
     "CREATE INDEX rows_cluster ON rows(cluster)",
@@ -58,14 +61,16 @@ class Rows:
         return self._select("SELECT count(*) FROM rows")[0][0]
 
     def paths(self) -> list[str]:
-        return [p for (p,) in self._select("SELECT path FROM rows ORDER BY rowid")]
+        """Every path, in the manifest's order (kept as one text: a walk of every row reads the whole table)."""
+        text = self._select("SELECT paths FROM whole")[0][0]
+        return text.split("\0") if text else []
 
     def ids(self) -> list[str]:
         return [i for (i,) in self._select("SELECT id FROM rows ORDER BY rowid")]
 
     def next_seq(self) -> int:
         """The ingestion order of the next notice: one after the largest recorded."""
-        return int(self._select("SELECT max(seq) FROM rows")[0][0] or 0) + 1
+        return self._select("SELECT next_seq FROM whole")[0][0]
 
     def by_sha(self, shas: Iterable[str]) -> dict[str, str]:
         """The path of each of ``shas`` the manifest holds (an id is its sha256's first 16 digits)."""
@@ -175,8 +180,11 @@ def _fill(db: sqlite3.Connection, frame: pl.DataFrame) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
     with db:
-        db.execute(_TABLE)
+        for sql in _TABLES:
+            db.execute(sql)
         db.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(COLUMNS))})", frame.select(COLUMNS).rows())
+        seq = int(frame["seq"].max() or 0) + 1  # no path holds a NUL
+        db.execute("INSERT INTO whole VALUES (?, ?)", ("\0".join(frame["path"].to_list()), seq))
         for sql in _INDEXES:
             db.execute(sql)
     return db
