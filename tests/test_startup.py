@@ -118,7 +118,7 @@ def test_check_reads_only_the_index_columns_of_the_manifest(corpus: Path, monkey
     result = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert asked == []
-    for kept in (corpus / ".cache").glob("manifest.csv.*.rows3"):
+    for kept in (corpus / ".cache").glob("manifest.csv.*.rows4"):
         kept.unlink()
     again = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert again.output == result.output
@@ -314,9 +314,9 @@ def _check_in_a_process(corpus: Path, target: Path) -> list[str]:
 
 def test_a_check_of_one_file_after_an_ingest_reads_the_rows_it_kept_and_imports_no_polars(corpus: Path) -> None:
     """The ingest keeps the manifest's rows check looks up (polars took a fifth of a check's start)."""
-    kept = list((corpus / ".cache").glob("manifest.csv.*.rows3"))
+    kept = list((corpus / ".cache").glob("manifest.csv.*.rows4"))
     sha = hashlib.sha256((corpus / "manifest.csv").read_bytes()).hexdigest()
-    assert [p.name for p in kept] == [f"manifest.csv.{sha}.rows3"]
+    assert [p.name for p in kept] == [f"manifest.csv.{sha}.rows4"]
     out = _check_in_a_process(corpus, DISTINCT)
     assert out == [f"new       {DISTINCT}", "0 duplicate(s), 1 new, 0 known, 0 rejected", "False"]
     kept[0].unlink()  # made anew from the manifest, in memory while it is not settled: the same findings

@@ -4,7 +4,7 @@ holding an act's name. A check of one file then reads a few rows, not a table of
 imports no polars.
 
 The file is derived from the manifest as read and checked (``dedupe.store.manifest``) and named by
-the manifest's sha256 (``.cache/manifest.csv.<sha256>.rows3``): the same bytes, in any checkout
+the manifest's sha256 (``.cache/manifest.csv.<sha256>.rows4``): the same bytes, in any checkout
 (CI restores ``.cache/``), are the same rows, and an ingest writes the file of the manifest it
 lands. Without it (a manifest changed by hand, a corpus that cannot be written) the rows are made
 from the manifest as read, and kept when the manifest is settled (``dedupe.store.memo``).
@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 REQUIRED = ("id", "path", "sha256", "bytes", "cluster", "is_canonical", "seq")
 INDEX = (*REQUIRED, "source", "status", "relation", "similarity", "via", "given_encoding")
 COLUMNS = (*INDEX, "title")  # what check's findings read too
-KIND = "rows3"  # the file's kind: a new layout is a new kind, and the old files are left for their own version
+KIND = "rows4"  # the file's kind: a new layout is a new kind, and the old files are left for their own version
 _TABLES = (
     f"CREATE TABLE rows({', '.join(COLUMNS)})",
-    "CREATE TABLE whole(paths TEXT NOT NULL, next_seq INTEGER NOT NULL, titles TEXT NOT NULL)",
+    "CREATE TABLE whole(paths TEXT NOT NULL, next_seq INTEGER NOT NULL, titles BLOB NOT NULL)",
 )
 _INDEXES = (
     "CREATE INDEX rows_id ON rows(id)",
@@ -132,19 +132,20 @@ def of(root: Path, read: Callable[[tuple[str, ...]], pl.DataFrame]) -> Rows:
     return recall(root, sha) or make(root, sha, read(COLUMNS))
 
 
-def _holding(text: str, names: list[str]) -> set[str]:
-    """The clusters of the lines of ``text`` (``cluster TAB title``, NUL between lines) whose title
-    holds one of ``names``."""
+def _holding(text: bytes, names: list[str]) -> set[str]:
+    """The clusters of the lines of ``text`` (``cluster TAB title`` in UTF-8, NUL between lines)
+    whose title holds one of ``names``. Searched as bytes, not decoded: a name's UTF-8 is found in
+    UTF-8 text only where its characters are."""
     found = set()
-    for name in names:
+    for name in (n.encode("utf-8") for n in names):
         at = text.find(name)
         while at != -1:
-            start = text.rfind("\0", 0, at) + 1
-            end = text.find("\0", at)
+            start = text.rfind(b"\0", 0, at) + 1
+            end = text.find(b"\0", at)
             end = len(text) if end == -1 else end
-            cluster, tab, _ = text[start:end].partition("\t")
+            cluster, tab, _ = text[start:end].partition(b"\t")
             if at >= start + len(cluster) + len(tab) and at + len(name) <= end:
-                found.add(cluster)
+                found.add(cluster.decode("ascii"))
             at = text.find(name, at + 1)
     return found
 
@@ -200,6 +201,7 @@ def _file(root: Path, sha: str) -> Path:
 def _fill(db: sqlite3.Connection, frame: pl.DataFrame) -> sqlite3.Connection:
     import polars as pl
 
+    db.execute("PRAGMA page_size=65536")  # the blobs of every path and title read in few pages
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
     with db:
@@ -208,7 +210,7 @@ def _fill(db: sqlite3.Connection, frame: pl.DataFrame) -> sqlite3.Connection:
         db.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(COLUMNS))})", frame.select(COLUMNS).rows())
         seq = int(frame["seq"].max() or 0) + 1  # no path holds a NUL, nor a title once it is replaced
         active = frame.filter(pl.col("status") == "active").select("cluster", "title").drop_nulls().rows()
-        titles = "\0".join(f"{cluster}\t{title.replace(chr(0), chr(0xFFFD))}" for cluster, title in active)
+        titles = "\0".join(f"{cluster}\t{title.replace(chr(0), chr(0xFFFD))}" for cluster, title in active).encode()
         db.execute("INSERT INTO whole VALUES (?, ?, ?)", ("\0".join(frame["path"].to_list()), seq, titles))
         for sql in _INDEXES:
             db.execute(sql)
