@@ -98,7 +98,7 @@ def _timed(texts: list[str], extract: Callable[[str], object]) -> float:
     return len(texts) / best
 
 
-def _former(raw: str, log: object = None) -> str:
+def _former(raw: str, log: object = None, utf8: bytes | None = None) -> str:
     from bench.former_pages import trafilatura_text
 
     return trafilatura_text(raw)

@@ -190,7 +190,10 @@ def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) ->
         log.add("mojibake-repaired", f"utf-8 read as {fixed[1]} and saved again", 1)
     was_html = config.html if config.html is not None else looks_like_html(raw)
     if was_html:
-        raw = extract_main_text(raw, log)
+        # a page read as UTF-8 and left as it was: the parser is given its bytes (not the text encoded again)
+        read = extracted.html or extracted.raw if extracted is not None else data
+        utf8 = read if decoded.via == "utf-8" and raw is decoded.text and isinstance(read, bytes) else None
+        raw = extract_main_text(raw, log, utf8)
         log.add("html-main-content", "", 1)
         config = config._replace(rejoin_wraps=False)  # a page's lines are its paragraphs, not wraps
     else:

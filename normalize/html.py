@@ -23,10 +23,11 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(head)) or len(_TAGS.findall(head)) >= 8
 
 
-def extract_main_text(page: str, log: ChangeLog | None = None) -> str:
+def extract_main_text(page: str, log: ChangeLog | None = None, utf8: bytes | None = None) -> str:
     """The readable main content of ``page``, one paragraph a line, title first (see normalize.web).
-    The page reader (its patterns and lxml) is imported on the first page: a command that reads
-    no page, such as ``check`` of a text file, does not pay for it."""
+    ``utf8``: the page's own bytes when ``page`` is them read as UTF-8, unchanged (the parser is given
+    them, not the text encoded again). The page reader (its patterns and lxml) is imported on the
+    first page: a command that reads no page, such as ``check`` of a text file, does not pay for it."""
     from normalize import web
 
-    return web.extract(page, log)
+    return web.extract(page, log, utf8)

@@ -189,6 +189,40 @@ def test_a_page_parsed_from_utf8_is_the_tree_of_its_text() -> None:
     assert parse("<p>关于\ud800印发</p>") is not None  # a lone surrogate: parsed from the text as it is
 
 
+def test_a_page_given_with_its_utf8_bytes_is_read_as_its_text() -> None:
+    """The page reader given a UTF-8 page's own bytes parses them, not its text encoded again: the
+    same tree (an XML declaration in front, ``<?xml … encoding="gbk"?>``, is left out of both), and
+    ``normalize`` the same result whether it hands them on or not."""
+    from lxml import etree
+
+    import normalize as package
+    from normalize import normalize
+    from normalize.web import parse
+
+    pages = [path.read_bytes() for path in sorted(DATA.glob("*.html"))]
+    assert len(pages) >= 3
+    declared = '<?xml version="1.0" encoding="gbk"?>\n<html><body><p>关于印发通知的通知，各单位：</p></body></html>'
+    for data in [*pages, declared.encode("utf-8")]:
+        page = decode(data).text
+        assert etree.tostring(parse(page, data), encoding="unicode") == etree.tostring(parse(page), encoding="unicode")
+    given: list[bytes | None] = []
+    reader = package.extract_main_text
+
+    def text_only(page: str, log: ChangeLog | None = None, utf8: bytes | None = None) -> str:
+        given.append(utf8)
+        return reader(page, log)
+
+    for data in pages:
+        fast = normalize(data)
+        package.extract_main_text = text_only
+        try:
+            plain = normalize(data)
+        finally:
+            package.extract_main_text = reader
+        assert given.pop() is data  # the bytes were handed on
+        assert (fast.text, fast.key, fast.changes) == (plain.text, plain.key, plain.changes)
+
+
 def test_private_use_counted_as_the_regex_counts_it(real_lines: list[str]) -> None:
     edges = "".join(chr(c) for c in (0xDFFF - 0x2000, 0xE000, 0xE001, 0xF8FF, 0xF900, 0xFFFF, 0xF0000, 0x10FFFD))
     for text in ["\n".join(real_lines), edges, edges * 2 + "\ud800", ""]:
