@@ -154,12 +154,13 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
     in_link = False
     stack: list[tuple] = []
     # the open element (at first a frame around the root): itself, its tag, its children not yet
-    # read, its style and weight, depth, whether a block, first line, class, whether a link and
+    # read, its style and weight, depth, whether a block, first line, class and id, whether a link and
     # whether the text around it was a link's
     el, tag, kids, style, weight, depth = root, "", iter((root,)), "", 0, -1
     block = link = was = False
     start = 0
     names: str | None = None
+    ident: str | None = None
     while True:
         for child in kids:
             ctag = child.tag
@@ -173,8 +174,10 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                 s = _text_of(child) or " "
                 g.add(s, style, weight, in_link)
             else:
-                get = child.get
-                css = get("style")
+                # the names of its attributes: a value is asked only of an attribute it has (a third of
+                # a page's elements have none)
+                keys = child.keys()
+                css = child.get("style") if "style" in keys else None
                 if css:
                     css = css.lower()
                 if css and "none" in css and not hidden and depth >= 0 and _HIDDEN.search(css):
@@ -185,9 +188,12 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                         if g.buf:
                             g.end()
                         cstart = len(lines)  # its first line (an inline element's is taken when it opens)
-                        if get("align") in _CENTRED or (css and "enter" in css and _CENTER.search(css)):
+                        if ("align" in keys and child.get("align") in _CENTRED) or (
+                            css and "enter" in css and _CENTER.search(css)
+                        ):
                             g.centered = True
-                    cnames = get("class")
+                    cnames = child.get("class") if "class" in keys else None
+                    cid = child.get("id") if "id" in keys else None
                     cstyle, cweight = style, weight
                     # (a class changes the style only when it names a title)
                     if (
@@ -205,16 +211,16 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                                 g.buf.append(s)  # blank: it only parts the words around it
                         clink = ctag == "a"
                         if clink:
-                            href = get("href")
+                            href = child.get("href")
                             if href and _DOC_LINK.search(href):
                                 g.doc_link = True
                         if len(child):  # into its children
-                            stack.append((el, tag, kids, style, weight, depth, block, start, names, link, was))
+                            stack.append((el, tag, kids, style, weight, depth, block, start, names, ident, link, was))
                             if clink:
                                 was, in_link = in_link, True
                             el, tag, style, weight, depth = child, ctag, cstyle, cweight, depth + 1
                             kids = iter(child[:])  # its children as a list: read faster than lxml's iterator
-                            block, start, names, link = cblock, len(lines), cnames, clink
+                            block, start, names, ident, link = cblock, len(lines), cnames, cid, clink
                             break
                     # an element without children (or a table read as a whole) ends here; only a
                     # block's end makes a line
@@ -222,7 +228,7 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                         if g.buf:
                             g.end()
                         if len(lines) > cstart:
-                            _mark(page, child, ctag, cnames, cstart, depth + 1)
+                            _mark(page, ctag, cnames, cid, cstart, depth + 1)
             s = child.tail
             if s:
                 if s[0] > " " or s.strip(_SPACE):
@@ -237,9 +243,9 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
             if block and g.buf:
                 g.end()
             if len(lines) > start:
-                _mark(page, el, tag, names, start, depth)
+                _mark(page, tag, names, ident, start, depth)
             closed = el
-            el, tag, kids, style, weight, depth, block, start, names, link, was = stack.pop()
+            el, tag, kids, style, weight, depth, block, start, names, ident, link, was = stack.pop()
             s = closed.tail if stack else None  # the root's tail is not the page's
             if s:
                 if s[0] > " " or s.strip(_SPACE):
@@ -251,12 +257,11 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
     return page
 
 
-def _mark(page: Page, el: etree._Element, tag: str, names: str | None, start: int, depth: int) -> None:
+def _mark(page: Page, tag: str, names: str | None, ident: str | None, start: int, depth: int) -> None:
     """Note the span of lines of an element that holds some: a container's, or furniture's."""
     end = len(page.lines)
     if tag in _CONTAINER:
         page.spans.append((start, end, depth))
-    ident = el.get("id")
     if tag in _FURNITURE_TAGS or ((names or ident) and _furniture_named(f"{names or ''} {ident or ''}")):
         page.furniture.append((start, end))
 
