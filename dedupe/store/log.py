@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -90,14 +91,13 @@ def marked(path: Path, kinds: Iterable[str]) -> list[Decision]:
 
 def _marked(data: bytes, kinds: tuple[str, ...]) -> list[bytes]:
     """The complete lines of ``data`` holding a record of one of ``kinds``, in order, each with its
-    line break: bytes.find runs through 34 MB in milliseconds, where a loop over lines does not."""
+    line break: one search of the bytes for all the kinds (the regex engine looks for their common
+    ``"decision": "`` and tries the kinds there) runs through 34 MB in milliseconds, where a loop
+    over lines does not, and in half the time of a search for each kind."""
+    marks = b"|".join(re.escape(k.encode()) for k in kinds)
     starts = set()
-    for mark in (f'"decision": "{k}"'.encode() for k in kinds):
-        at = data.find(mark)
-        while at != -1:
-            starts.add(data.rfind(b"\n", 0, at) + 1)
-            end = data.find(b"\n", at)
-            at = data.find(mark, end) if end != -1 else -1
+    for found in re.finditer(b'"decision": "(?:' + marks + b')"', data):
+        starts.add(data.rfind(b"\n", 0, found.start()) + 1)
     ends = {start: data.find(b"\n", start) for start in starts}
     return [data[start : ends[start] + 1] for start in sorted(starts) if ends[start] != -1]
 
