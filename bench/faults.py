@@ -114,13 +114,16 @@ def main() -> None:
             phase = "finished before the kill"
         proc.wait()
         outcomes[phase] = outcomes.get(phase, 0) + 1
-        again = cli("ingest", str(batch), "--corpus", str(target), "--jobs", "2")
+        again = cli(
+            "ingest", str(batch), "--corpus", str(target), "--jobs", "2", "--verbose"
+        )  # a traceback if it fails
         verified = cli("verify", "--corpus", str(target))
         same = again.returncode == 0 and verified.returncode == 0 and state(target) == expected
         differed += not same
         if not same:
             print(
-                f"run {k}: differs (ingest {again.returncode}, verify {verified.returncode}: {verified.stderr[:300]})"
+                f"run {k}: differs (ingest {again.returncode}: {again.stderr[-600:]}; "
+                f"verify {verified.returncode}: {verified.stderr[:300]})"
             )
         shutil.rmtree(target)
     print(f"{args.kills} kills: " + ", ".join(f"{n} {phase}" for phase, n in sorted(outcomes.items())))
