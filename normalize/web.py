@@ -322,6 +322,14 @@ def _body_lines(page: Page, start: int, end: int, reading: Reading) -> list[Line
     return keep
 
 
+def _listed(line: str) -> bool:
+    """The line ends in a date, as a list page's entries do (``_LISTED``). Its last character is
+    looked at first: the regex tries twenty places of each line, and a line it can match ends in
+    a digit, a bracket after one or a blank (35 to 8 µs a page of guangzhou-html)."""
+    end = line[-1:]
+    return (end.isdecimal() or end in "])）】" or end.isspace()) and _LISTED.search(line[-20:]) is not None
+
+
 def extract(source: str, log: ChangeLog | None = None, utf8: bytes | None = None) -> str:
     """The page's text as a person reads it: the title first, then one paragraph a line.
 
@@ -349,7 +357,7 @@ def extract(source: str, log: ChangeLog | None = None, utf8: bytes | None = None
             f"is a web page{with_images} whose text is {len(lines)} line(s) without a sentence ({shown!r}…): "
             "not a notice (its notice is an image, or the page is a menu)"
         )
-    dated = sum(1 for line in lines if _LISTED.search(line[-20:]))
+    dated = sum(1 for line in lines if _listed(line))
     if dated >= 6 and dated * 5 >= len(lines) * 3:
         raise NotANotice(
             f"is a web page listing {dated} dated entries ({lines[0][:40]!r}…): a site's list page, not a notice"

@@ -419,3 +419,28 @@ def test_suffixes_found_as_the_regex_finds_them(real_lines: list[str]) -> None:
         for line in [*real_lines, *(line.strip() for line in real_lines), *extra]:
             found, plain = suffix.search(line), suffix.regex.search(line)
             assert (found and found.span()) == (plain and plain.span()), line
+
+
+def test_a_line_ending_in_a_date_is_told_as_the_regex_tells_it(real_lines: list[str]) -> None:
+    """A list page's dated entries are counted by a look at a line's last character before the
+    regex: on real lines and made-up ones (a bracket, a blank or a line break after the date, a
+    full-width digit, an empty line) it says what ``_LISTED`` alone says."""
+    from normalize.web import _listed, parse
+    from normalize.webheading import _LISTED
+    from normalize.webtree import walk
+
+    lines = list(real_lines)
+    for path in sorted((DATA / "web").glob("*.htm*")):
+        lines += [line.text for line in walk(parse(decode(path.read_bytes()).text)).lines]
+    made = [
+        "通知 2024-03-05",
+        "通知（2024-3-5）",
+        "通知 [2024/03/05] ",
+        "通知 2024.03.05\n",
+        "通知 ２０２４-０３-０５",
+        "",
+    ]
+    made += ["通知 2024-03-05 附件", "通知 2024-03", "2024-03-05】", "2024-03-05\u3000"]
+    assert sum(bool(_LISTED.search(line[-20:])) for line in lines) >= 6
+    for line in [*lines, *made]:
+        assert _listed(line) == bool(_LISTED.search(line[-20:])), line
