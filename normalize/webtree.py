@@ -149,7 +149,7 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
     in its parent's; the text of an ``<a>`` counts as a link's only in its children's tails, as it
     always has. ``hidden``: read hidden elements too (a page that a script reveals). The line being read is gathered in a :class:`_Gather`."""
     page = Page()
-    lines = page.lines
+    lines, spans = page.lines, page.spans
     g = _Gather(lines)
     in_link = False
     stack: list[tuple] = []
@@ -185,8 +185,10 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                 else:
                     cblock = ctag in _BLOCK
                     if cblock:
-                        if g.buf:
+                        if g.ink:
                             g.end()
+                        elif g.buf:  # all blank: nothing to make a line of, and no call to say so
+                            g.buf, g.doc_link, g.centered = [], False, False
                         cstart = len(lines)  # its first line (an inline element's is taken when it opens)
                         if ("align" in keys and child.get("align") in _CENTRED) or (
                             css and "enter" in css and _CENTER.search(css)
@@ -225,10 +227,17 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                     # an element without children (or a table read as a whole) ends here; only a
                     # block's end makes a line
                     if cblock:
-                        if g.buf:
+                        if g.ink:
                             g.end()
-                        if len(lines) > cstart:
-                            _mark(page, ctag, cnames, cid, cstart, depth + 1)
+                        elif g.buf:
+                            g.buf, g.doc_link, g.centered = [], False, False
+                        if len(lines) > cstart:  # its span of lines: a container's, or furniture's
+                            if ctag in _CONTAINER:
+                                spans.append((cstart, len(lines), depth + 1))
+                            if ctag in _FURNITURE_TAGS or (
+                                (cnames or cid) and _furniture_named(f"{cnames or ''} {cid or ''}")
+                            ):
+                                page.furniture.append((cstart, len(lines)))
             s = child.tail
             if s:
                 if s[0] > " " or s.strip(_SPACE):
@@ -240,10 +249,16 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                 break
             if link:
                 in_link = was
-            if block and g.buf:
-                g.end()
-            if len(lines) > start:
-                _mark(page, tag, names, ident, start, depth)
+            if block:
+                if g.ink:
+                    g.end()
+                elif g.buf:
+                    g.buf, g.doc_link, g.centered = [], False, False
+            if len(lines) > start:  # (as above: written out, a call for each cost more)
+                if tag in _CONTAINER:
+                    spans.append((start, len(lines), depth))
+                if tag in _FURNITURE_TAGS or ((names or ident) and _furniture_named(f"{names or ''} {ident or ''}")):
+                    page.furniture.append((start, len(lines)))
             closed = el
             el, tag, kids, style, weight, depth, block, start, names, ident, link, was = stack.pop()
             s = closed.tail if stack else None  # the root's tail is not the page's
@@ -255,15 +270,6 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
     if g.buf:
         g.end()
     return page
-
-
-def _mark(page: Page, tag: str, names: str | None, ident: str | None, start: int, depth: int) -> None:
-    """Note the span of lines of an element that holds some: a container's, or furniture's."""
-    end = len(page.lines)
-    if tag in _CONTAINER:
-        page.spans.append((start, end, depth))
-    if tag in _FURNITURE_TAGS or ((names or ident) and _furniture_named(f"{names or ''} {ident or ''}")):
-        page.furniture.append((start, end))
 
 
 def _read_table(el: etree._Element, page: Page) -> bool:
