@@ -363,3 +363,21 @@ def test_the_rows_a_check_looks_up_answer_as_the_manifest_does(corpus: Path) -> 
             clusters = active.filter(holds)["cluster"].implode()
             expected = active.filter(pl.col("cluster").is_in(clusters))["id"].to_list()
             assert [r["id"] for r in rows.titled(names)] == expected, names
+
+
+def test_rows_written_into_since_they_were_kept_are_made_anew(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows' file is derived: garbage written into it (its time moves) is not read, and the
+    check makes it anew (the manifest settled) with the same findings."""
+    from dedupe.store import memo
+
+    monkeypatch.setattr(memo, "SETTLED_NS", 0)
+    (kept,) = (corpus / ".cache").glob("manifest.csv.*.rows4")
+    made = kept.stat().st_mtime_ns
+    first = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
+    data = bytearray(kept.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 4096] = bytes((i * 37 + 11) % 256 for i in range(4096))
+    kept.write_bytes(bytes(data))
+    again = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
+    assert (again.exit_code, again.output) == (first.exit_code, first.output) == (0, first.output)
+    assert kept.read_bytes() != bytes(data) and kept.stat().st_mtime_ns == made

@@ -46,16 +46,26 @@ def _ids(values: Iterable[str]) -> str:
 
 
 class Rows:
-    """The manifest's ``COLUMNS``, one row per notice in the manifest's order (by path)."""
+    """The manifest's ``COLUMNS``, one row per notice in the manifest's order (by path). ``path``:
+    the file they are read from (None: made in memory)."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
+        self.db, self.path = db, path
 
     def close(self) -> None:
         self.db.close()
 
     def _select(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        return self.db.execute(sql, args).fetchall()
+        """The rows of a query; a file that turns out damaged is ``CacheDamaged`` (the command
+        line removes it and runs the command again, which makes it anew)."""
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if self.path is None:
+                raise
+            from dedupe.store.damage import CacheDamaged
+
+            raise CacheDamaged(self.path, str(exc)) from None
 
     def count(self) -> int:
         return self._select("SELECT count(*) FROM rows")[0][0]
@@ -155,14 +165,21 @@ def recall(root: Path, sha: str) -> Rows | None:
     if not sha:
         return None
     path = _file(root, sha)
-    if not path.is_file():
-        return None
     try:
+        if path.stat().st_mtime_ns != _time(sha):  # written since it was made, or missing
+            return None
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         db.execute("SELECT count(*) FROM rows").fetchone()
-    except sqlite3.Error:
+    except (OSError, sqlite3.Error):
         return None
-    return Rows(db)
+    return Rows(db, path)
+
+
+def _time(sha: str) -> int:
+    """The modification time a rows file is given when made, from its manifest's sha256: anything
+    written into it since moves it, and the file is made anew. Whole seconds (in 1970-1978), which an
+    archive of the folder keeps."""
+    return int(sha[:7], 16) * 1_000_000_000
 
 
 def make(root: Path, sha: str, frame: pl.DataFrame, settled: bool | None = None) -> Rows:
@@ -185,6 +202,7 @@ def _write(root: Path, sha: str, frame: pl.DataFrame) -> None:
     try:
         tmp.unlink(missing_ok=True)
         _fill(sqlite3.connect(tmp), frame).close()
+        os.utime(tmp, ns=(_time(sha), _time(sha)))
         tmp.replace(target)
         for old in target.parent.glob(f"manifest.csv.*.{KIND}"):
             if old != target:
