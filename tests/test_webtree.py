@@ -46,3 +46,21 @@ def test_a_plain_links_text_counts_as_a_link():
     plain = [t for a in body.iter("a") if len(a) == 0 and (t := (a.text or "").strip()) in by_text]
     assert len(plain) >= 20  # the page's menus: 市民网页, 简体, 繁體, English, 政务邮箱…
     assert all(by_text[t] == len(t) for t in plain)
+
+
+def test_an_elements_text_is_what_lxml_iterates_in_it():
+    """``_text_of`` (libxml2's text serializer) gives ``"".join(el.itertext())`` of every table cell,
+    row and link of real pages, and of an element whose text runs on past a comment, a child and
+    an entity."""
+    from lxml import etree
+
+    from normalize.webtree import _text_of
+
+    elements = []
+    for path in [NOTICE, *sorted((DATA / "web").glob("*.htm*")), *sorted(DATA.glob("*.html"))]:
+        tree = parse(decode(path.read_bytes()).text)
+        elements += [el for tag in ("td", "th", "tr", "a", "table") for el in tree.iter(tag)]
+    assert len(elements) > 300
+    made = etree.fromstring("<div>关于<!-- 注 -->印发<b>通知</b>的&amp;通知&nbsp;<br/>尾</div>", etree.HTMLParser())
+    for el in [*elements, made.find(".//div")]:
+        assert _text_of(el) == "".join(el.itertext())
