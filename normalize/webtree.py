@@ -127,7 +127,12 @@ class _Gather:
         to nothing), in the style most of its characters are in."""
         if self.buf:
             if self.ink:
-                text = _WS.sub(" ", "".join(self.buf)).strip(" \u3000")
+                text = "".join(self.buf)
+                # runs of blanks made one space: none to make when every character is printable (no
+                # blank but the space) and no two spaces meet (half the lines, 0.15 against 0.48 µs)
+                if not text.isprintable() or "  " in text:
+                    text = _WS.sub(" ", text)
+                text = text.strip(" \u3000")
                 if text:
                     styles = self.styles
                     style = max(styles, key=styles.__getitem__) if len(styles) > 1 else next(iter(styles), "")
@@ -287,8 +292,9 @@ def _read_table(el: etree._Element, page: Page) -> bool:
     for tr, cells in zip(_rows(el), rows, strict=False):
         if not any(cells):
             continue
-        links = sum(len(_text_of(a).strip()) for a in tr.iter("a"))
-        docs = any(_DOC_LINK.search(a.get("href") or "") for a in tr.iter("a"))
+        anchors = list(tr.iter("a"))  # (the row is looked through once)
+        links = sum(len(_text_of(a).strip()) for a in anchors)
+        docs = any(_DOC_LINK.search(a.get("href") or "") for a in anchors)
         text = "| " + " | ".join(cells) + " |"
         page.lines.append(Line(text, links, docs, 0, "", False, True))
     return True

@@ -64,3 +64,28 @@ def test_an_elements_text_is_what_lxml_iterates_in_it():
     made = etree.fromstring("<div>关于<!-- 注 -->印发<b>通知</b>的&amp;通知&nbsp;<br/>尾</div>", etree.HTMLParser())
     for el in [*elements, made.find(".//div")]:
         assert _text_of(el) == "".join(el.itertext())
+
+
+def test_a_line_is_its_pieces_with_each_run_of_blanks_one_space():
+    """A line's text skips the substitution of blank runs when it has none to make: the text is the
+    one the substitution gives, whatever blank a piece holds (a tab, a line break, a no-break or
+    zero-width space, a byte order mark, two spaces, an ideographic space at an end)."""
+    from normalize.webtree import _WS, _Gather
+
+    texts = [line.text for line in walk(_body()).lines]
+    blanks = ["\t", "\n", "\xa0", "\u200b", "\ufeff", "  ", " ", "\u3000", "\r\n  "]
+    for text in [
+        *texts[:200],
+        *(f"{blank}关于{blank}印发 通知{blank}" for blank in blanks),
+        "一、 总则",
+        "\u3000\u3000各区：",
+    ]:
+        for pieces in ([text], [text[: len(text) // 2], text[len(text) // 2 :]]):
+            lines = []
+            g = _Gather(lines)
+            for piece in pieces:
+                if piece:
+                    g.add(piece, "", 0, False)
+            g.end()
+            expected = _WS.sub(" ", "".join(pieces)).strip(" \u3000")
+            assert [line.text for line in lines] == ([expected] if expected else []), pieces
