@@ -118,7 +118,7 @@ def test_check_reads_only_the_index_columns_of_the_manifest(corpus: Path, monkey
     result = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert asked == []
-    for kept in (corpus / ".cache").glob("manifest.csv.*.rows4"):
+    for kept in (corpus / ".cache").glob("manifest.csv.*.rows5"):
         kept.unlink()
     again = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert again.output == result.output
@@ -314,9 +314,9 @@ def _check_in_a_process(corpus: Path, target: Path) -> list[str]:
 
 def test_a_check_of_one_file_after_an_ingest_reads_the_rows_it_kept_and_imports_no_polars(corpus: Path) -> None:
     """The ingest keeps the manifest's rows check looks up (polars took a fifth of a check's start)."""
-    kept = list((corpus / ".cache").glob("manifest.csv.*.rows4"))
+    kept = list((corpus / ".cache").glob("manifest.csv.*.rows5"))
     sha = hashlib.sha256((corpus / "manifest.csv").read_bytes()).hexdigest()
-    assert [p.name for p in kept] == [f"manifest.csv.{sha}.rows4"]
+    assert [p.name for p in kept] == [f"manifest.csv.{sha}.rows5"]
     out = _check_in_a_process(corpus, DISTINCT)
     assert out == [f"new       {DISTINCT}", "0 duplicate(s), 1 new, 0 known, 0 rejected", "False"]
     kept[0].unlink()  # made anew from the manifest, in memory while it is not settled: the same findings
@@ -371,7 +371,7 @@ def test_rows_written_into_since_they_were_kept_are_made_anew(corpus: Path, monk
     from dedupe.store import memo
 
     monkeypatch.setattr(memo, "SETTLED_NS", 0)
-    (kept,) = (corpus / ".cache").glob("manifest.csv.*.rows4")
+    (kept,) = (corpus / ".cache").glob("manifest.csv.*.rows5")
     made = kept.stat().st_mtime_ns
     first = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     data = bytearray(kept.read_bytes())

@@ -4,7 +4,7 @@ holding an act's name. A check of one file then reads a few rows, not a table of
 imports no polars.
 
 The file is derived from the manifest as read and checked (``dedupe.store.manifest``) and named by
-the manifest's sha256 (``.cache/manifest.csv.<sha256>.rows4``): the same bytes, in any checkout
+the manifest's sha256 (``.cache/manifest.csv.<sha256>.rows5``): the same bytes, in any checkout
 (CI restores ``.cache/``), are the same rows, and an ingest writes the file of the manifest it
 lands. Without it (a manifest changed by hand, a corpus that cannot be written) the rows are made
 from the manifest as read, and kept when the manifest is settled (``dedupe.store.memo``).
@@ -29,9 +29,10 @@ if TYPE_CHECKING:
 REQUIRED = ("id", "path", "sha256", "bytes", "cluster", "is_canonical", "seq")
 INDEX = (*REQUIRED, "source", "status", "relation", "similarity", "via", "given_encoding")
 COLUMNS = (*INDEX, "title")  # what check's findings read too
-KIND = "rows4"  # the file's kind: a new layout is a new kind, and the old files are left for their own version
+KEPT = tuple(c for c in COLUMNS if c not in ("source", "given_encoding"))  # read again only to cache notices anew
+KIND = "rows5"  # the file's kind: a new layout is a new kind, and the old files are left for their own version
 _TABLES = (
-    f"CREATE TABLE rows({', '.join(COLUMNS)})",
+    f"CREATE TABLE rows({', '.join(KEPT)})",
     "CREATE TABLE whole(paths TEXT NOT NULL, next_seq INTEGER NOT NULL, titles BLOB NOT NULL)",
 )
 _INDEXES = (
@@ -46,7 +47,7 @@ def _ids(values: Iterable[str]) -> str:
 
 
 class Rows:
-    """The manifest's ``COLUMNS``, one row per notice in the manifest's order (by path). ``path``:
+    """The manifest's ``KEPT`` columns, one row per notice in the manifest's order (by path). ``path``:
     the file they are read from (None: made in memory)."""
 
     def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
@@ -110,7 +111,7 @@ class Rows:
                             "(SELECT value FROM json_each(?)) ORDER BY rowid", _ids(clusters))  # fmt: skip
 
     def withdrawn(self) -> list[dict[str, Any]]:
-        """The withdrawn notices' rows (``COLUMNS``), in the manifest's order."""
+        """The withdrawn notices' rows (``KEPT``), in the manifest's order."""
         return self._dicts("SELECT * FROM rows WHERE status != 'active' AND status = 'withdrawn' ORDER BY rowid")
 
     def titled(self, names: Iterable[str]) -> list[dict[str, Any]]:
@@ -129,7 +130,7 @@ class Rows:
     def _dicts(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         out = []
         for row in self._select(sql, *args):
-            found = dict(zip(COLUMNS, row, strict=True))
+            found = dict(zip(KEPT, row, strict=True))
             found["is_canonical"] = bool(found["is_canonical"])
             out.append(found)
         return out
@@ -225,10 +226,13 @@ def _fill(db: sqlite3.Connection, frame: pl.DataFrame) -> sqlite3.Connection:
     with db:
         for sql in _TABLES:
             db.execute(sql)
-        db.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(COLUMNS))})", frame.select(COLUMNS).rows())
+        db.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(KEPT))})", frame.select(KEPT).rows())
         seq = int(frame["seq"].max() or 0) + 1  # no path holds a NUL, nor a title once it is replaced
-        active = frame.filter(pl.col("status") == "active").select("cluster", "title").drop_nulls().rows()
-        titles = "\0".join(f"{cluster}\t{title.replace(chr(0), chr(0xFFFD))}" for cluster, title in active).encode()
+        active = frame.filter((pl.col("status") == "active") & pl.col("title").is_not_null())
+        line = pl.concat_str(
+            pl.col("cluster"), pl.lit("\t"), pl.col("title").str.replace_all("\0", "\ufffd", literal=True)
+        )
+        titles = "\0".join(active.select(line.alias("line"))["line"].to_list()).encode()
         db.execute("INSERT INTO whole VALUES (?, ?, ?)", ("\0".join(frame["path"].to_list()), seq, titles))
         for sql in _INDEXES:
             db.execute(sql)
