@@ -7,6 +7,7 @@ can skip ahead) is checked against the plain form it replaced, written out here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,25 @@ from normalize.artifacts import (
 from normalize.changes import ChangeLog
 from normalize.characters import count_private_use
 from normalize.decode import decode
-from normalize.furniture import _MAYBE, furniture_kind, may_be_furniture
+from normalize.furniture import (
+    _BREADCRUMB,
+    _MAYBE,
+    NAV_WORDS,
+    _covered,
+    _window_kind,
+    furniture_kind,
+    may_be_furniture,
+)
+from normalize.linescan import lines_holding, lines_matching
+from normalize.markup import _MARKUP_CHARS as MARKUP_CHARS
+from normalize.markup import _strip_line, strip_markup
 from normalize.notice import _CODE, NoticeFacts, count_cjk
-from normalize.punctuation import _fix_once, _protected_mask, fix_line
-from normalize.spacing import _MAYBE_SPACED_YEAR, _join_spaced_years, fix_spacing
+from normalize.punctuation import _HALFWIDTH as HALFWIDTH
+from normalize.punctuation import _PROTECTED, _fix_once, _protected_mask, fix_line, fix_punctuation
+from normalize.script import display_width
+from normalize.spacing import _MAYBE_SPACED_YEAR, _join_spaced_years, _strip_lines, _stripped, fix_spacing
 from normalize.versions import DATE_ANY
+from normalize.wraps import modal_width
 
 DATA = Path(__file__).parent / "data"
 REAL = [
@@ -444,3 +459,105 @@ def test_a_line_ending_in_a_date_is_told_as_the_regex_tells_it(real_lines: list[
     assert sum(bool(_LISTED.search(line[-20:])) for line in lines) >= 6
     for line in [*lines, *made]:
         assert _listed(line) == bool(_LISTED.search(line[-20:])), line
+
+
+def test_the_whole_line_patterns_in_one_match_as_each_alone(real_lines: list[str]) -> None:
+    """A link, a bare view count and a related list's label are tried in one match: it matches a
+    line where one of the three patterns alone matches, on real lines and made-up ones."""
+    from normalize.weblines import _BARE_COUNT, _RELATED, _URL_LINE, _WHOLE_LINE, is_furniture
+
+    made = ["https://www.gz.gov.cn/xxgk/", "网址：www.gz.gov.cn", "1,234 次", "次", "【相关链接】：", "相关文件下载"]
+    made += ["更多 ", "www.gz.gov.cn 首页", "https://a.b/c 。", "浏览 123 次", "相关政策解读稿", ""]
+    lines = [line.strip() for line in [*real_lines, *made]]
+    assert all(is_furniture(line) for line in made[:6])
+    for line in lines:
+        alone = any(p.match(line) for p in (_URL_LINE, _BARE_COUNT, _RELATED))
+        assert (_WHOLE_LINE.match(line) is not None) == alone, line
+
+
+def test_lines_found_in_one_scan_are_the_lines_each_search_finds(real_lines: list[str]) -> None:
+    """lines_holding and lines_matching give the lines a search of each line finds (None when a line
+    holds a line break, which the callers then search one by one)."""
+    for chars in (",:;!?()", "#*_>[!<=+-", "：", "局 "):
+        plain = re.compile("[" + re.escape(chars) + "]")
+        expect = [i for i, line in enumerate(real_lines) if plain.search(line)]
+        assert expect, chars
+        assert lines_holding(chars, real_lines) == expect
+        assert lines_matching(plain, real_lines) == expect
+    assert lines_holding(",", ["a,b", "c\nd"]) is None
+    assert lines_matching(re.compile(","), ["a,b", "c\nd"]) is None
+
+
+def test_steps_of_a_few_lines_change_what_the_line_by_line_forms_changed(real_lines: list[str]) -> None:
+    """strip_markup, fix_punctuation and the stripping of fix_spacing look only at the lines one scan
+    finds: the same lines and the same changes as looking at each."""
+    made = [
+        "## 第一章 总则",
+        "**关于,(印发)的通知**",
+        "> 引文",
+        "威海市教育局 威海市公安局",
+        "  各区人民政府：",
+        "",
+        "甲 乙",
+    ]
+    stripped = [s for line in real_lines if (s := line.strip())]
+    for lines in (real_lines + made, stripped + [s for line in made if (s := line.strip())]):
+        log, plain_log = ChangeLog(), ChangeLog()
+        plain = [_strip_line(line, plain_log) if MARKUP_CHARS.search(line) else line for line in lines]
+        assert strip_markup(lines, log) == plain
+        assert log.changes() == plain_log.changes()
+        log, plain_log = ChangeLog(), ChangeLog()
+        plain = [fix_line(line, plain_log) if HALFWIDTH.search(line) else line for line in lines]
+        assert fix_punctuation(lines, log) == plain
+        assert log.changes() == plain_log.changes()
+        log, plain_log = ChangeLog(), ChangeLog()
+        assert _strip_lines(lines, log) == "\n".join(_stripped(lines, range(len(lines)), plain_log))
+        assert log.changes() == plain_log.changes()
+
+
+def test_a_line_with_a_sentence_mark_is_no_navigation_whatever_its_words(real_lines: list[str]) -> None:
+    """_window_kind counts navigation words only in a line without ，。；: every family they make needs it."""
+
+    def navigation(s: str) -> bool:
+        nav, share = _covered(s, NAV_WORDS)
+        items = re.split(r"\s+|[|｜]", s) if nav else []
+        return bool(
+            ((nav >= 2 and share >= 0.6) or (nav >= 4 and len(s) <= 100))
+            or (nav and len(items) >= 3 and all(0 < len(item) <= 8 for item in items))
+        )
+
+    lines = [*real_lines, "首页 政务公开 通知公告", "首页 | 政务公开 | 通知公告，新闻中心", "首页 政务公开 通知公告。"]
+    assert any(navigation(line.strip()) for line in lines if "，" not in line)
+    assert navigation("首页 | 政务公开 | 通知公告，新闻中心")  # its words alone would make it navigation
+    for line in lines:
+        s = line.strip()
+        if s and re.search("[，。；]", s):
+            assert navigation(s) is False or _window_kind(s, s) != "web-navigation" or _BREADCRUMB.search(s), s
+
+
+def test_protected_spans_masked_as_the_pattern_masks_them(real_lines: list[str]) -> None:
+    """A line holding no @, :// or www. has no protected span: its mask is told without the pattern."""
+    for line in [*real_lines, "见http://a.b/c?x=1,y=2。", "邮箱a.b@c.gov.cn,电话", "www.gd.gov.cn,x"]:
+        plain = [False] * len(line)
+        for m in _PROTECTED.finditer(line):
+            plain[m.start() : m.end()] = [True] * (m.end() - m.start())
+        assert _protected_mask(line) == plain, line
+
+
+def test_the_modal_width_is_the_most_frequent_then_the_widest(real_lines: list[str]) -> None:
+    """modal_width picks the width as max(counts, key=(count, width)) did."""
+
+    def plain(lines: list[str]) -> int | None:
+        widths = [w for line in lines if (w := display_width(line)) >= 30]
+        if len(widths) < 5:
+            return None
+        counts = Counter(widths)
+        best = max(counts, key=lambda w: (counts[w], w))
+        return best if sum(counts[v] for v in range(best - 2, best + 3)) >= max(5, 0.3 * len(widths)) else None
+
+    samples = [real_lines, [line.strip() for line in real_lines if line.strip()]]
+    samples += [["一" * 20, "二" * 20, "三" * 21, "四" * 21, "五" * 15, "六" * 16, "七" * 16]]
+    samples += [real_lines[k : k + 40] for k in range(0, len(real_lines), 40)]
+    assert any(plain(lines) is not None for lines in samples)
+    for lines in samples:
+        assert modal_width(lines) == plain(lines)
