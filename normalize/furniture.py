@@ -182,13 +182,16 @@ def _window_kind(s: str, line: str) -> str | None:
     # a word each pattern needs is looked for first: a line of the window is most often the notice's own
     if len(s) <= 80 and ("位置" in s or "首页" in s) and _BREADCRUMB.search(s):
         return "web-navigation"
-    nav, share = _covered(s, NAV_WORDS)
-    if ((nav >= 2 and share >= 0.6) or (nav >= 4 and len(s) <= 100)) and not _SENTENCE.search(s):
+    # both families of navigation words need a line without a sentence's mark: a line with one (most
+    # lines) has its words left uncounted (the search of a three-character class, not of the words)
+    sentence = _SENTENCE.search(s) is not None
+    nav, share = _covered(s, NAV_WORDS) if not sentence else (0, 0.0)
+    if ((nav >= 2 and share >= 0.6) or (nav >= 4 and len(s) <= 100)) and not sentence:
         return "web-navigation"
     if line[-1:] in "|｜" and _NAV_ITEM.match(line):
         return "web-navigation"
     items = _ITEM_GAP.split(s) if nav else ()  # split only when a navigation word is there to count
-    if nav and len(items) >= 3 and all(0 < len(item) <= MENU_ITEM for item in items) and not _SENTENCE.search(s):
+    if nav and len(items) >= 3 and all(0 < len(item) <= MENU_ITEM for item in items) and not sentence:
         return "web-navigation"  # a menu's row: 热词 省政府权责清单 政府工作报告
     if len(s) <= 100 and (
         (s[:1].isdecimal() and (_CLOCK_STAMP.match(s) or _TODAY.match(s)))  # \d is a decimal digit

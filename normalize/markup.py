@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from normalize.changes import ChangeLog
+from normalize.linescan import lines_holding
 
 # (step, a character every match contains, pattern, replacement); the character is tested first
 _RULES: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
@@ -33,6 +34,7 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
 
 
 _MARKUP_CHARS = re.compile(r"[#*_>\[!<=+-]")
+_MARKUP_CHARS_LIST = "#*_>[!<=+-"  # its characters
 
 
 def may_hold_markup(text: str) -> bool:
@@ -43,21 +45,27 @@ def may_hold_markup(text: str) -> bool:
 
 
 def strip_markup(lines: list[str], log: ChangeLog) -> list[str]:
-    """Remove Markdown headings, emphasis, quotes, list bullets, links and images line by line."""
-    out: list[str] = []
-    for line in lines:
-        if not _MARKUP_CHARS.search(line):
-            out.append(line)
-            continue
-        previous = None
-        while line != previous:  # nested markup (``**## x**``) unwraps in turn
-            previous = line
-            for step, needle, pattern, repl in _RULES:
-                if needle not in line:
-                    continue
-                new, n = pattern.subn(repl, line)
-                if n:
-                    log.add(step, line.strip(), n)
-                    line = new
-        out.append(line)
+    """Remove Markdown headings, emphasis, quotes, list bullets, links and images line by line; the
+    lines holding a markup character are found in one scan of the text (most hold none)."""
+    found = lines_holding(_MARKUP_CHARS_LIST, lines)
+    if found is None:
+        return [_strip_line(line, log) if _MARKUP_CHARS.search(line) else line for line in lines]
+    out = list(lines) if found else lines
+    for i in found:
+        out[i] = _strip_line(lines[i], log)
     return out
+
+
+def _strip_line(line: str, log: ChangeLog) -> str:
+    """The markup of one line removed, rule after rule, until none finds anything."""
+    previous = None
+    while line != previous:  # nested markup (``**## x**``) unwraps in turn
+        previous = line
+        for step, needle, pattern, repl in _RULES:
+            if needle not in line:
+                continue
+            new, n = pattern.subn(repl, line)
+            if n:
+                log.add(step, line.strip(), n)
+                line = new
+    return line

@@ -37,6 +37,7 @@ class EndPattern:
         self.pattern = pattern
         words = pattern.removeprefix("(?:").removesuffix(")$").split("|")
         self._last = frozenset(word[-1] for word in words)
+        self.last_chars = "".join(sorted(self._last))  # what a text it matches ends with (no class metacharacter)
 
     def search(self, text: str) -> re.Match[str] | None:
         last = text[-2:-1] if text[-1:] == "\n" else text[-1:]

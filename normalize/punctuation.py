@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from normalize.changes import ChangeLog
+from normalize.linescan import lines_holding
 from normalize.script import CJK, HAN_RE
 
 _PROTECTED = re.compile(
@@ -21,6 +22,7 @@ _CJK_RE = re.compile(f"[{CJK}]")
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _OPEN, _CLOSE = "(（", ")）"
 _HALFWIDTH = re.compile(r"[,:;!?()]")
+_HALFWIDTH_LIST = ",:;!?()"  # its characters
 _BRACKET = re.compile(r"[()（）]")
 _MARK = re.compile(r"[,:;!?]")
 
@@ -39,6 +41,8 @@ def _chinese(ch: str) -> bool:
 
 def _protected_mask(line: str) -> list[bool]:
     mask = [False] * len(line)
+    if "@" not in line and "://" not in line and "www." not in line:  # what each protected form holds
+        return mask
     for m in _PROTECTED.finditer(line):
         for k in range(m.start(), m.end()):
             mask[k] = True
@@ -107,4 +111,11 @@ def _fix_once(line: str, mask: list[bool], log: ChangeLog) -> str:
 
 
 def fix_punctuation(lines: list[str], log: ChangeLog) -> list[str]:
-    return [fix_line(line, log) if _HALFWIDTH.search(line) else line for line in lines]
+    """:func:`fix_line` of each line holding a half-width mark, the lines found in one scan of the text."""
+    found = lines_holding(_HALFWIDTH_LIST, lines)
+    if found is None:
+        return [fix_line(line, log) if _HALFWIDTH.search(line) else line for line in lines]
+    out = list(lines) if found else lines
+    for i in found:
+        out[i] = fix_line(lines[i], log)
+    return out

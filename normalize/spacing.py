@@ -12,8 +12,10 @@ split into one issuer a line instead of being glued together.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from normalize.changes import ChangeLog
+from normalize.linescan import lines_matching
 from normalize.patterns import ORG_SUFFIX
 from normalize.script import CJK
 
@@ -80,10 +82,33 @@ def _separated(match: re.Match[str]) -> str:
     return f"\n{match[1]}\u3000"
 
 
-def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
-    """Strip each line, split issuer lists, then remove spaces next to Chinese in one pass."""
+# where the first word of an issuer list can end: a character an issuer ends with, then whitespace
+_ISSUER_END = re.compile(rf"[{ORG_SUFFIX.last_chars}][^\S\n]")
+
+
+def _strip_lines(lines: list[str], log: ChangeLog) -> str:
+    """The lines stripped, blank ones dropped, issuer lists split, joined with line breaks. When no
+    line is blank or has whitespace at an end (as rejoin_wraps leaves them), only the lines where
+    an issuer list can start (found in one scan of the text) are looked at one by one."""
+    clean = "" not in lines and list(map(str.strip, lines)) == lines
+    found = lines_matching(_ISSUER_END, lines) if clean else None
+    if found is None:
+        return "\n".join(_stripped(lines, range(len(lines)), log))
     out: list[str] = []
-    for raw in lines:
+    kept = 0
+    for i in found:
+        out += lines[kept:i]
+        out += _stripped(lines, (i,), log)
+        kept = i + 1
+    out += lines[kept:]
+    return "\n".join(out)
+
+
+def _stripped(lines: list[str], indices: Iterable[int], log: ChangeLog) -> list[str]:
+    """These lines stripped (a blank one dropped, indentation recorded), an issuer list split."""
+    out: list[str] = []
+    for i in indices:
+        raw = lines[i]
         line = raw.strip()
         if not line:
             continue
@@ -93,8 +118,12 @@ def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
         if len(parts) > 1:
             log.add("issuer-list-split", line)
         out.extend(parts)
-    text = "\n".join(out)
-    del out  # a long text's lines are not held beside it
+    return out
+
+
+def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
+    """Strip each line, split issuer lists, then remove spaces next to Chinese in one pass."""
+    text = _strip_lines(lines, log)
     if "第" in text:
         text = _ARTICLE_SEPARATOR.sub(_separated, text)
         if first := _FIRST_ARTICLE_SEPARATOR.match(text):  # the first line has no line break before it
@@ -106,4 +135,5 @@ def fix_spacing(lines: list[str], log: ChangeLog) -> list[str]:
         log.add("cjk-spacing", first, n)
     if "  " in text or "\t" in text:
         text = _MULTI_SPACE.sub(" ", text)
-    return [line for line in text.split("\n") if line]
+    out = text.split("\n")  # no step above leaves a line blank, but for a text of none
+    return out if "" not in out else [line for line in out if line]

@@ -50,7 +50,8 @@ def modal_width(lines: list[str]) -> int | None:
     if len(widths) < 5:
         return None
     counts = Counter(widths)
-    best = max(counts, key=lambda w: (counts[w], w))
+    # the most frequent width, the widest of those: (count, width) pairs compared, without a call each
+    best = max(zip(counts.values(), counts, strict=True))[1]
     near = sum(counts[v] for v in range(best - 2, best + 3))
     return best if near >= max(5, 0.3 * len(widths)) else None
 
@@ -131,7 +132,11 @@ def _one_pass(lines: list[str], width: int | None, log: ChangeLog) -> list[str]:
     out: list[str] = []
     last = ""
     for line in lines:
-        if out and ((len(out) == 1 and _issuer_heads_title(out[0], line)) or _continues(out[-1], last, line, width)):
+        # a paragraph ending a sentence (most) is told here, without the call that tells it first
+        if out and (
+            (len(out) == 1 and _issuer_heads_title(out[0], line))
+            or (out[-1][-1:] not in _ENDS_AND_BREAKS and _continues(out[-1], last, line, width))
+        ):
             log.add("hard-wrap", f"{out[-1][-6:]}⏎{line[:6]}")
             out[-1] = _glue(out[-1], line)
         else:
