@@ -68,16 +68,10 @@ class Rows:
 
             raise CacheDamaged(self.path, str(exc)) from None
 
-    def count(self) -> int:
-        return self._select("SELECT count(*) FROM rows")[0][0]
-
     def paths(self) -> list[str]:
         """Every path, in the manifest's order (kept as one text: a walk of every row reads the whole table)."""
         text = self._select("SELECT paths FROM whole")[0][0]
         return text.split("\0") if text else []
-
-    def ids(self) -> list[str]:
-        return [i for (i,) in self._select("SELECT id FROM rows ORDER BY rowid")]
 
     def next_seq(self) -> int:
         """The ingestion order of the next notice: one after the largest recorded."""
@@ -178,9 +172,9 @@ def recall(root: Path, sha: str) -> Rows | None:
 
 def _time(sha: str) -> int:
     """The modification time a rows file is given when made, from its manifest's sha256: anything
-    written into it since moves it, and the file is made anew. Whole seconds (in 1970-1978), which an
-    archive of the folder keeps."""
-    return int(sha[:7], 16) * 1_000_000_000
+    written into it since moves it, and the file is made anew. An even second of 1980-1997, which an
+    archive of the folder keeps and a FAT disk can hold."""
+    return (315_532_800 + 2 * int(sha[:7], 16)) * 1_000_000_000
 
 
 def make(root: Path, sha: str, frame: pl.DataFrame, settled: bool | None = None) -> Rows:
