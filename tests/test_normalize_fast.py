@@ -462,17 +462,24 @@ def test_a_line_ending_in_a_date_is_told_as_the_regex_tells_it(real_lines: list[
 
 
 def test_the_whole_line_patterns_in_one_match_as_each_alone(real_lines: list[str]) -> None:
-    """A link, a bare view count and a related list's label are tried in one match: it matches a
-    line where one of the three patterns alone matches, on real lines and made-up ones."""
-    from normalize.weblines import _BARE_COUNT, _RELATED, _URL_LINE, _WHOLE_LINE, is_furniture
+    """A link, a bare view count, a related list's label, a breadcrumb (60 characters at most) and
+    page chrome (16 at most) are tried in one match: it tells a line furniture where one of the
+    five patterns alone, within its length, does, on real lines and made-up ones (a breadcrumb too
+    long that is a labelled link too, chrome too long)."""
+    from normalize.weblines import _BARE_COUNT, _BREADCRUMB, _CHROME, _RELATED, _URL_LINE, _WHOLE_LINE, _WITHIN
 
     made = ["https://www.gz.gov.cn/xxgk/", "网址：www.gz.gov.cn", "1,234 次", "次", "【相关链接】：", "相关文件下载"]
     made += ["更多 ", "www.gz.gov.cn 首页", "https://a.b/c 。", "浏览 123 次", "相关政策解读稿", ""]
+    made += ["当前位置：首页 > 政务公开", "当前位置：" + "政务公开 > " * 10, "首页 > 通知", "首页>" + "公告" * 40]
+    made += ["当前位置：www.gz.gov.cn/" + "a" * 80, "微信扫一扫", "【二维码】", "扫描二维码" + "关注" * 8, "联系我们"]
     lines = [line.strip() for line in [*real_lines, *made]]
-    assert all(is_furniture(line) for line in made[:6])
+    assert sum(bool(_BREADCRUMB.match(line)) for line in lines) >= 4
     for line in lines:
+        n = len(line)
         alone = any(p.match(line) for p in (_URL_LINE, _BARE_COUNT, _RELATED))
-        assert (_WHOLE_LINE.match(line) is not None) == alone, line
+        alone = alone or (n <= 60 and bool(_BREADCRUMB.match(line))) or (n <= 16 and bool(_CHROME.match(line)))
+        m = _WHOLE_LINE.match(line)
+        assert (m is not None and (m.lastgroup is None or n <= _WITHIN[m.lastgroup])) == alone, line
 
 
 def test_lines_found_in_one_scan_are_the_lines_each_search_finds(real_lines: list[str]) -> None:
