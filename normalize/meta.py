@@ -33,6 +33,7 @@ _PLACE = re.compile(
     r"(?P<city>[\u4e00-\u9fff]{2,4}?(?:市|自治州|州|盟|地区))?"
     r"(?P<county>[\u4e00-\u9fff]{1,3}?(?:县|区|旗))?"
 )
+_CODE_WORDS = re.compile("编码|案号|编号|代码")  # a word each ITEM_CODE label holds: one scan, not four
 _DATED_ENTRY = re.compile(r"^(?:19|20)\d{2}")
 _NOT_PLACE = re.compile(r"印发|开展|推进|加强|进一步|做好|实施|关于|转发|规范|促进|建立|完善|深化|全面|城市|地区")
 
@@ -136,10 +137,16 @@ def _one_cell(line: str) -> str:
     return cells[0] if len(cells) == 1 else line
 
 
+# what a line opens with when a cell or a bullet is taken off it (an empty line is a bullet's: "" in _BULLETS)
+_AS_TITLE_FIRST = frozenset(["|", "", *_BULLETS])
+
+
 def _as_title(line: str) -> str:
     """A head line as a title reads: without a bullet, the cell around it, a 文号 or a 令's number
     glued before or after it (国办发〔2015〕38号国务院办公厅关于…, …的决定国发〔2008〕17号), the
     book-title marks around the whole of it, a signature and date glued before it."""
+    if "号" not in line and "《" not in line and "年" not in line and line[:1] not in _AS_TITLE_FIRST:
+        return line.strip()  # none of those to take off (most head lines): the line stripped, told without a step
     line = _one_cell(line)
     line = _BULLET.sub("", line).strip() if line[:1] in _BULLETS else line.strip()
     if "号" in line and len(line) <= 140 and not _NUMBER_BRACKETS.isdisjoint(line):  # both patterns need one
@@ -290,8 +297,7 @@ def extract_meta(lines: list[str], facts: dict[str, str] | None = None) -> Meta:
         dates = (given,)
     head = "\n".join(lines[:HEAD_LINES])
     window = "\n".join(lines[:120])
-    rules = [rule for rule, word in ((ITEM_CODE, ("编码", "案号", "编号", "代码")), (ITEM_NAME, ("名称",)))
-             if any(w in window for w in word)]  # fmt: skip
+    rules = [rule for rule, word in ((ITEM_CODE, _CODE_WORDS.search(window)), (ITEM_NAME, "名称" in window)) if word]
     codes = tuple(dict.fromkeys(f"{m.group(1)}:{m.group(2)}" for rule in rules for m in rule.finditer(window)))
     public = (
         next((line for line in lines if "公开" in line and PUBLIC_NOTE.match(line)), None) if "公开" in whole else None

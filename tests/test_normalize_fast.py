@@ -568,3 +568,31 @@ def test_the_modal_width_is_the_most_frequent_then_the_widest(real_lines: list[s
     assert any(plain(lines) is not None for lines in samples)
     for lines in samples:
         assert modal_width(lines) == plain(lines)
+
+
+def test_a_head_line_as_a_title_is_what_every_step_made_of_it(real_lines: list[str]) -> None:
+    """_as_title returns a line without 号, 《, 年, a cell or a bullet stripped, without the steps."""
+    from normalize.meta import (
+        _BULLET,
+        _BULLETS,
+        _EDGE_NUMBER,
+        _NUMBER_BRACKETS,
+        _as_title,
+        _cut_tail_number,
+        _one_cell,
+        _strip_glued_head,
+    )
+
+    def plain(line: str) -> str:
+        line = _one_cell(line)
+        line = _BULLET.sub("", line).strip() if line[:1] in _BULLETS else line.strip()
+        if "号" in line and len(line) <= 140 and not _NUMBER_BRACKETS.isdisjoint(line):
+            stripped = _cut_tail_number(_EDGE_NUMBER.sub("", line)).strip()
+            line = stripped if len(stripped) >= 6 else line
+        if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
+            line = line[1:-1]
+        return _strip_glued_head(line)
+
+    made = ["", " ", "■ 关于印发方案的通知", "| 关于印发方案的通知 | |", "《某市条例》", " 关于开展工作的通知 "]
+    for line in [*real_lines, *made]:
+        assert _as_title(line) == plain(line), line
