@@ -10,7 +10,15 @@ import re
 
 from normalize.changes import ChangeLog
 from normalize.encyclopedia import remove_encyclopedia_furniture
-from normalize.furniture import furniture_kind, is_footer_detail, may_be_furniture, menu_runs
+from normalize.furniture import (
+    FURNITURE_MARK,
+    LONG_LINE,
+    furniture_kind,
+    is_footer_detail,
+    menu_runs,
+    window_kind,
+)
+from normalize.patterns import starts_item
 
 _DASH = "\\-－—–─‒―"
 # the date and time a browser prints on every page: 11/18/2015 03:25 PM, 2016/5/6 下午12:27,
@@ -184,6 +192,15 @@ def _remove_running_lines(lines: list[str | None], boundaries: list[int], log: C
             log.add("running-header", text, len(where))
 
 
+def _unmarked_kind(s: str) -> str | None:
+    """What :func:`is_web_boilerplate` and :func:`furniture_kind` of the window make of a line
+    holding no mark of :func:`may_be_furniture` and no ``|``, stripped to ``s`` (not blank): both
+    strip it as this one strip does."""
+    if len(s) <= SHORT_LINE and _WEB_PREFIX.match(s):
+        return "web-boilerplate"
+    return window_kind(s, s) if len(s) <= LONG_LINE and not starts_item(s) else None
+
+
 def remove_web_boilerplate(lines: list[str], log: ChangeLog) -> list[str]:
     """Drop site furniture: whitelisted lines and the families of :mod:`normalize.furniture`
     among the first and last lines, the families that hold only a site's marks anywhere, the
@@ -194,10 +211,15 @@ def remove_web_boilerplate(lines: list[str], log: ChangeLog) -> list[str]:
         kinds.update(dict.fromkeys(run, "web-navigation"))
     rest = [i for i in nonblank if i not in kinds] if kinds else nonblank  # the window is counted past menus
     window = set(rest[:WEB_WINDOW]) | set(rest[-WEB_WINDOW:])
+    mark = FURNITURE_MARK.search
     for i in rest:
         line = lines[i]
-        marked = may_be_furniture(line)  # most lines hold no mark: one scan, and no family tried
+        marked = mark(line) is not None  # may_be_furniture: most lines hold no mark, and no family is tried
         inside = i in window
+        if not marked and "|" not in line:  # the rules of an unmarked line of the window, without their calls
+            if inside and (kind := _unmarked_kind(line.strip())):
+                kinds[i] = kind
+            continue
         if not inside and not marked:
             continue
         if inside and is_web_boilerplate(line, marked):

@@ -138,6 +138,9 @@ def may_be_furniture(line: str) -> bool:
     return _MAYBE.search(line) is not None
 
 
+FURNITURE_MARK = _MAYBE  # for a caller asking it of many lines, without a call of may_be_furniture each
+
+
 def furniture_kind(line: str, window: bool = True, marked: bool = True) -> str | None:
     """The family of site furniture ``line`` is (its ChangeLog step), or None for notice text.
 
@@ -211,6 +214,8 @@ def _window_kind(s: str, line: str) -> str | None:
         return "web-footer"
     return None
 
+
+window_kind = _window_kind  # for a caller that has stripped an unmarked line of the window itself
 
 MENU_ITEM = 8
 MENU_MIN = 4

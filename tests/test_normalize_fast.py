@@ -596,3 +596,23 @@ def test_a_head_line_as_a_title_is_what_every_step_made_of_it(real_lines: list[s
     made = ["", " ", "■ 关于印发方案的通知", "| 关于印发方案的通知 | |", "《某市条例》", " 关于开展工作的通知 "]
     for line in [*real_lines, *made]:
         assert _as_title(line) == plain(line), line
+
+
+def test_an_unmarked_line_of_the_window_judged_as_the_two_rules_judge_it(real_lines: list[str]) -> None:
+    """remove_web_boilerplate judges an unmarked line without ``|`` in one call: what
+    is_web_boilerplate, then furniture_kind, made of it."""
+    from normalize.artifacts import _unmarked_kind
+
+    made = [
+        "当前位置：首页 > 政务公开",
+        "上一篇：关于印发…的通知",
+        "来源：市政府办公室",
+        "首页 政务公开 通知公告",
+        "  责任编辑：张三  ",
+    ]
+    lines = [line for line in [*real_lines, *made] if line.strip() and "|" not in line and not may_be_furniture(line)]
+    kinds = [_unmarked_kind(line.strip()) for line in lines]
+    assert {"web-boilerplate", "web-navigation", "news-furniture"} <= set(kinds)
+    for line, kind in zip(lines, kinds, strict=True):
+        plain = "web-boilerplate" if is_web_boilerplate(line, marked=False) else furniture_kind(line, marked=False)
+        assert kind == plain, line
