@@ -226,6 +226,8 @@ def menu_runs(lines: list[str], indices: list[int]) -> list[list[int]]:
     """Runs of menu items among ``indices`` (blank lines aside): four or more short lines in a row,
     without punctuation or digits, two of them navigation or toolbar words (``设为首页``, ``首页``,
     ``政策法规``…); a page's menu saved one item a line."""
+    if sum(len(lines[i].strip()) <= MENU_ITEM for i in indices) < MENU_MIN:
+        return []  # a run needs four short lines: most texts' first and last lines hold fewer
     runs: list[list[int]] = []
     run: list[int] = []
     for i in [*indices, -1]:
