@@ -35,8 +35,11 @@ TAIL_REFERENCES = 30
 
 def is_encyclopedia(lines: list[str]) -> bool:
     """Does the text show it is an encyclopedia's copy?"""
-    if _SIGNS.search("\n".join(lines[:HEAD] + lines[-TAIL_REFERENCES:])):  # one scan: no sign spans lines
+    seen = "\n".join(lines[:HEAD] + lines[-TAIL_REFERENCES:])
+    if _SIGNS.search(seen):  # one scan: no sign spans lines
         return True
+    if "参考资料" not in seen:  # the heading the references need, in none of the last lines (most texts)
+        return False
     references = any("参考资料" in line and _REFERENCES.match(line.strip()) for line in lines[-TAIL_REFERENCES:])
     return references and any(_MARK.search(line) for line in lines)
 

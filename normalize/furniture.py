@@ -106,16 +106,29 @@ _ITEM_GAP = re.compile(r"\s+|[|｜]")
 # Each alternative opens with a literal character (the Latin words once for each case of their first
 # letter, the rest of them case-blind): the regex engine then skips to the positions holding one of
 # those characters, where an alternation that the IGNORECASE flag makes case-blind is tried at every
-# position (eight times slower on a notice's lines).
+# position (eight times slower on a notice's lines). A word whose first character is common in notices
+# (关, 大, 人, 不, 合…) opens at a rarer one of its characters, after the /, the rest looked behind for
+# (关/闭 is 闭(?<=关闭)): the engine stops at fewer places, the same lines match (a third less time).
 _MAYBE_WORDS = (
-    "打印 关闭 收藏 返回 纠错 分享 推荐 评论 网摘 商城 保存 字[号体] 大中小 视力 护眼 背景色 复制 转发 邮件 扫一扫 手机 "
-    "更多 微博 人人网 微信 朋友圈 豆瓣 开心网 贴吧 原标题 公网安备 标识码 识别码 备案 分辨率 浏览 最佳 © 版权 声明 不代表 "
-    "转载 镜像 窗体 阅读 点击 访问 关于 地图 联系 帮助 常见问题 意见 导航 合作 广告 顾问 招聘 无障碍 首页 【 \\[ \\([cC]\\)"
+    "打印 关/闭 收/藏 返回 纠/错 分/享 推/荐 评/论 网/摘 商城 保/存 字[号体] 大中/小 视力 护/眼 背景色 复制 转发 邮件 "
+    "扫一扫 手机 更/多 微博 人人/网 微信 朋友圈 豆/瓣 开/心网 贴/吧 原标/题 公/网安备 标识/码 识别/码 备案 分/辨率 浏览 "
+    "最/佳 © 版权 声明 不/代表 转/载 镜像 窗体 阅/读 点/击 访问 关/于 地/图 联系 帮助 常见问/题 意/见 导/航 合/作 广告 "
+    "顾问 招/聘 无障/碍 首/页 【 \\[ \\([cC]\\)"
 )
+
+
+def _anchored(word: str) -> str:
+    """``关/闭`` → ``闭(?<=关闭)``: the word opening at the character after its /."""
+    before, slash, after = word.partition("/")
+    return f"{after[0]}(?<={before}{after[0]}){after[1:]}" if slash else word
+
+
 # the Latin words, matched in any case: each letter a word may open with, as IGNORECASE reads it (İ, ı are i)
 _CASED_WORDS = {"QQ": "Qq", "ICP": "Ii\u0130\u0131", "copyright": "Cc", "rights": "Rr"}
 _MAYBE = re.compile(
-    "|".join([*_MAYBE_WORDS.split(), *(f"{c}(?i:{w[1:]})" for w, cs in _CASED_WORDS.items() for c in cs)])
+    "|".join(
+        [*map(_anchored, _MAYBE_WORDS.split()), *(f"{c}(?i:{w[1:]})" for w, cs in _CASED_WORDS.items() for c in cs)]
+    )
 )
 LONG_LINE = 150
 

@@ -616,3 +616,16 @@ def test_an_unmarked_line_of_the_window_judged_as_the_two_rules_judge_it(real_li
     for line, kind in zip(lines, kinds, strict=True):
         plain = "web-boilerplate" if is_web_boilerplate(line, marked=False) else furniture_kind(line, marked=False)
         assert kind == plain, line
+
+
+def test_a_mark_opening_at_a_rarer_character_matches_where_the_word_does() -> None:
+    """Each mark written to open at a rarer character (关/闭) is found where the whole word is, and not
+    where only a part of it is (闭, 关 alone): the same lines as the plain alternation."""
+    from normalize.furniture import _MAYBE_WORDS
+
+    words = [w.replace("/", "") for w in _MAYBE_WORDS.split() if "/" in w]
+    assert len(words) >= 20
+    for word in words:
+        for line in (f"甲{word}乙", word, f"甲{word[1:]}乙", f"甲{word[:-1]}乙", word[-1] + word[:-1]):
+            assert bool(_MAYBE.search(line)) == bool(PLAIN_MAYBE.search(line)), line
+        assert _MAYBE.search(f"甲{word}乙")
