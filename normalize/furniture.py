@@ -170,23 +170,26 @@ def furniture_kind(line: str, window: bool = True, marked: bool = True) -> str |
         return _window_kind(s, line.strip()) if window and not starts_item(s) else None
     if _FORM_MARKER.match(s):
         return "web-form-marker"
-    tools, share = _covered(s, TOOLBAR_WORDS)
-    if share == 1.0 and (tools >= 2 or s[:1] in "【[" or len(s) >= 3):
-        return "web-toolbar"
-    if tools and len(s) <= 12 and _COUNT.fullmatch(TOOLBAR_WORDS.sub("", s)):  # 1评论, 评论(12)
-        return "web-toolbar"
+    # no word of a toolbar or the footer and no separator is a sentence's mark: a line holding one
+    # (most marked lines: 关于…，…) is no toolbar nor footer menu, unless a short count (评论，12)
+    sentence = _SENTENCE.search(s) is not None
+    if not sentence or len(s) <= 12:
+        tools, share = _covered(s, TOOLBAR_WORDS)
+        if share == 1.0 and (tools >= 2 or s[:1] in "【[" or len(s) >= 3):
+            return "web-toolbar"
+        if tools and len(s) <= 12 and _COUNT.fullmatch(TOOLBAR_WORDS.sub("", s)):  # 1评论, 评论(12)
+            return "web-toolbar"
     if s.count("|") >= 4 and _covered(s, NAV_WORDS)[0] and _MENU_ROW.match(s):
         return "web-navigation"  # a menu row of a page: 首页 | 机构职能 | 新闻中心 | 法规快递 | …
     if _ORIGINAL_TITLE.match(s):
         return "news-furniture"
-    if _ICP.search(s) or _BROWSER.search(s) or (_COPYRIGHT.search(s) and len(s) <= 120):
+    if _ICP.search(s) or _BROWSER.search(s) or (len(s) <= 120 and _COPYRIGHT.search(s)):
         return "web-footer"
     if _DISCLAIMER.search(s):
         return "web-disclaimer"
-    footer, share = _covered(s, FOOTER_WORDS)
-    if footer >= 2 and share >= 0.5 and not _SENTENCE.search(s):
+    if not sentence and (covered := _covered(s, FOOTER_WORDS))[0] >= 2 and covered[1] >= 0.5:
         return "web-footer"
-    if _FONT_WIDGET.search(s) or (len(s) <= 120 and _COUNTER.search(s) and not _SENTENCE.search(s)):
+    if _FONT_WIDGET.search(s) or (len(s) <= 120 and not sentence and _COUNTER.search(s)):
         return "web-page-info"
     if not window:
         return None

@@ -629,3 +629,18 @@ def test_a_mark_opening_at_a_rarer_character_matches_where_the_word_does() -> No
         for line in (f"甲{word}乙", word, f"甲{word[1:]}乙", f"甲{word[:-1]}乙", word[-1] + word[:-1]):
             assert bool(_MAYBE.search(line)) == bool(PLAIN_MAYBE.search(line)), line
         assert _MAYBE.search(f"甲{word}乙")
+
+
+def test_a_line_with_a_sentence_mark_is_no_toolbar(real_lines: list[str]) -> None:
+    """furniture_kind skips the toolbar's words in a line longer than 12 holding ，。；: no toolbar word
+    or separator is one of them, so the words never cover such a line."""
+    from normalize.furniture import TOOLBAR_WORDS
+
+    made = ["【打印】【关闭】，【收藏】【分享】", "打印，关闭；收藏。分享到：微信", "评论，12"]
+    lines = [s for line in [*real_lines, *made] if (s := line.strip()) and re.search("[，。；]", s)]
+    assert any(may_be_furniture(s) for s in lines)
+    for s in lines:
+        if len(s) > 12:
+            assert _covered(s, TOOLBAR_WORDS)[1] < 1.0, s
+    assert furniture_kind("【打印】【关闭】【收藏】【分享】") == "web-toolbar"
+    assert furniture_kind("【打印】【关闭】，【收藏】【分享】") != "web-toolbar"
