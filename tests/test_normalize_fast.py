@@ -644,3 +644,40 @@ def test_a_line_with_a_sentence_mark_is_no_toolbar(real_lines: list[str]) -> Non
             assert _covered(s, TOOLBAR_WORDS)[1] < 1.0, s
     assert furniture_kind("【打印】【关闭】【收藏】【分享】") == "web-toolbar"
     assert furniture_kind("【打印】【关闭】，【收藏】【分享】") != "web-toolbar"
+
+
+def test_footer_patterns_opening_with_a_literal_find_what_the_plain_ones_found(real_lines: list[str]) -> None:
+    """The browser advice, font widget, view counter and disclaimer patterns, written so that each
+    alternative opens with a literal, find the lines their plain forms found."""
+    from normalize.furniture import _BROWSER, _COUNTER, _DISCLAIMER, _DISCLAIMER_START, _FONT_WIDGET
+
+    plain = {
+        "browser": re.compile(
+            r"(?:建议|推荐|请)(?:您)?(?:使用|采用).{0,24}(?:分辨率|浏览器|IE\s*\d)|(?:分辨率|浏览器).{0,20}(?:浏览|最佳|以上)"
+            r"|最佳(?:浏览|显示)效果"
+        ),
+        "font": re.compile(
+            r"[【\[]\s*(?:字[体号](?:大小)?\s*[:：]?\s*)?大\s*中\s*小\s*[】\]]"
+            r"|字[体号](?:大小)?\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小"
+        ),
+        "counter": re.compile(
+            r"(?:浏览|阅读|点击|访问)(?:次数|量|数|率)\s*[:：]?|(?:浏览|阅读|点击)\s*[:：]\s*\d+\s*次?"
+        ),
+        "disclaimer": re.compile(
+            r"^(?:免责)?声明\s*[:：]|不代表本(?:网|站|报|刊|平台|公众号)|转载请注明|"
+            r"(?:本网|本站|网站|本报|本刊|本平台|本文).{0,30}(?:未经|非经|不得(?:非法)?(?:转载|镜像))"
+        ),
+    }
+    fast = {
+        "browser": _BROWSER.search,
+        "font": _FONT_WIDGET.search,
+        "counter": _COUNTER.search,
+        "disclaimer": lambda s: _DISCLAIMER_START.match(s) or _DISCLAIMER.search(s),
+    }
+    made = ["声明：本网", "免责声明：x", " 声明：", "本网站所载内容未经许可不得转载", "网站内容未经许可不得镜像", "建议您使用IE 8浏览",
+            "请使用1024分辨率", "推荐采用Chrome浏览器", "浏览器最佳", "最佳显示效果", "【 字体：大 中 小 】", "[大中小]",
+            "字号：【大】【中】【小】", "浏览次数：12", "点击：12次", "访问量", "不代表本网观点", "转载请注明出处", "本文未经授权"]  # fmt: skip
+    for name, pattern in plain.items():
+        found = [line for line in [*real_lines, *made] if pattern.search(line)]
+        assert len([line for line in made if pattern.search(line)]) >= 3, name
+        assert found == [line for line in [*real_lines, *made] if fast[name](line)], name
