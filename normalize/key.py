@@ -18,6 +18,9 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WORDS = re.compile(r"[^\W_]+")  # what _NOT_WORD leaves: the runs joined are the text less its matches
 
 
+_T2S_MARKS: list[re.Pattern[str]] = []  # the characters the table's conversion looks for, once it is made
+
+
 @functools.cache
 def _t2s() -> Callable[[str], str] | None:
     try:
@@ -33,6 +36,7 @@ def _t2s() -> Callable[[str], str] | None:
     # a character the conversion changes, or one of the characters the phrases it changes are listed under
     marks = re.compile("".join(t2s_table.CHANGED).replace("[", "[" + "".join(phrases), 1))
     reach = max(len(p) for listed in phrases.values() for p in listed) - 1
+    _T2S_MARKS.append(marks)
 
     def t2s(text: str) -> str:
         """OpenCC's conversion, for a text it would change (normalize/t2s_table.py): most texts are
@@ -149,7 +153,19 @@ def comparison_key(text: str, traditional_to_simplified: bool = True) -> str:
     return "".join(parts)
 
 
+@functools.cache
+def _changeable() -> re.Pattern[str] | None:
+    """One class of the characters :func:`nfkc` and the table's t2s conversion look for: a text holding
+    none (most) is changed by neither, told in one scan instead of two. None without the table."""
+    if _t2s() is None or not _T2S_MARKS:
+        return None
+    return re.compile(_needs_nfkc().pattern.removesuffix("]") + _T2S_MARKS[0].pattern.removeprefix("["))
+
+
 def _key_of(text: str, traditional_to_simplified: bool) -> str:
+    changeable = _changeable() if traditional_to_simplified else None
+    if changeable is not None and not changeable.search(text):
+        return word_characters(text, casefold=True)
     key = nfkc(text)
     convert = _t2s() if traditional_to_simplified else None
     if convert is not None:

@@ -681,3 +681,26 @@ def test_footer_patterns_opening_with_a_literal_find_what_the_plain_ones_found(r
         found = [line for line in [*real_lines, *made] if pattern.search(line)]
         assert len([line for line in made if pattern.search(line)]) >= 3, name
         assert found == [line for line in [*real_lines, *made] if fast[name](line)], name
+
+
+def test_a_key_told_unchangeable_in_one_scan_is_the_key_of_both_steps(real_lines: list[str]) -> None:
+    """comparison_key skips NFKC and the t2s conversion for a text holding none of the characters
+    either looks for: the same key as running both."""
+    from normalize.key import _changeable, _t2s, comparison_key, nfkc, word_characters
+
+    convert = _t2s()
+    if convert is None or _changeable() is None:
+        pytest.skip("OpenCC or its table is not there")
+    texts = [
+        "\n".join(real_lines),
+        *real_lines[:300],
+        "關於印發的通知",
+        "ＡＢＣ２０２３年",
+        "干部",
+        "乾隆",
+        "于是",
+        "é",
+    ]
+    assert any(_changeable().search(text) for text in texts) and not all(_changeable().search(t) for t in texts)
+    for text in texts:
+        assert comparison_key(text) == word_characters(convert(nfkc(text)), casefold=True), text
