@@ -8,6 +8,7 @@ search starting again at the line after each line found.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
 def lines_matching(pattern: re.Pattern[str], lines: list[str]) -> list[int] | None:
@@ -56,3 +57,16 @@ def lines_holding(chars: str, lines: list[str]) -> list[int] | None:
         if not found or found[-1] != index:
             found.append(index)
     return found
+
+
+def fix_lines_holding(chars: str, pattern: re.Pattern[str], lines: list[str], fix: Callable[[str], str]) -> list[str]:
+    """``lines`` with ``fix`` applied to each line holding one of ``chars``, found by
+    :func:`lines_holding` (by ``pattern``, the class of those characters, a line at a time when the
+    lines cannot be joined); the same list when none holds one."""
+    found = lines_holding(chars, lines)
+    if found is None:
+        return [fix(line) if pattern.search(line) else line for line in lines]
+    out = list(lines) if found else lines
+    for i in found:
+        out[i] = fix(lines[i])
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from normalize.changes import ChangeLog
-from normalize.linescan import lines_holding
+from normalize.linescan import fix_lines_holding
 
 # (step, a character every match contains, pattern, replacement); the character is tested first
 _RULES: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
@@ -47,13 +47,7 @@ def may_hold_markup(text: str) -> bool:
 def strip_markup(lines: list[str], log: ChangeLog) -> list[str]:
     """Remove Markdown headings, emphasis, quotes, list bullets, links and images line by line; the
     lines holding a markup character are found in one scan of the text (most hold none)."""
-    found = lines_holding(_MARKUP_CHARS_LIST, lines)
-    if found is None:
-        return [_strip_line(line, log) if _MARKUP_CHARS.search(line) else line for line in lines]
-    out = list(lines) if found else lines
-    for i in found:
-        out[i] = _strip_line(lines[i], log)
-    return out
+    return fix_lines_holding(_MARKUP_CHARS_LIST, _MARKUP_CHARS, lines, lambda line: _strip_line(line, log))
 
 
 def _strip_line(line: str, log: ChangeLog) -> str:

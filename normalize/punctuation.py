@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from normalize.changes import ChangeLog
-from normalize.linescan import lines_holding
+from normalize.linescan import fix_lines_holding
 from normalize.script import CJK, HAN_RE
 
 _PROTECTED = re.compile(
@@ -112,10 +112,4 @@ def _fix_once(line: str, mask: list[bool], log: ChangeLog) -> str:
 
 def fix_punctuation(lines: list[str], log: ChangeLog) -> list[str]:
     """:func:`fix_line` of each line holding a half-width mark, the lines found in one scan of the text."""
-    found = lines_holding(_HALFWIDTH_LIST, lines)
-    if found is None:
-        return [fix_line(line, log) if _HALFWIDTH.search(line) else line for line in lines]
-    out = list(lines) if found else lines
-    for i in found:
-        out[i] = fix_line(lines[i], log)
-    return out
+    return fix_lines_holding(_HALFWIDTH_LIST, _HALFWIDTH, lines, lambda line: fix_line(line, log))
