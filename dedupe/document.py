@@ -126,9 +126,6 @@ class Spilled:
     def __init__(self, spill: Spill, at: int, size: int) -> None:
         self.spill, self.at, self.size = spill, at, size
 
-    def __len__(self) -> int:
-        return self.size
-
 
 def _bytes(blob: bytes | memoryview | Spilled) -> bytes:
     return blob.spill.get(blob.at, blob.size) if isinstance(blob, Spilled) else bytes(blob)

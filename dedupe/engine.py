@@ -185,11 +185,11 @@ def _cluster(
     run: _Run,
     verified: list[tuple[int, int, Verdict, str | None]],
     ignore: np.ndarray | None,
-    verifier: Judges | None = None,
+    verifier: Judges,
 ) -> Result:
     """Clusters of the verified pairs (and of the corpus's records), each with its canonical
-    elected; ``verifier``'s workers, when it has some, measure the members and judge the pairs
-    the election needs."""
+    elected; ``verifier`` (its workers, when it has some) measures the members and judges the
+    pairs the election needs."""
     pool, known, batch_ids = run.pool, run.known, {d.id for d in run.batch}
     new_links = [
         Link(pool[i].id, pool[j].id, v.relation or "", round(v.similarity.jaccard, 6), veto)
@@ -254,7 +254,6 @@ def _cluster(
             kept.add(was)  # a recorded cluster the batch did not change
             continue
         electing.append(members)
-    verifier = verifier or Judges(pool, run.config, ignore, judge, None)
     elected = elect_all(run, electing, recorded, membership, verifier, lambda a, b: judge(a, b, run.config, ignore))
     for members, (found, decided) in zip(electing, elected, strict=True):
         run.decisions.extend(decided)

@@ -17,6 +17,7 @@ from dedupe.config import DedupeConfig
 from dedupe.document import REPEAL, Document, gathering, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
+from dedupe.sharing import give_back, in_order
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize
 from normalize.decode import decode
 from normalize.extract import extract_text
@@ -262,10 +263,6 @@ def read_document(
     return doc
 
 
-def _read_star(args: tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]) -> Document | Rejected:
-    return read_document(*args)
-
-
 def read_documents(paths: Sequence[str], jobs: int = 1, **options: Any) -> list[Document | Rejected]:
     """Every result of :func:`iter_documents` (same options), in input order."""
     return list(iter_documents(paths, jobs, **options))
@@ -298,20 +295,14 @@ def iter_documents(
         (p, orders[i] if orders else start_order + i, decoding(i), config, expect[i] if expect else None, max_bytes)
         for i, p in enumerate(paths)
     ]
-    if jobs <= 1 or len(tasks) < 2:
-        for result in gathering(_read_star(t) for t in tasks):
-            yield result
-            if progress:
-                progress(1)
-        return
-    from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
+    pool = None
+    if jobs > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
 
-    from dedupe.sharing import in_order
-
-    size = max(1, min(64, len(tasks) // (jobs * 8)))
+        # this process reads too (see dedupe.sharing): jobs - 1 workers, one process fewer to hold
+        pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=die_with_parent, initargs=(os.getpid(),))
+    size = max(1, min(64, len(tasks) // (jobs * 8))) if pool else 1  # alone: each result as it is read
     chunks = [tasks[k : k + size] for k in range(0, len(tasks), size)]
-    # this process reads too (see dedupe.sharing): jobs - 1 workers, one process fewer to hold
-    pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         done = in_order(pool, jobs - 1, chunks, lambda p, c: p.submit(_read_chunk, c), _read_chunk)
         for result in gathering(r for results in done for r in results):
@@ -319,14 +310,13 @@ def iter_documents(
             if progress:
                 progress(1)
     finally:  # a caller that stops early (an error while storing) does not wait for the rest
-        pool.shutdown(cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _read_chunk(
     tasks: list[tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]],
 ) -> list[Document | Rejected]:
-    from dedupe.sharing import give_back
-
     done = [read_document(*t) for t in tasks]
     give_back()
     return done

@@ -21,7 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -64,12 +64,12 @@ class Recent:
 
 
 class _Worker:
-    """What a worker holds: the run's settings, and the documents it was sent lately (by their
-    index in the run), so that a notice's next pairs reuse its shingles."""
+    """What a worker holds: the run's settings, and the last Recent.KEEP documents it was sent (by
+    their index in the run), so that a notice's next pairs reuse its shingles; an older one is
+    dropped with them."""
 
     def __init__(self, config: DedupeConfig, ignore: np.ndarray | None, judge: Judge) -> None:
         self.config, self.ignore, self.judge = config, ignore, judge
-        self.recent = Recent()
         self.held: OrderedDict[int, Document] = OrderedDict()
 
     def docs(self, sent: dict[int, Document]) -> dict[int, Document]:
@@ -97,10 +97,8 @@ def _start(parent: int, config: DedupeConfig, ignore: np.ndarray | None, judge: 
 
 def _judge_chunk(pairs: list[tuple[int, int]], sent: dict[int, Document]) -> list[Outcome]:
     assert _worker is not None, "workers are started by judges()"
-    docs, out = _worker.docs(sent), []
-    for i, j in pairs:
-        out.append(_worker.judge(docs[i], docs[j], _worker.config, _worker.ignore))
-        _worker.recent.touch(docs[i], docs[j])
+    docs = _worker.docs(sent)
+    out = [_worker.judge(docs[i], docs[j], _worker.config, _worker.ignore) for i, j in pairs]
     give_back()
     return out
 
@@ -160,13 +158,14 @@ class Judges:
         return pool.submit(_judge_chunk, chunk, self._sent(x for pair in chunk for x in pair))
 
     def _judge_here(self, chunk: list[tuple[int, int]]) -> list[Outcome]:
-        out = []
-        for i, j in chunk:
-            out.append(self.judge(self.docs[i], self.docs[j], self.config, self.ignore))
-            self._recent.touch(self.docs[i], self.docs[j])
-        return out
+        return [self._judge(i, j) for i, j in chunk]
 
-    def _sent(self, indices: Iterator[int]) -> dict[int, Document]:
+    def _judge(self, i: int, j: int) -> Outcome:
+        found = self.judge(self.docs[i], self.docs[j], self.config, self.ignore)
+        self._recent.touch(self.docs[i], self.docs[j])
+        return found
+
+    def _sent(self, indices: Iterable[int]) -> dict[int, Document]:
         return {i: self.docs[i] for i in indices}
 
     def measure(self, indices: Sequence[int]) -> None:
@@ -183,8 +182,8 @@ class Judges:
             self.pool,
             self.workers,
             chunks,
-            lambda pool, chunk: pool.submit(_measure, self._sent(iter(chunk))),
-            lambda chunk: _measure(self._sent(iter(chunk))),
+            lambda pool, chunk: pool.submit(_measure, self._sent(chunk)),
+            lambda chunk: _measure(self._sent(chunk)),
         )
         for chunk, values in zip(chunks, done, strict=True):
             for i, (body_chars, found) in zip(chunk, values, strict=True):
@@ -192,10 +191,7 @@ class Judges:
 
     def get(self, i: int, j: int) -> Outcome:
         found = self._ready.get((i, j))
-        if found is None:
-            found = self.judge(self.docs[i], self.docs[j], self.config, self.ignore)
-            self._recent.touch(self.docs[i], self.docs[j])
-        return found
+        return self._judge(i, j) if found is None else found
 
 
 @contextmanager

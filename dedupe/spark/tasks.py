@@ -18,14 +18,12 @@ from typing import Any
 import numpy as np
 
 from dedupe.bands import band_params
-from dedupe.cluster import UnionFind
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
-from dedupe.engine import _cluster, _Run, _sort_key, judge
+from dedupe.engine import _cluster, _Run, _sort_key, _verify, judge
 from dedupe.files import MAX_BYTES, Rejected, normalize_named, read_document
 from dedupe.judges import judges
 from dedupe.model import Nothing, Result
-from dedupe.veto import veto_reason
 from normalize import NormalizeConfig, NormalizeError
 
 SortKey = tuple[int, str, str]
@@ -131,22 +129,8 @@ def run_component(docs: Iterable[Document], pairs: Iterable[tuple[str, str]], co
     run = _Run(config, Nothing(), batch, pool=batch)
     at = {d.id: i for i, d in enumerate(batch)}
     ordered = sorted({(min(at[a], at[b]), max(at[a], at[b])) for a, b in pairs if a != b})
-    joined = UnionFind(len(batch))
-
-    def skip(i: int, j: int) -> bool:  # the engine's rule (``dedupe.engine._verify``)
-        if joined.find(i) != joined.find(j):
-            return False
-        return not config.veto or veto_reason(batch[i].normalized.meta, batch[j].normalized.meta) is None
-
-    verified = []
-    with judges(batch, config, ignore, judge, 1, len(ordered)) as verifier:
-        for i, j, (v, veto) in verifier.each(ordered, skip=skip):
-            run.judged[batch[i].id, batch[j].id] = (v, veto)
-            if v.relation is not None:
-                verified.append((i, j, v, veto))
-                if v.merges and not veto:
-                    joined.union(i, j)
-    return _cluster(run, verified, ignore)
+    with judges(batch, config, ignore, judge, 1, len(ordered)) as verifier:  # the engine's verification
+        return _cluster(run, _verify(run, ordered, verifier), ignore, verifier)
 
 
 def component_rows(result: Result) -> Iterator[tuple[str, tuple[Any, ...]]]:
