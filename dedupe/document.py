@@ -48,7 +48,7 @@ class Packed(Normalized):
     file (:func:`gather`), read back when a text is asked for: most of a batch's texts are never
     read again, and its memory is then its signatures and facts. The blob is not compressed:
     compressing each notice cost about 7% of reading it, and decompressing most of the rest again,
-    for texts that wait on disk (about 9 KB a notice, in the system's file cache). It reads,
+    for texts that wait on disk (about 14 KB a notice, in the system's file cache). It reads,
     compares and pickles as the Normalized it packs."""
 
     def __getattribute__(self, name: str) -> Any:
