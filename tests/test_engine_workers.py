@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from collections import Counter
 
 import pytest
 
@@ -12,9 +12,7 @@ import tests.worker_probe as worker_probe
 from dedupe import Document, find_duplicates
 from dedupe.files import read_document
 from normalize import normalize
-
-DATA = Path(__file__).parent / "data"
-SEEDS = Path(__file__).parent / "seeds"
+from tests.conftest import DATA, SEEDS
 
 
 def _real_docs() -> list[Document]:
@@ -65,11 +63,16 @@ def test_the_election_runs_in_the_workers_and_decides_as_the_serial_run(tmp_path
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_cluster_s_members_are_measured_once(jobs, monkeypatch):
-    """The body measure is kept on each document, whichever process made it."""
+def test_a_cluster_s_members_are_measured_once(jobs, tmp_path, monkeypatch):
+    """Each member's body is measured once, by whichever process, and the measure is kept on the
+    document here."""
+    log = tmp_path / "calls"
+    monkeypatch.setenv(worker_probe.VARIABLE, str(log))
+    worker_probe.install(monkeypatch.setattr)
     monkeypatch.setattr(judges, "MIN_PARALLEL", 0)
     monkeypatch.setattr(judges, "CHUNK", 1)
     result = find_duplicates(_real_docs(), jobs=jobs)
     members = [m for c in result.clusters if len(c.members) > 1 for m in c.members]
-    assert members and all("body_chars" in m.__dict__ for m in members)
+    measured = Counter(line.split()[2] for line in log.read_text().splitlines() if line.startswith("body "))
+    assert members and all(measured[m.id] == 1 for m in members), measured.most_common(3)
     assert all(m.__dict__["body_chars"] == Document.__dict__["body_chars"].func(m) for m in members)

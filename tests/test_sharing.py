@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -51,21 +52,18 @@ def test_free_heap_pages_go_back_to_the_system(monkeypatch):
 
     import pytest
 
+    from bench.peers import rss
     from dedupe import sharing
 
     if sharing._malloc_trim() is None:
         pytest.skip(f"no glibc malloc_trim on {sys.platform}")
 
-    def rss() -> int:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * 4096
-
     monkeypatch.setattr(sharing, "_given_back", [0.0])
     held = [bytes(8000 + k % 500) for k in range(20_000)]  # about 160 MB in C-heap blocks
     del held[::2]  # every other block freed: holes the heap keeps
-    before = rss()
+    before = rss(os.getpid())
     sharing.give_back()
-    assert rss() < before - 20 * 2**20
+    assert rss(os.getpid()) < before - 20 * 2**20
     calls = []
     monkeypatch.setattr(sharing, "_malloc_trim", lambda: calls.append)
     sharing.give_back()  # too soon after the last

@@ -29,20 +29,16 @@ def test_signature_over_several_blocks_is_datasketch_s(seeds) -> None:
     assert np.array_equal(signature(positional_hashes64(key), 64, 7), _datasketch(key, 64, 7))
 
 
-def test_passages_sampled_before_the_sort_are_those_sampled_after(seeds) -> None:
+def test_passages_sampled_before_the_sort_are_those_sampled_after(seeds, monkeypatch) -> None:
     """kept_passages takes the fingerprints divisible by the sample before sorting them: the same
     ones as taking them from all of them, also a long key winnowed a stretch at a time."""
     import dedupe.shingle as shingle
 
     keys = [seeds[name].key for name in sorted(seeds)]
-    saved = shingle.PASSAGE_CHUNK
-    try:
-        for chunk in (saved, 7):
-            shingle.PASSAGE_CHUNK = chunk
-            for key in [*keys, "".join(keys), keys[0][:45]]:
-                every = shingle.passage_fingerprints(key)
-                for sample in (2, 4, 5):
-                    kept = shingle.passage_fingerprints(key, sample=sample)
-                    assert np.array_equal(kept, every[every % np.uint64(sample) == 0]), (chunk, sample)
-    finally:
-        shingle.PASSAGE_CHUNK = saved
+    for chunk in (shingle.PASSAGE_CHUNK, 7):
+        monkeypatch.setattr(shingle, "PASSAGE_CHUNK", chunk)
+        for key in [*keys, "".join(keys), keys[0][:45]]:
+            every = shingle.passage_fingerprints(key)
+            for sample in (2, 4, 5):
+                kept = shingle.passage_fingerprints(key, sample=sample)
+                assert np.array_equal(kept, every[every % np.uint64(sample) == 0]), (chunk, sample)

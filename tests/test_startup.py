@@ -223,10 +223,11 @@ def test_the_person_s_records_are_found_in_the_log_as_line_by_line(tmp_path: Pat
     text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     log = tmp_path / "decisions.jsonl"
     log.write_text(text[:-10], encoding="utf-8")  # the last line cut short
-    marks = [f'"decision": "{k}"'.encode() for k in HAND]
-    expected = [
-        decode(json.loads(line)) for line in log.read_bytes().split(b"\n")[:-1] if any(m in line for m in marks)
-    ]
+    expected = []  # each whole line decoded, as a reader line by line takes them
+    for line in log.read_bytes().split(b"\n")[:-1]:
+        record = json.loads(line)
+        if record["decision"] in HAND:
+            expected.append(decode(record))
     assert by_hand(log) == expected and len(expected) == 2  # the quoted marker is escaped: no record
     assert by_hand(tmp_path / "none.jsonl") == []
 
