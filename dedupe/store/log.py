@@ -8,7 +8,6 @@ naming the line.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -104,14 +103,9 @@ def _marked(data: bytes, kinds: tuple[str, ...]) -> list[bytes]:
 
 def refusals(path: Path) -> set[tuple[str, str, str]]:
     """The refusals (rejected files, same bytes) the log records, as :func:`refusal` tells them: a
-    file refused again for the same reason is not logged twice. Only their lines are decoded."""
-    marks = (b'"decision": "reject"', b'"decision": "same-bytes"')
-    out = set()
-    with contextlib.suppress(FileNotFoundError), path.open("rb") as handle:
-        for line in handle:
-            if line.endswith(b"\n") and any(m in line for m in marks):
-                out.add(refusal(decode(json.loads(line))))
-    return out - {refusal(Decision())}
+    file refused again for the same reason is not logged twice. Only their lines are decoded (see
+    :func:`marked`)."""
+    return {refusal(d) for d in marked(path, ("reject", "same-bytes"))} - {refusal(Decision())}
 
 
 def refusal(d: Decision) -> tuple[str, str, str]:

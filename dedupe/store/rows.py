@@ -106,6 +106,7 @@ class Rows:
 
     def withdrawn(self) -> list[dict[str, Any]]:
         """The withdrawn notices' rows (``KEPT``), in the manifest's order."""
+        # status != 'active' is what lets SQLite use the partial index of the rows not active
         return self._dicts("SELECT * FROM rows WHERE status != 'active' AND status = 'withdrawn' ORDER BY rowid")
 
     def titled(self, names: Iterable[str]) -> list[dict[str, Any]]:
