@@ -181,12 +181,11 @@ def word_characters(text: str, casefold: bool = False) -> str:
     words holding a character casefolding changes (most keys are Chinese and digits); a text beyond
     the BMP goes to the regex."""
     np = sys.modules.get("numpy")
-    if np is None or len(text) < 256:
+    points = (
+        None if np is None or len(text) < 256 else np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    )
+    if points is None or points.max() > 0xFFFF:
         words = "".join(_WORDS.findall(text))  # _NOT_WORD.sub("", text), a seventh faster
-        return words.casefold() if casefold else words
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if points.max() > 0xFFFF:
-        words = "".join(_WORDS.findall(text))
         return words.casefold() if casefold else words
     kinds = _word_table(np)[points]  # 0: no word character, 1: one, 2: one casefolding changes
     words = points[kinds != 0].tobytes().decode("utf-32-le")

@@ -42,9 +42,9 @@ def read_dictionaries() -> tuple[str, list[tuple[str, str]]]:
 
 
 def made(pairs: list[tuple[str, str]]) -> tuple[list[str], dict[str, tuple[str, ...]]]:
-    """The class of characters that convert to another (in pieces, a range or a character each), and the phrases that convert to another
-    while holding none of them, under each of their characters that are in no other such phrase's
-    way (the rarest: each phrase is listed under one character it holds)."""
+    """The class of characters that convert to another (in pieces, a range or a character each),
+    and the phrases that convert to another while holding none of them, each listed under one
+    character it holds: the one the most of those phrases hold (fewer characters to look for)."""
     changed = sorted({key for key, value in pairs if len(key) == 1 and value != key})
     chars = set(changed)
     phrases = sorted({key for key, value in pairs if len(key) > 1 and value != key and not chars & set(key)})
