@@ -65,6 +65,7 @@ def dedupe_command(
     from dedupe.console.output import echo_json
     from dedupe.files import read_batch
     from dedupe.reports.batch import dedupe_files, format_dedupe, result_json
+    from dedupe.sharing import Workers
 
     config = config or DedupeConfig()
     if not paths and not parquet_in:
@@ -74,10 +75,10 @@ def dedupe_command(
         return
     if parquet_in or parquet_out or master:
         raise click.UsageError("--master, --parquet-in and --parquet-out go with --engine spark")
-    with progress() as bar:
-        results, passed = read_batch(paths, jobs, ncfg, config, progress=bar, **limits)
+    with progress() as bar, Workers(jobs) as workers:  # one set of workers, for reading and matching
+        results, passed = read_batch(paths, jobs, ncfg, config, progress=bar, workers=workers, **limits)
         docs = [r for r in results if isinstance(r, Document)]
-        result = find_duplicates(docs, config, jobs, progress=bar) if docs else None
+        result = find_duplicates(docs, config, jobs, progress=bar, workers=workers) if docs else None
     print_passed(passed, (r for r in results if isinstance(r, Rejected)))
     if result is None:
         raise BadInput("none of the files could be read as a notice (see the reasons above)")

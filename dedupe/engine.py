@@ -29,6 +29,7 @@ from dedupe.document import Document, frozen, same_text
 from dedupe.judges import Judges, judges
 from dedupe.model import Cluster, Known, Link, Membership, Nothing, Pair, Result
 from dedupe.progress import Progress, begin
+from dedupe.sharing import Workers
 from dedupe.shingle import shingle_hashes64
 from dedupe.verify import MERGING, STRENGTH, Verdict, measure, verdict
 from dedupe.veto import edit_reason, veto_reason
@@ -109,13 +110,15 @@ def find_duplicates(
     known: Known | None = None,
     recluster: Iterable[str] = (),
     progress: Progress | None = None,
+    workers: Workers | None = None,
 ) -> Result:
     """Cluster near-duplicate notices and elect a canonical per cluster, explaining each decision.
 
     The result does not depend on the order of ``documents`` (they are sorted by (order, path,
     id)) nor on ``jobs``, the processes that verify candidate pairs. ``recluster``: known notices
     whose clusters are formed and elected again (after a person's correction). ``progress`` is
-    told the candidate pairs verified (see ``dedupe.progress``).
+    told the candidate pairs verified (see ``dedupe.progress``). ``workers``: the command's
+    processes (see ``dedupe.sharing.Workers``), used when they were started.
     """
     unique: dict[str, Document] = {}
     copies = []
@@ -128,7 +131,7 @@ def find_duplicates(
     with frozen():  # the batch left out of the collector's passes while it is matched
         ignore = boilerplate_shingles(run.batch, run.known, config)
         ordered = _candidates(run)
-        with judges(run.pool, run.config, ignore, judge, jobs, len(ordered)) as verifier:  # verify and elect
+        with judges(run.pool, run.config, ignore, judge, jobs, len(ordered), workers) as verifier:  # verify and elect
             pairs = _verify(run, ordered, verifier, progress)
             result = _cluster(run, pairs, ignore, verifier)
     return dataclasses.replace(result, copies=tuple(copies))

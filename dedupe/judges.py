@@ -10,10 +10,13 @@ The same workers then serve the election: what it reads of every member of a clu
 against.
 
 This process takes chunks too (:mod:`dedupe.sharing`): ``--jobs N`` is N processes at work, N - 1
-of them workers. They are started afresh (``spawn``), not forked from this process: a forked
-worker starts with every page of the batch this process holds counted as its own, so a batch's
-memory showed once for each. Each task carries the few documents its pairs name (a chunk's pairs
-share their notices); a worker keeps the last ones it was sent, their shingles with them.
+of them workers. A command's workers (:class:`dedupe.sharing.Workers`, forked before the batch was
+read) are used when given; otherwise they are started afresh (``spawn``), not forked from this
+process: a forked worker starts with every page of the batch this process holds counted as its
+own, so a batch's memory showed once for each. Each task carries the few documents its pairs name
+(a chunk's pairs share their notices); a worker keeps the last ones it was sent, their shingles
+with them. A command's workers were started for reading: each task names the run's settings
+(sent with it, small), which a worker takes up when they are not those it holds.
 """
 
 from __future__ import annotations
@@ -30,8 +33,7 @@ import numpy as np
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import Facts, facts
-from dedupe.files import die_with_parent
-from dedupe.sharing import give_back, in_order
+from dedupe.sharing import Workers, die_with_parent, give_back, in_order
 from dedupe.verify import Verdict
 
 if TYPE_CHECKING:
@@ -68,8 +70,8 @@ class _Worker:
     their index in the run), so that a notice's next pairs reuse its shingles; an older one is
     dropped with them."""
 
-    def __init__(self, config: DedupeConfig, ignore: np.ndarray | None, judge: Judge) -> None:
-        self.config, self.ignore, self.judge = config, ignore, judge
+    def __init__(self, config: DedupeConfig, ignore: np.ndarray | None, judge: Judge, run: int = 0) -> None:
+        self.config, self.ignore, self.judge, self.run = config, ignore, judge, run
         self.held: OrderedDict[int, Document] = OrderedDict()
 
     def docs(self, sent: dict[int, Document]) -> dict[int, Document]:
@@ -87,6 +89,7 @@ class _Worker:
 
 
 _worker: _Worker | None = None
+_runs = [0]  # runs judged by a command's workers in this process: each worker takes each run's settings up once
 
 
 def _start(parent: int, config: DedupeConfig, ignore: np.ndarray | None, judge: Judge) -> None:
@@ -95,7 +98,22 @@ def _start(parent: int, config: DedupeConfig, ignore: np.ndarray | None, judge: 
     _worker = _Worker(config, ignore, judge)
 
 
-def _judge_chunk(pairs: list[tuple[int, int]], sent: dict[int, Document]) -> list[Outcome]:
+Settings = tuple[int, DedupeConfig, "np.ndarray | None", Judge]  # a run's number, and what _Worker holds
+
+
+def _take_up(settings: Settings) -> None:
+    """A command's worker, done reading, takes up a run's settings (once a run)."""
+    global _worker
+    if _worker is None or _worker.run != settings[0]:
+        run, config, ignore, judge = settings
+        _worker = _Worker(config, ignore, judge, run)
+
+
+def _judge_chunk(
+    pairs: list[tuple[int, int]], sent: dict[int, Document], settings: Settings | None = None
+) -> list[Outcome]:
+    if settings is not None:
+        _take_up(settings)
     assert _worker is not None, "workers are started by judges()"
     docs = _worker.docs(sent)
     out = [_worker.judge(docs[i], docs[j], _worker.config, _worker.ignore) for i, j in pairs]
@@ -119,10 +137,12 @@ class Judges:
         judge: Judge,
         pool: ProcessPoolExecutor | None,
         workers: int = 0,
+        settings: Settings | None = None,
     ) -> None:
-        """``pool``: ``workers`` processes that share the work with this one."""
+        """``pool``: ``workers`` processes that share the work with this one; ``settings``: sent
+        with each task when they were not started with them (a command's workers)."""
         self.docs, self.config, self.ignore, self.judge, self.pool = docs, config, ignore, judge, pool
-        self.workers = workers
+        self.workers, self.settings = workers, settings
         self._ready: dict[tuple[int, int], Outcome] = {}
         self._recent = Recent()
 
@@ -155,7 +175,7 @@ class Judges:
         give_back()
 
     def _judge_there(self, pool: ProcessPoolExecutor, chunk: list[tuple[int, int]]) -> Future[list[Outcome]]:
-        return pool.submit(_judge_chunk, chunk, self._sent(x for pair in chunk for x in pair))
+        return pool.submit(_judge_chunk, chunk, self._sent(x for pair in chunk for x in pair), self.settings)
 
     def _judge_here(self, chunk: list[tuple[int, int]]) -> list[Outcome]:
         return [self._judge(i, j) for i, j in chunk]
@@ -202,11 +222,19 @@ def judges(
     judge: Judge,
     jobs: int,
     pairs: int,
+    workers: Workers | None = None,
 ) -> Iterator[Judges]:
     """Judges for ``pairs`` candidate pairs over ``docs``, shared by this process and ``jobs`` - 1
-    workers when that pays (for few pairs, in this process alone)."""
+    workers when that pays (for few pairs, in this process alone): the command's ``workers`` when
+    they were started, else workers started here."""
     if jobs <= 1 or pairs < MIN_PARALLEL:
         yield Judges(docs, config, ignore, judge, None)
+        return
+    if workers is not None and workers.started and (pool := workers.pool()) is not None:
+        _runs[0] += 1
+        yield Judges(
+            docs, config, ignore, judge, pool, workers.jobs - 1, (os.getpid() * 1000 + _runs[0], config, ignore, judge)
+        )
         return
     from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
 

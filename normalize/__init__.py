@@ -43,6 +43,7 @@ __all__ = [
     "comparison_key",
     "decode",
     "normalize",
+    "prepare",
 ]
 
 # UTF-8 text read as GBK/GB18030 turns into runs such as 鍏充簬 (关于); re-encoding them as
@@ -154,6 +155,17 @@ def clean_text(text: str, config: NormalizeConfig = NormalizeConfig(), log: Chan
         lines = fix_punctuation(lines, log)
     lines = fix_spacing(lines, log)
     return "\n".join(lines)
+
+
+def prepare() -> None:
+    """Load now what reading notices loads on first need: chardet's tables (24 MB), OpenCC's
+    conversion and the key's tables, the web page parser. A process about to fork its readers calls
+    it, so that they share one copy of these pages instead of each reading its own."""
+    from normalize import html, web  # noqa: F401 (imported for their modules' pages)
+    from normalize.decode import warm_detector
+
+    warm_detector()
+    comparison_key("預備，ﬁ")  # the key's tables, with the conversion and NFKC its characters call for
 
 
 def normalize(data: bytes | str, config: NormalizeConfig = NormalizeConfig()) -> Normalized:

@@ -227,6 +227,23 @@ def _as_gb18030(text: str) -> bytes | None:
         return None
 
 
+def warm_detector() -> None:
+    """Have chardet read its tables (what its first detection does)."""
+    chardet.detect("中文编码的识别".encode("gb18030"))
+
+
+def forget_detector() -> None:
+    """Let chardet's tables go (24 MB, read again by its next use): a process done reading keeps
+    them for nothing. They live in chardet's cached functions, each cleared here."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name == "chardet" or name.startswith("chardet."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)) and hasattr(value, "cache_info"):
+                    value.cache_clear()
+
+
 def _guess(data: bytes) -> str | None:
     return chardet.detect(data).get("encoding")
 

@@ -497,7 +497,7 @@ def test_killing_an_ingest_kills_its_workers(corpus, tmp_path):
 
     files = _many_notices(tmp_path / "many", 200)
     proc = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(files[0].parent), "--corpus", str(corpus),
-                             "--jobs", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                             "--jobs", "3"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:

@@ -76,3 +76,28 @@ def test_a_cluster_s_members_are_measured_once(jobs, tmp_path, monkeypatch):
     measured = Counter(line.split()[2] for line in log.read_text().splitlines() if line.startswith("body "))
     assert members and all(measured[m.id] == 1 for m in members), measured.most_common(3)
     assert all(m.__dict__["body_chars"] == Document.__dict__["body_chars"].func(m) for m in members)
+
+
+def test_a_command_s_reading_workers_judge_and_elect_as_the_serial_run(tmp_path, monkeypatch):
+    """The workers a command forked to read the batch verify and elect it too: no process is
+    started for matching, and every decision is the serial run's."""
+    from dedupe.files import read_documents
+    from dedupe.sharing import Workers
+
+    serial = find_duplicates(_real_docs(), jobs=1)
+    log = tmp_path / "calls"
+    monkeypatch.setenv(worker_probe.VARIABLE, str(log))
+    worker_probe.install(monkeypatch.setattr)  # forked workers log with this process's patches
+    monkeypatch.setattr(judges, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(judges, "CHUNK", 1)
+    paths = sorted(str(p) for p in SEEDS.iterdir())
+    with Workers(2) as workers:
+        read = read_documents(paths, 2, workers=workers)
+        assert all(isinstance(d, Document) for d in read) and workers.started
+        worker = workers.pool().submit(os.getpid).result()
+        parallel = find_duplicates(_real_docs(), jobs=2, workers=workers)
+        assert workers.pool().submit(os.getpid).result() == worker, "the same worker, still running"
+    assert _decisions(parallel) == _decisions(serial)
+    calls = [line.split() for line in log.read_text().splitlines()]
+    for what in ("judge", "body", "facts"):
+        assert {pid for kind, pid, *_ in calls if kind == what} == {str(os.getpid()), str(worker)}, what

@@ -69,3 +69,38 @@ def test_free_heap_pages_go_back_to_the_system(monkeypatch):
     sharing.give_back()  # too soon after the last
     assert calls == []
     del held
+
+
+def _note_pid(path: str) -> None:
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(f"{os.getpid()}\n")
+
+
+def test_each_worker_of_a_command_runs_a_task_once(tmp_path):
+    """``Workers.each``: every worker runs it, none twice (they are not waited for: polled here)."""
+    import functools
+
+    from dedupe.sharing import Workers
+
+    log = tmp_path / "pids"
+    with Workers(3) as workers:
+        pool = workers.pool()
+        assert pool is not None and workers.started
+        workers.each(functools.partial(_note_pid, str(log)))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(log.read_text().split() if log.exists() else []) < 2:
+            time.sleep(0.05)
+        pids = log.read_text().split()
+    assert len(pids) == 2 and len(set(pids)) == 2 and str(os.getpid()) not in pids
+    assert not workers.started, "closed with the command"
+
+
+def test_a_command_s_workers_are_forked_once_when_first_asked_for():
+    from dedupe.sharing import Workers
+
+    with Workers(2) as workers:
+        assert not workers.started
+        first = workers.pool()
+        assert first is not None and workers.pool() is first
+        assert first.submit(os.getppid).result() == os.getpid()
+    assert Workers(1).pool() is None, "one job: no worker"

@@ -37,6 +37,7 @@ from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
 from dedupe.files import MAX_BYTES, Rejected, printable, read_batch
 from dedupe.passed import PassedOver, Skipped
+from dedupe.sharing import Workers
 from dedupe.store import log, settings
 from dedupe.store import rows as manifest_rows
 from dedupe.store.cache import Cache, note
@@ -109,6 +110,7 @@ class Corpus:
         self.index_url, self.jobs, self.lock_timeout, self.progress = index_url, jobs, lock_timeout, progress
         self._held: bool | None = None  # while this corpus holds its lock: whether it can write
         self._holder: int | None = None  # the thread holding it (another thread waits for the lock)
+        self._workers: Workers | None = None  # a command's processes, while it reads and matches (dedupe.sharing)
         self.notes: list[str] = []  # what opening the corpus did (an interrupted ingest settled)
 
     @property
@@ -181,12 +183,8 @@ class Corpus:
     def indexed(self) -> Iterator[manifest_rows.Rows]:
         """``reading``, yielding the manifest's rows looked up by index (:meth:`rows`) instead of the
         whole manifest: what ``check`` reads of a large corpus."""
-        with self._opened():
-            found = self.rows()
-            try:
-                yield found
-            finally:
-                found.close()
+        with self._opened(), contextlib.closing(self.rows()) as found:
+            yield found
 
     @contextlib.contextmanager
     def _opened(self) -> Iterator[None]:
@@ -308,9 +306,8 @@ class Corpus:
     def read(self, paths: Sequence[str]) -> tuple[list[Document | Rejected], PassedOver]:
         """Find, read, decode, normalize and sign the files (no lock: nothing is written); also what
         was passed over (hidden files, files of a folder skipped for what they are)."""
-        return read_batch(
-            paths, self.jobs, self.normalize_config, self.config, self.max_bytes, self.follow_symlinks, self.progress
-        )
+        return read_batch(paths, self.jobs, self.normalize_config, self.config, self.max_bytes, self.follow_symlinks,
+                          self.progress, self._workers)  # fmt: skip
 
     def plan(self, view: View, batch: list[Document | Rejected]) -> Plan:
         """Compare ``batch`` with the corpus and with itself; change nothing."""
@@ -334,7 +331,8 @@ class Corpus:
                 seq += 1
         if plan.additions:
             docs = [a.doc for a in plan.additions]
-            plan.result = find_duplicates(docs, self.config, self.jobs, known=view, progress=self.progress)
+            plan.result = find_duplicates(docs, self.config, self.jobs, known=view, progress=self.progress,
+                                          workers=self._workers)  # fmt: skip
         return plan
 
     def _place(self, source: str, sha: str, taken: set[str]) -> tuple[str, bool]:
@@ -362,11 +360,12 @@ class Corpus:
         added = added_since(self.root, since) if since else []
         if since and not added and not paths:
             return Plan(notes=[f"no file added under {self.raw} since {since}: nothing to check"])
-        batch, hidden = self.read([*paths, *added])
-        with self.session(columns=manifest_rows.INDEX, indexed=True) as (view, notes):
-            plan = self.plan(view, batch)
-            plan.notes, plan.since, plan.skipped = notes + hidden.notes(), added, hidden.skipped
-            return plan
+        with Workers(self.jobs) as self._workers:  # one set of workers, for reading and matching
+            batch, hidden = self.read([*paths, *added])
+            with self.session(columns=manifest_rows.INDEX, indexed=True) as (view, notes):
+                plan = self.plan(view, batch)
+                plan.notes, plan.since, plan.skipped = notes + hidden.notes(), added, hidden.skipped
+                return plan
 
     def contents(self) -> tuple[dict[str, Document], list[dict[str, Any]]]:
         """Every notice, normalized, and every verified pair (for reports)."""
@@ -377,14 +376,16 @@ class Corpus:
     def ingest(self, paths: Sequence[str], batch_label: str | None = None) -> Plan:
         """Add ``paths`` to the corpus: originals copied byte for byte, clusters and canonicals
         updated, every decision logged; the whole lands or nothing does."""
-        batch, hidden = self.read(paths)  # the slow part, outside the lock: workers read in parallel
-        with self.session(create=True) as (view, notes):
-            plan = self.plan(view, batch)
-            plan.notes, plan.skipped = notes + hidden.notes(), hidden.skipped
-            if plan.rejected or plan.same_bytes:
-                plan.logged = log.refusals(self.decisions_path)
-            if plan.additions or plan.decisions:  # known files, refusals logged before: nothing to write
-                self.land(view, plan, batch_label)
+        with Workers(self.jobs) as self._workers:  # one set of workers, for reading and matching
+            batch, hidden = self.read(paths)  # the slow part, outside the lock: workers read in parallel
+            with self.session(create=True) as (view, notes):
+                plan = self.plan(view, batch)
+                self._workers.close()  # what is left is written by this process alone
+                plan.notes, plan.skipped = notes + hidden.notes(), hidden.skipped
+                if plan.rejected or plan.same_bytes:
+                    plan.logged = log.refusals(self.decisions_path)
+                if plan.additions or plan.decisions:  # known files, refusals logged before: nothing to write
+                    self.land(view, plan, batch_label)
         return plan
 
     def land(self, view: View, plan: Plan, batch_label: str | None = None, before: pl.DataFrame | None = None) -> None:
