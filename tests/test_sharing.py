@@ -104,3 +104,28 @@ def test_a_command_s_workers_are_forked_once_when_first_asked_for():
         assert first is not None and workers.pool() is first
         assert first.submit(os.getppid).result() == os.getpid()
     assert Workers(1).pool() is None, "one job: no worker"
+
+
+def test_what_reading_leaves_is_let_go_and_read_again_when_needed():
+    """``done_reading``: chardet's tables go (their memory with them), and a later detection reads
+    them again and decides as before."""
+    import sys
+
+    import pytest
+
+    from bench.peers import rss
+    from dedupe import sharing
+    from dedupe.files import done_reading
+    from normalize.decode import decode
+
+    if sharing._malloc_trim() is None:
+        pytest.skip(f"no glibc malloc_trim on {sys.platform}")
+    data = "关于印发《城市更新行动实施方案》的通知，各区人民政府：现将方案印发给你们，请认真贯彻执行。".encode(
+        "gb18030"
+    )
+    first = decode(data)
+    assert first.via == "chardet"
+    before = rss(os.getpid())
+    done_reading()
+    assert rss(os.getpid()) < before - 10 * 2**20, "the tables' memory is given back"
+    assert decode(data) == first
