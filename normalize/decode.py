@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import chardet
 
@@ -129,7 +130,7 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     utf16 = _looks_utf16(data)
     if utf16:
         return _checked(Decoded(data.decode(utf16), utf16, 0.9, "utf-16-heuristic"))
-    guess = chardet.detect(data)
+    guess = detect(data)
     name, confidence = guess.get("encoding"), float(guess.get("confidence") or 0.0)
     if name:
         codec = canonical_codec(name)
@@ -227,9 +228,21 @@ def _as_gb18030(text: str) -> bytes | None:
         return None
 
 
+# the encodings a notice is in: Unicode, the East Asian and Windows code pages, KOI8 (chardet's
+# modern web), and HZ (legacy regional). chardet then leaves out the ISO-8859, Mac, DOS and EBCDIC
+# code pages: 2,461 real and generated files that are not UTF-8 decode exactly as with every
+# encoding considered, confidence included, and detection takes a third less time
+_ERAS = chardet.EncodingEra.MODERN_WEB | chardet.EncodingEra.LEGACY_REGIONAL
+
+
+def detect(data: bytes) -> dict[str, Any]:
+    """chardet's guess, among the encodings a notice is in (``_ERAS``)."""
+    return dict(chardet.detect(data, encoding_era=_ERAS))
+
+
 def warm_detector() -> None:
     """Have chardet read its tables (what its first detection does)."""
-    chardet.detect("中文编码的识别".encode("gb18030"))
+    detect("中文编码的识别".encode("gb18030"))
 
 
 def forget_detector() -> None:
@@ -245,7 +258,7 @@ def forget_detector() -> None:
 
 
 def _guess(data: bytes) -> str | None:
-    return chardet.detect(data).get("encoding")
+    return detect(data).get("encoding")
 
 
 def _checked(decoded: Decoded) -> Decoded:
