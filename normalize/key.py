@@ -12,17 +12,25 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WORDS = re.compile(r"[^\W_]+")  # what _NOT_WORD leaves: the runs joined are the text less its matches
 
 
-_T2S_MARKS: list[re.Pattern[str]] = []  # the characters the table's conversion looks for, once it is made
+class _Table(NamedTuple):
+    """OpenCC's t2s conversion and what it looks for (``normalize/t2s_table.py``)."""
+
+    convert: Callable[[str], str]
+    marks: str | None  # the body of a class of the characters it may change (None: not known, every text is sent)
+    phrases: dict[str, tuple[str, ...]]  # by character of ``marks`` that changes only within them
+    reach: int  # characters a phrase reaches on either side of one of its characters
 
 
 @functools.cache
-def _t2s() -> Callable[[str], str] | None:
+def _t2s_table() -> _Table | None:
+    """OpenCC's conversion with its table, None when OpenCC is not installed; the table is left out
+    (``marks`` None) when it was made from another OpenCC version."""
     try:
         import opencc  # type: ignore[import-untyped]
     except ImportError:
@@ -31,12 +39,19 @@ def _t2s() -> Callable[[str], str] | None:
     from normalize import t2s_table
 
     if opencc.__version__ != t2s_table.OPENCC_VERSION:
-        return convert
+        return _Table(convert, None, {}, 0)
     phrases = t2s_table.PHRASES
     # a character the conversion changes, or one of the characters the phrases it changes are listed under
-    marks = re.compile("".join(t2s_table.CHANGED).replace("[", "[" + "".join(phrases), 1))
-    reach = max(len(p) for listed in phrases.values() for p in listed) - 1
-    _T2S_MARKS.append(marks)
+    marks = "".join(phrases) + class_body("".join(t2s_table.CHANGED))
+    return _Table(convert, marks, phrases, max(len(p) for listed in phrases.values() for p in listed) - 1)
+
+
+@functools.cache
+def _t2s() -> Callable[[str], str] | None:
+    table = _t2s_table()
+    if table is None or table.marks is None:
+        return table.convert if table is not None else None
+    convert, marks, phrases, reach = table.convert, re.compile(f"[{table.marks}]"), table.phrases, table.reach
 
     def t2s(text: str) -> str:
         """OpenCC's conversion, for a text it would change (normalize/t2s_table.py): most texts are
@@ -51,6 +66,13 @@ def _t2s() -> Callable[[str], str] | None:
         return text
 
     return t2s
+
+
+def class_body(pattern: str) -> str:
+    """What a regular-expression class ``[…]`` holds between its brackets (to join two classes)."""
+    if not (pattern.startswith("[") and pattern.endswith("]") and not pattern.startswith("[^")):
+        raise ValueError(f"not a character class: {pattern[:40]}…")
+    return pattern[1:-1]
 
 
 def t2s_converter() -> Callable[[str], str] | None:
@@ -157,9 +179,10 @@ def comparison_key(text: str, traditional_to_simplified: bool = True) -> str:
 def _changeable() -> re.Pattern[str] | None:
     """One class of the characters :func:`nfkc` and the table's t2s conversion look for: a text holding
     none (most) is changed by neither, told in one scan instead of two. None without the table."""
-    if _t2s() is None or not _T2S_MARKS:
+    table = _t2s_table()
+    if table is None or table.marks is None:
         return None
-    return re.compile(_needs_nfkc().pattern.removesuffix("]") + _T2S_MARKS[0].pattern.removeprefix("["))
+    return re.compile(f"[{class_body(_needs_nfkc().pattern)}{table.marks}]")
 
 
 def _key_of(text: str, traditional_to_simplified: bool) -> str:
