@@ -21,6 +21,7 @@ with them. A command's workers were started for reading: each task names the run
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections import OrderedDict
@@ -89,7 +90,7 @@ class _Worker:
 
 
 _worker: _Worker | None = None
-_runs = [0]  # runs judged by a command's workers in this process: each worker takes each run's settings up once
+_RUNS = itertools.count(1)  # runs judged by a command's workers: each worker takes each run's settings up once
 
 
 def _start(parent: int, config: DedupeConfig, ignore: np.ndarray | None, judge: Judge) -> None:
@@ -231,10 +232,7 @@ def judges(
         yield Judges(docs, config, ignore, judge, None)
         return
     if workers is not None and workers.started and (pool := workers.pool()) is not None:
-        _runs[0] += 1
-        yield Judges(
-            docs, config, ignore, judge, pool, workers.jobs - 1, (os.getpid() * 1000 + _runs[0], config, ignore, judge)
-        )
+        yield Judges(docs, config, ignore, judge, pool, workers.jobs - 1, (next(_RUNS), config, ignore, judge))
         return
     from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
 
