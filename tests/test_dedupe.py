@@ -16,6 +16,7 @@ from dedupe.shingle import shingle_hash32, shingle_hashes64, shingle_strings
 from dedupe.signature import signature
 from normalize import normalize
 from tests.conftest import DATA, SEED_NAMES, seed_path
+from tests.helpers import calls, decisions
 
 
 def doc(text: str, path: str, order: int = 0) -> Document:
@@ -297,12 +298,6 @@ def test_passage_fingerprints_are_the_winnowed_minima(key, params, chunk):
     assert set(got.tolist()) == _plain_passage_fingerprints(key, k, window, 5)
 
 
-def _decisions(result) -> tuple:
-    pairs = sorted((p.a.id, p.b.id, p.relation, p.merged, p.veto, p.reason) for p in result.pairs)
-    clusters = [(c.id, c.canonical.id, c.reason, [m.id for m in c.members]) for c in result.clusters]
-    return pairs, clusters, sorted((k, m.relation, m.similarity) for k, m in result.membership.items())
-
-
 def test_parallel_verification_makes_the_serial_decisions(seed_docs, monkeypatch):
     import dedupe.judges as judges
 
@@ -319,15 +314,8 @@ def test_parallel_verification_makes_the_serial_decisions(seed_docs, monkeypatch
     monkeypatch.setattr(judges, "MIN_PARALLEL", 0)  # fork workers even for this small batch
     monkeypatch.setattr(judges, "CHUNK", 1)
     monkeypatch.setattr(judges.Recent, "KEEP", 2)  # and drop shingle sets early
-    fetched: list[int] = []
-    prefetch = judges.Judges.prefetch
-
-    def counting(self, pairs):
-        prefetch(self, pairs)
-        fetched.append(len(self._ready))
-
-    monkeypatch.setattr(judges.Judges, "prefetch", counting)
+    fetched = calls(monkeypatch, judges.Judges, "prefetch", lambda self, pairs: len(self._ready))
     parallel = find_duplicates(docs, jobs=2)
     assert sum(fetched) >= 10  # verified by the workers
     assert len(serial.pairs) >= 10 and any(p.merged for p in serial.pairs)
-    assert _decisions(parallel) == _decisions(serial)
+    assert decisions(parallel) == decisions(serial)

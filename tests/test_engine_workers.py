@@ -13,6 +13,7 @@ from dedupe import Document, find_duplicates
 from dedupe.files import read_document
 from normalize import normalize
 from tests.conftest import DATA, SEEDS
+from tests.helpers import decisions
 
 
 def _real_docs() -> list[Document]:
@@ -32,13 +33,6 @@ def _real_docs() -> list[Document]:
     return docs
 
 
-def _decisions(result) -> tuple:
-    pairs = sorted((p.a.id, p.b.id, p.relation, p.merged, p.veto, p.reason) for p in result.pairs)
-    clusters = [(c.id, c.canonical.id, c.reason, [m.id for m in c.members]) for c in result.clusters]
-    members = sorted((k, m.cluster.id, m.relation, m.similarity, m.via) for k, m in result.membership.items())
-    return pairs, clusters, members, [repr(d) for d in result.decisions]
-
-
 def test_the_election_runs_in_the_workers_and_decides_as_the_serial_run(tmp_path, monkeypatch):
     serial = find_duplicates(_real_docs(), jobs=1)
     assert sum(len(c.members) >= 3 for c in serial.clusters) >= 3
@@ -48,7 +42,7 @@ def test_the_election_runs_in_the_workers_and_decides_as_the_serial_run(tmp_path
     monkeypatch.setattr(judges, "MIN_PARALLEL", 0)  # workers even for this small batch
     monkeypatch.setattr(judges, "CHUNK", 1)
     parallel = find_duplicates(_real_docs(), jobs=2)
-    assert _decisions(parallel) == _decisions(serial)
+    assert decisions(parallel) == decisions(serial)
     calls = [line.split() for line in log.read_text().splitlines()]
     for what in ("judge", "body", "facts"):  # shared: a worker and this process each did some of each
         here = {pid == str(os.getpid()) for kind, pid, *_ in calls if kind == what}
@@ -97,7 +91,7 @@ def test_a_command_s_reading_workers_judge_and_elect_as_the_serial_run(tmp_path,
         worker = workers.pool().submit(os.getpid).result()
         parallel = find_duplicates(_real_docs(), jobs=2, workers=workers)
         assert workers.pool().submit(os.getpid).result() == worker, "the same worker, still running"
-    assert _decisions(parallel) == _decisions(serial)
+    assert decisions(parallel) == decisions(serial)
     calls = [line.split() for line in log.read_text().splitlines()]
     for what in ("judge", "body", "facts"):
         assert {pid for kind, pid, *_ in calls if kind == what} == {str(os.getpid()), str(worker)}, what

@@ -5,7 +5,6 @@ left them whole; a check with no duplicate reads no decision log."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,14 @@ from cli import main
 from dedupe.store import Corpus
 from dedupe.store.cache import Cache
 from tests.conftest import DATA
+from tests.helpers import calls
 
 DISTINCT = DATA / "东营市制定地方性法规条例(2016-03-30).md"  # no seed repeats it
 
 
 @pytest.fixture
 def quick_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    original = Cache._quick_check
-
-    def counted(db: sqlite3.Connection) -> list[str]:
-        calls.append(1)
-        return original(db)
-
-    monkeypatch.setattr(Cache, "_quick_check", staticmethod(counted))
-    return calls
+    return calls(monkeypatch, Cache, "_quick_check")
 
 
 def test_a_cache_left_whole_is_not_checked_again_one_changed_since_is(corpus: Path, quick_checks: list[int]) -> None:
@@ -55,9 +47,7 @@ def test_a_cache_of_unknown_history_is_checked(corpus: Path, quick_checks: list[
 def test_a_check_that_finds_no_duplicate_reads_no_decision_log(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dedupe.store import log
 
-    read: list[Path] = []
-    entries = log.entries
-    monkeypatch.setattr(log, "entries", lambda path: read.append(path) or entries(path))
+    read = calls(monkeypatch, log, "entries", lambda path: path)
     result = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert read == []
@@ -112,9 +102,7 @@ def test_check_reads_only_the_index_columns_of_the_manifest(corpus: Path, monkey
     It reads no manifest at all when the rows it looks up are kept for its bytes (the ingest kept them)."""
     from dedupe.store import manifest
 
-    asked: list[tuple[str, ...] | None] = []
-    read = manifest.read
-    monkeypatch.setattr(manifest, "read", lambda path, columns=None: asked.append(columns) or read(path, columns))
+    asked = calls(monkeypatch, manifest, "read", lambda path, columns=None: columns)
     result = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert asked == []
@@ -128,10 +116,7 @@ def test_check_reads_only_the_index_columns_of_the_manifest(corpus: Path, monkey
 def _parses(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...] | None]:
     from dedupe.store import manifest
 
-    calls: list[tuple[str, ...] | None] = []
-    parse = manifest._parse
-    monkeypatch.setattr(manifest, "_parse", lambda path, columns=None: calls.append(columns) or parse(path, columns))
-    return calls
+    return calls(monkeypatch, manifest, "_parse", lambda path, columns=None: columns)
 
 
 def test_a_settled_manifest_is_parsed_once_and_read_back_the_same(
@@ -188,15 +173,12 @@ def test_originals_all_there_are_not_listed_again_one_removed_is_found(
 ) -> None:
     """Listing raw/ takes a tenth of a second at 100,000 originals: done once for a manifest and a
     folder as they are; removing an original changes the folder's times, and it is missed again."""
-    import os
 
     from dedupe.errors import CorpusError
     from dedupe.store import memo, view
 
     monkeypatch.setattr(memo, "SETTLED_NS", 0)
-    listings: list[str] = []
-    listdir = os.listdir
-    monkeypatch.setattr(view.os, "listdir", lambda p: listings.append(str(p)) or listdir(p))
+    listings = calls(monkeypatch, view.os, "listdir", lambda p: str(p))
     for _ in range(3):
         Corpus(corpus).contents()
     assert listings == [str(corpus / "raw")]
@@ -286,9 +268,7 @@ def test_the_person_s_records_are_found_once_for_each_version_of_the_log(
     path.write_text(
         json.dumps({"decision": "merge", "a": "raw/a.txt", "b": "raw/b.txt"}) + "\n" + json.dumps(first) + "\n"
     )
-    scans: list[int] = []
-    scan = log._marked
-    monkeypatch.setattr(log, "_marked", lambda data, kinds: scans.append(len(data)) or scan(data, kinds))
+    scans = calls(monkeypatch, log, "_marked", lambda data, kinds: len(data))
     found = [log.marked(path, ["accept", "withdraw"]) for _ in range(3)]
     assert len(scans) == 1 and found[0] == found[2] and [d.path for d in found[0]] == ["raw/c.txt"]
     with path.open("a") as handle:

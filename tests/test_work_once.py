@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 import dedupe.document
 import dedupe.shingle
 import dedupe.verify
@@ -15,6 +13,7 @@ from dedupe.body import _LATIN_FIRST, body_of, furniture, not_the_notice
 from dedupe.files import read_document
 from dedupe.verify import measure, shared_passage_chars
 from normalize import comparison_key, normalize
+from tests.helpers import calls
 
 DATA = Path(__file__).parent / "data"
 LAW = DATA / "election" / "中华人民共和国精神卫生法.txt"
@@ -40,18 +39,6 @@ def _read(path: Path) -> Document:
     return doc
 
 
-def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
-    calls: list[int] = []
-    real = getattr(module, name)
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
-
-
 def _body_chars_apart(doc: Document) -> int:
     """The body measure as made before: the head and the dropped lines keyed apart."""
     body = body_of(doc.text)
@@ -66,10 +53,10 @@ def test_the_body_measure_keys_the_head_and_dropped_lines_in_one_call(monkeypatc
     assert body_of(printed.text) is None and any(map(furniture, printed.text.split("\n")))
     assert body_of(plain.text) is None and not any(map(not_the_notice, plain.text.split("\n")))
     expected = [_body_chars_apart(doc) for doc in (law, printed, plain)]
-    calls = _counting(monkeypatch, dedupe.document, "comparison_key")
-    assert law.body_chars == expected[0] < len(law.key) and len(calls) == 1  # its head and a dropped line together
-    assert printed.body_chars == expected[1] < len(printed.key) and len(calls) == 2  # its 【打印】【关闭】
-    assert plain.body_chars == expected[2] == len(plain.key) and len(calls) == 2  # nothing left out: no key to make
+    keyed = calls(monkeypatch, dedupe.document, "comparison_key")
+    assert law.body_chars == expected[0] < len(law.key) and len(keyed) == 1  # its head and a dropped line together
+    assert printed.body_chars == expected[1] < len(printed.key) and len(keyed) == 2  # its 【打印】【关闭】
+    assert plain.body_chars == expected[2] == len(plain.key) and len(keyed) == 2  # nothing left out: no key to make
 
 
 def test_the_body_measure_is_what_keying_the_parts_apart_gives():
@@ -80,8 +67,8 @@ def test_the_body_measure_is_what_keying_the_parts_apart_gives():
 
 def test_a_fingerprint_hashes_the_key_once_for_its_shingles_and_their_order(monkeypatch):
     doc = _read(LAW)  # its fingerprint made in the reading, then its n-gram hashes dropped
-    in_document = _counting(monkeypatch, dedupe.document, "positional_hashes64")
-    in_shingle = _counting(monkeypatch, dedupe.shingle, "positional_hashes64")
+    in_document = calls(monkeypatch, dedupe.document, "positional_hashes64")
+    in_shingle = calls(monkeypatch, dedupe.shingle, "positional_hashes64")
     shingles, positional = doc.fingerprint.shingles, doc.fingerprint.positional
     assert len(in_document) + len(in_shingle) == 1
     assert shingles.tolist() == sorted(set(positional.tolist()))
@@ -91,14 +78,7 @@ def test_a_fingerprint_hashes_the_key_once_for_its_shingles_and_their_order(monk
 def test_measuring_a_pair_reads_no_key_once_the_hashes_are_made(monkeypatch):
     a, b = _read(LAW), _read(PRINT_OUT)
     before = measure(a, b)
-    reads: list[int] = []
-    real = Document.key
-
-    def counted(self: Document) -> str:
-        reads.append(1)
-        return real.fget(self)  # type: ignore[misc]
-
-    monkeypatch.setattr(Document, "key", property(counted))
+    reads = calls(monkeypatch, Document, "key")
     assert measure(a, b) == before and before.shared_passage_chars > 1000
     assert not reads
 
@@ -142,6 +122,6 @@ def test_a_pair_whose_every_shingle_of_the_first_is_shared_looks_up_no_n_gram(mo
     excerpt = Document("excerpt", "excerpt.txt", normalize("\n".join(lines[10:40])))
     edited = Document("edited", "edited.txt", normalize("\n".join(lines[10:40]).replace("精神", "心理")))
     expected = [shared_passage_chars(d.key, law.fingerprint.shingles, d.config) for d in (excerpt, edited)]
-    lookups = _counting(monkeypatch, dedupe.verify, "in_sorted_filtered")
+    lookups = calls(monkeypatch, dedupe.verify, "in_sorted_filtered")
     assert measure(excerpt, law).shared_passage_chars == expected[0] == len(excerpt.key) and not lookups
     assert measure(edited, law).shared_passage_chars == expected[1] < len(edited.key) and len(lookups) == 1
