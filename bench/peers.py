@@ -37,7 +37,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,6 +165,40 @@ def tree_rss(pid: int, proc: Path = Path("/proc")) -> int:
     return sum(rss(p, proc) for p in tree(pid, proc))
 
 
+def _waited() -> float:
+    """User + system seconds of this process's descendants it (or they) waited for, so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+class TreeCpu:
+    """User + system seconds a process tree has spent since this was made: each live process's own
+    (read from /proc), plus those gone, either as last seen or as the kernel's account of the
+    descendants waited for (``RUSAGE_CHILDREN``), whichever is larger. A pool started by a fork
+    server is not the waited-for descendant of the tool, but its workers are in the tree while they
+    run; a process that lived between two looks is known to the kernel alone."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, float] = {}
+        self.waited = _waited()
+
+    def look(self, pids: Iterable[int]) -> None:
+        """Note the CPU seconds of each of ``pids`` (one gone keeps what was last seen of it)."""
+        self.seen.update({p: cpu_seconds(p) or self.seen.get(p, 0.0) for p in pids})
+
+    def seconds(self, live: Collection[int] = ()) -> float:
+        """The tree's seconds as last looked at; ``live``: its processes still running then."""
+        running = sum(self.seen.get(p, 0.0) for p in live)
+        gone = sum(v for p, v in self.seen.items() if p not in live)
+        return running + max(gone, _waited() - self.waited)
+
+    def now(self, root: int) -> float:
+        """The seconds of ``root``'s tree (``root`` alive), looked at now."""
+        pids = tree(root)
+        self.look(pids)
+        return self.seconds(set(pids))
+
+
 @dataclass
 class Run:
     wall: float
@@ -176,15 +210,13 @@ class Run:
 
 def run_tree(cmd: list[str], stdout: Path, cwd: Path, timeout: float, ok: tuple[int, ...] = (0,)) -> Run:
     """Run ``cmd``, polling the RSS of its process tree every 50 ms and its PSS every second (see
-    PSS_EVERY). CPU time is the larger of the kernel's account of waited-for descendants
-    (``RUSAGE_CHILDREN``) and the sum of the last CPU time seen of each process of the tree: a pool started by a fork server is not the waited-for
-    descendant of the tool, but its workers are in the tree while they run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    PSS_EVERY), and its CPU time as :class:`TreeCpu` counts it."""
+    cpu = TreeCpu()
     log = stdout.with_suffix(".stderr")
     start = time.perf_counter()
     with stdout.open("wb") as out, log.open("wb") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=ENV)
-        peak, peak_pss, seen, pss_at, pss_rss = 0, 0, {}, 0.0, 0
+        peak, peak_pss, pss_at, pss_rss = 0, 0, 0.0, 0
         while proc.poll() is None:
             pids = tree(proc.pid)
             now_rss = sum(rss(p) for p in pids)
@@ -193,20 +225,18 @@ def run_tree(cmd: list[str], stdout: Path, cwd: Path, timeout: float, ok: tuple[
             # PSS every PSS_EVERY, and sooner (not within 4 polls) when RSS has grown by 5%
             if since >= PSS_EVERY or (now_rss > 1.05 * pss_rss and since >= 4 * POLL):
                 peak_pss, pss_at, pss_rss = max(peak_pss, sum(pss(p) for p in pids)), time.perf_counter(), now_rss
-            seen.update({p: cpu_seconds(p) or seen.get(p, 0.0) for p in pids})
+            cpu.look(pids)
             if time.perf_counter() - start > timeout:
                 proc.kill()
                 proc.wait()
                 break
             time.sleep(POLL)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = max((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), sum(seen.values()))
     error = ""
     if proc.returncode not in ok:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
         error = f"exit {proc.returncode}: {' / '.join(tail)}"
-    return Run(wall, cpu, peak / 2**20, peak_pss / 2**20, error)
+    return Run(wall, cpu.seconds(), peak / 2**20, peak_pss / 2**20, error)  # the tree is gone: none live
 
 
 # ---- the data --------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,24 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.peers import cpu_seconds, pss, rss, tree  # noqa: E402
+from bench.peers import TreeCpu, pss, rss, tree  # noqa: E402
 
 FOLDER = ROOT / "bench" / "out" / "peers" / "data" / "10000-7" / "files"
-
-
-class Clock:
-    """CPU seconds of this process tree so far: the live processes' own, plus those waited for."""
-
-    def __init__(self) -> None:
-        self.seen: dict[int, float] = {}
-
-    def cpu(self) -> float:
-        pids = tree(os.getpid())
-        self.seen.update({p: cpu_seconds(p) or self.seen.get(p, 0.0) for p in pids})
-        live = sum(self.seen.get(p, 0.0) for p in pids)
-        gone = resource.getrusage(resource.RUSAGE_CHILDREN)
-        dead = sum(v for p, v in self.seen.items() if p not in pids)
-        return live + max(dead, gone.ru_utime + gone.ru_stime)
 
 
 def memory() -> str:
@@ -54,16 +38,16 @@ ROWS: list[tuple[str, float, float, float]] = []
 
 
 @contextmanager
-def stage(clock: Clock, name: str) -> Iterator[None]:
-    wall, cpu, own = time.perf_counter(), clock.cpu(), time.process_time()
+def stage(clock: TreeCpu, name: str) -> Iterator[None]:
+    wall, cpu, own = time.perf_counter(), clock.now(os.getpid()), time.process_time()
     yield
-    wall, cpu, own = time.perf_counter() - wall, clock.cpu() - cpu, time.process_time() - own
+    wall, cpu, own = time.perf_counter() - wall, clock.now(os.getpid()) - cpu, time.process_time() - own
     ROWS.append((name, wall, cpu, own))
     print(f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU ({cpu / max(wall, 1e-9):.2f}×), {own:.2f} s in this process; "
           f"{memory()}", file=sys.stderr)  # fmt: skip
 
 
-def wrap(module: Any, name: str, clock: Clock, label: str | None = None) -> None:
+def wrap(module: Any, name: str, clock: TreeCpu, label: str | None = None) -> None:
     """Time each call of ``module.name`` as a stage."""
     inner: Callable[..., Any] = getattr(module, name)
 
@@ -86,7 +70,7 @@ def main() -> None:
     from dedupe import DedupeConfig, Document, engine
     from dedupe.files import read_batch
 
-    clock = Clock()
+    clock = TreeCpu()
     for name in ("boilerplate_shingles", "batch_pairs", "_verify", "_cluster"):
         wrap(engine, name, clock)
     config = DedupeConfig()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.peers import PAGE, TICK, Run, cpu_seconds, pair_scores, pss, rss, run_tree, tree, tree_rss
+from bench.peers import PAGE, TICK, Run, TreeCpu, cpu_seconds, pair_scores, pss, rss, run_tree, tree, tree_rss
 
 TRUTH = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "y", "f": "z"}  # gold pairs: ab ac bc de = 4
 
@@ -99,6 +99,20 @@ def test_run_tree_counts_a_childs_cpu_and_peak(tmp_path: Path) -> None:
     assert run.peak_mb >= 50 and run.pss_mb >= 40
     failed = run_tree([sys.executable, "-c", "import sys; sys.exit(3)"], tmp_path / "bad", tmp_path, timeout=60)
     assert failed.error.startswith("exit 3")
+
+
+def test_tree_cpu_counts_this_process_and_a_child_it_never_saw_running() -> None:
+    """What bench/stages.py reads around each stage: this process's own seconds as /proc has them,
+    and a child's that lived between two looks as the kernel accounts those waited for."""
+    clock = TreeCpu()
+    start = clock.now(os.getpid())
+    subprocess.run([sys.executable, "-c", "sum(range(20_000_000))"], check=True)
+    child = clock.now(os.getpid()) - start
+    assert child > 0.2
+    own = time.process_time()
+    sum(range(20_000_000))
+    own = time.process_time() - own
+    assert clock.now(os.getpid()) - start - child == pytest.approx(own, abs=0.1)
 
 
 def test_pss_reads_the_proportional_size_and_is_zero_when_unreadable(tmp_path: Path) -> None:
