@@ -8,27 +8,44 @@ search starting again at the line after each line found.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+
+
+def _joined(lines: list[str]) -> str | None:
+    """The lines joined by line breaks, or None when a line holds one itself: a position in the
+    joined text would not tell which line it is in."""
+    text = "\n".join(lines)
+    return text if text.count("\n") == len(lines) - 1 else None
+
+
+def _line_indices(text: str, positions: Iterable[int]) -> list[int]:
+    """The index of the line of ``text`` each of ``positions`` (in order) is in, each index once:
+    the line breaks are counted from one position to the next, not from the start each time."""
+    found: list[int] = []
+    index = counted = 0
+    for pos in positions:
+        index += text.count("\n", counted, pos)
+        counted = pos
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
 
 
 def lines_matching(pattern: re.Pattern[str], lines: list[str]) -> list[int] | None:
     """The indices, in order, of the lines where ``pattern`` matches, for a pattern that matches
     neither a line break nor across one, nor an empty string (what a search of each line finds); None
     when a line holds a line break (the caller then searches each line)."""
-    text = "\n".join(lines)
-    if text.count("\n") != len(lines) - 1:
+    text = _joined(lines)
+    if text is None:
         return None
-    found: list[int] = []
-    pos = index = counted = 0
+    starts: list[int] = []
+    pos = 0
     while (m := pattern.search(text, pos)) is not None:
-        start = m.start()
-        index += text.count("\n", counted, start)
-        counted = start
-        found.append(index)
-        pos = text.find("\n", start) + 1  # the next line: the rest of this one is not looked at
+        starts.append(m.start())
+        pos = text.find("\n", m.start()) + 1  # the next line: the rest of this one is not looked at
         if not pos:
             break
-    return found
+    return _line_indices(text, starts)
 
 
 def lines_holding(chars: str, lines: list[str]) -> list[int] | None:
@@ -36,8 +53,8 @@ def lines_holding(chars: str, lines: list[str]) -> list[int] | None:
     a line holds a line break. Each character is looked for in the joined text with ``str.find``,
     many times as fast as a regex scan for a class of them; a line found is not looked at again for
     the same character."""
-    text = "\n".join(lines)
-    if text.count("\n") != len(lines) - 1:
+    text = _joined(lines)
+    if text is None:
         return None
     hits: list[int] = []
     for ch in chars:
@@ -49,14 +66,7 @@ def lines_holding(chars: str, lines: list[str]) -> list[int] | None:
                 break
             pos = text.find(ch, end + 1)
     hits.sort()
-    found: list[int] = []
-    index = counted = 0
-    for pos in hits:
-        index += text.count("\n", counted, pos)
-        counted = pos
-        if not found or found[-1] != index:
-            found.append(index)
-    return found
+    return _line_indices(text, hits)
 
 
 def fix_lines_holding(chars: str, pattern: re.Pattern[str], lines: list[str], fix: Callable[[str], str]) -> list[str]:
