@@ -8,6 +8,9 @@ the manifest's sha256 (``.cache/manifest.csv.<sha256>.rows5``): the same bytes, 
 (CI restores ``.cache/``), are the same rows, and an ingest writes the file of the manifest it
 lands. Without it (a manifest changed by hand, a corpus that cannot be written) the rows are made
 from the manifest as read, and kept when the manifest is settled (``dedupe.store.memo``).
+
+A command that holds the whole manifest frame asks it the engine's questions (``ManifestRows``)
+through ``FrameRows``, which answers them as ``Rows`` does: one contract, two ways to look up.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dedupe.store import memo
 
@@ -46,9 +49,49 @@ def _ids(values: Iterable[str]) -> str:
     return json.dumps(list(values))
 
 
+def _kept(columns: Sequence[str]) -> None:
+    """Refuse a column the rows do not keep: both kinds of rows answer for ``KEPT`` alone."""
+    unknown = [c for c in columns if c not in KEPT]
+    if unknown:
+        raise ValueError(f"the manifest's rows keep no column {', '.join(unknown)} (they keep {', '.join(KEPT)})")
+
+
+class ManifestRows(Protocol):
+    """What the engine asks of the manifest's rows (``dedupe.store.view.View``): answered from the
+    index looked up by SQLite (:class:`Rows`, what ``check`` reads, without polars) or from the
+    manifest frame a command holds (:class:`FrameRows`), alike. Withdrawn notices are left out
+    unless a method says otherwise; "the manifest's order" is its rows' order (by path)."""
+
+    def by_sha(self, shas: Iterable[str]) -> dict[str, str]:
+        """The path of each of ``shas`` the manifest holds, withdrawn or not."""
+        ...
+
+    def next_seq(self) -> int:
+        """The ingestion order of the next notice: one after the largest recorded, withdrawn or not."""
+        ...
+
+    def first_active(self, count: int) -> list[str]:
+        """The ``count`` smallest ids of active notices, smallest first."""
+        ...
+
+    def active(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` that are active notices."""
+        ...
+
+    def where(self, ids: Iterable[str], columns: Sequence[str], active: bool = True) -> list[tuple[Any, ...]]:
+        """``columns`` (of ``KEPT``) of the rows of ``ids``, in the manifest's order; of active ones only
+        unless told. ``is_canonical`` is a bool."""
+        ...
+
+    def members(self, clusters: Iterable[str]) -> list[tuple[str, str]]:
+        """(id, cluster) of the active members of ``clusters``, in the manifest's order."""
+        ...
+
+
 class Rows:
-    """The manifest's ``KEPT`` columns, one row per notice in the manifest's order (by path). ``path``:
-    the file they are read from (None: made in memory)."""
+    """The manifest's ``KEPT`` columns, one row per notice in the manifest's order (by path), looked up
+    in SQLite: the engine's questions (``ManifestRows``) and those of ``check``'s findings (paths,
+    withdrawn, titled). ``path``: the file they are read from (None: made in memory)."""
 
     def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
         self.db, self.path = db, path
@@ -93,11 +136,16 @@ class Rows:
                             _ids(ids))  # fmt: skip
         return {i for (i,) in rows}
 
-    def where(self, ids: Iterable[str], columns: str, active: bool = True) -> list[tuple[Any, ...]]:
-        """``columns`` (SQL) of the rows of ``ids``, in the manifest's order; of active ones only unless told."""
+    def where(self, ids: Iterable[str], columns: Sequence[str], active: bool = True) -> list[tuple[Any, ...]]:
+        """``columns`` of the rows of ``ids``, in the manifest's order; of active ones only unless told."""
+        _kept(columns)
         status = "status = 'active' AND " if active else ""
-        return self._select(f"SELECT {columns} FROM rows WHERE {status}id IN (SELECT value FROM json_each(?)) "
-                            "ORDER BY rowid", _ids(ids))  # fmt: skip
+        rows = self._select(f"SELECT {', '.join(columns)} FROM rows WHERE {status}id IN (SELECT value FROM "
+                            "json_each(?)) ORDER BY rowid", _ids(ids))  # fmt: skip
+        if "is_canonical" not in columns:
+            return rows
+        at = list(columns).index("is_canonical")  # SQLite holds a bool as 0 or 1
+        return [(*r[:at], bool(r[at]), *r[at + 1 :]) for r in rows]
 
     def members(self, clusters: Iterable[str]) -> list[tuple[str, str]]:
         """(id, cluster) of the active members of ``clusters``, in the manifest's order."""
@@ -129,6 +177,52 @@ class Rows:
             found["is_canonical"] = bool(found["is_canonical"])
             out.append(found)
         return out
+
+
+class FrameRows:
+    """:class:`Rows`' answers (``ManifestRows``) from a manifest frame a command holds already: read
+    whole, or changed in memory (a withdrawal's, before it lands)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+        self._active: pl.DataFrame | None = None
+
+    @property
+    def live(self) -> pl.DataFrame:
+        """The active notices' rows."""
+        if self._active is None:
+            import polars as pl
+
+            self._active = self.frame.filter(pl.col("status") == "active")
+        return self._active
+
+    def by_sha(self, shas: Iterable[str]) -> dict[str, str]:
+        import polars as pl
+
+        return dict(self.frame.filter(pl.col("sha256").is_in(list(shas))).select("sha256", "path").rows())
+
+    def next_seq(self) -> int:
+        return int(self.frame["seq"].max() or 0) + 1
+
+    def first_active(self, count: int) -> list[str]:
+        return self.live["id"].bottom_k(count).sort().to_list()
+
+    def active(self, ids: Iterable[str]) -> set[str]:
+        import polars as pl
+
+        return set(self.live.filter(pl.col("id").is_in(list(ids)))["id"].to_list())
+
+    def where(self, ids: Iterable[str], columns: Sequence[str], active: bool = True) -> list[tuple[Any, ...]]:
+        import polars as pl
+
+        _kept(columns)
+        frame = self.live if active else self.frame
+        return frame.filter(pl.col("id").is_in(list(ids))).select(columns).rows()
+
+    def members(self, clusters: Iterable[str]) -> list[tuple[str, str]]:
+        import polars as pl
+
+        return self.live.filter(pl.col("cluster").is_in(list(clusters))).select("id", "cluster").rows()
 
 
 def of(root: Path, read: Callable[[tuple[str, ...]], pl.DataFrame]) -> Rows:

@@ -27,7 +27,7 @@ from dedupe.progress import begin
 from dedupe.store import log, memo
 from dedupe.store.cache import Cache
 from dedupe.store.journal import sha256_of
-from dedupe.store.rows import Rows
+from dedupe.store.rows import FrameRows, ManifestRows, Rows
 from normalize import NormalizeConfig
 
 if TYPE_CHECKING:
@@ -39,9 +39,9 @@ RESTORE = "restore the originals from version control (git checkout -- raw) and 
 class View:
     """The engine's ``Known`` over a manifest and its cache (withdrawn notices are not known).
 
-    ``rows``: the manifest's rows looked up by index (``dedupe.store.rows``), what ``check`` reads;
-    the engine's questions are then answered from them, and the whole manifest (``manifest``) is
-    read only when asked for. Without them, from the ``manifest`` given."""
+    Its questions about the manifest are answered by ``lookup`` (``dedupe.store.rows.ManifestRows``):
+    the rows looked up by index when given (``rows``, what ``check`` reads: the whole manifest is
+    then read only when ``manifest`` is asked for), else the ``manifest`` frame given."""
 
     def __init__(
         self,
@@ -56,7 +56,12 @@ class View:
         self._manifest, self._active = manifest, None
         self.cache = cache
         self.shared = shared
-        self.indexed = rows
+        self.lookup: ManifestRows = rows if rows is not None else FrameRows(self.manifest)
+
+    @property
+    def indexed(self) -> Rows | None:
+        """The rows looked up by index, when the view answers from them."""
+        return self.lookup if isinstance(self.lookup, Rows) else None
 
     @property
     def manifest(self) -> pl.DataFrame:
@@ -76,22 +81,14 @@ class View:
 
     def held(self, shas: Iterable[str]) -> dict[str, str]:
         """The path of each of ``shas`` the manifest holds."""
-        if self.indexed is not None:
-            return self.indexed.by_sha(shas)
-        import polars as pl
-
-        return dict(self.manifest.filter(pl.col("sha256").is_in(list(shas))).select("sha256", "path").rows())
+        return self.lookup.by_sha(shas)
 
     def next_seq(self) -> int:
         """The ingestion order of the next notice: one after the largest recorded."""
-        if self.indexed is not None:
-            return self.indexed.next_seq()
-        return int(self.manifest["seq"].max() or 0) + 1
+        return self.lookup.next_seq()
 
     def first_ids(self, count: int) -> list[str]:
-        if self.indexed is not None:
-            return self.indexed.first_active(count)
-        return self.active["id"].bottom_k(count).to_list()
+        return self.lookup.first_active(count)
 
     def memo(self, key: str, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
         stored = self.cache.get(key)
@@ -116,40 +113,19 @@ class View:
         return {i: ids & live for i, ids in found.items()}
 
     def _live(self, ids: list[str]) -> set[str]:
-        if self.indexed is not None:
-            return self.indexed.active(ids)
-        import polars as pl
-
-        return set(self.active.filter(pl.col("id").is_in(ids))["id"].to_list())
+        return self.lookup.active(ids)
 
     def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
         wanted = list(ids)
-        if self.indexed is not None:
-            check_stored(self.root, self.indexed.where(wanted, "id, path, bytes, sha256", active=False), self.cache)
-        else:
-            check_read(self.root, self.manifest, self.cache, wanted)
+        check_stored(self.root, self.lookup.where(wanted, ("id", "path", "bytes", "sha256"), active=False), self.cache)
         return self.cache.fetch(wanted)
 
-    def _rows(self, ids: Iterable[str]) -> pl.DataFrame:
-        import polars as pl
-
-        return self.active.filter(pl.col("id").is_in(list(ids)))
-
     def clusters(self, ids: Iterable[str]) -> dict[str, str]:
-        if self.indexed is not None:
-            return dict(self.indexed.where(ids, "id, cluster"))
-        rows = self._rows(ids)
-        return dict(zip(rows["id"].to_list(), rows["cluster"].to_list(), strict=True))
+        return dict(self.lookup.where(ids, ("id", "cluster")))
 
     def members(self, clusters: Iterable[str]) -> dict[str, list[str]]:
-        if self.indexed is not None:
-            pairs = self.indexed.members(clusters)
-        else:
-            import polars as pl
-
-            pairs = self.active.filter(pl.col("cluster").is_in(list(clusters))).select("id", "cluster").iter_rows()
         out: dict[str, list[str]] = {}
-        for doc_id, cluster in pairs:
+        for doc_id, cluster in self.lookup.members(clusters):
             out.setdefault(cluster, []).append(doc_id)
         return out
 
@@ -157,12 +133,8 @@ class View:
         return self.cache.links(ids)
 
     def recorded(self, ids: Iterable[str]) -> dict[str, Recorded]:
-        columns = ("id", "cluster", "is_canonical", "relation", "similarity", "via")
-        if self.indexed is not None:
-            rows = self.indexed.where(ids, ", ".join(columns))
-        else:
-            rows = self._rows(ids).select(columns).rows()
-        return {r[0]: Recorded(r[1], bool(r[2]), r[3], r[4], r[5]) for r in rows}
+        rows = self.lookup.where(ids, ("id", "cluster", "is_canonical", "relation", "similarity", "via"))
+        return {r[0]: Recorded(*r[1:]) for r in rows}
 
     def pinned(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
         return self.cache.pinned(ids)
@@ -201,19 +173,10 @@ def check_originals(root: Path, listed_paths: Callable[[], Sequence[str]]) -> No
         )
 
 
-def check_read(root: Path, manifest: pl.DataFrame, cache: Cache, ids: Iterable[str]) -> None:
-    """The originals of notices about to be used still have the size the manifest records; one
-    whose modification time moved since it was cached is hashed again (a fresh checkout moves
-    them all, once)."""
-    import polars as pl
-
-    check_stored(
-        root, manifest.filter(pl.col("id").is_in(list(ids))).select("id", "path", "bytes", "sha256").rows(), cache
-    )
-
-
 def check_stored(root: Path, rows: Sequence[tuple[str, str, int, str]], cache: Cache) -> None:
-    """:func:`check_read` of the manifest's (id, path, bytes, sha256) of the notices about to be used."""
+    """The originals of notices about to be used (the manifest's (id, path, bytes, sha256) of each)
+    still have the size the manifest records; one whose modification time moved since it was cached
+    is hashed again (a fresh checkout moves them all, once)."""
     stamps = cache.stamps(r[0] for r in rows)
     changed, moved = [], {}
     for doc_id, path, size, sha in rows:
