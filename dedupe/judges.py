@@ -25,9 +25,9 @@ import itertools
 import multiprocessing
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -111,19 +111,34 @@ def _take_up(settings: Settings) -> None:
 
 
 def _judge_chunk(
-    pairs: list[tuple[int, int]], sent: dict[int, Document], settings: Settings | None = None
-) -> list[Outcome]:
+    pairs: list[tuple[int, int]], sent: dict[int, Document], own: Set[int], settings: Settings | None = None
+) -> tuple[list[Outcome], list[tuple[int, Facts]]]:
+    """The outcome of each pair, and the measures of those of ``own`` that a pair merges (see
+    :meth:`Judges.prefetch`)."""
     if settings is not None:
         _take_up(settings)
     assert _worker is not None, "workers are started by judges()"
     docs = _worker.docs(sent)
     out = [_worker.judge(docs[i], docs[j], _worker.config, _worker.ignore) for i, j in pairs]
+    measured = _measure(docs[k] for k in _members(pairs, out, own))
     give_back()
-    return out
+    return out, measured
 
 
-def _measure(sent: dict[int, Document]) -> list[tuple[int, Facts]]:
-    return [(doc.body_chars, facts(doc)) for doc in sent.values()]
+def _measure(docs: Iterable[Document]) -> list[tuple[int, Facts]]:
+    return [(doc.body_chars, facts(doc)) for doc in docs]
+
+
+def _measure_sent(sent: dict[int, Document]) -> list[tuple[int, Facts]]:
+    return _measure(sent.values())
+
+
+def _members(pairs: Sequence[tuple[int, int]], outcomes: Sequence[Outcome], own: Set[int]) -> list[int]:
+    """Those of ``own`` that a pair merges (the notices of a cluster, whose measures the election
+    reads), in order, each once."""
+    found = {k: None for (i, j), (verdict, veto) in zip(pairs, outcomes, strict=True) if verdict.merges
+             and veto is None for k in (i, j) if k in own}  # fmt: skip
+    return list(found)
 
 
 class Judges:
@@ -146,6 +161,8 @@ class Judges:
         self.workers, self.settings = workers, settings
         self._ready: dict[tuple[int, int], Outcome] = {}
         self._recent = Recent()
+        self._named: set[int] = set()  # the notices measured by, or owned by a chunk in flight (see prefetch)
+        self._owned: dict[int, set[int]] = {}  # by id of a chunk in flight: the notices it owns
 
     def each(
         self,
@@ -166,20 +183,41 @@ class Judges:
                 progress(len(pairs[start : start + BLOCK]))
 
     def prefetch(self, pairs: list[tuple[int, int]]) -> None:
+        """Verify ``pairs`` ahead, shared with the workers. A notice that a pair merges is measured
+        for the election there and then (:meth:`measure`), where its text is at hand, by the chunk
+        of pairs that owns it (:meth:`_own`): each is measured once, and the measuring is spread
+        as the verification is (when the election measured them itself, this process did three of
+        every four chunks, its workers' results coming back late)."""
         self._ready.clear()
         if self.pool is None or len(pairs) < 2 * CHUNK:
             return
         chunks = [pairs[k : k + CHUNK] for k in range(0, len(pairs), CHUNK)]
         done = in_order(self.pool, self.workers, chunks, self._judge_there, self._judge_here)
-        for chunk, outcomes in zip(chunks, done, strict=True):
+        for chunk, (outcomes, measured) in zip(chunks, done, strict=True):
             self._ready.update(zip(chunk, outcomes, strict=True))
+            own = self._owned.pop(id(chunk))
+            members = _members(chunk, outcomes, own)
+            for k, (body_chars, found) in zip(members, measured, strict=True):
+                self.docs[k].__dict__.update(body_chars=body_chars, _facts=found)
+            self._named -= own.difference(members)  # merged by none of these pairs: a later chunk may own them
         give_back()
 
-    def _judge_there(self, pool: ProcessPoolExecutor, chunk: list[tuple[int, int]]) -> Future[list[Outcome]]:
-        return pool.submit(_judge_chunk, chunk, self._sent(x for pair in chunk for x in pair), self.settings)
+    def _own(self, chunk: list[tuple[int, int]]) -> set[int]:
+        """The notices of ``chunk``, as it is handed out, that no chunk in flight owns and that are
+        not measured yet: those it measures if one of its pairs merges them."""
+        own = {x for pair in chunk for x in pair if x not in self._named and "body_chars" not in self.docs[x].__dict__}
+        self._named |= own
+        self._owned[id(chunk)] = own
+        return own
 
-    def _judge_here(self, chunk: list[tuple[int, int]]) -> list[Outcome]:
-        return [self._judge(i, j) for i, j in chunk]
+    def _judge_there(self, pool: ProcessPoolExecutor, chunk: list[tuple[int, int]]) -> Future[Any]:
+        sent = self._sent(x for pair in chunk for x in pair)
+        return pool.submit(_judge_chunk, chunk, sent, self._own(chunk), self.settings)
+
+    def _judge_here(self, chunk: list[tuple[int, int]]) -> tuple[list[Outcome], list[tuple[int, Facts]]]:
+        own = self._own(chunk)
+        outcomes = [self._judge(i, j) for i, j in chunk]
+        return outcomes, _measure(self.docs[k] for k in _members(chunk, outcomes, own))  # kept on the documents too
 
     def _judge(self, i: int, j: int) -> Outcome:
         found = self.judge(self.docs[i], self.docs[j], self.config, self.ignore)
@@ -203,8 +241,8 @@ class Judges:
             self.pool,
             self.workers,
             chunks,
-            lambda pool, chunk: pool.submit(_measure, self._sent(chunk)),
-            lambda chunk: _measure(self._sent(chunk)),
+            lambda pool, chunk: pool.submit(_measure_sent, self._sent(chunk)),
+            lambda chunk: _measure(self.docs[i] for i in chunk),
         )
         for chunk, values in zip(chunks, done, strict=True):
             for i, (body_chars, found) in zip(chunk, values, strict=True):

@@ -95,3 +95,24 @@ def test_a_command_s_reading_workers_judge_and_elect_as_the_serial_run(tmp_path,
     calls = [line.split() for line in log.read_text().splitlines()]
     for what in ("judge", "body", "facts"):
         assert {pid for kind, pid, *_ in calls if kind == what} == {str(os.getpid()), str(worker)}, what
+
+
+def test_the_members_are_measured_while_their_pairs_are_verified(monkeypatch):
+    """A notice that a verified pair merges is measured by the process that judged the pair, with
+    its text at hand: the election finds (nearly) every member measured, and the result is the
+    serial run's."""
+    serial = find_duplicates(_real_docs(), jobs=1)
+    monkeypatch.setattr(judges, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(judges, "CHUNK", 1)
+    asked: list[tuple[int, int]] = []
+    measure = judges.Judges.measure
+
+    def counted(self, indices):
+        asked.append((len(indices), sum("body_chars" not in self.docs[i].__dict__ for i in indices)))
+        return measure(self, indices)
+
+    monkeypatch.setattr(judges.Judges, "measure", counted)
+    parallel = find_duplicates(_real_docs(), jobs=2)
+    assert decisions(parallel) == decisions(serial)
+    members, unmeasured = map(sum, zip(*asked, strict=True))
+    assert members >= 6 and unmeasured <= members // 4, asked
