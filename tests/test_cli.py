@@ -99,6 +99,24 @@ def test_dedupe_json_on_seeds(runner):
     assert member["relation"] == "near" and member["similarity"] > 0.97 and member["canonical"] is False
 
 
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_dedupe_s_report_is_made_with_the_batch_frozen(runner, monkeypatch, fmt):
+    """The report of a batch is made with the notices left out of the collector's passes: building it
+    adds hundreds of thousands of objects, and each full pass walked every notice again."""
+    import gc
+
+    import dedupe.reports.batch as batch
+
+    frozen = []
+    for name in ("result_json", "format_dedupe"):
+        real = getattr(batch, name)
+        monkeypatch.setattr(batch, name, lambda result, real=real: frozen.append(gc.get_freeze_count()) or real(result))
+    result = runner.invoke(main, ["dedupe", str(SEEDS), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert len(frozen) == 1 and frozen[0] > 0
+    assert gc.get_freeze_count() == 0, "unfrozen once printed"
+
+
 def test_dedupe_paths_are_printed_as_given(runner, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = runner.invoke(main, ["dedupe", "corpus/raw", "--json", "--jobs", "2"])
