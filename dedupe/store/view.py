@@ -53,7 +53,7 @@ class View:
         rows: Rows | None = None,
     ) -> None:
         self.root, self.stamp = root, stamp  # stamp: the sha256 of manifest.csv as read
-        self._manifest, self._active = manifest, None
+        self._manifest = manifest
         self.cache = cache
         self.shared = shared
         self.lookup: ManifestRows = rows if rows is not None else FrameRows(self.manifest)
@@ -70,14 +70,6 @@ class View:
 
             self._manifest = manifest.read(self.root / "manifest.csv")
         return self._manifest
-
-    @property
-    def active(self) -> pl.DataFrame:
-        if self._active is None:
-            import polars as pl
-
-            self._active = self.manifest.filter(pl.col("status") == "active")
-        return self._active
 
     def held(self, shas: Iterable[str]) -> dict[str, str]:
         """The path of each of ``shas`` the manifest holds."""
