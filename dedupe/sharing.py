@@ -98,8 +98,8 @@ class Workers:
     kept until the command is done: reading the batch asks for them first, while this process holds
     little, and verification and the election then use the same processes. Verification on its own
     had to start fresh interpreters (a worker forked from a process holding the batch counted the
-    batch's pages again): their start, and the resource tracker that comes with them, cost 0.5 s of
-    CPU and 99 MB at 10,000 notices.
+    batch's pages again): their start took about 0.4 s of CPU at 10,000 notices, and the resource
+    tracker that comes with spawning 12 MB.
 
     Where processes cannot be forked (not Linux or macOS), :meth:`pool` gives None and each stage
     starts its own workers, as it does when it is given no Workers."""
