@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
@@ -328,9 +327,9 @@ def _read_chunk(
 
 def done_reading() -> None:
     """What reading leaves in a process is let go once a large batch is read: chardet's tables (24 MB,
-    read again by its next use) and the C heap's free pages. A worker's memory went from 84 to 60 MB."""
+    read again by its next use) and the C heap's free pages. A process that had read 5,000 of the
+    generated notices went from 83 to 59 MB (a collection of cycles besides freed nothing more)."""
     forget_detector()
-    gc.collect()
     give_back(now=True)
 
 

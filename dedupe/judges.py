@@ -129,15 +129,13 @@ def _measure(docs: Iterable[Document]) -> list[tuple[int, Facts]]:
     return [(doc.body_chars, facts(doc)) for doc in docs]
 
 
-def _measure_sent(sent: dict[int, Document]) -> list[tuple[int, Facts]]:
-    return _measure(sent.values())
-
-
 def _members(pairs: Sequence[tuple[int, int]], outcomes: Sequence[Outcome], own: Set[int]) -> list[int]:
     """Those of ``own`` that a pair merges (the notices of a cluster, whose measures the election
     reads), in order, each once."""
-    found = {k: None for (i, j), (verdict, veto) in zip(pairs, outcomes, strict=True) if verdict.merges
-             and veto is None for k in (i, j) if k in own}  # fmt: skip
+    found: dict[int, None] = {}
+    for (i, j), (verdict, veto) in zip(pairs, outcomes, strict=True):
+        if verdict.merges and veto is None:
+            found.update(dict.fromkeys(k for k in (i, j) if k in own))
     return list(found)
 
 
@@ -241,7 +239,7 @@ class Judges:
             self.pool,
             self.workers,
             chunks,
-            lambda pool, chunk: pool.submit(_measure_sent, self._sent(chunk)),
+            lambda pool, chunk: pool.submit(_measure, [self.docs[i] for i in chunk]),
             lambda chunk: _measure(self.docs[i] for i in chunk),
         )
         for chunk, values in zip(chunks, done, strict=True):
