@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from cli import main
 from dedupe.store import Corpus
 from dedupe.store.cache import Cache
+from dedupe.store.rows import INDEX, REQUIRED, FrameRows, Rows
 from tests.conftest import DATA
 from tests.helpers import calls
 
@@ -129,12 +130,12 @@ def test_a_settled_manifest_is_parsed_once_and_read_back_the_same(
     monkeypatch.setattr(memo, "SETTLED_NS", 0)
     parses = _parses(monkeypatch)
     path = corpus / "manifest.csv"
-    first = manifest.read(path, manifest.INDEX)
+    first = manifest.read(path, INDEX)
     assert len(parses) == 1 and first.height == 5
-    for columns in (manifest.INDEX, (*manifest.REQUIRED, "status"), None, (*manifest.INDEX, "title")):
+    for columns in (INDEX, (*REQUIRED, "status"), None, (*INDEX, "title")):
         assert manifest.read(path, columns).equals(manifest._parse(path, columns)), columns
     parses.clear()
-    for columns in (manifest.INDEX, None, (*manifest.INDEX, "title"), manifest.REQUIRED):
+    for columns in (INDEX, None, (*INDEX, "title"), REQUIRED):
         manifest.read(path, columns)
     assert parses == []
     assert memo.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -149,7 +150,7 @@ def test_a_manifest_changed_since_is_parsed_again(corpus: Path, monkeypatch: pyt
 
     monkeypatch.setattr(memo, "SETTLED_NS", 0)
     path = corpus / "manifest.csv"
-    manifest.read(path, manifest.INDEX)
+    manifest.read(path, INDEX)
     held = memo.digest(path)
     before = path.stat()
     text = path.read_text(encoding="utf-8")
@@ -158,13 +159,13 @@ def test_a_manifest_changed_since_is_parsed_again(corpus: Path, monkeypatch: pyt
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
     parses = _parses(monkeypatch)
-    assert "NEAR" in manifest.read(path, manifest.INDEX)["relation"].to_list() and len(parses) == 1
+    assert "NEAR" in manifest.read(path, INDEX)["relation"].to_list() and len(parses) == 1
     assert memo.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest() != held
     monkeypatch.setattr(memo, "SETTLED_NS", 10**12)
     path.write_text(text, encoding="utf-8")
     parses.clear()
     for _ in range(2):
-        assert "near" in manifest.read(path, manifest.INDEX)["relation"].to_list()
+        assert "near" in manifest.read(path, INDEX)["relation"].to_list()
     assert len(parses) == 2 and memo.stamp(path) is None
 
 
@@ -316,7 +317,8 @@ def test_the_rows_a_check_looks_up_answer_as_the_manifest_does(corpus: Path) -> 
     assert done.exit_code == 0, done.output
     store = Corpus(corpus)
     with store.session(indexed=True) as (by_index, _), store.session() as (whole, _):
-        assert by_index.indexed is not None and whole.indexed is None
+        rows = by_index.lookup
+        assert isinstance(rows, Rows) and isinstance(whole.lookup, FrameRows)
         frame = whole.manifest
         ids = frame["id"].to_list()
         assert len(ids) == 5 and frame.filter(pl.col("status") == "withdrawn").height == 1
@@ -325,8 +327,7 @@ def test_the_rows_a_check_looks_up_answer_as_the_manifest_does(corpus: Path) -> 
         clusters = frame["cluster"].unique().to_list()
         assert by_index.members(clusters) == whole.members(clusters)
         assert sorted(by_index.first_ids(3)) == sorted(whole.first_ids(3))
-        assert by_index._live(ids) == whole._live(ids)
-        rows = by_index.indexed
+        assert rows.active(ids) == whole.lookup.active(ids)
         assert rows.by_sha(frame["sha256"].to_list()) == dict(zip(frame["sha256"], frame["path"], strict=True))
         assert rows.next_seq() == int(frame["seq"].max()) + 1
         assert rows.paths() == frame["path"].to_list()

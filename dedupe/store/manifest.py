@@ -15,7 +15,6 @@ import polars as pl
 
 from dedupe.errors import CorpusError
 from dedupe.store import memo
-from dedupe.store.rows import INDEX as INDEX  # the columns comparing notices reads, named beside the rows check reads
 from dedupe.store.rows import REQUIRED
 
 SCHEMA: dict[str, type[pl.DataType]] = {

@@ -59,11 +59,6 @@ class View:
         self.lookup: ManifestRows = rows if rows is not None else FrameRows(self.manifest)
 
     @property
-    def indexed(self) -> Rows | None:
-        """The rows looked up by index, when the view answers from them."""
-        return self.lookup if isinstance(self.lookup, Rows) else None
-
-    @property
     def manifest(self) -> pl.DataFrame:
         if self._manifest is None:
             from dedupe.store import manifest
@@ -101,11 +96,8 @@ class View:
             for doc_id, more in self.shared.query(docs).items():
                 found.setdefault(doc_id, set()).update(more)
         every = list(set().union(*found.values()))  # looked up, not a set of every active id (100,000 strings)
-        live = self._live(every) if every else set()
+        live = self.lookup.active(every) if every else set()
         return {i: ids & live for i, ids in found.items()}
-
-    def _live(self, ids: list[str]) -> set[str]:
-        return self.lookup.active(ids)
 
     def fetch(self, ids: Iterable[str]) -> dict[str, Document]:
         wanted = list(ids)
