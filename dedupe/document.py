@@ -46,10 +46,10 @@ class Packed(Normalized):
     """A :class:`Normalized` whose text and key are held as one blob of their UTF-8, decoded when
     read (the last few are kept decoded). The blobs of a batch read from files wait in a temporary
     file (:func:`gather`), read back when a text is asked for: most of a batch's texts are never
-    read again, and its memory is then its signatures and facts. The blob is not compressed:
-    compressing each notice cost about 7% of reading it, and decompressing most of the rest again,
-    for texts that wait on disk (about 14 KB a notice, in the system's file cache). It reads,
-    compares and pickles as the Normalized it packs."""
+    read again, and its memory is then its signatures and facts. The blob is not compressed: zlib
+    took about 8% of a run's CPU on 10,000 generated notices (1.27 s compressing every notice, 0.64 s
+    decompressing those read again), for texts that wait on disk (about 14 KB a notice, in the
+    system's file cache). It reads, compares and pickles as the Normalized it packs."""
 
     def __getattribute__(self, name: str) -> Any:
         if name == "text" or name == "key":
