@@ -120,6 +120,11 @@ def has_controls(text: str) -> bool:
     return _ASCII_CONTROLS.search(text.encode("ascii", "ignore")) is not None
 
 
+def count_controls(text: str) -> int:
+    """How many characters of :data:`_CONTROLS` ``text`` holds, counted as :func:`has_controls` looks."""
+    return len(_ASCII_CONTROLS.findall(text.encode("ascii", "ignore")))
+
+
 def fix_characters(text: str, log: ChangeLog) -> str:
     """Apply NFC and the targeted maps, recording what each changed."""
     controls = _CONTROLS.findall(text) if has_controls(text) else ()

@@ -10,6 +10,7 @@ from typing import Any
 
 import chardet
 
+from normalize.characters import count_controls
 from normalize.errors import DecodeError, NotText
 
 # chardet reports GB2312/GBK/GB18030 for simplified Chinese; GB18030 is a superset of all three.
@@ -32,8 +33,6 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_ASCII_CONTROL = re.compile(_CONTROL.pattern.encode())  # the same, in a text's ASCII characters
 _IMPLAUSIBLE = re.compile(r"[^\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u206f\u00b7]")
 
 
@@ -263,8 +262,7 @@ def _guess(data: bytes) -> str | None:
 
 def _checked(decoded: Decoded) -> Decoded:
     """Reject text that is really binary: control characters other than tab, newline, form feed."""
-    # the controls are ASCII: counted among the ASCII characters alone (a few in a Chinese text)
-    controls = len(_ASCII_CONTROL.findall(decoded.text[:65536].encode("ascii", "ignore")))
+    controls = count_controls(decoded.text[:65536])
     if controls > 0 and controls >= 0.01 * min(len(decoded.text), 65536):
         raise NotText(
             f"binary data of a format not read here ({controls} control characters in its first "
