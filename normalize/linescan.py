@@ -69,13 +69,13 @@ def lines_holding(chars: str, lines: list[str]) -> list[int] | None:
     return _line_indices(text, hits)
 
 
-def fix_lines_holding(chars: str, pattern: re.Pattern[str], lines: list[str], fix: Callable[[str], str]) -> list[str]:
+def fix_lines_holding(chars: str, lines: list[str], fix: Callable[[str], str]) -> list[str]:
     """``lines`` with ``fix`` applied to each line holding one of ``chars``, found by
-    :func:`lines_holding` (by ``pattern``, the class of those characters, a line at a time when the
-    lines cannot be joined); the same list when none holds one."""
+    :func:`lines_holding` (a line at a time when the lines cannot be joined); the same list when
+    none holds one."""
     found = lines_holding(chars, lines)
     if found is None:
-        return [fix(line) if pattern.search(line) else line for line in lines]
+        return [fix(line) if any(ch in line for ch in chars) else line for line in lines]
     out = list(lines) if found else lines
     for i in found:
         out[i] = fix(lines[i])

@@ -33,8 +33,8 @@ _RULES: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
 )
 
 
-_MARKUP_CHARS = re.compile(r"[#*_>\[!<=+-]")
-_MARKUP_CHARS_LIST = "#*_>[!<=+-"  # its characters
+_MARKUP_CHAR_LIST = "#*_>[!<=+-"
+_MARKUP_CHARS = re.compile(f"[{re.escape(_MARKUP_CHAR_LIST)}]")
 
 
 def may_hold_markup(text: str) -> bool:
@@ -47,7 +47,7 @@ def may_hold_markup(text: str) -> bool:
 def strip_markup(lines: list[str], log: ChangeLog) -> list[str]:
     """Remove Markdown headings, emphasis, quotes, list bullets, links and images line by line; the
     lines holding a markup character are found in one scan of the text (most hold none)."""
-    return fix_lines_holding(_MARKUP_CHARS_LIST, _MARKUP_CHARS, lines, lambda line: _strip_line(line, log))
+    return fix_lines_holding(_MARKUP_CHAR_LIST, lines, lambda line: _strip_line(line, log))
 
 
 def _strip_line(line: str, log: ChangeLog) -> str:

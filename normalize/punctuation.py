@@ -21,8 +21,8 @@ _PROTECTED = re.compile(
 _CJK_RE = re.compile(f"[{CJK}]")
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _OPEN, _CLOSE = "(（", ")）"
-_HALFWIDTH = re.compile(r"[,:;!?()]")
-_HALFWIDTH_LIST = ",:;!?()"  # its characters
+_HALFWIDTH_LIST = ",:;!?()"
+_HALFWIDTH = re.compile(f"[{re.escape(_HALFWIDTH_LIST)}]")
 _BRACKET = re.compile(r"[()（）]")
 _MARK = re.compile(r"[,:;!?]")
 
@@ -112,4 +112,4 @@ def _fix_once(line: str, mask: list[bool], log: ChangeLog) -> str:
 
 def fix_punctuation(lines: list[str], log: ChangeLog) -> list[str]:
     """:func:`fix_line` of each line holding a half-width mark, the lines found in one scan of the text."""
-    return fix_lines_holding(_HALFWIDTH_LIST, _HALFWIDTH, lines, lambda line: fix_line(line, log))
+    return fix_lines_holding(_HALFWIDTH_LIST, lines, lambda line: fix_line(line, log))
