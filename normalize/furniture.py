@@ -176,7 +176,7 @@ def furniture_kind(line: str, window: bool = True, marked: bool = True) -> str |
     if not s or len(s) > LONG_LINE:
         return None
     if not marked or not _MAYBE.search(s) or starts_item(s):  # an article or an item (第二十七条…) is the notice's own
-        return _window_kind(s, line.strip()) if window and not starts_item(s) else None
+        return window_kind(s, line.strip()) if window and not starts_item(s) else None
     if _FORM_MARKER.match(s):
         return "web-form-marker"
     # no word of a toolbar or the footer and no separator is a sentence's mark: a line holding one
@@ -202,10 +202,10 @@ def furniture_kind(line: str, window: bool = True, marked: bool = True) -> str |
         return "web-page-info"
     if not window:
         return None
-    return _window_kind(s, line.strip())
+    return window_kind(s, line.strip())
 
 
-def _window_kind(s: str, line: str) -> str | None:
+def window_kind(s: str, line: str) -> str | None:
     """The families recognised only near the top or the bottom of the text."""
     # a word each pattern needs is looked for first: a line of the window is most often the notice's own
     if len(s) <= 80 and ("位置" in s or "首页" in s) and _BREADCRUMB.search(s):
@@ -239,8 +239,6 @@ def _window_kind(s: str, line: str) -> str | None:
         return "web-footer"
     return None
 
-
-window_kind = _window_kind  # for a caller that has stripped an unmarked line of the window itself
 
 MENU_ITEM = 8
 MENU_MIN = 4

@@ -28,9 +28,9 @@ from normalize.furniture import (
     _MAYBE,
     NAV_WORDS,
     _covered,
-    _window_kind,
     furniture_kind,
     may_be_furniture,
+    window_kind,
 )
 from normalize.linescan import lines_holding, lines_matching
 from normalize.markup import _MARKUP_CHARS as MARKUP_CHARS
@@ -522,7 +522,7 @@ def test_steps_of_a_few_lines_change_what_the_line_by_line_forms_changed(real_li
 
 
 def test_a_line_with_a_sentence_mark_is_no_navigation_whatever_its_words(real_lines: list[str]) -> None:
-    """_window_kind counts navigation words only in a line without ，。；: every family they make needs it."""
+    """window_kind counts navigation words only in a line without ，。；: every family they make needs it."""
 
     def navigation(s: str) -> bool:
         nav, share = _covered(s, NAV_WORDS)
@@ -538,7 +538,7 @@ def test_a_line_with_a_sentence_mark_is_no_navigation_whatever_its_words(real_li
     for line in lines:
         s = line.strip()
         if s and re.search("[，。；]", s):
-            assert navigation(s) is False or _window_kind(s, s) != "web-navigation" or _BREADCRUMB.search(s), s
+            assert navigation(s) is False or window_kind(s, s) != "web-navigation" or _BREADCRUMB.search(s), s
 
 
 def test_protected_spans_masked_as_the_pattern_masks_them(real_lines: list[str]) -> None:
