@@ -116,9 +116,10 @@ def _first_title(tree: etree._Element) -> str:
 
 def _github_source(tree: etree._Element, source: str) -> str | None:
     """A page saved from a code host's file view: the file it shows, one source line a row."""
-    # the cells first: the page's few cells are asked sooner than its whole text is searched
+    if _GITHUB_LINE not in source:  # most pages: no cell to look for (as fast as asking the cells first)
+        return None
     cells = [td for td in tree.iter("td") if _GITHUB_LINE in (td.get("class") or "")]
-    if len(cells) < 3 or _GITHUB_LINE not in source:
+    if len(cells) < 3:
         return None
     return "\n".join(_text_of(c) for c in cells)
 
