@@ -134,7 +134,8 @@ def _anchored(word: str) -> str:
 
 # the Latin words, matched in any case: each letter a word may open with, as IGNORECASE reads it (İ, ı are i)
 _CASED_WORDS = {"QQ": "Qq", "ICP": "Ii\u0130\u0131", "copyright": "Cc", "rights": "Rr"}
-_MAYBE = re.compile(
+# a mark of site furniture (what may_be_furniture looks for; artifacts asks it of many lines without a call each)
+FURNITURE_MARK = re.compile(
     "|".join(
         [*map(_anchored, _MAYBE_WORDS.split()), *(f"{c}(?i:{w[1:]})" for w, cs in _CASED_WORDS.items() for c in cs)]
     )
@@ -157,10 +158,7 @@ def may_be_furniture(line: str) -> bool:
     """Could ``line`` be furniture outside the first and last lines? False when it holds none of
     the marks every family recognised anywhere needs: :func:`furniture_kind` of it, out of the
     window, is None (the marks hold no space and no ``|``, which is all it strips)."""
-    return _MAYBE.search(line) is not None
-
-
-FURNITURE_MARK = _MAYBE  # for a caller asking it of many lines, without a call of may_be_furniture each
+    return FURNITURE_MARK.search(line) is not None
 
 
 def furniture_kind(line: str, window: bool = True, marked: bool = True) -> str | None:
@@ -175,7 +173,8 @@ def furniture_kind(line: str, window: bool = True, marked: bool = True) -> str |
     s = line.strip().strip("|").strip()
     if not s or len(s) > LONG_LINE:
         return None
-    if not marked or not _MAYBE.search(s) or starts_item(s):  # an article or an item (第二十七条…) is the notice's own
+    # an article or an item (第二十七条…) is the notice's own
+    if not marked or not FURNITURE_MARK.search(s) or starts_item(s):
         return window_kind(s, line.strip()) if window and not starts_item(s) else None
     if _FORM_MARKER.match(s):
         return "web-form-marker"

@@ -25,7 +25,7 @@ from normalize.characters import count_private_use
 from normalize.decode import decode
 from normalize.furniture import (
     _BREADCRUMB,
-    _MAYBE,
+    FURNITURE_MARK,
     NAV_WORDS,
     _covered,
     furniture_kind,
@@ -78,7 +78,7 @@ def test_furniture_marks_screen_as_the_case_blind_alternation(real_lines: list[s
     hits = [line for line in real_lines if PLAIN_MAYBE.search(line)]
     assert len(hits) > 20  # print pages and web pages: furniture there is
     for line in real_lines + CASES:
-        assert bool(_MAYBE.search(line)) == bool(PLAIN_MAYBE.search(line)), line
+        assert bool(FURNITURE_MARK.search(line)) == bool(PLAIN_MAYBE.search(line)), line
 
 
 def test_a_line_without_the_marks_is_no_furniture_out_of_the_window(real_lines: list[str]) -> None:
@@ -626,8 +626,8 @@ def test_a_mark_opening_at_a_rarer_character_matches_where_the_word_does() -> No
     assert len(words) >= 20
     for word in words:
         for line in (f"甲{word}乙", word, f"甲{word[1:]}乙", f"甲{word[:-1]}乙", word[-1] + word[:-1]):
-            assert bool(_MAYBE.search(line)) == bool(PLAIN_MAYBE.search(line)), line
-        assert _MAYBE.search(f"甲{word}乙")
+            assert bool(FURNITURE_MARK.search(line)) == bool(PLAIN_MAYBE.search(line)), line
+        assert FURNITURE_MARK.search(f"甲{word}乙")
 
 
 def test_a_line_with_a_sentence_mark_is_no_toolbar(real_lines: list[str]) -> None:
