@@ -14,7 +14,7 @@ from cli import main
 from dedupe.store import Corpus
 from dedupe.store.cache import Cache
 from dedupe.store.rows import INDEX, REQUIRED, FrameRows, Rows
-from tests.conftest import DATA
+from tests.conftest import DATA, SEEDS
 from tests.helpers import calls
 
 DISTINCT = DATA / "东营市制定地方性法规条例(2016-03-30).md"  # no seed repeats it
@@ -364,3 +364,31 @@ def test_rows_written_into_since_they_were_kept_are_made_anew(corpus: Path, monk
     again = CliRunner().invoke(main, ["check", str(DISTINCT), "--corpus", str(corpus)])
     assert (again.exit_code, again.output) == (first.exit_code, first.output) == (0, first.output)
     assert kept.read_bytes() != bytes(data) and kept.stat().st_mtime_ns == made
+
+
+def test_an_ingest_keeps_the_rows_of_the_manifest_it_wrote_without_parsing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows check looks up are made from the frame the ingest wrote, not from the manifest
+    parsed again: the same rows, titles and order, a withdrawn notice among them."""
+    import sqlite3
+
+    from dedupe.store import manifest, rows
+
+    root = tmp_path / "corpus"
+    parsed = calls(monkeypatch, manifest, "_parse", lambda path, columns=None: path.exists())
+    done = CliRunner().invoke(main, ["ingest", str(SEEDS), "--corpus", str(root), "--jobs", "1"])
+    assert done.exit_code == 0, done.output
+    assert parsed and not any(parsed)  # a new corpus: no manifest before, and the one written is not read back
+    done = CliRunner().invoke(main, ["withdraw", "raw/000_9ddad98e37283a11.txt", "--corpus", str(root), "--by", "ana",
+                                     "--reason", "scraped from a test site", "--quiet"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    (kept,) = (root / ".cache").glob("manifest.csv.*.rows5")
+    assert kept.name == f"manifest.csv.{hashlib.sha256((root / 'manifest.csv').read_bytes()).hexdigest()}.rows5"
+    made = rows._fill(sqlite3.connect(":memory:"), manifest._parse(root / "manifest.csv", rows.COLUMNS))
+    with sqlite3.connect(kept) as held:
+        for table in ("rows", "whole"):
+            assert (
+                held.execute(f"SELECT * FROM {table}").fetchall() == made.execute(f"SELECT * FROM {table}").fetchall()
+            )
+    assert ("withdrawn",) in made.execute("SELECT status FROM rows").fetchall()

@@ -80,17 +80,17 @@ def land(corpus: Corpus, view: View, plan: Plan, batch_label: str | None = None,
         _update_cache(corpus, view, plan, journal.new_manifest)
     except (sqlite3.Error, OSError, CorpusError) as exc:  # landed: the next command brings the cache in line
         plan.notes.append(f"landed; the cache was not updated ({exc}): the next command brings it in line")
-    keep_rows(root, journal.new_manifest)
+    keep_rows(root, journal.new_manifest, frame)
 
 
-def keep_rows(root: Path, sha: str) -> None:
-    """The rows ``check`` looks up (``dedupe.store.rows``), kept for the manifest just landed: the
-    first check after an ingest reads no manifest. Derived, like the cache: when this fails, that
-    check makes them."""
+def keep_rows(root: Path, sha: str, frame: pl.DataFrame) -> None:
+    """The rows ``check`` looks up (``dedupe.store.rows``), kept for the manifest just landed (of
+    ``sha``) from the ``frame`` written to it, in the manifest's order: the first check after an
+    ingest reads no manifest, and the ingest does not parse the one it wrote (0.16 s for a generated
+    manifest of 100,000 rows). Derived, like the cache: when this fails, that check makes them."""
     if sha and (root / memo.FOLDER).is_dir():
-        with contextlib.suppress(CorpusError, OSError, sqlite3.Error):
-            frame = manifest.read(root / "manifest.csv", manifest_rows.COLUMNS)
-            manifest_rows.make(root, sha, frame, settled=True).close()
+        with contextlib.suppress(OSError, sqlite3.Error):
+            manifest_rows.make(root, sha, frame.sort("path").select(manifest_rows.COLUMNS), settled=True).close()
 
 
 def _fetcher(view: View, plan: Plan) -> chained.Fetch:
