@@ -123,7 +123,7 @@ def _parses(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...] | None]:
 def test_a_settled_manifest_is_parsed_once_and_read_back_the_same(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Parsing and checking 100,000 rows of CSV takes most of a second: a manifest unchanged since it
+    """Parsing and checking 100,000 rows of CSV (31 MB, generated) takes about 0.2 s: a manifest unchanged since it
     was read is read back from the cache folder, the same frame for every set of columns asked."""
     from dedupe.store import manifest, memo
 
