@@ -190,10 +190,8 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                 else:
                     cblock = ctag in _BLOCK
                     if cblock:
-                        if g.ink:
+                        if g.buf:
                             g.end()
-                        elif g.buf:  # all blank: nothing to make a line of, and no call to say so
-                            g.buf, g.doc_link, g.centered = [], False, False
                         cstart = len(lines)  # its first line (an inline element's is taken when it opens)
                         if ("align" in keys and child.get("align") in _CENTRED) or (
                             css and "enter" in css and _CENTER.search(css)
@@ -232,10 +230,8 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                     # an element without children (or a table read as a whole) ends here; only a
                     # block's end makes a line
                     if cblock:
-                        if g.ink:
+                        if g.buf:
                             g.end()
-                        elif g.buf:
-                            g.buf, g.doc_link, g.centered = [], False, False
                         if len(lines) > cstart:  # its span of lines: a container's, or furniture's
                             if ctag in _CONTAINER:
                                 spans.append((cstart, len(lines), depth + 1))
@@ -254,11 +250,8 @@ def walk(root: etree._Element, hidden: bool = False) -> Page:
                 break
             if link:
                 in_link = was
-            if block:
-                if g.ink:
-                    g.end()
-                elif g.buf:
-                    g.buf, g.doc_link, g.centered = [], False, False
+            if block and g.buf:
+                g.end()
             if len(lines) > start:  # (as above: written out, a call for each cost more)
                 if tag in _CONTAINER:
                     spans.append((start, len(lines), depth))
