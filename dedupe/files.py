@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe.config import DedupeConfig
-from dedupe.document import REPEAL, Document, gathering, pack
+from dedupe.document import Document, gathering, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
 from dedupe.sharing import Workers, die_with_parent, give_back, in_order
@@ -255,7 +255,7 @@ def read_document(
         return Rejected(path, str(exc), getattr(exc, "category", ""))
     # text and key packed: the parent holds every notice read, most of them never read again
     doc = Document(sha[:16], path, pack(normalized), order, config, sha, len(data))
-    doc.__dict__["names_repeal"] = REPEAL in normalized.text  # read now: the text is not packed yet
+    _ = doc.names_repeal  # known now, while its packed text is still held expanded (dedupe.document._EXPANDED)
     del data, normalized  # not held while the fingerprint is made (a large file's bytes are a large share)
     doc.fingerprint.compute()  # in the worker, not the parent
     return doc
