@@ -34,8 +34,10 @@ class EndPattern:
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern)
-        self.pattern = pattern
         words = pattern.removeprefix("(?:").removesuffix(")$").split("|")
+        if not (pattern.startswith("(?:") and pattern.endswith(")$")) or any(not w or re.escape(w) != w for w in words):
+            # a class or a group in a word would make its last character another than the one read here
+            raise ValueError(f"not a (?:word|word…)$ of plain words: {pattern[:60]}")
         self._last = frozenset(word[-1] for word in words)
         self.last_chars = "".join(sorted(self._last))  # what a text it matches ends with (no class metacharacter)
 

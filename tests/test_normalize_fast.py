@@ -435,6 +435,24 @@ def test_suffixes_found_as_the_regex_finds_them(real_lines: list[str]) -> None:
             assert (found and found.span()) == (plain and plain.span()), line
 
 
+def test_an_end_pattern_of_other_than_plain_words_is_refused() -> None:
+    """EndPattern reads each word's last character from the pattern's text: a class, a group or an
+    escape there (whose last character is not the last one matched) is refused, not misread."""
+    from normalize.patterns import EndPattern
+
+    assert EndPattern("(?:通知|法)$").last_chars == "法知"
+    for pattern in (
+        "(?:通知|[法令])$",
+        "(?:通知|(?:公告))$",
+        "(?:通知|办法\\s*)$",
+        "(?:通知|法)",
+        "通知$",
+        "(?:通知||法)$",
+    ):
+        with pytest.raises(ValueError, match="plain words"):
+            EndPattern(pattern)
+
+
 def test_a_line_ending_in_a_date_is_told_as_the_regex_tells_it(real_lines: list[str]) -> None:
     """A list page's dated entries are counted by a look at a line's last character before the
     regex: on real lines and made-up ones (a bracket, a blank or a line break after the date, a
