@@ -161,7 +161,7 @@ def prepare() -> None:
     """Load now what reading notices loads on first need: chardet's tables (24 MB), OpenCC's
     conversion and the key's tables, the web page parser. A process about to fork its readers calls
     it, so that they share one copy of these pages instead of each reading its own."""
-    from normalize import html, web  # noqa: F401 (imported for their modules' pages)
+    from normalize import web  # noqa: F401 (imported for its pages; normalize.html is imported above)
     from normalize.decode import warm_detector
 
     warm_detector()
