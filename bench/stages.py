@@ -69,17 +69,18 @@ def main() -> None:
         )
     from dedupe import DedupeConfig, Document, engine
     from dedupe.files import read_batch
+    from dedupe.sharing import Workers
 
     clock = TreeCpu()
     for name in ("boilerplate_shingles", "batch_pairs", "_verify", "_cluster"):
         wrap(engine, name, clock)
     config = DedupeConfig()
-    with stage(clock, "total"):
+    with stage(clock, "total"), Workers(args.jobs) as workers:  # one set of workers, as the command has
         with stage(clock, "read_batch"):
-            results, _ = read_batch([str(args.folder)], args.jobs, config=config)
+            results, _ = read_batch([str(args.folder)], args.jobs, config=config, workers=workers)
         docs = [r for r in results if isinstance(r, Document)]
         with stage(clock, "find_duplicates"):
-            result = engine.find_duplicates(docs, config, args.jobs)
+            result = engine.find_duplicates(docs, config, args.jobs, workers=workers)
     print(f"{len(docs):,} notices, {len(result.clusters):,} clusters, {len(result.pairs):,} pairs; --jobs {args.jobs}; "
           f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
     print("| stage | wall s | CPU s (tree) | CPU / wall | CPU s (main process) |")

@@ -28,6 +28,14 @@ class UnionFind:
             lo, hi = sorted((ra, rb))
             self.parent[hi] = lo
 
+    def joined(self, a: int, b: int) -> bool:
+        return self.find(a) == self.find(b)
+
+    def copy(self) -> UnionFind:
+        twin = UnionFind(0)
+        twin.parent = list(self.parent)
+        return twin
+
 
 def cluster(
     size: int,

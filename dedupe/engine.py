@@ -26,7 +26,7 @@ from dedupe.cluster_election import elect_all
 from dedupe.config import DedupeConfig
 from dedupe.decisions import ClusterMerge, Decision, NewNotice, pair_class
 from dedupe.document import Document, frozen, same_text
-from dedupe.judges import Judges, judges
+from dedupe.judges import Judges, joins, judges
 from dedupe.model import Cluster, Known, Link, Membership, Nothing, Pair, Result
 from dedupe.progress import Progress, begin
 from dedupe.sharing import Workers
@@ -167,19 +167,17 @@ def _verify(
         joined.union(first.setdefault(recorded.get(run.pool[k].id, run.pool[k].id), k), k)
     verified = []
 
-    def skip(i: int, j: int) -> bool:
-        """Joined through others already, and nothing in their facts says they differ (a pair whose
-        facts conflict is verified anyway: its veto must keep a chain from joining them)."""
-        if joined.find(i) != joined.find(j):
-            return False
-        return not run.config.veto or veto_reason(run.pool[i].normalized.meta, run.pool[j].normalized.meta) is None
+    def apart(i: int, j: int) -> bool:
+        """Whether their facts say they differ: such a pair is verified even when joined through
+        others (its veto must keep a chain from joining them)."""
+        return run.config.veto and veto_reason(run.pool[i].normalized.meta, run.pool[j].normalized.meta) is not None
 
     begin(progress, "matching", len(ordered))
-    for i, j, (v, veto) in verifier.each(ordered, skip=skip, progress=progress):
+    for i, j, (v, veto) in verifier.each(ordered, joined, apart, progress=progress):
         run.judged[run.pool[i].id, run.pool[j].id] = (v, veto)
         if v.relation is not None:
             verified.append((i, j, v, veto))
-            if v.merges and not veto:
+            if joins((v, veto)):
                 joined.union(i, j)
     return verified
 

@@ -298,6 +298,50 @@ def test_passage_fingerprints_are_the_winnowed_minima(key, params, chunk):
     assert set(got.tolist()) == _plain_passage_fingerprints(key, k, window, 5)
 
 
+class _Said:
+    """A verdict that merges or not (all :func:`dedupe.judges.joins` reads of one)."""
+
+    def __init__(self, merges: bool) -> None:
+        self.merges = merges
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_planned_pairs_are_those_the_serial_loop_verifies(data):
+    """Planning a block again and again, with the outcomes found, asks for every pair the serial
+    loop verifies, each once, and for no other: whatever merges, is vetoed or is kept apart."""
+    from dedupe.cluster import UnionFind
+    from dedupe.judges import joins, plan
+
+    n = data.draw(st.integers(2, 9))
+    every = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    block = data.draw(st.lists(st.sampled_from(every), unique=True, max_size=20))
+    outcomes = {p: (_Said(data.draw(st.booleans())), data.draw(st.sampled_from([None, None, "vetoed"]))) for p in block}
+    kept_apart = set(data.draw(st.lists(st.sampled_from(every), max_size=4)))
+    start = UnionFind(n)
+    for a, b in data.draw(st.lists(st.sampled_from(every), max_size=2)):  # joined before the block
+        start.union(a, b)
+
+    def apart(i: int, j: int) -> bool:
+        return (i, j) in kept_apart
+
+    serial, joined = [], start.copy()
+    for i, j in block:
+        if joined.joined(i, j) and not apart(i, j):
+            continue
+        serial.append((i, j))
+        if joins(outcomes[i, j]):
+            joined.union(i, j)
+    before = list(start.parent)
+    ready: dict = {}
+    planned = []
+    while wanted := plan(block, start, apart, ready):
+        planned += wanted
+        ready.update((p, outcomes[p]) for p in wanted)
+    assert sorted(planned) == sorted(serial) and len(set(planned)) == len(planned)
+    assert start.parent == before  # the caller's joins are read, not changed
+
+
 def test_parallel_verification_makes_the_serial_decisions(seed_docs, monkeypatch):
     import dedupe.judges as judges
 
