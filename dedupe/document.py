@@ -85,10 +85,18 @@ def pack(normalized: Normalized) -> Normalized:
 
 
 def same_text(a: Normalized, b: Normalized) -> bool:
-    """``a.text == b.text``, without expanding two packed texts of different lengths."""
-    if isinstance(a, Packed) and isinstance(b, Packed) and a.__dict__["_cut"] != b.__dict__["_cut"]:
-        return False  # their UTF-8 lengths differ
+    """``a.text == b.text``; two packed texts are compared by their UTF-8 (the same text has the
+    same bytes), not expanded: the clusters' merges are sorted by it, and expanding both texts of
+    every merged pair was a tenth of the clustering's time."""
+    if isinstance(a, Packed) and isinstance(b, Packed):
+        return a.__dict__["_cut"] == b.__dict__["_cut"] and _text_bytes(a) == _text_bytes(b)
     return a.text == b.text
+
+
+def _text_bytes(packed: Packed) -> bytes | memoryview:
+    """The UTF-8 of a packed text, as its blob holds it."""
+    blob, cut = packed.__dict__["_blob"], packed.__dict__["_cut"]
+    return blob.spill.get(blob.at, cut) if isinstance(blob, Spilled) else memoryview(blob)[:cut]
 
 
 class Spill:

@@ -10,6 +10,7 @@ from dedupe import Document, find_duplicates
 from dedupe.document import Packed, pack
 from dedupe.files import normalize_named, read_document
 from dedupe.store.cache import from_record, to_record
+from tests.helpers import calls
 
 ELECTION = Path(__file__).parent / "data" / "election"
 LAW = ELECTION / "中华人民共和国精神卫生法.txt"
@@ -44,6 +45,34 @@ def test_packed_copies_of_one_text_are_one_notice_and_elect_alike(tmp_path):
     assert [(c.canonical.path, c.reason) for c in packed.clusters] == [
         (c.canonical.path, c.reason) for c in unpacked.clusters
     ]
+
+
+def test_packed_texts_are_compared_by_their_bytes_unexpanded(monkeypatch):
+    """``same_text`` on texts held in memory, spilled to a file, or one of each: equal when the
+    texts are, without expanding a packed one (the clusters' merges are sorted by it)."""
+    import dedupe.document as document
+    from dedupe.document import Spill, gather, same_text
+
+    text = LAW.read_text(encoding="utf-8")
+    variants = [text, text, text.replace("管理办法", "管理规定", 1), text.replace("管理办法", "管理办法。", 1)]
+    plain = [normalize_named(f"{k}.txt", v.encode("utf-8")) for k, v in enumerate(variants)]
+    utf8 = [len(n.text.encode("utf-8")) for n in plain]
+    assert plain[2].text != plain[0].text and utf8[2] == utf8[0] and utf8[3] != utf8[0]  # one as long, one not
+    in_memory = [pack(n) for n in plain]
+    spilled = [pack(normalize_named(f"{k}.txt", v.encode("utf-8"))) for k, v in enumerate(variants)]
+    gather(in_memory)
+    gather(spilled, Spill())
+    assert isinstance(spilled[0].__dict__["_blob"], document.Spilled)
+    assert isinstance(in_memory[0].__dict__["_blob"], memoryview)
+    document._EXPANDED.clear()
+    expanded = calls(monkeypatch, document, "_expand")
+    for left in (in_memory, spilled):
+        for right in (in_memory, spilled):
+            for i in range(len(variants)):
+                for j in range(len(variants)):
+                    assert same_text(left[i], right[j]) == (plain[i].text == plain[j].text), (i, j)
+    assert not expanded
+    assert [same_text(plain[0], n) for n in spilled] == [True, True, False, False]  # a plain one with a packed one
 
 
 def test_a_short_text_is_left_as_it_is():
