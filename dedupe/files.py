@@ -190,11 +190,10 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
         kind = _special(st.st_mode)
         if kind:
             raise OSError(f"is {kind}: only regular files are read")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            want = min(st.st_size, max_bytes) + 1  # asking for max_bytes made a 100 MB buffer each file
-            data = handle.read(want)
-            if len(data) == want <= max_bytes:  # more than its size said (a file growing, a system file)
-                data += handle.read(max_bytes + 1 - len(data))
+        want = min(st.st_size, max_bytes) + 1  # asking for max_bytes made a 100 MB buffer each file
+        data = _read_up_to(fd, want)
+        if len(data) == want <= max_bytes:  # more than its size said (a file growing, a system file)
+            data += _read_up_to(fd, max_bytes + 1 - len(data))
         if data and not st.st_size:
             raise OSError("says it holds 0 bytes yet has content: a system file, not a notice")
     finally:
@@ -202,6 +201,16 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
     if len(data) > max_bytes:
         raise OSError(f"is over the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
     return data
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """At most ``size`` bytes from ``fd``, fewer only at its end (the system's calls, without a
+    file object: making one was a third of the time of reading 10,000 notices' bytes)."""
+    parts = []
+    while size > 0 and (part := os.read(fd, size)):
+        parts.append(part)
+        size -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def document_id(data: bytes) -> str:
