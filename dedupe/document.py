@@ -332,18 +332,30 @@ def gathering(results: Iterable[T]) -> Iterator[T]:
 
 @contextmanager
 def frozen() -> Iterator[Callable[[], None]]:
-    """The objects alive now, and those alive whenever the function given is called, left out of
-    the collector's passes until the end: each full pass walks every object of every notice held,
-    which cost more than linear time as a batch grew. Nothing is done when something else froze
-    objects already (their owner decides when they are collected again)."""
+    """The objects alive now, those alive whenever the function given is called, and those that
+    outlive two collections meanwhile (:func:`_freeze_survivors`), left out of the collector's passes
+    until the end: each full pass walks every object of every notice held, which cost more than
+    linear time as a batch grew. Nothing is done when something else froze objects already (their
+    owner decides when they are collected again)."""
     if gc.get_freeze_count():
         yield lambda: None
         return
     gc.freeze()
+    gc.callbacks.append(_freeze_survivors)
     try:
         yield gc.freeze
     finally:
+        gc.callbacks.remove(_freeze_survivors)
         gc.unfreeze()
+
+
+def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
+    """While :func:`frozen` holds, what outlives a collection of the middle generation is frozen
+    too instead of joining the oldest: a batch frozen leaves the oldest generation nearly empty, so
+    that full passes came often, each walking every verdict, decision and membership made since
+    (1.8 s of matching and 0.4 s of the report at 100,000 generated notices)."""
+    if phase == "stop" and info["generation"] == 1:
+        gc.freeze()
 
 
 def _spill() -> Spill | None:

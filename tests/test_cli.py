@@ -105,15 +105,22 @@ def test_dedupe_s_report_is_made_with_the_batch_frozen(runner, monkeypatch, fmt)
     adds hundreds of thousands of objects, and each full pass walked every notice again."""
     import gc
 
+    import dedupe
     import dedupe.reports.batch as batch
 
     frozen = []
     for name in ("result_json", "format_dedupe"):
         real = getattr(batch, name)
         monkeypatch.setattr(batch, name, lambda result, real=real: frozen.append(gc.get_freeze_count()) or real(result))
+    matched = []  # and matched with them frozen still: a full pass between reading and matching walked every notice
+    real_find = dedupe.find_duplicates
+    monkeypatch.setattr(
+        dedupe, "find_duplicates", lambda *a, **k: matched.append(gc.get_freeze_count()) or real_find(*a, **k)
+    )
     result = runner.invoke(main, ["dedupe", str(SEEDS), "--format", fmt])
     assert result.exit_code == 0, result.output
     assert len(frozen) == 1 and frozen[0] > 0
+    assert len(matched) == 1 and matched[0] > 0
     assert gc.get_freeze_count() == 0, "unfrozen once printed"
 
 

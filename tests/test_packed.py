@@ -182,6 +182,29 @@ def test_chains_read_only_the_texts_that_name_a_repeal(tmp_path, monkeypatch):
     assert repealed_acts(repeals) and repealed_acts(repeals) == repealed_acts(dataclasses.replace(repeals))
 
 
+def test_what_outlives_young_collections_while_frozen_is_frozen_too():
+    """Under ``frozen``, objects that outlive a collection of the middle generation are frozen
+    instead of joining the oldest, whose full passes would walk them again and again; none stays
+    frozen after, and the collector is left as it was."""
+    import gc
+
+    from dedupe.document import frozen
+
+    hooks = list(gc.callbacks)
+    gc.disable()  # only the collections asked for here
+    try:
+        with frozen():
+            before = gc.get_freeze_count()
+            kept = [[n] for n in range(5000)]  # lists: tracked by the collector (a dict of numbers is not)
+            gc.collect(0)
+            assert gc.get_freeze_count() < before + len(kept), "a young collection alone freezes nothing"
+            gc.collect(1)
+            assert gc.get_freeze_count() >= before + len(kept)
+    finally:
+        gc.enable()
+    assert gc.get_freeze_count() == 0 and gc.callbacks == hooks and len(kept) == 5000
+
+
 def test_notices_read_are_left_out_of_the_collector_until_the_reading_ends(tmp_path, monkeypatch):
     """While a batch is read its notices are frozen (the collector's full passes skip them); when
     it ends they are collected as before. Objects someone else froze are left to them."""
