@@ -48,7 +48,7 @@ Judge = Callable[[Document, Document, DedupeConfig, "np.ndarray | None"], tuple[
 Outcome = tuple[Verdict, "str | None"]
 
 BLOCK = 1024  # pairs replayed together: larger keeps both cores busy, smaller holds fewer outcomes
-CHUNK = 16  # pairs a worker takes at a time: pairs of one notice stay together
+CHUNK = 16  # pairs a worker takes at a time, at least: a notice's run of pairs stays together (see _chunks)
 MIN_PARALLEL = 256  # below this many pairs, starting workers costs more than it saves
 
 
@@ -235,7 +235,7 @@ class Judges:
         for start in range(0, len(pairs), BLOCK):
             block = [(i, j) for i, j in pairs[start : start + BLOCK] if not skip(i, j)]
             self._ready.clear()
-            if self.pool is not None:
+            if self.pool is not None:  # the rest (fewer than two chunks) are judged here as the replay asks
                 while len(wanted := plan(block, joined, apart, self._ready)) >= 2 * CHUNK:
                     self.prefetch(wanted)
             for i, j in block:
@@ -250,7 +250,7 @@ class Judges:
         of pairs that owns it (:meth:`_own`): each is measured once, and the measuring is spread
         as the verification is (when the election measured them itself, this process did three of
         every four chunks, its workers' results coming back late)."""
-        if self.pool is None:
+        if self.pool is None or len(pairs) < 2 * CHUNK:  # too few to share: judged here when asked for
             return
         chunks = _chunks(pairs)
         done = in_order(self.pool, self.workers, chunks, self._judge_there, self._judge_here)
