@@ -190,7 +190,7 @@ def test_what_outlives_young_collections_while_frozen_is_frozen_too():
 
     from dedupe.document import frozen
 
-    hooks = list(gc.callbacks)
+    hooks, automatic = list(gc.callbacks), gc.isenabled()
     gc.disable()  # only the collections asked for here
     try:
         with frozen():
@@ -201,7 +201,8 @@ def test_what_outlives_young_collections_while_frozen_is_frozen_too():
             gc.collect(1)
             assert gc.get_freeze_count() >= before + len(kept)
     finally:
-        gc.enable()
+        if automatic:
+            gc.enable()
     assert gc.get_freeze_count() == 0 and gc.callbacks == hooks and len(kept) == 5000
 
 
