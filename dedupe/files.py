@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe.config import DedupeConfig
-from dedupe.document import Document, gathering, pack
+from dedupe.document import Document, gathering, let_go, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
 from dedupe.sharing import Workers, die_with_parent, give_back, in_order
@@ -267,6 +267,7 @@ def read_document(
     _ = doc.names_repeal  # known now, while its packed text is still held expanded (dedupe.document._EXPANDED)
     del data, normalized  # not held while the fingerprint is made (a large file's bytes are a large share)
     doc.fingerprint.compute()  # in the worker, not the parent
+    let_go(doc.normalized)  # its text, held expanded while it was read, is not read again soon
     return doc
 
 

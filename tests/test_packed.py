@@ -75,6 +75,22 @@ def test_packed_texts_are_compared_by_their_bytes_unexpanded(monkeypatch):
     assert [same_text(plain[0], n) for n in spilled] == [True, True, False, False]  # a plain one with a packed one
 
 
+def test_a_notice_read_is_not_held_expanded_after():
+    """Reading a notice expands its text and key only while it is read: the process that read it
+    does not hold them for the next notices it reads (they are read again from the blob)."""
+    import dedupe.document as document
+
+    document._EXPANDED.clear()
+    doc = read_document(str(LAW))
+    assert isinstance(doc, Document) and isinstance(doc.normalized, Packed)
+    assert id(doc.normalized) not in document._EXPANDED
+    assert doc.text == normalize_named(str(LAW), LAW.read_bytes()).text  # read again when asked for
+    assert id(doc.normalized) in document._EXPANDED
+    document.let_go(doc.normalized)
+    document.let_go(doc.normalized)  # twice: nothing held, nothing done
+    assert id(doc.normalized) not in document._EXPANDED
+
+
 def test_a_short_text_is_left_as_it_is():
     short = normalize_named("x.txt", "关于做好春节期间安全工作的通知\n各单位：请做好安全工作。".encode())
     assert pack(short) is short
