@@ -45,25 +45,36 @@ _BAND_MULTIPLIER = np.uint64(0x100000001B3)
 def band_hashes(matrix: np.ndarray, b: int, r: int) -> np.ndarray:
     """A 64-bit hash of each band of each signature row: (rows × b) uint64. Equal bands hash
     equal; a query confirms hits on the values themselves, so a collision changes nothing."""
-    values = np.ascontiguousarray(matrix[:, : b * r], dtype=np.uint32).reshape(-1, b, r).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        out = np.full(values.shape[:2], np.uint64(0xCBF29CE484222325), dtype=np.uint64)
-        for k in range(r):
-            out = (out * _BAND_MULTIPLIER) ^ values[:, :, k]
-    return out
+    values = np.ascontiguousarray(matrix[:, : b * r], dtype=np.uint32).reshape(-1, b, r)
+    return np.stack([_hash_rows(values[:, band]) for band in range(b)], axis=1)
 
 
 def band_pairs(matrix: np.ndarray, config: DedupeConfig) -> set[tuple[int, int]]:
     """Row pairs (i < j) of a signature matrix that share a band: the pairs datasketch's
-    MinHashLSH gives when every row is inserted and then queried, found in one pass per band."""
+    MinHashLSH gives when every row is inserted and then queried, found in one pass per band.
+
+    Rows are grouped by the band's 64-bit hash (a sort of integers: grouping by the band's bytes
+    sorted them as opaque records, 1.06 s for 100,000 generated notices against 0.63 s), and each
+    pair found is confirmed on the band's values, so a collision of two hashes adds no pair."""
     b, r = band_params(config.candidate_threshold, config.num_perm)
     codes = []
     rows = np.arange(matrix.shape[0], dtype=np.int64)
     for band in range(b):
         block = np.ascontiguousarray(matrix[:, band * r : (band + 1) * r], dtype=np.uint32)
-        _, ids = np.unique(block.view(np.dtype((np.void, 4 * r))).ravel(), return_inverse=True)
-        codes.append(pairs_within_groups(ids.ravel(), rows))
+        found = pairs_within_groups(_hash_rows(block), rows)
+        if found.size:
+            same = (block[found >> 32] == block[found & 0xFFFFFFFF]).all(axis=1)
+            codes.append(found[same])
     return decode_pairs(np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64))
+
+
+def _hash_rows(block: np.ndarray) -> np.ndarray:
+    """A 64-bit hash (FNV-1a's constants, one uint32 at a time) of each row of a uint32 block."""
+    with np.errstate(over="ignore"):
+        out = np.full(block.shape[0], np.uint64(0xCBF29CE484222325), dtype=np.uint64)
+        for k in range(block.shape[1]):
+            out = (out * _BAND_MULTIPLIER) ^ block[:, k].astype(np.uint64)
+    return out
 
 
 def band_keys(matrix: np.ndarray, b: int, r: int) -> np.ndarray:

@@ -236,6 +236,19 @@ def test_batch_band_pairs_are_datasketchs_candidate_pairs():
     assert band_pairs(sigs, config) == expected
 
 
+def test_band_pairs_confirm_a_hash_collision_on_the_values(monkeypatch):
+    """Rows grouped by a band's hash are paired only when the band's values are equal: with every
+    band hashing alike, the pairs are still those of equal bands."""
+    import dedupe.bands as bands
+
+    sigs = _related_signatures(np.random.default_rng(9), 40)
+    config = DedupeConfig()
+    expected = bands.band_pairs(sigs, config)
+    monkeypatch.setattr(bands, "_hash_rows", lambda block: np.zeros(block.shape[0], dtype=np.uint64))
+    assert len(expected) > 10
+    assert bands.band_pairs(sigs, config) == expected
+
+
 @pytest.mark.parametrize("window", [1, 2, 3, 7, 8, 20])
 @pytest.mark.parametrize("length", [20, 21, 50, 333])
 def test_sliding_min_is_the_minimum_of_each_window(window, length):
