@@ -38,7 +38,7 @@ from dedupe.cluster import UnionFind
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import Facts, facts
-from dedupe.sharing import Workers, die_with_parent, give_back, in_order
+from dedupe.sharing import Workers, die_with_parent, give_back, in_order, widen
 from dedupe.verify import Verdict
 
 if TYPE_CHECKING:
@@ -338,4 +338,5 @@ def judges(
     # this process judges too (see dedupe.sharing): jobs - 1 workers
     with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
                              initargs=(os.getpid(), config, ignore, judge)) as pool:  # fmt: skip
+        widen(pool)
         yield Judges(docs, config, ignore, judge, pool, jobs - 1)
