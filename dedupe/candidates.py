@@ -33,6 +33,13 @@ class CandidateIndex(Protocol):
         """For each doc id, the ids of indexed notices to verify it against (never itself)."""
 
 
+# From this many notices, the passages' self-join runs in a thread beside the bands': numpy's sorts
+# let the other core work (100,000 generated notices: 1.1 s for both, 1.7 s one after the other).
+# Below, it saves under 0.1 s, and the thread's own C heap kept about 6 MB more in this process at
+# the end of 10,000 (peak of the process tree 229-233 → 237-239 MB, three runs each).
+BESIDE_FROM = 20_000
+
+
 def batch_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int, int]]:
     """Index pairs (i < j) of ``docs`` that are candidates of each other: the pairs a MemoryIndex
     holding them all gives when queried with each, found by one self-join per band and one over
@@ -40,17 +47,22 @@ def batch_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int
     pairs: set[tuple[int, int]] = set()
     if len(docs) < 2:  # one file checked: no pair, and numpy's unique (which imports numpy.ma, 30 ms) not called
         return pairs
-    from concurrent.futures import ThreadPoolExecutor  # imported when there are pairs to find (6 ms)
+    arrays = [d.fingerprint.passages for d in docs]
+    beside = None
+    if len(docs) >= BESIDE_FROM:
+        from concurrent.futures import ThreadPoolExecutor  # imported only then (6 ms)
 
-    # the passages' self-join runs in a thread beside the bands': numpy's sorts let the other core
-    # work (100,000 generated notices: 1.2 s for both, 1.7 s one after the other)
-    with ThreadPoolExecutor(1) as beside:
-        passages = beside.submit(passage_pairs, [d.fingerprint.passages for d in docs], config)
+        beside = ThreadPoolExecutor(1)
+    try:
+        passages = beside.submit(passage_pairs, arrays, config) if beside is not None else None
         rows = [i for i, d in enumerate(docs) if not d.fingerprint.empty]
         if rows:
             matrix = np.stack([docs[i].fingerprint.signature for i in rows])
             pairs.update((rows[a], rows[b]) for a, b in band_pairs(matrix, config))
-        pairs |= passages.result()
+        pairs |= passages.result() if passages is not None else passage_pairs(arrays, config)
+    finally:
+        if beside is not None:
+            beside.shutdown()
     first: dict[bytes, int] = {}  # the first notice of each key, by the key's 128-bit digest (no key is read)
     for i, d in enumerate(docs):
         same = first.setdefault(d.fingerprint.digest, i)

@@ -85,8 +85,14 @@ def test_memory_index_passages_answer_as_a_dictionary_of_postings():
     assert hits > 20
 
 
+@pytest.mark.parametrize("beside", [False, True], ids=["passages-after-bands", "passages-in-a-thread"])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_the_batch_self_join_is_what_an_index_of_the_batch_gives(seed):
+def test_the_batch_self_join_is_what_an_index_of_the_batch_gives(seed, beside, monkeypatch):
+    """Also with the passages joined in a thread beside the bands, as a large batch's are."""
+    import dedupe.candidates
+
+    if beside:
+        monkeypatch.setattr(dedupe.candidates, "BESIDE_FROM", 2)
     docs = notices(seed)
     index = MemoryIndex(DedupeConfig())
     index.add(docs)
