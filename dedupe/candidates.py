@@ -34,7 +34,7 @@ class CandidateIndex(Protocol):
 
 
 # From this many notices, the passages' self-join runs in a thread beside the bands': numpy's sorts
-# let the other core work (100,000 generated notices: 1.1 s for both, 1.7 s one after the other).
+# let the other core work (100,000 generated notices: 0.9-1.0 s for both, 1.6-1.8 s one after the other).
 # Below, it saves under 0.1 s, and the thread's own C heap kept about 6 MB more in this process at
 # the end of 10,000 (peak of the process tree 229-233 → 237-239 MB, three runs each).
 BESIDE_FROM = 20_000
