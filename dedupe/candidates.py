@@ -48,27 +48,31 @@ def batch_pairs(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int
     if len(docs) < 2:  # one file checked: no pair, and numpy's unique (which imports numpy.ma, 30 ms) not called
         return pairs
     arrays = [d.fingerprint.passages for d in docs]
-    beside = None
     if len(docs) >= BESIDE_FROM:
         from concurrent.futures import ThreadPoolExecutor  # imported only then (6 ms)
 
-        beside = ThreadPoolExecutor(1)
-    try:
-        passages = beside.submit(passage_pairs, arrays, config) if beside is not None else None
-        rows = [i for i, d in enumerate(docs) if not d.fingerprint.empty]
-        if rows:
-            matrix = np.stack([docs[i].fingerprint.signature for i in rows])
-            pairs.update((rows[a], rows[b]) for a, b in band_pairs(matrix, config))
-        pairs |= passages.result() if passages is not None else passage_pairs(arrays, config)
-    finally:
-        if beside is not None:
-            beside.shutdown()
+        with ThreadPoolExecutor(1) as beside:
+            passages = beside.submit(passage_pairs, arrays, config)
+            pairs |= _band_pairs_of(docs, config)
+            pairs |= passages.result()
+    else:
+        pairs |= _band_pairs_of(docs, config)
+        pairs |= passage_pairs(arrays, config)
     first: dict[bytes, int] = {}  # the first notice of each key, by the key's 128-bit digest (no key is read)
     for i, d in enumerate(docs):
         same = first.setdefault(d.fingerprint.digest, i)
         if same != i:
             pairs.add((same, i))
     return pairs
+
+
+def _band_pairs_of(docs: Sequence[Document], config: DedupeConfig) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of ``docs`` that share an LSH band (notices without a signature left out)."""
+    rows = [i for i, d in enumerate(docs) if not d.fingerprint.empty]
+    if not rows:
+        return set()
+    matrix = np.stack([docs[i].fingerprint.signature for i in rows])
+    return {(rows[a], rows[b]) for a, b in band_pairs(matrix, config)}
 
 
 class MemoryIndex:

@@ -14,7 +14,7 @@ from dedupe.config import DedupeConfig
 from dedupe.document import Document, gathering, let_go, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
-from dedupe.sharing import Workers, die_with_parent, give_back, in_order, widen
+from dedupe.sharing import Workers, die_with_parent, give_back, in_order, processes
 from normalize import NormalizeConfig, Normalized, NormalizeError, normalize, prepare
 from normalize.decode import decode, forget_detector
 from normalize.extract import extract_text
@@ -307,14 +307,11 @@ def iter_documents(
     ]
     pool = own = None
     if jobs > 1 and len(tasks) > 1:
-        from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
-
         # this process reads too (see dedupe.sharing): jobs - 1 workers, one process fewer to hold
         prepare()  # loaded before the workers are forked: one copy of its pages for all
         pool = workers.pool() if workers is not None else None
         if pool is None:
-            pool = own = ProcessPoolExecutor(jobs - 1, initializer=die_with_parent, initargs=(os.getpid(),))
-            widen(pool)
+            pool = own = processes(jobs - 1, initializer=die_with_parent, initargs=(os.getpid(),))
     size = max(1, min(64, len(tasks) // (jobs * 8))) if pool else 1  # alone: each result as it is read
     chunks = [tasks[k : k + size] for k in range(0, len(tasks), size)]
     try:

@@ -38,7 +38,7 @@ from dedupe.cluster import UnionFind
 from dedupe.config import DedupeConfig
 from dedupe.document import Document
 from dedupe.elect import Facts, facts
-from dedupe.sharing import Workers, die_with_parent, give_back, in_order, widen
+from dedupe.sharing import Workers, die_with_parent, give_back, in_order, processes
 from dedupe.verify import Verdict
 
 if TYPE_CHECKING:
@@ -333,10 +333,7 @@ def judges(
     if workers is not None and workers.started and (pool := workers.pool()) is not None:
         yield Judges(docs, config, ignore, judge, pool, workers.jobs - 1, (next(_RUNS), config, ignore, judge))
         return
-    from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
-
     # this process judges too (see dedupe.sharing): jobs - 1 workers
-    with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
-                             initargs=(os.getpid(), config, ignore, judge)) as pool:  # fmt: skip
-        widen(pool)
+    with processes(jobs - 1, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
+                   initargs=(os.getpid(), config, ignore, judge)) as pool:  # fmt: skip
         yield Judges(docs, config, ignore, judge, pool, jobs - 1)

@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -96,7 +96,17 @@ def give_back(now: bool = False) -> None:
 PIPE_BYTES = 1 << 20  # Linux's default limit for a pipe's buffer (fs.pipe-max-size)
 
 
-def widen(pool: ProcessPoolExecutor) -> None:
+def processes(workers: int, **options: Any) -> ProcessPoolExecutor:
+    """``workers`` worker processes (a ProcessPoolExecutor with these ``options``), the pipes to
+    and from them widened (see :func:`_widen`): every pool of the project is started here."""
+    from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
+
+    pool = ProcessPoolExecutor(workers, **options)
+    _widen(pool)
+    return pool
+
+
+def _widen(pool: ProcessPoolExecutor) -> None:
     """Give the pipes between ``pool`` and this process (tasks out, results back) a buffer of
     PIPE_BYTES, where the system allows it (Linux). A chunk of 64 notices read comes back as about
     900 KB: through the default 64 KB a worker waited, mid-write, for this process's result thread,
@@ -145,13 +155,9 @@ class Workers:
             and self.jobs > 1
             and "fork" in multiprocessing.get_all_start_methods()
         ):
-            from concurrent.futures import ProcessPoolExecutor  # imported only when workers start (10 ms)
-
             fork = multiprocessing.get_context("fork")
             together = fork.Barrier(self.jobs - 1) if self.jobs > 2 else None  # see each()
-            pool = ProcessPoolExecutor(self.jobs - 1, mp_context=fork, initializer=_started,
-                                       initargs=(os.getpid(), together))  # fmt: skip
-            widen(pool)
+            pool = processes(self.jobs - 1, mp_context=fork, initializer=_started, initargs=(os.getpid(), together))
             pool.submit(int).result()  # forked now, from this process as it is, not when it holds more
             self._pool = pool
         return self._pool

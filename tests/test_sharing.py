@@ -135,17 +135,19 @@ def test_what_reading_leaves_is_let_go_and_read_again_when_needed():
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe buffers are sized on Linux only")
-def test_a_command_s_workers_send_results_through_a_wide_pipe():
-    """A chunk's results (about 900 KB for 64 notices) fit in the pipe back: a worker does not wait
-    mid-write for this process to read them, and tasks go out through one as wide."""
+def test_workers_send_results_through_a_wide_pipe():
+    """Every pool (a command's workers, reading's and verification's own) is started by
+    ``processes``: a chunk's results (about 900 KB for 64 notices) fit in the pipe back, so a
+    worker does not wait mid-write for this process to read them, and tasks go out through one as
+    wide."""
     import fcntl
 
-    from dedupe.sharing import PIPE_BYTES, Workers
+    from dedupe.sharing import PIPE_BYTES, Workers, processes
 
-    with Workers(2) as workers:
-        pool = workers.pool()
-        assert pool is not None
-        back = fcntl.fcntl(pool._result_queue._reader.fileno(), fcntl.F_GETPIPE_SZ)
-        out = fcntl.fcntl(pool._call_queue._writer.fileno(), fcntl.F_GETPIPE_SZ)
-        assert back >= PIPE_BYTES and out >= PIPE_BYTES
-        assert pool.submit(bytes, 3 * PIPE_BYTES // 2).result() == bytes(3 * PIPE_BYTES // 2)
+    with Workers(2) as workers, processes(1) as own:
+        for pool in (workers.pool(), own):
+            assert pool is not None
+            back = fcntl.fcntl(pool._result_queue._reader.fileno(), fcntl.F_GETPIPE_SZ)
+            out = fcntl.fcntl(pool._call_queue._writer.fileno(), fcntl.F_GETPIPE_SZ)
+            assert back >= PIPE_BYTES and out >= PIPE_BYTES
+            assert pool.submit(bytes, 3 * PIPE_BYTES // 2).result() == bytes(3 * PIPE_BYTES // 2)
