@@ -293,12 +293,12 @@ class Document:
         """Key characters of the body (from the first article on; the whole key when there is no
         article), less the lines that are not the notice (furniture, an export's metadata rows, a
         translation): what the election measures, so that boilerplate wins nothing."""
-        from dedupe.body import body_of, not_the_notice
+        from dedupe.body import body_of, lines_not_the_notice
 
         text = self.text
         body = body_of(text)
         head = text[: len(text) - len(body)] if body is not None else ""
-        dropped = [line for line in (body or text).split("\n") if not_the_notice(line)]
+        dropped = lines_not_the_notice(body or text)
         # the key is made line by line: the body's is the whole key less the head's and the dropped
         # lines' (keyed together: the head ends its last line; nothing to key when both are empty)
         rest = head + "\n".join(dropped)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import dedupe.document
 import dedupe.shingle
 import dedupe.verify
 from dedupe import Document
-from dedupe.body import _LATIN_FIRST, body_of, furniture, not_the_notice
+from dedupe.body import _LATIN_FIRST, _MAY_NOT_BE, body_of, furniture, lines_not_the_notice, not_the_notice
 from dedupe.files import read_document
 from dedupe.verify import measure, shared_passage_chars
 from normalize import comparison_key, normalize
@@ -125,3 +128,37 @@ def test_a_pair_whose_every_shingle_of_the_first_is_shared_looks_up_no_n_gram(mo
     lookups = calls(monkeypatch, dedupe.verify, "in_sorted_filtered")
     assert measure(excerpt, law).shared_passage_chars == expected[0] == len(excerpt.key) and not lookups
     assert measure(edited, law).shared_passage_chars == expected[1] < len(edited.key) and len(lookups) == 1
+
+
+def _real_texts() -> list[str]:
+    return [
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(DATA.rglob("*"))
+        if path.is_file() and path.suffix in (".txt", ".md", ".html", ".htm") and path.stat().st_size < 100_000
+    ]
+
+
+# lines of furniture, exports and translations, and the characters around them
+_PIECES = ["\n", " ", "|", "第", "页", "共", "2", "٣", "of", "Title", "http://", "ICP备", "qq空间", "COPYRİGHT", "ıcp备",
+           "ſ", "K", "当前位置", "字号：大 中 小", "字号", "大", "中", "小", "参考资料", "条", "规定", "x" * 20, "本法。",
+           "第 2 页 共 5 页", "3 of 12", "| Title |"]  # fmt: skip
+_TRICKY = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TRICKY)
+def test_the_lines_not_the_notice_are_those_told_line_by_line(text):
+    assert lines_not_the_notice(text) == [line for line in text.split("\n") if not_the_notice(line)]
+
+
+def test_the_lines_not_the_notice_of_real_texts_are_those_told_line_by_line():
+    texts = _real_texts()
+    told = [lines_not_the_notice(text) for text in texts]
+    assert told == [[line for line in text.split("\n") if not_the_notice(line)] for text in texts]
+    assert sum(map(bool, told)) >= 10  # texts with such lines, besides those with none
+
+
+def test_every_letter_a_case_blind_latin_rule_takes_is_one_the_gate_looks_for():
+    latin = re.compile("[a-z]", re.I)
+    takes = {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and latin.match(chr(c))}
+    assert takes <= {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and _MAY_NOT_BE.match(chr(c))}
