@@ -15,10 +15,9 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-import unicodedata
 
 from normalize import Meta, comparison_key
-from normalize.key import t2s_converter
+from normalize.key import nfkc_whole, t2s_converter
 
 EDIT_MIN_CHARS = 2  # an edit of one character is noise (OCR, a typo); two or more is wording
 EDITS_BOTH_SIDES = 3  # passages reworded on each side
@@ -121,12 +120,18 @@ def veto_reason(a: Meta, b: Meta) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=4096)
-def _diff_line(line: str) -> str:
-    """A line as the edit count compares it: NFKC, simplified, no whitespace, casefolded."""
-    line = unicodedata.normalize("NFKC", line)
+_SPACE_IN_LINE = re.compile(r"[^\S\n]+")  # whitespace but the line breaks (str.split's whitespace)
+
+
+@functools.lru_cache(maxsize=64)
+def _diff_text(text: str) -> str:
+    """A text as the edit count compares it, line by line: NFKC, simplified, no whitespace but the
+    line breaks, casefolded. Done on the whole text at once: each step gives the same as on each
+    line (a line break composes with nothing, and no phrase of the conversion holds one). A notice
+    compared in several pairs is done once (kept for the last 64 texts)."""
+    text = nfkc_whole(text)
     convert = t2s_converter()
-    return "".join((convert(line) if convert else line).split()).casefold()
+    return _SPACE_IN_LINE.sub("", convert(text) if convert else text).casefold()
 
 
 # an item number alone (（二）, 3.): one copy has the list numbers Word generated, the other lost them
@@ -145,9 +150,7 @@ def edit_counts(text_a: str, text_b: str) -> tuple[int, int]:
     either end (truncated copies) and item numbers alone — each passage counted once per place."""
     from dedupe.diff import char_diff  # rapidfuzz: imported when two texts are compared, not by every command
 
-    ops = char_diff(
-        "\n".join(_diff_line(x) for x in text_a.split("\n")), "\n".join(_diff_line(x) for x in text_b.split("\n"))
-    )
+    ops = char_diff(_diff_text(text_a), _diff_text(text_b))
     inner = ops[1:-1]
     only_a = sum(1 for tag, t in inner if tag == "delete" and _counts(t))
     only_b = sum(1 for tag, t in inner if tag == "insert" and _counts(t))

@@ -152,6 +152,58 @@ def nfkc(text: str) -> str:
     return "\n".join(unicodedata.normalize("NFKC", line) if needs.search(line) else line for line in text.split("\n"))
 
 
+_JOINS = 0xFFFFFFFF  # in _nfkc_alone: a character NFKC may join with its neighbours, or make more than one of
+
+
+def nfkc_whole(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, by a table of each character's NFKC alone when no
+    character of the text can join a neighbour (:func:`_nfkc_alone`): a character that decomposes
+    into no combining mark and no second half of a composition composes with nothing, so the text's
+    NFKC is its characters' NFKC one after the other. Most texts are such (one generated notice in
+    150 is not: a Ⅱ, a ℃), and a Chinese text, whose full-width punctuation NFKC maps, took the
+    standard library 0.18 ms, the table a tenth of that. Needs numpy loaded (else, and beyond the
+    BMP, the standard library)."""
+    np = sys.modules.get("numpy")
+    if np is None or len(text) < 64:
+        return unicodedata.normalize("NFKC", text)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    if points.max() > 0xFFFF:
+        return unicodedata.normalize("NFKC", text)
+    mapped = _nfkc_alone(np)[points]
+    if (mapped == _JOINS).any():
+        return unicodedata.normalize("NFKC", text)
+    return str(mapped.tobytes(), "utf-32-le")
+
+
+@functools.cache
+def _nfkc_alone(np: Any) -> Any:
+    """For each BMP code point, its NFKC alone when that is one character and it decomposes into
+    no character that joins a neighbour (a combining mark, a second half of a composition, a
+    character beyond the BMP); else _JOINS, as for the surrogates (a numpy array, made once: about 20 ms)."""
+    table = np.arange(0x10000, dtype=np.uint32)
+    decomposed = {}
+    seconds = {chr(c) for c in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}  # Hangul vowels, finals
+    for cp in range(0x10000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if parts:
+            decomposed[cp] = parts
+            if len(parts) == 2 and not parts[0].startswith("<"):
+                seconds.add(chr(int(parts[1], 16)))
+
+    def joins(ch: str) -> bool:
+        return unicodedata.combining(ch) != 0 or ch in seconds or ord(ch) > 0xFFFF
+
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF or joins(ch):
+            table[cp] = _JOINS
+        elif cp in decomposed:
+            alone = unicodedata.normalize("NFKC", ch)
+            joined = len(alone) != 1 or any(map(joins, unicodedata.normalize("NFKD", ch)))
+            table[cp] = _JOINS if joined else ord(alone)
+    return table
+
+
 CHUNK_CHARS = 1 << 20
 
 

@@ -7,10 +7,13 @@ can skip ahead) is checked against the plain form it replaced, written out here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalize import _HAN_RUN, _RUN_CHARS, _utf8_lead_chars, looks_mojibake
 from normalize.artifacts import (
@@ -721,3 +724,52 @@ def test_a_key_told_unchangeable_in_one_scan_is_the_key_of_both_steps(real_lines
     assert any(_changeable().search(text) for text in texts) and not all(_changeable().search(t) for t in texts)
     for text in texts:
         assert comparison_key(text) == word_characters(convert(nfkc(text)), casefold=True), text
+
+
+# characters NFKC maps alone (full-width forms, ｶ → カ) or leaves, often; now and then one it joins
+# with a neighbour or makes several of: a combining mark, a Hangul vowel or final, a half-width
+# voiced mark (ｶﾞ → ガ), ①, a surrogate, a character beyond the BMP
+_ALONE = "eAＡｅ가\u1100ｶカ（，：\u00a0\u3000\n关于"
+_JOINING = "\u0301\u0327\u1161\u11a8ﾞﾟ\u3099ﬁ①Ⅱ℃㍿…\ud800\U0001d15e"
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(list(_ALONE * 40 + _JOINING)), min_size=60, max_size=120).map("".join))
+def test_nfkc_by_the_table_is_the_standard_library_s(text: str) -> None:
+    import numpy  # noqa: F401  (loaded: the table is used)
+
+    from normalize.key import nfkc_whole
+
+    assert nfkc_whole(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_each_character_the_nfkc_table_maps_is_mapped_as_nfkc_maps_it_alone(real_lines: list[str]) -> None:
+    import numpy
+
+    from normalize.key import _JOINS, _nfkc_alone, nfkc_whole
+
+    table = _nfkc_alone(numpy)
+    kept = [cp for cp in range(0x10000) if table[cp] != _JOINS]
+    assert all(unicodedata.normalize("NFKC", chr(cp)) == chr(table[cp]) for cp in kept)
+    assert len(kept) > 60_000 and table[ord("，")] == ord(",") and table[ord("关")] == ord("关")
+    assert all(table[ord(c)] == _JOINS for c in "\u0301\u1161\u11a8ﾞ\u3099Ⅱ…\ud800")  # each joins, or is several
+    for text in ["\n".join(real_lines), "关于，" * 30 + "ｶﾞ", "关于，" * 30 + "\U00020000", "短，"]:
+        assert nfkc_whole(text) == unicodedata.normalize("NFKC", text), text[-4:]
+
+
+def test_no_two_characters_the_nfkc_table_maps_compose() -> None:
+    """Every pair that composes (each two-character canonical decomposition, and Hangul's) is
+    given to the standard library: one of its characters is not in the table."""
+    import numpy  # noqa: F401
+
+    from normalize.key import nfkc_whole
+
+    pairs = [("\u1100", "\u1161"), ("가", "\u11a8")]
+    for cp in range(0x110000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            pairs.append((chr(int(parts[0], 16)), chr(int(parts[1], 16))))
+    assert len(pairs) > 900
+    for first, second in pairs:
+        text = "关于，" * 30 + first + second
+        assert nfkc_whole(text) == unicodedata.normalize("NFKC", text), f"U+{ord(first):04X} U+{ord(second):04X}"

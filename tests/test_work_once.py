@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -15,7 +16,9 @@ from dedupe import Document
 from dedupe.body import _LATIN_FIRST, _MAY_NOT_BE, body_of, furniture, lines_not_the_notice, not_the_notice
 from dedupe.files import read_document
 from dedupe.verify import measure, shared_passage_chars
+from dedupe.veto import _diff_text
 from normalize import comparison_key, normalize
+from normalize.key import t2s_converter
 from tests.helpers import calls
 
 DATA = Path(__file__).parent / "data"
@@ -162,3 +165,32 @@ def test_every_letter_a_case_blind_latin_rule_takes_is_one_the_gate_looks_for():
     latin = re.compile("[a-z]", re.I)
     takes = {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and latin.match(chr(c))}
     assert takes <= {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and _MAY_NOT_BE.match(chr(c))}
+
+
+# line breaks and other whitespace, marks that compose, compatibility forms, traditional phrases
+_AROUND_LINES = (
+    "\n\r\u2028\u2029\x85\x1c\x0b\x0c \u3000\u00a0\u0301\u1100\u1161\u11a8가é（Ａ１ﬁ㍿①發展國際後臺灣乾隆頭髮\tİ"
+)
+
+
+def _diff_lines(text: str) -> str:
+    """What the edit count compared, as it was made: line by line."""
+    convert = t2s_converter()
+
+    def one(line: str) -> str:
+        line = unicodedata.normalize("NFKC", line)
+        return "".join((convert(line) if convert else line).split()).casefold()
+
+    return "\n".join(one(line) for line in text.split("\n"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_AROUND_LINES, max_size=40))
+def test_the_text_the_edit_count_compares_is_what_each_line_gives(text):
+    assert _diff_text(text) == _diff_lines(text)
+
+
+def test_the_real_texts_the_edit_count_compares_are_what_each_line_gives():
+    texts = _real_texts()
+    assert len(texts) >= 20
+    assert [_diff_text(text) for text in texts] == [_diff_lines(text) for text in texts]
