@@ -143,7 +143,10 @@ def gather(normalized: Iterable[Normalized], spill: Spill | None = None) -> None
     """Hold the blobs of these packed notices together: written in one piece to ``spill`` (each
     then a :class:`Spilled`), or, without one or when it cannot be written, in one bytes object
     (each a view of its part)."""
-    packed = [n for n in normalized if isinstance(n, Packed) and isinstance(n.__dict__["_blob"], bytes)]
+    # each once: the copies of a file (the same bytes) share its notice's
+    packed = list(
+        {id(n): n for n in normalized if isinstance(n, Packed) and isinstance(n.__dict__["_blob"], bytes)}.values()
+    )
     if not packed or (len(packed) < 2 and spill is None):
         return
     joined = b"".join(n.__dict__["_blob"] for n in packed)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe.config import DedupeConfig
+from dedupe.copies import Copies, Copy, ReadAs, read_as, seen_in
+from dedupe.copies import forget as forget_copies
 from dedupe.document import Document, gathering, let_go, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
@@ -97,18 +98,6 @@ def _named_link_outside(path: str, paths: Iterable[str]) -> str | None:
         *(os.path.realpath(p) for p in paths if os.path.isdir(p)),
     ]
     return None if any(_inside(real, f) for f in folders) else real
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def printable(text: str) -> str:
-    """``text`` with the bytes of a file name that are not UTF-8 (Python holds them as lone
-    surrogates) written as ``%FF``: what a manifest, a log line or a terminal can take. A name is
-    read with its real bytes; it is shown, and copied into raw/, under this one."""
-    return _SURROGATE.sub(
-        lambda m: f"%{ord(m.group()) - 0xDC00:02X}" if "\udc80" <= m.group() <= "\udcff" else "\ufffd", text
-    )
 
 
 def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int = MAX_BYTES) -> Found:
@@ -244,10 +233,13 @@ def read_document(
     config: DedupeConfig = DedupeConfig(),
     expect: str | None = None,
     max_bytes: int = MAX_BYTES,
-) -> Document | Rejected:
+    seen: set[ReadAs] | None = None,
+) -> Document | Rejected | Copy:
     """Read, decode and normalize one file; its fingerprint is computed too (worth doing in a worker).
 
     ``expect``: the sha256 the bytes must have (an original of the corpus), else it is rejected.
+    ``seen``: the bytes this reader has read as notices (see :class:`Copy`), to give a copy of one of
+    them as a :class:`Copy` instead of reading it again; the notice read is added to it.
     """
     try:
         data = read_bytes(path, max_bytes)
@@ -258,6 +250,9 @@ def read_document(
     sha = hashlib.sha256(data).hexdigest()
     if expect is not None and sha != expect:
         return Rejected(path, f"has changed since it was ingested (its sha256 is no longer {expect[:16]}…)")
+    bytes_read_as = read_as(sha, path, normalize_config)
+    if seen is not None and bytes_read_as in seen:
+        return Copy(path, order, bytes_read_as)
     try:
         normalized = normalize_named(path, data, normalize_config)
     except NormalizeError as exc:
@@ -268,6 +263,8 @@ def read_document(
     del data, normalized  # not held while the fingerprint is made (a large file's bytes are a large share)
     doc.fingerprint.compute()  # in the worker, not the parent
     let_go(doc.normalized)  # its text, held expanded while it was read, is not read again soon
+    if seen is not None:
+        seen.add(bytes_read_as)
     return doc
 
 
@@ -314,21 +311,27 @@ def iter_documents(
             pool = own = processes(jobs - 1, initializer=die_with_parent, initargs=(os.getpid(),))
     size = max(1, min(64, len(tasks) // (jobs * 8))) if pool else 1  # alone: each result as it is read
     chunks = [tasks[k : k + size] for k in range(0, len(tasks), size)]
+    copies = Copies()
     try:
-        done = in_order(pool, jobs - 1, chunks, lambda p, c: p.submit(_read_chunk, c), _read_chunk)
-        for result in gathering(r for results in done for r in results):
+        done = in_order(pool, jobs - 1, chunks, lambda p, c: p.submit(_read_chunk, c, copies.batch),
+                        lambda c: _read_chunk(c, copies.batch))  # fmt: skip
+        results = (r for chunk in done for r in chunk)  # one for each task, in order
+        given = (copies.given(r, t[2], lambda t=t: read_document(*t)) for t, r in zip(tasks, results, strict=True))
+        for result in gathering(given):
             yield result
             if progress:
                 progress(1)
     finally:  # a caller that stops early (an error while storing) does not wait for the rest
         if own is not None:
             own.shutdown(cancel_futures=True)
+        copies.close()
 
 
 def _read_chunk(
-    tasks: list[tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]],
-) -> list[Document | Rejected]:
-    done = [read_document(*t) for t in tasks]
+    tasks: list[tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]], batch: int
+) -> list[Document | Rejected | Copy]:
+    seen = seen_in(batch)
+    done = [read_document(*t, seen=seen) for t in tasks]
     give_back()
     return done
 
@@ -338,6 +341,7 @@ def done_reading() -> None:
     read again by its next use) and the C heap's free pages. A process that had read 5,000 of the
     generated notices went from 83 to 59 MB (a collection of cycles besides freed nothing more)."""
     forget_detector()
+    forget_copies()
     give_back(now=True)
 
 

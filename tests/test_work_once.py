@@ -6,15 +6,17 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedupe.document
+import dedupe.files
 import dedupe.shingle
 import dedupe.verify
 from dedupe import Document
 from dedupe.body import _LATIN_FIRST, _MAY_NOT_BE, body_of, furniture, lines_not_the_notice, not_the_notice
-from dedupe.files import read_document
+from dedupe.files import read_document, read_documents
 from dedupe.verify import measure, shared_passage_chars
 from dedupe.veto import _diff_text
 from normalize import comparison_key, normalize
@@ -194,3 +196,66 @@ def test_the_real_texts_the_edit_count_compares_are_what_each_line_gives():
     texts = _real_texts()
     assert len(texts) >= 20
     assert [_diff_text(text) for text in texts] == [_diff_lines(text) for text in texts]
+
+
+def _copies_folder(tmp_path: Path, times: int) -> list[str]:
+    """Real notices, each saved ``times`` times under other names (and one as a web page's name and
+    a plain text's), besides notices saved once."""
+    sources = [LAW, PRINT_OUT, NOTICE, REGULATION, PRINTED, *sorted(DATA.glob("*制定地方性法规条例*.md"))]
+    paths = []
+    for k in range(times):
+        for n, source in enumerate(sources):
+            path = tmp_path / f"{k:02d}_{n:02d}{source.suffix}"
+            path.write_bytes(source.read_bytes())
+            paths.append(str(path))
+    page = (DATA / "06_城乡居民医保集中参保缴费通告.html").read_bytes()
+    for name in ("page.html", "page_saved_as.txt", "page_again.html"):
+        (tmp_path / name).write_bytes(page)
+        paths.append(str(tmp_path / name))
+    return paths
+
+
+def _fields(doc: object) -> object:
+    if not isinstance(doc, Document):
+        return doc
+    n = doc.normalized
+    return (doc.id, doc.path, doc.order, doc.sha256, doc.size, doc.names_repeal, n.text, n.key, n.meta, n.changes,
+            n.encoding, n.was_html, doc.fingerprint.signature.tolist(), doc.fingerprint.passages.tolist())  # fmt: skip
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_with_the_bytes_of_one_read_before_is_that_notice_not_read_again(tmp_path, monkeypatch, jobs):
+    paths = _copies_folder(tmp_path, times=12)
+    apart = [read_document(p, i) for i, p in enumerate(paths)]  # each file on its own
+    normalized = calls(monkeypatch, dedupe.files, "normalize_named")
+    read = read_documents(paths, jobs)
+    assert [_fields(d) for d in read] == [_fields(d) for d in apart]
+    docs = [d for d in read if isinstance(d, Document)]
+    first: dict[tuple[str, bool], Document] = {}
+    shared = 0
+    for doc in docs:
+        earlier = first.setdefault((doc.sha256, doc.path.endswith(".html")), doc)
+        shared += earlier is not doc and earlier.normalized is doc.normalized
+    copies = len(docs) - len(first)
+    assert copies == 11 * 9 + 1  # the page saved as .txt is read as a text: a notice of its own
+    if jobs == 1:
+        assert shared == copies and len(normalized) == len(first)
+    else:  # a worker's copy of what this process read (or reads meanwhile) is read again, the others not
+        assert shared >= copies // 2
+
+
+def test_a_reader_gives_a_copy_of_what_it_read_in_the_batch_and_reads_it_for_another_batch(tmp_path):
+    from dedupe.config import DedupeConfig
+    from dedupe.files import Copy, _read_chunk
+    from normalize import NormalizeConfig
+
+    paths = _copies_folder(tmp_path, times=2)
+    tasks = [(p, i, NormalizeConfig(), DedupeConfig(), None, 10**8) for i, p in enumerate(paths)]
+    half = 9  # the first save of each of the nine notices
+    first, second = _read_chunk(tasks[:half], 1001), _read_chunk(tasks[half:], 1001)  # as a worker does
+    assert not any(isinstance(r, Copy) for r in first)
+    copied = [r for r in second if isinstance(r, Copy)]
+    assert [c.path for c in copied] == [*paths[half : half + 9], paths[-1]]  # the sources again, the page again
+    assert [c.order for c in copied] == [*range(half, half + 9), len(paths) - 1]
+    again = _read_chunk(tasks[half:], 1002)  # another batch: read anew, but the page saved again
+    assert [r.path for r in again if isinstance(r, Copy)] == [paths[-1]]

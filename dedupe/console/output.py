@@ -23,7 +23,7 @@ def is_verbose() -> bool:
 
 def readable(text: str) -> str:
     """File names that are not UTF-8 shown with their bytes as %FF, as the manifest stores them."""
-    from dedupe.files import printable
+    from dedupe.names import printable
 
     return printable(text)
 

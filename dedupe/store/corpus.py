@@ -35,7 +35,8 @@ from dedupe.decisions import Decision, Reject, SameBytes
 from dedupe.document import Document
 from dedupe.engine import Result, find_duplicates
 from dedupe.errors import CorpusError, NothingToRead
-from dedupe.files import MAX_BYTES, Rejected, printable, read_batch
+from dedupe.files import MAX_BYTES, Rejected, read_batch
+from dedupe.names import printable
 from dedupe.passed import PassedOver, Skipped
 from dedupe.sharing import Workers
 from dedupe.store import log, settings

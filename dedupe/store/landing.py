@@ -20,7 +20,7 @@ import polars as pl
 
 from dedupe.decisions import PairVerdict, landed
 from dedupe.errors import CorpusError
-from dedupe.files import printable
+from dedupe.names import printable
 from dedupe.quality import quality_flags
 from dedupe.store import chained, log, manifest, memo, settings
 from dedupe.store import rows as manifest_rows

@@ -18,7 +18,7 @@ from typing import Any
 from dedupe.decisions import Decision, DecisionError, Reject, SameBytes, decode
 from dedupe.decisions import encode as to_json
 from dedupe.errors import CorpusError
-from dedupe.files import printable
+from dedupe.names import printable
 from dedupe.store import memo
 
 
