@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from dedupe.config import DedupeConfig
 from dedupe.copies import Copies, Copy, ReadAs, read_as, seen_in
 from dedupe.copies import forget as forget_copies
+from dedupe.diskio import MAX_BYTES, ask_ahead, read_bytes, special_kind
 from dedupe.document import Document, gathering, let_go, pack
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
@@ -21,7 +21,6 @@ from normalize.decode import decode, forget_detector
 from normalize.extract import extract_text
 from normalize.notice import page_text, require_notice
 
-MAX_BYTES = 100 * 1024 * 1024  # a notice larger than this is not a notice (or not a text)
 FORGET_DETECTOR = 1000  # files read, from which reading's tables are let go (reading them again takes 30 ms)
 
 
@@ -46,14 +45,6 @@ class Found:
     in_folders: set[str] = field(default_factory=set)
 
 
-def _special(mode: int) -> str | None:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):  # fmt: skip
-        if test(mode):
-            return name
-    return None if stat.S_ISREG(mode) else "not a regular file"
-
-
 def _admit(path: str, found: Found, max_bytes: int, real: str | None = None) -> None:
     """Add ``path`` if it is a regular file of an acceptable size, else say why not (``real``:
     where it lies once links are followed, when known)."""
@@ -66,7 +57,7 @@ def _admit(path: str, found: Found, max_bytes: int, real: str | None = None) -> 
     except OSError as exc:
         found.rejected.append(Rejected(path, f"cannot be read: {exc.strerror or exc}"))
         return
-    kind = _special(st.st_mode)
+    kind = special_kind(st.st_mode)
     if kind:
         found.rejected.append(Rejected(path, f"is {kind}: only regular files are read"))
     elif system := _system(path, real):
@@ -168,38 +159,6 @@ def discover(paths: Iterable[str], follow_symlinks: bool = False, max_bytes: int
 
 def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
-    """The bytes of a regular file, at most ``max_bytes`` (a FIFO or device is refused, never read:
-    it is opened without blocking and checked before reading)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        st = os.fstat(fd)
-        kind = _special(st.st_mode)
-        if kind:
-            raise OSError(f"is {kind}: only regular files are read")
-        want = min(st.st_size, max_bytes) + 1  # asking for max_bytes made a 100 MB buffer each file
-        data = _read_up_to(fd, want)
-        if len(data) == want <= max_bytes:  # more than its size said (a file growing, a system file)
-            data += _read_up_to(fd, max_bytes + 1 - len(data))
-        if data and not st.st_size:
-            raise OSError("says it holds 0 bytes yet has content: a system file, not a notice")
-    finally:
-        os.close(fd)
-    if len(data) > max_bytes:
-        raise OSError(f"is over the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
-    return data
-
-
-def _read_up_to(fd: int, size: int) -> bytes:
-    """At most ``size`` bytes from ``fd``, fewer only at its end (the system's calls, without a
-    file object: making one was a third of the time of reading 10,000 notices' bytes)."""
-    parts = []
-    while size > 0 and (part := os.read(fd, size)):
-        parts.append(part)
-        size -= len(part)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def document_id(data: bytes) -> str:
@@ -331,6 +290,7 @@ def _read_chunk(
     tasks: list[tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]], batch: int
 ) -> list[Document | Rejected | Copy]:
     seen = seen_in(batch)
+    ask_ahead([t[0] for t in tasks])
     done = [read_document(*t, seen=seen) for t in tasks]
     give_back()
     return done

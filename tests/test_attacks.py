@@ -578,3 +578,39 @@ def test_verify_takes_an_extracted_file_s_format_as_its_encoding(tmp_path):
     assert {r["encoding"] for r in manifest_rows(root)} == {"pdf", "docx"}
     code, _, err = run("verify", "--corpus", str(root))
     assert code == 0, err
+
+
+def test_asking_ahead_opens_nothing_it_leaves_open_and_takes_any_path(tmp_path):
+    import threading
+
+    from dedupe.diskio import ask_ahead
+
+    regular = tmp_path / "notice.md"
+    shutil.copyfile(DISTINCT, regular)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    paths = [str(regular), str(tmp_path / "missing.md"), str(tmp_path), str(fifo)]
+    before = len(os.listdir("/proc/self/fd"))
+    asking = threading.Thread(target=ask_ahead, args=(paths,), daemon=True)
+    asking.start()
+    asking.join(timeout=5)
+    assert not asking.is_alive()  # a FIFO without a writer does not hold it up
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_reader_asks_for_its_chunks_files_before_it_reads_the_first(tmp_path, monkeypatch):
+    import dedupe.files as files
+    from dedupe.config import DedupeConfig
+    from normalize import NormalizeConfig
+
+    paths = []
+    for k in range(3):
+        path = tmp_path / f"{k}.md"
+        path.write_bytes(DISTINCT.read_bytes() + f"\n第{k}份。".encode())
+        paths.append(str(path))
+    done: list[tuple[str, object]] = []
+    monkeypatch.setattr(files, "ask_ahead", lambda ps: done.append(("ahead", list(ps))))
+    reading = files.read_bytes
+    monkeypatch.setattr(files, "read_bytes", lambda p, *a: done.append(("read", p)) or reading(p, *a))
+    files._read_chunk([(p, i, NormalizeConfig(), DedupeConfig(), None, 10**8) for i, p in enumerate(paths)], 7)
+    assert done == [("ahead", paths), *(("read", p) for p in paths)]
