@@ -69,13 +69,21 @@ def measure(a: Document, b: Document, ignore: np.ndarray | None = None, passages
     The shared shingles are found once; the boilerplate is taken out of them and of the sizes
     afterwards, which counts the same as filtering both sets first.
     """
-    sa, sb = a.fingerprint.shingles, b.fingerprint.shingles
-    shared = intersect_sorted(sa, sb)
-    size_a, size_b, inter = sa.size, sb.size, shared.size
-    if ignore is not None and ignore.size:
-        size_a -= a.fingerprint.count_in(ignore)
-        size_b -= b.fingerprint.count_in(ignore)
-        inter -= int(in_sorted(shared, ignore).sum())
+    sa = a.fingerprint.shingles
+    if a.fingerprint.digest == b.fingerprint.digest and a.key == b.key:
+        # the same key (2 pairs in 5 of the generated notices'): B's shingles are A's, all shared
+        size_a = size_b = inter = sa.size - (
+            a.fingerprint.count_in(ignore) if ignore is not None and ignore.size else 0
+        )
+        shared = sa
+    else:
+        sb = b.fingerprint.shingles
+        shared = intersect_sorted(sa, sb)
+        size_a, size_b, inter = sa.size, sb.size, shared.size
+        if ignore is not None and ignore.size:
+            size_a -= a.fingerprint.count_in(ignore)
+            size_b -= b.fingerprint.count_in(ignore)
+            inter -= int(in_sorted(shared, ignore).sum())
     small, large = sorted((size_a, size_b))
     union = size_a + size_b - inter
     chars = 0

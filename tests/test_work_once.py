@@ -259,3 +259,19 @@ def test_a_reader_gives_a_copy_of_what_it_read_in_the_batch_and_reads_it_for_ano
     assert [c.order for c in copied] == [*range(half, half + 9), len(paths) - 1]
     again = _read_chunk(tasks[half:], 1002)  # another batch: read anew, but the page saved again
     assert [r.path for r in again if isinstance(r, Copy)] == [paths[-1]]
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+def test_a_pair_of_the_same_key_is_measured_on_one_set_as_on_both(tmp_path, ignored):
+    """A notice saved as UTF-8 and as GBK: two files, one key. The pair's measure is what comparing
+    both shingle sets gives, and the second's set is not made."""
+    text = NOTICE.read_text(encoding="utf-8")
+    (tmp_path / "utf8.md").write_bytes(text.encode("utf-8"))
+    (tmp_path / "gbk.md").write_bytes(text.encode("gb18030"))
+    a, b, apart = (_read(tmp_path / name) for name in ("utf8.md", "gbk.md", "gbk.md"))
+    assert a.id != b.id and a.key == b.key
+    ignore = a.fingerprint.shingles[::7].copy() if ignored else None
+    apart.fingerprint.__dict__["digest"] = b"\0" * 16  # told apart by its digest: both sets compared
+    assert measure(a, b, ignore) == measure(a, apart, ignore)
+    assert "shingles" not in b.fingerprint.__dict__ and "shingles" in apart.fingerprint.__dict__
+    assert measure(a, b, ignore).jaccard == 1.0
