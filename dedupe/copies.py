@@ -13,13 +13,13 @@ import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
+from dedupe.names import names_a_page
 from normalize import NormalizeConfig
 
 if TYPE_CHECKING:
     from dedupe.document import Document
 
 R = TypeVar("R")  # what a reader gives for a file besides a notice (a refusal)
-PAGE_NAMES = (".html", ".htm")  # read as a web page whatever the markup (dedupe.files.normalize_named)
 
 
 class ReadAs(NamedTuple):
@@ -32,7 +32,7 @@ class ReadAs(NamedTuple):
 
 
 def read_as(sha256: str, path: str, normalize_config: NormalizeConfig) -> ReadAs:
-    return ReadAs(sha256, path.lower().endswith(PAGE_NAMES), normalize_config)
+    return ReadAs(sha256, names_a_page(path), normalize_config)
 
 
 class Copy(NamedTuple):

@@ -13,6 +13,7 @@ from dedupe.copies import Copies, Copy, ReadAs, read_as, seen_in
 from dedupe.copies import forget as forget_copies
 from dedupe.diskio import MAX_BYTES, ask_ahead, read_bytes, special_kind
 from dedupe.document import Document, gathering, let_go, pack
+from dedupe.names import names_a_page
 from dedupe.passed import PassedOver, Skipped, by_name
 from dedupe.progress import begin
 from dedupe.sharing import Workers, die_with_parent, give_back, in_order, processes
@@ -172,7 +173,7 @@ def normalize_named(path: str, data: bytes, normalize_config: NormalizeConfig = 
     ``normalize``, ``ingest`` and ``verify`` read a file alike. A file's clean text must be a
     notice (:func:`normalize.notice.require_notice`): an error page, a page's source or a page of
     images only is refused with what it holds."""
-    if path.lower().endswith((".html", ".htm")):
+    if names_a_page(path):
         normalize_config = normalize_config._replace(html=True)
     result = normalize(data, normalize_config)
     require_notice(result.text, (lambda: _page(data, result, normalize_config)) if result.was_html else None)
@@ -290,7 +291,7 @@ def _read_chunk(
     tasks: list[tuple[str, int, NormalizeConfig, DedupeConfig, str | None, int]], batch: int
 ) -> list[Document | Rejected | Copy]:
     seen = seen_in(batch)
-    ask_ahead([t[0] for t in tasks])
+    ask_ahead([t[0] for t in tasks[1:]])  # the first is read now: asked for, it would not come sooner
     done = [read_document(*t, seen=seen) for t in tasks]
     give_back()
     return done

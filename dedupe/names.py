@@ -1,8 +1,16 @@
-"""How a file's name is shown: in a manifest, a log line, a terminal."""
+"""What a file's name says: whether it makes the file a web page, and how it is shown (in a
+manifest, a log line, a terminal)."""
 
 from __future__ import annotations
 
 import re
+
+PAGE_NAMES = (".html", ".htm")  # a file so named is read as a web page whatever its markup
+
+
+def names_a_page(path: str) -> bool:
+    return path.lower().endswith(PAGE_NAMES)
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -99,27 +99,37 @@ def nfkc_sensitive() -> list[str]:
     Everything outside the BMP is added by :func:`char_class`. A text without them needs no NFKC
     (most do not).
     """
-    seconds = {chr(c) for c in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}  # Hangul vowels, finals
-    for cp in range(0x10000):
-        parts = unicodedata.decomposition(chr(cp)).split()
-        if len(parts) == 2 and not parts[0].startswith("<"):
-            seconds.add(chr(int(parts[1], 16)))
-
-    def joins(ch: str) -> bool:
-        return unicodedata.combining(ch) != 0 or ch in seconds
-
     wanted = []
     for cp in range(0x10000):
         ch = chr(cp)
         if 0xD800 <= cp <= 0xDFFF:
             continue
         mapped = unicodedata.normalize("NFKC", ch)
-        if mapped == ch and not joins(ch):
+        if mapped == ch and not joins_a_neighbour(ch):
             continue
-        dropped = _NOT_WORD.fullmatch(ch) and _NOT_WORD.fullmatch(mapped) and not any(map(joins, ch + mapped))
+        dropped = (
+            _NOT_WORD.fullmatch(ch) and _NOT_WORD.fullmatch(mapped) and not any(map(joins_a_neighbour, ch + mapped))
+        )
         if not dropped:
             wanted.append(ch)
     return wanted
+
+
+@functools.cache
+def _seconds() -> frozenset[str]:
+    """The second halves of compositions in the BMP: Hangul's vowels and finals, and the second
+    character of each two-character canonical decomposition."""
+    seconds = {chr(c) for c in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}
+    for cp in range(0x10000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    return frozenset(seconds)
+
+
+def joins_a_neighbour(ch: str) -> bool:
+    """A combining mark or a second half of a composition: NFKC may join it to the character before."""
+    return unicodedata.combining(ch) != 0 or ch in _seconds()
 
 
 def char_class(chars: list[str]) -> str:
@@ -181,23 +191,15 @@ def _nfkc_alone(np: Any) -> Any:
     no character that joins a neighbour (a combining mark, a second half of a composition, a
     character beyond the BMP); else _JOINS, as for the surrogates (a numpy array, made once: about 20 ms)."""
     table = np.arange(0x10000, dtype=np.uint32)
-    decomposed = {}
-    seconds = {chr(c) for c in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}  # Hangul vowels, finals
-    for cp in range(0x10000):
-        parts = unicodedata.decomposition(chr(cp)).split()
-        if parts:
-            decomposed[cp] = parts
-            if len(parts) == 2 and not parts[0].startswith("<"):
-                seconds.add(chr(int(parts[1], 16)))
 
     def joins(ch: str) -> bool:
-        return unicodedata.combining(ch) != 0 or ch in seconds or ord(ch) > 0xFFFF
+        return joins_a_neighbour(ch) or ord(ch) > 0xFFFF
 
     for cp in range(0x10000):
         ch = chr(cp)
         if 0xD800 <= cp <= 0xDFFF or joins(ch):
             table[cp] = _JOINS
-        elif cp in decomposed:
+        elif unicodedata.decomposition(ch):  # else NFKC leaves it as it is
             alone = unicodedata.normalize("NFKC", ch)
             joined = len(alone) != 1 or any(map(joins, unicodedata.normalize("NFKD", ch)))
             table[cp] = _JOINS if joined else ord(alone)

@@ -598,7 +598,7 @@ def test_asking_ahead_opens_nothing_it_leaves_open_and_takes_any_path(tmp_path):
     assert len(os.listdir("/proc/self/fd")) == before
 
 
-def test_a_reader_asks_for_its_chunks_files_before_it_reads_the_first(tmp_path, monkeypatch):
+def test_a_reader_asks_for_the_rest_of_its_chunks_files_before_it_reads_the_first(tmp_path, monkeypatch):
     import dedupe.files as files
     from dedupe.config import DedupeConfig
     from normalize import NormalizeConfig
@@ -613,4 +613,4 @@ def test_a_reader_asks_for_its_chunks_files_before_it_reads_the_first(tmp_path, 
     reading = files.read_bytes
     monkeypatch.setattr(files, "read_bytes", lambda p, *a: done.append(("read", p)) or reading(p, *a))
     files._read_chunk([(p, i, NormalizeConfig(), DedupeConfig(), None, 10**8) for i, p in enumerate(paths)], 7)
-    assert done == [("ahead", paths), *(("read", p) for p in paths)]
+    assert done == [("ahead", paths[1:]), *(("read", p) for p in paths)]

@@ -275,3 +275,16 @@ def test_a_pair_of_the_same_key_is_measured_on_one_set_as_on_both(tmp_path, igno
     assert measure(a, b, ignore) == measure(a, apart, ignore)
     assert "shingles" not in b.fingerprint.__dict__ and "shingles" in apart.fingerprint.__dict__
     assert measure(a, b, ignore).jaccard == 1.0
+
+
+def test_a_copy_of_a_notice_not_given_is_read_instead(tmp_path):
+    from dedupe.copies import Copies, Copy, read_as
+    from normalize import NormalizeConfig
+
+    path = _copies_folder(tmp_path, times=1)[0]
+    copies = Copies()
+    try:
+        stray = Copy(path, 3, read_as("0" * 64, path, NormalizeConfig()))
+        assert copies.given(stray, NormalizeConfig(), lambda: "read again") == "read again"
+    finally:
+        copies.close()
